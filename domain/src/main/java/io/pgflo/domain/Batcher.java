@@ -1,0 +1,108 @@
+package io.pgflo.domain;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Groups change events into batches by size and by time, on transaction boundaries where it can.
+ *
+ * <p>Rules, in order:
+ * <ol>
+ *   <li>When the held events reach {@code maxEvents}, the committed ones are cut; if none is committed (one
+ *       transaction larger than a batch), all of them are cut without moving the checkpoint, so memory stays
+ *       bounded whatever the transaction size.</li>
+ *   <li>When the oldest committed, not yet cut, item is {@code maxDelay} old, the committed items are cut. An item
+ *       is an event or a commit that moved the checkpoint (a heartbeat), so an idle stream still checkpoints.</li>
+ * </ol>
+ * Not thread-safe; time is passed in (nanoseconds from any fixed origin) so the rules are testable.
+ */
+public final class Batcher {
+    private final BatchPolicy policy;
+    private final long maxDelayNanos;
+    private List<ChangeEvent> held;
+    private int committedCount;
+    private Lsn committedCheckpoint;
+    private Lsn emittedCheckpoint;
+    private boolean hasCommittedItem;
+    private long oldestCommittedItemAt;
+    private long openTransactionStartedAt;
+
+    public Batcher(BatchPolicy policy, Lsn startCheckpoint) {
+        this.policy = requireNonNull(policy, "policy is null");
+        this.maxDelayNanos = policy.maxDelay().toNanos();
+        this.committedCheckpoint = requireNonNull(startCheckpoint, "startCheckpoint is null");
+        this.emittedCheckpoint = startCheckpoint;
+        this.held = newHeldList();
+    }
+
+    public void add(ChangeEvent event, long nowNanos) {
+        if (held.size() == committedCount) {
+            openTransactionStartedAt = nowNanos;
+        }
+        held.add(event);
+    }
+
+    public void commit(TransactionCommit commit, long nowNanos) {
+        boolean added = held.size() > committedCount;
+        if (!added && !commit.endLsn().isAfter(committedCheckpoint)) {
+            return;
+        }
+        if (!hasCommittedItem) {
+            hasCommittedItem = true;
+            oldestCommittedItemAt = added ? openTransactionStartedAt : nowNanos;
+        }
+        committedCount = held.size();
+        committedCheckpoint = Lsn.max(committedCheckpoint, commit.endLsn());
+    }
+
+    /** The batch to write now, or null when no rule says to cut yet. */
+    public Batch poll(long nowNanos) {
+        if (held.size() >= policy.maxEvents()) {
+            return committedCount > 0 ? cutCommitted() : cutOpenTransaction();
+        }
+        if (hasCommittedItem && nowNanos - oldestCommittedItemAt >= maxDelayNanos) {
+            return cutCommitted();
+        }
+        return null;
+    }
+
+    /** Everything committed and not yet cut, regardless of the rules (for a clean stop), or null when nothing is. */
+    public Batch drainCommitted() {
+        return hasCommittedItem ? cutCommitted() : null;
+    }
+
+    /** The checkpoint of the last batch handed out. */
+    public Lsn emittedCheckpoint() {
+        return emittedCheckpoint;
+    }
+
+    private Batch cutCommitted() {
+        Batch batch;
+        if (committedCount == held.size()) {
+            batch = new Batch(held, committedCheckpoint);
+            held = newHeldList();
+        } else {
+            List<ChangeEvent> open = held.subList(committedCount, held.size());
+            batch = new Batch(held.subList(0, committedCount), committedCheckpoint);
+            List<ChangeEvent> rest = newHeldList();
+            rest.addAll(open);
+            held = rest;
+        }
+        committedCount = 0;
+        hasCommittedItem = false;
+        emittedCheckpoint = committedCheckpoint;
+        return batch;
+    }
+
+    private Batch cutOpenTransaction() {
+        Batch batch = new Batch(held, emittedCheckpoint);
+        held = newHeldList();
+        return batch;
+    }
+
+    private List<ChangeEvent> newHeldList() {
+        return new ArrayList<>(Math.min(policy.maxEvents(), 1024));
+    }
+}

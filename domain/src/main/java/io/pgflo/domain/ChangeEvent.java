@@ -1,0 +1,70 @@
+package io.pgflo.domain;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One committed change to one table: the unit every sink receives.
+ *
+ * @param operation what happened
+ * @param schema the table's schema
+ * @param table the table's name
+ * @param lsn the WAL position of this change
+ * @param commitLsn the WAL position of the commit of the transaction the change belongs to
+ * @param xid the source transaction id
+ * @param commitTime when the transaction committed on the source
+ * @param ordinal the change's 0-based position within its transaction; with {@code commitLsn} it names the change
+ *     uniquely and stably, across retries and restarts
+ * @param keyColumns the names of the replication key's columns (primary key, replica identity index, or all
+ *     columns under REPLICA IDENTITY FULL); empty when the table has none
+ * @param newRow the row after the change (INSERT, UPDATE), else null
+ * @param oldRow the row, or its key, before the change when the server sent it (UPDATE of a key or under
+ *     REPLICA IDENTITY FULL, DELETE), else null
+ * @param ddl the DDL statement for {@link Operation#DDL}, else null
+ */
+public record ChangeEvent(
+        Operation operation,
+        String schema,
+        String table,
+        Lsn lsn,
+        Lsn commitLsn,
+        long xid,
+        Instant commitTime,
+        int ordinal,
+        List<String> keyColumns,
+        Row newRow,
+        Row oldRow,
+        String ddl)
+        implements SourceMessage {
+
+    public ChangeEvent {
+        requireNonNull(operation, "operation is null");
+        requireNonNull(schema, "schema is null");
+        requireNonNull(table, "table is null");
+        requireNonNull(lsn, "lsn is null");
+        requireNonNull(commitLsn, "commitLsn is null");
+        requireNonNull(commitTime, "commitTime is null");
+        keyColumns = List.copyOf(keyColumns);
+        if ((operation == Operation.INSERT || operation == Operation.UPDATE) && newRow == null) {
+            throw new IllegalArgumentException(operation + " on " + schema + "." + table + " at " + lsn + " has no new row");
+        }
+        if (operation == Operation.DELETE && oldRow == null) {
+            throw new IllegalArgumentException("DELETE on " + schema + "." + table + " at " + lsn + " has no old row or key");
+        }
+        if (operation == Operation.DDL && ddl == null) {
+            throw new IllegalArgumentException("DDL event at " + lsn + " has no statement");
+        }
+    }
+
+    /** Columns whose value is an unchanged TOAST value: present in neither row, unchanged on the source. */
+    public List<String> unchangedToastColumns() {
+        return newRow == null ? List.of() : newRow.unchangedToastColumns();
+    }
+
+    /** {@code schema.table}, unquoted, for messages. */
+    public String qualifiedTable() {
+        return schema + "." + table;
+    }
+}

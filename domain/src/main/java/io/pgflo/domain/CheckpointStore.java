@@ -1,0 +1,11 @@
+package io.pgflo.domain;
+
+/** Where a sink keeps the LSN it has made durable. */
+public interface CheckpointStore {
+
+    /** The saved checkpoint, or {@link Lsn#ZERO} when none was saved yet. */
+    Lsn load();
+
+    /** Saves the checkpoint durably before returning. */
+    void save(Lsn checkpoint);
+}

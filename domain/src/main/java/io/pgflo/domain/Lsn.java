@@ -1,0 +1,59 @@
+package io.pgflo.domain;
+
+/**
+ * A position in PostgreSQL's write-ahead log: an unsigned 64-bit number, written as two hex halves
+ * {@code X/Y} the way the server prints it.
+ */
+public record Lsn(long value) implements Comparable<Lsn> {
+    /** The position before any WAL; also "no checkpoint yet". */
+    public static final Lsn ZERO = new Lsn(0);
+
+    public static Lsn of(long value) {
+        return value == 0 ? ZERO : new Lsn(value);
+    }
+
+    /** Parses the server's {@code X/Y} form; rejects anything else with a message that quotes the input. */
+    public static Lsn parse(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("LSN is null");
+        }
+        int slash = text.indexOf('/');
+        if (slash <= 0 || slash == text.length() - 1 || slash > 8 || text.length() - slash - 1 > 8) {
+            throw new IllegalArgumentException("not an LSN (expected hex X/Y, e.g. 0/16B3748): '" + text + "'");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (i != slash && Character.digit(text.charAt(i), 16) < 0) {
+                throw new IllegalArgumentException("not an LSN (expected hex X/Y, e.g. 0/16B3748): '" + text + "'");
+            }
+        }
+        try {
+            long high = Long.parseLong(text.substring(0, slash), 16);
+            long low = Long.parseLong(text.substring(slash + 1), 16);
+            return of((high << 32) | low);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not an LSN (expected hex X/Y, e.g. 0/16B3748): '" + text + "'", e);
+        }
+    }
+
+    public boolean isAfter(Lsn other) {
+        return compareTo(other) > 0;
+    }
+
+    public boolean isBefore(Lsn other) {
+        return compareTo(other) < 0;
+    }
+
+    public static Lsn max(Lsn a, Lsn b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    @Override
+    public int compareTo(Lsn other) {
+        return Long.compareUnsigned(value, other.value);
+    }
+
+    @Override
+    public String toString() {
+        return Long.toHexString(value >>> 32).toUpperCase() + "/" + Long.toHexString(value & 0xFFFFFFFFL).toUpperCase();
+    }
+}

@@ -1,0 +1,8 @@
+package io.pgflo.domain;
+
+/** The options of a sink that has no flags of its own. */
+public final class NoOptions {
+    public static final NoOptions INSTANCE = new NoOptions();
+
+    private NoOptions() {}
+}

@@ -1,0 +1,11 @@
+package io.pgflo.domain;
+
+/** What a change event did. */
+public enum Operation {
+    INSERT,
+    UPDATE,
+    DELETE,
+    TRUNCATE,
+    /** A schema change captured on the source, replayed in WAL order with the data around it. */
+    DDL
+}

@@ -1,0 +1,74 @@
+package io.pgflo.domain;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * Moves changes from a {@link ChangeSource} to a {@link Sink}: batches them, writes each batch, and only then
+ * acknowledges the batch's checkpoint to the source.
+ *
+ * <p>{@link #run()} blocks until {@link #stop()} is called (from any thread) or something fails. On a stop it
+ * writes what is committed and held, acknowledges it, and returns; an open transaction's events are left for the
+ * next run, which receives them again. On a failure nothing past the last durable checkpoint is acknowledged.
+ */
+public final class Pipeline {
+    private static final Duration MAX_POLL = Duration.ofMillis(50);
+
+    private final ChangeSource source;
+    private final Sink sink;
+    private final BatchPolicy policy;
+    private final PipelineStats stats = new PipelineStats();
+    private volatile boolean stopRequested;
+
+    public Pipeline(ChangeSource source, Sink sink, BatchPolicy policy) {
+        this.source = requireNonNull(source, "source is null");
+        this.sink = requireNonNull(sink, "sink is null");
+        this.policy = requireNonNull(policy, "policy is null");
+    }
+
+    public void run() throws InterruptedException {
+        Lsn resumeAfter = sink.lastCheckpoint();
+        stats.recordStart(resumeAfter);
+        Batcher batcher = new Batcher(policy, resumeAfter);
+        source.start(resumeAfter);
+        Duration pollTimeout = policy.maxDelay().compareTo(MAX_POLL) < 0 ? policy.maxDelay() : MAX_POLL;
+        Lsn acknowledged = resumeAfter;
+        while (!stopRequested) {
+            SourceMessage message = source.poll(pollTimeout);
+            long now = System.nanoTime();
+            if (message instanceof ChangeEvent event) {
+                batcher.add(event, now);
+            } else if (message instanceof TransactionCommit commit) {
+                batcher.commit(commit, now);
+            }
+            Batch batch = batcher.poll(now);
+            if (batch != null) {
+                acknowledged = deliver(batch, acknowledged);
+            }
+        }
+        Batch last = batcher.drainCommitted();
+        if (last != null) {
+            deliver(last, acknowledged);
+        }
+    }
+
+    /** Asks {@link #run()} to finish the committed work it holds and return. */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    public PipelineStats stats() {
+        return stats;
+    }
+
+    private Lsn deliver(Batch batch, Lsn acknowledged) {
+        sink.writeBatch(batch);
+        stats.recordBatch(batch);
+        if (batch.checkpoint().isAfter(acknowledged)) {
+            source.acknowledge(batch.checkpoint());
+            return batch.checkpoint();
+        }
+        return acknowledged;
+    }
+}

@@ -1,0 +1,44 @@
+package io.pgflo.domain;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Counters the pipeline updates and a progress reporter reads from another thread. */
+public final class PipelineStats {
+    private final AtomicLong eventsWritten = new AtomicLong();
+    private final AtomicLong batchesWritten = new AtomicLong();
+    private final AtomicReference<Lsn> checkpoint = new AtomicReference<>(Lsn.ZERO);
+    private final AtomicReference<Instant> lastCommitTime = new AtomicReference<>();
+
+    void recordBatch(Batch batch) {
+        eventsWritten.addAndGet(batch.size());
+        batchesWritten.incrementAndGet();
+        checkpoint.set(batch.checkpoint());
+        if (!batch.isEmpty()) {
+            lastCommitTime.set(batch.events().get(batch.size() - 1).commitTime());
+        }
+    }
+
+    void recordStart(Lsn resumedFrom) {
+        checkpoint.set(resumedFrom);
+    }
+
+    public long eventsWritten() {
+        return eventsWritten.get();
+    }
+
+    public long batchesWritten() {
+        return batchesWritten.get();
+    }
+
+    /** The last checkpoint made durable by the sink. */
+    public Lsn checkpoint() {
+        return checkpoint.get();
+    }
+
+    /** The source commit time of the last event written, or null before the first. */
+    public Instant lastCommitTime() {
+        return lastCommitTime.get();
+    }
+}

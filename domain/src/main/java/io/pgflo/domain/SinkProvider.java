@@ -1,0 +1,35 @@
+package io.pgflo.domain;
+
+/**
+ * The plugin SPI: a named kind of sink, its flags, and a factory for it.
+ *
+ * <p>Implementations are found with {@link java.util.ServiceLoader}
+ * ({@code META-INF/services/io.pgflo.domain.SinkProvider}), for the built-in sinks and for plugin jars alike.
+ *
+ * @param <O> the options type: a class whose fields carry JCommander {@code @Parameter} annotations, so that
+ *     {@code pg_flo stream NAME --help} lists them; use {@link NoOptions} for a sink without flags
+ */
+public interface SinkProvider<O> {
+
+    /**
+     * The SPI version this interface describes. A plugin jar declares the version it was built against in its
+     * manifest ({@code PgFlo-Spi-Version}), because a constant read at run time would always be the host's.
+     */
+    int SPI_VERSION = 1;
+
+    /** The subcommand name: {@code pg_flo stream NAME}. Lower case letters, digits and '-'. */
+    String name();
+
+    /** One line for {@code pg_flo sinks} and the help text. */
+    String description();
+
+    /** A fresh options object with defaults, for the command line to fill. */
+    O newOptions();
+
+    /**
+     * Makes the sink. Validates the options and the environment (directories writable, target reachable) and
+     * throws {@link IllegalArgumentException} with a message that says what to fix when they are wrong.
+     */
+    Sink create(O options, SinkContext context);
+
+}

@@ -1,0 +1,102 @@
+package io.pgflo.domain;
+
+import static io.pgflo.domain.TestEvents.commit;
+import static io.pgflo.domain.TestEvents.insert;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class BatcherTest {
+    private static final long MS = 1_000_000L;
+
+    @Test
+    void cutsOnTransactionBoundaryWhenSizeIsReached() {
+        Batcher batcher = new Batcher(new BatchPolicy(4, Duration.ofHours(1)), Lsn.ZERO);
+        for (int tx = 0; tx < 3; tx++) {
+            long base = 100 * (tx + 1);
+            batcher.add(insert(base + 1, base + 50, 0), 0);
+            batcher.add(insert(base + 2, base + 50, 1), 0);
+            batcher.commit(commit(base + 50), 0);
+        }
+        // 6 events held, 6 committed: the committed ones go out together.
+        Batch batch = batcher.poll(0);
+        assertThat(batch.size()).isEqualTo(6);
+        assertThat(batch.checkpoint()).isEqualTo(Lsn.of(358));
+        assertThat(batcher.poll(0)).isNull();
+    }
+
+    @Test
+    void leavesAnOpenTransactionBehindWhenCuttingBySize() {
+        Batcher batcher = new Batcher(new BatchPolicy(3, Duration.ofHours(1)), Lsn.ZERO);
+        batcher.add(insert(1, 10, 0), 0);
+        batcher.commit(commit(10), 0);
+        batcher.add(insert(11, 20, 0), 0);
+        batcher.add(insert(12, 20, 1), 0);
+        Batch first = batcher.poll(0);
+        assertThat(first.events()).extracting(ChangeEvent::lsn).containsExactly(Lsn.of(1));
+        assertThat(first.checkpoint()).isEqualTo(Lsn.of(18));
+        assertThat(batcher.poll(0)).isNull();
+        batcher.commit(commit(20), 0);
+        assertThat(batcher.drainCommitted().events()).extracting(ChangeEvent::lsn).containsExactly(Lsn.of(11), Lsn.of(12));
+    }
+
+    @Test
+    void splitsATransactionLargerThanABatchWithoutMovingTheCheckpoint() {
+        Batcher batcher = new Batcher(new BatchPolicy(2, Duration.ofHours(1)), Lsn.of(5));
+        batcher.add(insert(11, 99, 0), 0);
+        assertThat(batcher.poll(0)).isNull();
+        batcher.add(insert(12, 99, 1), 0);
+        Batch part1 = batcher.poll(0);
+        assertThat(part1.size()).isEqualTo(2);
+        assertThat(part1.checkpoint()).isEqualTo(Lsn.of(5));
+        batcher.add(insert(13, 99, 2), 0);
+        batcher.commit(commit(99), 0);
+        Batch rest = batcher.drainCommitted();
+        assertThat(rest.events()).extracting(ChangeEvent::ordinal).containsExactly(2);
+        assertThat(rest.checkpoint()).isEqualTo(Lsn.of(107));
+    }
+
+    @Test
+    void cutsByAgeOfTheOldestCommittedEvent() {
+        Batcher batcher = new Batcher(new BatchPolicy(1000, Duration.ofMillis(100)), Lsn.ZERO);
+        batcher.add(insert(1, 10, 0), 0);
+        batcher.commit(commit(10), 60 * MS);
+        assertThat(batcher.poll(99 * MS)).isNull();
+        assertThat(batcher.poll(100 * MS).size()).isEqualTo(1);
+    }
+
+    @Test
+    void neverCutsAnOpenTransactionByTime() {
+        Batcher batcher = new Batcher(new BatchPolicy(1000, Duration.ofMillis(100)), Lsn.ZERO);
+        batcher.add(insert(1, 10, 0), 0);
+        assertThat(batcher.poll(10_000 * MS)).isNull();
+        assertThat(batcher.drainCommitted()).isNull();
+    }
+
+    @Test
+    void anEmptyTransactionMovesTheCheckpointSoAnIdleStreamAdvances() {
+        Batcher batcher = new Batcher(new BatchPolicy(1000, Duration.ofMillis(100)), Lsn.of(50));
+        batcher.commit(commit(100), 0);
+        Batch heartbeat = batcher.poll(100 * MS);
+        assertThat(heartbeat.isEmpty()).isTrue();
+        assertThat(heartbeat.checkpoint()).isEqualTo(Lsn.of(108));
+    }
+
+    @Test
+    void ignoresCommitsAtOrBeforeTheCheckpoint() {
+        Batcher batcher = new Batcher(new BatchPolicy(1000, Duration.ZERO), Lsn.of(500));
+        batcher.commit(commit(100), 0);
+        assertThat(batcher.poll(0)).isNull();
+        assertThat(batcher.drainCommitted()).isNull();
+    }
+
+    @Test
+    void zeroDelayCutsEveryCommit() {
+        Batcher batcher = new Batcher(new BatchPolicy(1000, Duration.ZERO), Lsn.ZERO);
+        batcher.add(insert(1, 10, 0), 5);
+        assertThat(batcher.poll(5)).isNull();
+        batcher.commit(commit(10), 5);
+        assertThat(batcher.poll(5).size()).isEqualTo(1);
+    }
+}

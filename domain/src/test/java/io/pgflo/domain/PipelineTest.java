@@ -1,0 +1,127 @@
+package io.pgflo.domain;
+
+import static io.pgflo.domain.TestEvents.commit;
+import static io.pgflo.domain.TestEvents.insert;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The pipeline's contract with in-memory ports: acknowledge only what the sink made durable. */
+class PipelineTest {
+
+    @Test
+    void acknowledgesOnlyAfterTheSinkWroteTheBatch() throws Exception {
+        ScriptedSource source = new ScriptedSource(List.of(insert(1, 10, 0), commit(10), insert(21, 30, 0), commit(30)));
+        RecordingSink sink = new RecordingSink(Lsn.ZERO);
+        Pipeline pipeline = new Pipeline(source, sink, new BatchPolicy(1, Duration.ZERO));
+        source.onDrained = pipeline::stop;
+
+        pipeline.run();
+
+        assertThat(sink.events).extracting(ChangeEvent::lsn).containsExactly(Lsn.of(1), Lsn.of(21));
+        assertThat(source.acknowledged).containsExactly(Lsn.of(18), Lsn.of(38));
+        assertThat(sink.checkpointAtEachAck).containsExactlyElementsOf(source.acknowledged);
+        assertThat(pipeline.stats().eventsWritten()).isEqualTo(2);
+    }
+
+    @Test
+    void startsTheSourceAfterTheSinksCheckpoint() throws Exception {
+        ScriptedSource source = new ScriptedSource(List.of());
+        Pipeline pipeline = new Pipeline(source, new RecordingSink(Lsn.of(77)), BatchPolicy.DEFAULT);
+        source.onDrained = pipeline::stop;
+        pipeline.run();
+        assertThat(source.startedAfter).isEqualTo(Lsn.of(77));
+        assertThat(source.acknowledged).isEmpty();
+    }
+
+    @Test
+    void aStopWritesCommittedWorkButNotAnOpenTransaction() throws Exception {
+        ScriptedSource source = new ScriptedSource(List.of(insert(1, 10, 0), commit(10), insert(21, 30, 0)));
+        RecordingSink sink = new RecordingSink(Lsn.ZERO);
+        Pipeline pipeline = new Pipeline(source, sink, new BatchPolicy(100, Duration.ofHours(1)));
+        source.onDrained = pipeline::stop;
+        pipeline.run();
+        assertThat(sink.events).extracting(ChangeEvent::lsn).containsExactly(Lsn.of(1));
+        assertThat(source.acknowledged).containsExactly(Lsn.of(18));
+    }
+
+    @Test
+    void aFailingSinkAcknowledgesNothing() {
+        ScriptedSource source = new ScriptedSource(List.of(insert(1, 10, 0), commit(10)));
+        RecordingSink sink = new RecordingSink(Lsn.ZERO);
+        sink.failure = new IllegalStateException("disk full");
+        Pipeline pipeline = new Pipeline(source, sink, new BatchPolicy(1, Duration.ZERO));
+        assertThatThrownBy(pipeline::run).hasMessage("disk full");
+        assertThat(source.acknowledged).isEmpty();
+    }
+
+    private static final class ScriptedSource implements ChangeSource {
+        private final Deque<SourceMessage> script;
+        final List<Lsn> acknowledged = new ArrayList<>();
+        Lsn startedAfter;
+        Runnable onDrained = () -> {};
+
+        ScriptedSource(List<SourceMessage> script) {
+            this.script = new ArrayDeque<>(script);
+        }
+
+        @Override
+        public void start(Lsn resumeAfter) {
+            startedAfter = resumeAfter;
+        }
+
+        @Override
+        public SourceMessage poll(Duration timeout) {
+            SourceMessage next = script.poll();
+            if (next == null) {
+                onDrained.run();
+            }
+            return next;
+        }
+
+        @Override
+        public void acknowledge(Lsn durable) {
+            acknowledged.add(durable);
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private static final class RecordingSink implements Sink {
+        final List<ChangeEvent> events = new ArrayList<>();
+        final List<Lsn> checkpointAtEachAck = new ArrayList<>();
+        RuntimeException failure;
+        private Lsn checkpoint;
+
+        RecordingSink(Lsn checkpoint) {
+            this.checkpoint = checkpoint;
+        }
+
+        @Override
+        public Lsn lastCheckpoint() {
+            return checkpoint;
+        }
+
+        @Override
+        public void writeBatch(Batch batch) {
+            if (failure != null) {
+                throw failure;
+            }
+            events.addAll(batch.events());
+            if (batch.checkpoint().isAfter(checkpoint)) {
+                checkpointAtEachAck.add(batch.checkpoint());
+            }
+            checkpoint = batch.checkpoint();
+        }
+
+        @Override
+        public void close() {}
+    }
+}
