@@ -1,0 +1,254 @@
+package io.pgflo.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import com.beust.jcommander.JCommander;
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.ParameterException;
+import com.beust.jcommander.Parameters;
+import com.google.inject.Guice;
+import io.pgflo.domain.ConfigurationException;
+import io.pgflo.domain.SinkProvider;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * Parses {@code pg_flo} command lines and runs them. Sink subcommands come from the sink registry, so a new sink,
+ * built in or plugged in, needs no change here.
+ */
+final class PgFloCommandLine {
+    private static final org.slf4j.Logger log = LoggerFactory.getLogger("pg_flo");
+
+    @Parameters(commandDescription = "stream changes to a sink: pg_flo stream <sink> [flags]")
+    static final class StreamCommand {
+        @Parameter(names = {"--help", "-h"}, help = true, description = "list the sinks")
+        boolean help;
+    }
+
+    @Parameters(commandDescription = "list the available sinks")
+    static final class SinksCommand {}
+
+    static final class RootOptions {
+        @Parameter(names = {"--help", "-h"}, help = true, description = "show this help")
+        boolean help;
+
+        @Parameter(names = "--version", description = "print the version")
+        boolean version;
+    }
+
+    private final Map<String, String> environment;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    PgFloCommandLine(Map<String, String> environment, PrintStream out, PrintStream err) {
+        this.environment = environment;
+        this.out = out;
+        this.err = err;
+    }
+
+    int execute(String[] args) {
+        SinkRegistry registry;
+        try {
+            registry = Guice.createInjector(new SinksModule()).getInstance(SinkRegistry.class);
+        } catch (RuntimeException e) {
+            err.println("pg_flo: cannot load sinks: " + rootMessage(e));
+            return ExitCode.USAGE;
+        }
+        RootOptions root = new RootOptions();
+        StreamCommand stream = new StreamCommand();
+        DemoCommand demo = new DemoCommand();
+        JCommander commander = JCommander.newBuilder()
+                .programName("pg_flo")
+                .addObject(root)
+                .addCommand("stream", stream)
+                .addCommand("sinks", new SinksCommand())
+                .addCommand("demo", demo)
+                .defaultProvider(new EnvironmentDefaults(environment))
+                .build();
+        JCommander streamCommander = commander.getCommands().get("stream");
+        for (SinkProvider<?> provider : registry.all()) {
+            streamCommander.addCommand(provider.name(), new SinkCommand(provider.newOptions()));
+        }
+        String usageHint = "pg_flo --help";
+        try {
+            usageHint = hintFor(args);
+            commander.parse(args);
+        } catch (ParameterException e) {
+            err.println("pg_flo: " + oneLine(e.getMessage()) + "; see '" + usageHint + "'");
+            return ExitCode.USAGE;
+        }
+        String command = commander.getParsedCommand();
+        if (root.version) {
+            out.println("pg_flo " + version());
+            return ExitCode.OK;
+        }
+        if (root.help || command == null) {
+            printUsage(commander);
+            return root.help ? ExitCode.OK : ExitCode.USAGE;
+        }
+        return switch (command) {
+            case "sinks" -> listSinks(registry);
+            case "demo" -> demo.help ? usage(commander.getCommands().get("demo")) : runDemo(demo);
+            default -> stream(streamCommander, stream, registry);
+        };
+    }
+
+    private int stream(JCommander streamCommander, StreamCommand stream, SinkRegistry registry) {
+        String sinkName = streamCommander.getParsedCommand();
+        if (sinkName == null) {
+            if (!stream.help) {
+                err.println("pg_flo: name a sink: pg_flo stream <sink>, one of " + String.join(", ", names(registry)));
+            }
+            (stream.help ? out : err).println("sinks:");
+            listSinks(registry, stream.help ? out : err);
+            return stream.help ? ExitCode.OK : ExitCode.USAGE;
+        }
+        JCommander sinkCommander = streamCommander.getCommands().get(sinkName);
+        SinkCommand sinkCommand = (SinkCommand) sinkCommander.getObjects().get(0);
+        if (sinkCommand.source.help) {
+            return usage(sinkCommander);
+        }
+        SourceOptions options = sinkCommand.source;
+        try {
+            setLogLevel(options.logLevel);
+        } catch (IllegalArgumentException e) {
+            err.println("pg_flo: " + e.getMessage());
+            return ExitCode.USAGE;
+        }
+        SinkProvider<?> provider = registry.find(sinkName).orElseThrow();
+        return runStream(new StreamRunner(options, new SelectedSink(provider, sinkCommand.sinkOptions)));
+    }
+
+    private int runStream(StreamRunner runner) {
+        List<Signal> signals = List.of(new Signal("TERM"), new Signal("INT"));
+        for (Signal signal : signals) {
+            Signal.handle(signal, s -> {
+                log.info("SIG{} received: writing what is committed, then stopping", s.getName());
+                runner.stop();
+            });
+        }
+        try {
+            runner.run();
+            return ExitCode.OK;
+        } catch (ConfigurationException | IllegalArgumentException e) {
+            err.println("pg_flo: " + oneLine(e.getMessage()));
+            return ExitCode.USAGE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("pg_flo: interrupted");
+            return ExitCode.FAILED;
+        } catch (RuntimeException e) {
+            log.debug("stream failed", e);
+            err.println("pg_flo: stream failed: " + oneLine(rootMessage(e)));
+            return ExitCode.FAILED;
+        }
+    }
+
+    private int runDemo(DemoCommand demo) {
+        try {
+            setLogLevel(demo.logLevel);
+            demo.run(out);
+            return ExitCode.OK;
+        } catch (IllegalArgumentException | ConfigurationException e) {
+            err.println("pg_flo: " + oneLine(e.getMessage()));
+            return ExitCode.USAGE;
+        } catch (Exception e) {
+            log.debug("demo failed", e);
+            err.println("pg_flo: demo failed: " + oneLine(rootMessage(e)));
+            return ExitCode.FAILED;
+        }
+    }
+
+    private int listSinks(SinkRegistry registry) {
+        listSinks(registry, out);
+        return ExitCode.OK;
+    }
+
+    private static void listSinks(SinkRegistry registry, PrintStream stream) {
+        for (SinkProvider<?> provider : registry.all()) {
+            stream.printf("  %-10s %s  [%s]%n", provider.name(), provider.description(), origin(provider));
+        }
+    }
+
+    /** Where a sink's code comes from: the jar (or class directory) and its version. */
+    static String origin(SinkProvider<?> provider) {
+        Package pkg = provider.getClass().getPackage();
+        String version = pkg == null ? null : pkg.getImplementationVersion();
+        String location;
+        try {
+            location = provider.getClass().getProtectionDomain().getCodeSource().getLocation().getPath();
+            location = location.substring(location.lastIndexOf('/', location.length() - 2) + 1);
+        } catch (RuntimeException e) {
+            location = "unknown";
+        }
+        return location + (version == null ? "" : " " + version);
+    }
+
+    private static List<String> names(SinkRegistry registry) {
+        return registry.all().stream().map(SinkProvider::name).toList();
+    }
+
+    private int usage(JCommander commander) {
+        StringBuilder text = new StringBuilder();
+        commander.getUsageFormatter().usage(text);
+        out.print(text);
+        out.println("Every flag can also be set by an environment variable: --status-dir by PGFLO_STATUS_DIR, and so on.");
+        return ExitCode.OK;
+    }
+
+    private void printUsage(JCommander commander) {
+        StringBuilder text = new StringBuilder();
+        commander.getUsageFormatter().usage(text);
+        out.print(text);
+        out.println("Run 'pg_flo stream --help' for the sinks and 'pg_flo stream <sink> --help' for a sink's flags.");
+    }
+
+    private static String hintFor(String[] args) {
+        if (args.length >= 2 && args[0].equals("stream") && !args[1].startsWith("-")) {
+            return "pg_flo stream " + args[1] + " --help";
+        }
+        if (args.length >= 1 && !args[0].startsWith("-")) {
+            return "pg_flo " + args[0] + " --help";
+        }
+        return "pg_flo --help";
+    }
+
+    static void setLogLevel(String level) {
+        Level parsed = Level.toLevel(level.toUpperCase(Locale.ROOT), null);
+        if (parsed == null) {
+            throw new IllegalArgumentException("--log-level must be one of error, warn, info, debug, trace; got '" + level + "'");
+        }
+        Object root = LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        if (root instanceof Logger logback) {
+            logback.setLevel(parsed);
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable current = e;
+        String message = e.getMessage();
+        while (current.getCause() != null && current.getCause() != current) {
+            current = current.getCause();
+            if (message == null) {
+                message = current.getMessage();
+            }
+        }
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    static String oneLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        return message.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+
+    private static String version() {
+        String version = PgFloCommandLine.class.getPackage().getImplementationVersion();
+        return version == null ? "development build" : version;
+    }
+}

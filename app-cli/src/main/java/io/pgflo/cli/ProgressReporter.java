@@ -1,0 +1,48 @@
+package io.pgflo.cli;
+
+import io.pgflo.domain.PipelineStats;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Logs a progress line at a fixed interval: events written, rate, checkpoint, and lag behind the source. */
+final class ProgressReporter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("progress");
+
+    private final PipelineStats stats;
+    private final ScheduledExecutorService scheduler;
+    private long lastEvents;
+    private long lastNanos = System.nanoTime();
+
+    ProgressReporter(PipelineStats stats, Duration interval) {
+        this.stats = stats;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "pg_flo-progress");
+            thread.setDaemon(true);
+            return thread;
+        });
+        if (!interval.isZero()) {
+            scheduler.scheduleAtFixedRate(this::report, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void report() {
+        long events = stats.eventsWritten();
+        long now = System.nanoTime();
+        double rate = (events - lastEvents) * 1e9 / Math.max(1, now - lastNanos);
+        lastEvents = events;
+        lastNanos = now;
+        Instant lastCommit = stats.lastCommitTime();
+        String lag = lastCommit == null ? "-" : Math.max(0, Duration.between(lastCommit, Instant.now()).toMillis()) / 1000.0 + "s";
+        log.info("events={} rate={}/s checkpoint={} lag={}", events, Math.round(rate), stats.checkpoint(), lag);
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,18 @@
+package io.pgflo.cli;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.TypeLiteral;
+import com.google.inject.multibindings.Multibinder;
+import io.pgflo.domain.SinkProvider;
+import java.util.ServiceLoader;
+
+/** The sink registry: the built-in sinks found on the class path through {@link ServiceLoader}. */
+final class SinksModule extends AbstractModule {
+    @Override
+    protected void configure() {
+        Multibinder<SinkProvider<?>> sinks = Multibinder.newSetBinder(binder(), new TypeLiteral<SinkProvider<?>>() {});
+        for (SinkProvider<?> provider : ServiceLoader.load(SinkProvider.class, SinksModule.class.getClassLoader())) {
+            sinks.addBinding().toInstance(provider);
+        }
+    }
+}

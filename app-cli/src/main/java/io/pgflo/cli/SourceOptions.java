@@ -1,0 +1,89 @@
+package io.pgflo.cli;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.validators.PositiveInteger;
+import io.pgflo.domain.BatchPolicy;
+import io.pgflo.domain.DatabaseEndpoint;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The flags every {@code pg_flo stream <sink>} takes: the source, the group, and how the pipeline batches. */
+final class SourceOptions {
+    @Parameter(names = "--host", description = "source PostgreSQL host")
+    String host = "localhost";
+
+    @Parameter(names = "--port", description = "source PostgreSQL port", validateWith = PortValidator.class)
+    int port = 5432;
+
+    @Parameter(names = "--dbname", description = "source database", required = true)
+    String dbname;
+
+    @Parameter(names = "--user", description = "source user, with the REPLICATION attribute", required = true)
+    String user;
+
+    @Parameter(names = "--password", description = "source password (prefer the PGFLO_PASSWORD environment variable)",
+            password = false)
+    String password;
+
+    @Parameter(names = "--group", description = "replication group: names the slot pg_flo_<group>_slot, the "
+            + "publication pg_flo_<group>_publication and the checkpoint", required = true)
+    String group;
+
+    @Parameter(names = "--tables", description = "comma-separated tables to replicate (default: every table of --schema)")
+    List<String> tables = new ArrayList<>();
+
+    @Parameter(names = "--schema", description = "schema of the replicated tables")
+    String schema = "public";
+
+    @Parameter(names = "--status-dir", description = "directory for checkpoint files")
+    Path statusDir = Path.of("pg_flo_status");
+
+    @Parameter(names = "--sslmode", description = "source sslmode: disable, allow, prefer, require, verify-ca, verify-full")
+    String sslMode;
+
+    @Parameter(names = "--sslrootcert", description = "source root certificate file for verify-ca/verify-full")
+    String sslRootCert;
+
+    @Parameter(names = "--batch-size", description = "most events per batch", validateWith = PositiveInteger.class)
+    int batchSize = BatchPolicy.DEFAULT.maxEvents();
+
+    @Parameter(names = "--batch-delay-ms", description = "longest a committed change waits before its batch is written")
+    long batchDelayMillis = BatchPolicy.DEFAULT.maxDelay().toMillis();
+
+    @Parameter(names = "--heartbeat-interval", description = "seconds between heartbeats that keep the slot moving "
+            + "while the tables are idle; 0 turns them off")
+    int heartbeatSeconds = 10;
+
+    @Parameter(names = "--progress-interval", description = "seconds between progress lines in the log; 0 turns them off")
+    int progressSeconds = 10;
+
+    @Parameter(names = "--stop-timeout", description = "seconds a stop (SIGTERM, Ctrl-C) may take to flush before "
+            + "the process gives up and exits with status 1", validateWith = PositiveInteger.class)
+    int stopTimeoutSeconds = 30;
+
+    @Parameter(names = "--log-level", description = "log level: error, warn, info, debug, trace")
+    String logLevel = "info";
+
+    @Parameter(names = {"--help", "-h"}, help = true, description = "show this help")
+    boolean help;
+
+    DatabaseEndpoint endpoint() {
+        return new DatabaseEndpoint(host, port, dbname, user, password, sslMode, sslRootCert);
+    }
+
+    BatchPolicy batchPolicy() {
+        if (batchDelayMillis < 0) {
+            throw new IllegalArgumentException("--batch-delay-ms must not be negative, got " + batchDelayMillis);
+        }
+        return new BatchPolicy(batchSize, Duration.ofMillis(batchDelayMillis));
+    }
+
+    Duration heartbeatInterval() {
+        if (heartbeatSeconds < 0) {
+            throw new IllegalArgumentException("--heartbeat-interval must not be negative, got " + heartbeatSeconds);
+        }
+        return Duration.ofSeconds(heartbeatSeconds);
+    }
+}

@@ -1,0 +1,68 @@
+package io.pgflo.cli;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.pgflo.domain.BatchPolicy;
+import io.pgflo.domain.ChangeSource;
+import io.pgflo.domain.Pipeline;
+import io.pgflo.domain.Sink;
+import io.pgflo.domain.SinkContext;
+import io.pgflo.wal.PostgresChangeSource;
+import io.pgflo.wal.ReplicationNames;
+import io.pgflo.wal.WalSourceConfig;
+import java.time.Duration;
+
+/** Wires one stream: the PostgreSQL source, the chosen sink, and the pipeline between them. */
+final class StreamModule extends AbstractModule {
+    private final SourceOptions options;
+    private final SelectedSink selected;
+
+    StreamModule(SourceOptions options, SelectedSink selected) {
+        this.options = options;
+        this.selected = selected;
+    }
+
+    @Override
+    protected void configure() {
+        bind(ChangeSource.class).to(PostgresChangeSource.class);
+    }
+
+    @Provides
+    @Singleton
+    WalSourceConfig sourceConfig() {
+        return new WalSourceConfig(options.endpoint(), ReplicationNames.forGroup(options.group), options.schema,
+                options.tables, options.heartbeatInterval(), Duration.ofSeconds(10));
+    }
+
+    @Provides
+    @Singleton
+    PostgresChangeSource source(WalSourceConfig config) {
+        return PostgresChangeSource.open(config);
+    }
+
+    @Provides
+    @Singleton
+    SinkContext sinkContext(WalSourceConfig config, PostgresChangeSource source) {
+        return new SinkContext(config.names().group(), StatusDirectory.prepare(options.statusDir), config.endpoint(),
+                source.tables());
+    }
+
+    @Provides
+    @Singleton
+    Sink sink(SinkContext context) {
+        return selected.create(context);
+    }
+
+    @Provides
+    @Singleton
+    BatchPolicy batchPolicy() {
+        return options.batchPolicy();
+    }
+
+    @Provides
+    @Singleton
+    Pipeline pipeline(ChangeSource source, Sink sink, BatchPolicy policy) {
+        return new Pipeline(source, sink, policy);
+    }
+}

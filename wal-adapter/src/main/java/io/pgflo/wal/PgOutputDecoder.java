@@ -1,0 +1,178 @@
+package io.pgflo.wal;
+
+import io.pgflo.domain.Lsn;
+import io.pgflo.wal.PgOutputMessage.Begin;
+import io.pgflo.wal.PgOutputMessage.Commit;
+import io.pgflo.wal.PgOutputMessage.Delete;
+import io.pgflo.wal.PgOutputMessage.Insert;
+import io.pgflo.wal.PgOutputMessage.LogicalMessage;
+import io.pgflo.wal.PgOutputMessage.Origin;
+import io.pgflo.wal.PgOutputMessage.Relation;
+import io.pgflo.wal.PgOutputMessage.RelationColumn;
+import io.pgflo.wal.PgOutputMessage.Truncate;
+import io.pgflo.wal.PgOutputMessage.Type;
+import io.pgflo.wal.PgOutputMessage.Update;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Parses pgoutput (protocol version 1) messages. Stateless and thread-safe.
+ *
+ * <p>Strings are decoded as UTF-8: the source database must use the UTF8 encoding, which the source checks at start.
+ */
+public final class PgOutputDecoder {
+    /** Seconds from the Unix epoch to PostgreSQL's epoch, 2000-01-01 UTC. */
+    private static final long PG_EPOCH_SECONDS = 946_684_800L;
+
+    /** Decodes one message; the buffer's position is left after it. */
+    public PgOutputMessage decode(ByteBuffer buffer) {
+        byte tag = buffer.get();
+        try {
+            return switch (tag) {
+                case 'B' -> new Begin(lsn(buffer), timestamp(buffer), Integer.toUnsignedLong(buffer.getInt()));
+                case 'C' -> new Commit(buffer.get(), lsn(buffer), lsn(buffer), timestamp(buffer));
+                case 'O' -> new Origin(lsn(buffer), cString(buffer));
+                case 'R' -> relation(buffer);
+                case 'Y' -> new Type(buffer.getInt(), cString(buffer), cString(buffer));
+                case 'I' -> insert(buffer);
+                case 'U' -> update(buffer);
+                case 'D' -> delete(buffer);
+                case 'T' -> truncate(buffer);
+                case 'M' -> message(buffer);
+                default -> throw new PgOutputException("unknown pgoutput message type '" + (char) tag + "' (0x"
+                        + Integer.toHexString(tag & 0xFF) + "); is the slot's plugin pgoutput with proto_version 1?");
+            };
+        } catch (BufferUnderflowException e) {
+            throw new PgOutputException("truncated pgoutput message of type '" + (char) tag + "'", e);
+        }
+    }
+
+    private static Relation relation(ByteBuffer buffer) {
+        int oid = buffer.getInt();
+        String namespace = cString(buffer);
+        String name = cString(buffer);
+        char replicaIdentity = (char) buffer.get();
+        int count = buffer.getShort();
+        List<RelationColumn> columns = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            boolean key = (buffer.get() & 1) != 0;
+            columns.add(new RelationColumn(key, cString(buffer), buffer.getInt(), buffer.getInt()));
+        }
+        return new Relation(oid, namespace, name, replicaIdentity, columns);
+    }
+
+    private static Insert insert(ByteBuffer buffer) {
+        int relation = buffer.getInt();
+        expect(buffer, 'N', "INSERT");
+        return new Insert(relation, tuple(buffer));
+    }
+
+    private static Update update(ByteBuffer buffer) {
+        int relation = buffer.getInt();
+        byte marker = buffer.get();
+        char oldKind = 0;
+        TupleData oldTuple = null;
+        if (marker == 'K' || marker == 'O') {
+            oldKind = (char) marker;
+            oldTuple = tuple(buffer);
+            marker = buffer.get();
+        }
+        if (marker != 'N') {
+            throw new PgOutputException("UPDATE message without new tuple (found '" + (char) marker + "')");
+        }
+        return new Update(relation, oldKind, oldTuple, tuple(buffer));
+    }
+
+    private static Delete delete(ByteBuffer buffer) {
+        int relation = buffer.getInt();
+        byte marker = buffer.get();
+        if (marker != 'K' && marker != 'O') {
+            throw new PgOutputException("DELETE message without old key or row (found '" + (char) marker + "')");
+        }
+        return new Delete(relation, (char) marker, tuple(buffer));
+    }
+
+    private static Truncate truncate(ByteBuffer buffer) {
+        int count = buffer.getInt();
+        byte options = buffer.get();
+        int[] relations = new int[count];
+        for (int i = 0; i < count; i++) {
+            relations[i] = buffer.getInt();
+        }
+        return new Truncate((options & 1) != 0, (options & 2) != 0, relations);
+    }
+
+    private static LogicalMessage message(ByteBuffer buffer) {
+        boolean transactional = (buffer.get() & 1) != 0;
+        Lsn lsn = lsn(buffer);
+        String prefix = cString(buffer);
+        byte[] content = new byte[buffer.getInt()];
+        buffer.get(content);
+        return new LogicalMessage(transactional, lsn, prefix, content);
+    }
+
+    private static TupleData tuple(ByteBuffer buffer) {
+        int count = buffer.getShort();
+        byte[] kinds = new byte[count];
+        String[] texts = new String[count];
+        for (int i = 0; i < count; i++) {
+            byte kind = buffer.get();
+            kinds[i] = kind;
+            switch (kind) {
+                case TupleData.NULL, TupleData.UNCHANGED_TOAST -> { }
+                case TupleData.TEXT -> texts[i] = utf8(buffer, buffer.getInt());
+                case 'b' -> throw new PgOutputException("binary tuple data is not supported; do not set the 'binary' option");
+                default -> throw new PgOutputException("unknown tuple data kind '" + (char) kind + "' in column " + i);
+            }
+        }
+        return new TupleData(kinds, texts);
+    }
+
+    private static void expect(ByteBuffer buffer, char marker, String message) {
+        byte found = buffer.get();
+        if (found != marker) {
+            throw new PgOutputException(message + " message: expected '" + marker + "', found '" + (char) found + "'");
+        }
+    }
+
+    private static Lsn lsn(ByteBuffer buffer) {
+        return Lsn.of(buffer.getLong());
+    }
+
+    private static Instant timestamp(ByteBuffer buffer) {
+        long micros = buffer.getLong();
+        return Instant.ofEpochSecond(PG_EPOCH_SECONDS + Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+    }
+
+    private static String cString(ByteBuffer buffer) {
+        int start = buffer.position();
+        int end = start;
+        int limit = buffer.limit();
+        while (end < limit && buffer.get(end) != 0) {
+            end++;
+        }
+        if (end == limit) {
+            throw new PgOutputException("unterminated string in pgoutput message");
+        }
+        String value = utf8(buffer, end - start);
+        buffer.get();
+        return value;
+    }
+
+    private static String utf8(ByteBuffer buffer, int length) {
+        String value;
+        if (buffer.hasArray()) {
+            value = new String(buffer.array(), buffer.arrayOffset() + buffer.position(), length, StandardCharsets.UTF_8);
+            buffer.position(buffer.position() + length);
+        } else {
+            byte[] bytes = new byte[length];
+            buffer.get(bytes);
+            value = new String(bytes, StandardCharsets.UTF_8);
+        }
+        return value;
+    }
+}

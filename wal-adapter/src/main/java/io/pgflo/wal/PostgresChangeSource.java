@@ -1,0 +1,216 @@
+package io.pgflo.wal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.pgflo.domain.ChangeSource;
+import io.pgflo.domain.ConfigurationException;
+import io.pgflo.domain.Lsn;
+import io.pgflo.domain.SourceMessage;
+import io.pgflo.domain.TableName;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PostgreSQL database's logical replication stream (pgoutput) as a {@link ChangeSource}.
+ *
+ * <p>{@link #open(WalSourceConfig)} checks the source and creates the group's publication and slot; {@link #start}
+ * begins streaming. Progress is reported to the server only through {@link #acknowledge}, so the slot never moves
+ * past what the sink made durable.
+ */
+public final class PostgresChangeSource implements ChangeSource {
+    private static final Logger log = LoggerFactory.getLogger(PostgresChangeSource.class);
+    private static final long MAX_IDLE_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final WalSourceConfig config;
+    private final List<TableName> tables;
+    private final Connection metadata;
+    private final PgOutputDecoder decoder = new PgOutputDecoder();
+    private final ChangeEventAssembler assembler;
+    private final ArrayDeque<SourceMessage> ready = new ArrayDeque<>();
+    private final Lsn slotPosition;
+    private Connection replication;
+    private PGReplicationStream stream;
+    private HeartbeatEmitter heartbeat;
+
+    private PostgresChangeSource(WalSourceConfig config, Connection metadata, List<TableName> tables, Lsn slotPosition) {
+        this.config = config;
+        this.metadata = metadata;
+        this.tables = tables;
+        this.slotPosition = slotPosition;
+        TypeRegistry types = new TypeRegistry(metadata);
+        this.assembler = new ChangeEventAssembler(types::resolve);
+    }
+
+    /**
+     * Connects, checks the source (wal_level, privileges, tables, slot not in use) and creates the publication and
+     * slot if missing. Throws {@link ConfigurationException} with a one-line explanation when the source is not usable.
+     */
+    public static PostgresChangeSource open(WalSourceConfig config) {
+        requireNonNull(config, "config is null");
+        Connection metadata = PgConnections.open(config.endpoint(), applicationName(config));
+        try {
+            ReplicationSetup setup = new ReplicationSetup(metadata, config);
+            List<TableName> tables = setup.prepare();
+            return new PostgresChangeSource(config, metadata, tables, setup.confirmedFlushLsn());
+        } catch (SQLException e) {
+            closeQuietly(metadata);
+            throw new ConfigurationException("cannot prepare replication on " + config.endpoint().describe() + ": "
+                    + PgConnections.firstLine(e.getMessage()), e);
+        } catch (RuntimeException e) {
+            closeQuietly(metadata);
+            throw e;
+        }
+    }
+
+    /** The tables the publication covers. */
+    public List<TableName> tables() {
+        return tables;
+    }
+
+    /** The slot's confirmed position when the source was opened. */
+    public Lsn slotPosition() {
+        return slotPosition;
+    }
+
+    @Override
+    public void start(Lsn resumeAfter) {
+        if (stream != null) {
+            throw new IllegalStateException("already started");
+        }
+        if (!resumeAfter.equals(Lsn.ZERO) && slotPosition.isAfter(resumeAfter)) {
+            log.warn("slot {} was confirmed up to {} but the sink's checkpoint is {}: changes in between were "
+                    + "acknowledged by an earlier run and cannot be read again", config.names().slot(), slotPosition, resumeAfter);
+        }
+        assembler.resumeAfter(resumeAfter);
+        replication = PgConnections.openReplication(config.endpoint(), applicationName(config));
+        try (Statement statement = replication.createStatement()) {
+            // Stable text forms for timestamps and dates whatever the server's or the JVM's defaults.
+            statement.execute("SET TimeZone = 'UTC'");
+            statement.execute("SET DateStyle = 'ISO, YMD'");
+            statement.execute("SET IntervalStyle = 'postgres'");
+            statement.execute("SET extra_float_digits = 3");
+        } catch (SQLException e) {
+            throw failure("cannot configure the replication session", e);
+        }
+        try {
+            stream = replication.unwrap(PGConnection.class).getReplicationAPI()
+                    .replicationStream()
+                    .logical()
+                    .withSlotName(config.names().slot())
+                    .withStartPosition(resumeAfter.equals(Lsn.ZERO)
+                            ? LogSequenceNumber.INVALID_LSN
+                            : LogSequenceNumber.valueOf(resumeAfter.value()))
+                    .withSlotOption("proto_version", 1)
+                    .withSlotOption("publication_names", config.names().publication())
+                    .withSlotOption("messages", true)
+                    .withStatusInterval((int) config.statusInterval().toMillis(), TimeUnit.MILLISECONDS)
+                    .start();
+        } catch (SQLException e) {
+            if ("55006".equals(e.getSQLState())) {
+                throw new ConfigurationException("replication slot " + config.names().slot()
+                        + " is in use by another process; stop that pg_flo or use another --group", e);
+            }
+            throw failure("cannot start streaming from slot " + config.names().slot(), e);
+        }
+        if (!config.heartbeatInterval().isZero()) {
+            heartbeat = new HeartbeatEmitter(config.endpoint(), applicationName(config) + "-heartbeat",
+                    config.heartbeatInterval());
+        }
+        log.info("streaming {} from slot {} (publication {}) after {}", tables, config.names().slot(),
+                config.names().publication(), resumeAfter.equals(Lsn.ZERO) ? "the slot's position " + slotPosition : resumeAfter);
+    }
+
+    @Override
+    public SourceMessage poll(Duration timeout) throws InterruptedException {
+        SourceMessage next = ready.poll();
+        if (next != null) {
+            return next;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long sleep = 50_000;
+        while (true) {
+            ByteBuffer buffer = readPending();
+            if (buffer != null) {
+                Lsn lsn = Lsn.of(stream.getLastReceiveLSN().asLong());
+                assembler.accept(decoder.decode(buffer), lsn, ready::add);
+                next = ready.poll();
+                if (next != null) {
+                    return next;
+                }
+                sleep = 50_000;
+                continue;
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return null;
+            }
+            TimeUnit.NANOSECONDS.sleep(Math.min(Math.min(sleep, remaining), MAX_IDLE_SLEEP_NANOS));
+            sleep *= 2;
+        }
+    }
+
+    @Override
+    public void acknowledge(Lsn durable) {
+        LogSequenceNumber lsn = LogSequenceNumber.valueOf(durable.value());
+        stream.setFlushedLSN(lsn);
+        stream.setAppliedLSN(lsn);
+        try {
+            stream.forceUpdateStatus();
+        } catch (SQLException e) {
+            throw failure("cannot report position " + durable + " to the server", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (heartbeat != null) {
+            heartbeat.close();
+        }
+        if (stream != null) {
+            try {
+                stream.close();
+            } catch (SQLException e) {
+                log.debug("closing the replication stream: {}", e.getMessage());
+            }
+        }
+        closeQuietly(replication);
+        closeQuietly(metadata);
+    }
+
+    private ByteBuffer readPending() {
+        try {
+            return stream.readPending();
+        } catch (SQLException e) {
+            throw failure("replication stream from slot " + config.names().slot() + " failed", e);
+        }
+    }
+
+    private SourceException failure(String what, SQLException e) {
+        return new SourceException(what + " on " + config.endpoint().describe() + ": " + PgConnections.firstLine(e.getMessage()), e);
+    }
+
+    private static String applicationName(WalSourceConfig config) {
+        return "pg_flo-" + config.names().group();
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // Already broken; closing is best effort.
+            }
+        }
+    }
+}

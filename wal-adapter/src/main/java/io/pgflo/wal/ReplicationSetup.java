@@ -1,0 +1,200 @@
+package io.pgflo.wal;
+
+import io.pgflo.domain.ConfigurationException;
+import io.pgflo.domain.Lsn;
+import io.pgflo.domain.TableName;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Checks that the source can be streamed from, and creates the group's publication and slot when missing. Every
+ * failure is a {@link ConfigurationException} whose message says what to change.
+ */
+final class ReplicationSetup {
+    private final Connection connection;
+    private final WalSourceConfig config;
+
+    ReplicationSetup(Connection connection, WalSourceConfig config) {
+        this.connection = connection;
+        this.config = config;
+    }
+
+    /** Runs every check, then makes sure publication and slot exist. Returns the replicated tables. */
+    List<TableName> prepare() throws SQLException {
+        String where = config.endpoint().host() + ":" + config.endpoint().port();
+        String walLevel = queryString("SHOW wal_level");
+        if (!"logical".equals(walLevel)) {
+            throw new ConfigurationException("wal_level is '" + walLevel + "' on " + where
+                    + "; set wal_level = logical in postgresql.conf and restart PostgreSQL");
+        }
+        String encoding = queryString("SHOW server_encoding");
+        if (!"UTF8".equalsIgnoreCase(encoding) && !"SQL_ASCII".equalsIgnoreCase(encoding)) {
+            throw new ConfigurationException("database " + config.endpoint().database() + " uses encoding " + encoding
+                    + "; pg_flo reads UTF8 databases only");
+        }
+        String user = config.endpoint().user();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT rolreplication OR rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user")) {
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next() || !rows.getBoolean(1)) {
+                    throw new ConfigurationException("user " + user + " lacks the REPLICATION attribute; run ALTER ROLE "
+                            + TableName.quoteIdentifier(user) + " REPLICATION as a superuser");
+                }
+            }
+        }
+        List<TableName> tables = resolveTables();
+        checkSlotIsFree();
+        ensurePublication(tables);
+        ensureSlot();
+        return tables;
+    }
+
+    /** The slot's confirmed position, or ZERO when the slot has none yet. */
+    Lsn confirmedFlushLsn() throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT confirmed_flush_lsn::text FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+            statement.setString(1, config.names().slot());
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() && rows.getString(1) != null ? Lsn.parse(rows.getString(1)) : Lsn.ZERO;
+            }
+        }
+    }
+
+    private List<TableName> resolveTables() throws SQLException {
+        String schema = config.schema();
+        List<TableName> tables = new ArrayList<>();
+        if (config.tables().isEmpty()) {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                            + "WHERE n.nspname = ? AND c.relkind IN ('r', 'p') ORDER BY c.relname")) {
+                statement.setString(1, schema);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        tables.add(new TableName(schema, rows.getString(1)));
+                    }
+                }
+            }
+            if (tables.isEmpty()) {
+                throw new ConfigurationException("schema '" + schema + "' in database " + config.endpoint().database()
+                        + " has no tables; check --schema, or create the tables first");
+            }
+            return tables;
+        }
+        List<String> missing = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                        + "WHERE n.nspname = ? AND c.relname = ?")) {
+            for (String table : config.tables()) {
+                statement.setString(1, schema);
+                statement.setString(2, table);
+                try (ResultSet rows = statement.executeQuery()) {
+                    if (!rows.next()) {
+                        missing.add(schema + "." + table);
+                    } else if (!List.of("r", "p").contains(rows.getString(1))) {
+                        throw new ConfigurationException(schema + "." + table + " is not a table; --tables takes tables only");
+                    } else {
+                        tables.add(new TableName(schema, table));
+                    }
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new ConfigurationException("table" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
+                    + " not found in database " + config.endpoint().database() + "; check --tables and --schema");
+        }
+        return tables;
+    }
+
+    private void checkSlotIsFree() throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT active_pid, plugin, database FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+            statement.setString(1, config.names().slot());
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return;
+                }
+                int pid = rows.getInt(1);
+                if (!rows.wasNull()) {
+                    throw new ConfigurationException("replication slot " + config.names().slot()
+                            + " is in use by another process (pid " + pid + "); stop that pg_flo or use another --group");
+                }
+                if (!"pgoutput".equals(rows.getString(2)) || !config.endpoint().database().equals(rows.getString(3))) {
+                    throw new ConfigurationException("replication slot " + config.names().slot() + " exists for plugin "
+                            + rows.getString(2) + " in database " + rows.getString(3)
+                            + "; use another --group, or drop the slot");
+                }
+            }
+        }
+    }
+
+    private void ensurePublication(List<TableName> tables) throws SQLException {
+        String publication = config.names().publication();
+        String tableList = tables.stream().map(TableName::quoted).collect(Collectors.joining(", "));
+        boolean exists;
+        try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?")) {
+            statement.setString(1, publication);
+            try (ResultSet rows = statement.executeQuery()) {
+                exists = rows.next();
+            }
+        }
+        try (Statement statement = connection.createStatement()) {
+            String quoted = TableName.quoteIdentifier(publication);
+            if (!exists) {
+                statement.execute("CREATE PUBLICATION " + quoted + " FOR TABLE " + tableList);
+            } else if (!publishedTables(publication).equals(new HashSet<>(tables))) {
+                statement.execute("ALTER PUBLICATION " + quoted + " SET TABLE " + tableList);
+            }
+        } catch (SQLException e) {
+            if ("42501".equals(e.getSQLState())) {
+                throw new ConfigurationException("user " + config.endpoint().user() + " may not create publication "
+                        + publication + " (" + PgConnections.firstLine(e.getMessage())
+                        + "); create it as the tables' owner: CREATE PUBLICATION " + publication + " FOR TABLE " + tableList, e);
+            }
+            throw e;
+        }
+    }
+
+    private Set<TableName> publishedTables(String publication) throws SQLException {
+        Set<TableName> tables = new HashSet<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT schemaname, tablename FROM pg_catalog.pg_publication_tables WHERE pubname = ?")) {
+            statement.setString(1, publication);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    tables.add(new TableName(rows.getString(1), rows.getString(2)));
+                }
+            }
+        }
+        return tables;
+    }
+
+    private void ensureSlot() throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT pg_catalog.pg_create_logical_replication_slot(?, 'pgoutput') "
+                        + "WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = ?)")) {
+            statement.setString(1, config.names().slot());
+            statement.setString(2, config.names().slot());
+            statement.execute();
+        } catch (SQLException e) {
+            // Two processes racing for the same new slot: the loser sees duplicate_object.
+            if (!"42710".equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+    }
+
+    private String queryString(String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+}

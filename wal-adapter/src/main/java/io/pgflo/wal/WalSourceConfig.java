@@ -1,0 +1,45 @@
+package io.pgflo.wal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.pgflo.domain.DatabaseEndpoint;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What to stream and from where.
+ *
+ * @param endpoint the source database
+ * @param names the slot and publication
+ * @param schema the schema of the replicated tables
+ * @param tables table names in {@code schema}; empty means every table of the schema
+ * @param heartbeatInterval how often to write a heartbeat message into the source's WAL so that an idle stream
+ *     still moves the slot; {@link Duration#ZERO} turns heartbeats off
+ * @param statusInterval how often the client reports its position to the server unasked
+ */
+public record WalSourceConfig(
+        DatabaseEndpoint endpoint,
+        ReplicationNames names,
+        String schema,
+        List<String> tables,
+        Duration heartbeatInterval,
+        Duration statusInterval) {
+
+    public WalSourceConfig {
+        requireNonNull(endpoint, "endpoint is null");
+        requireNonNull(names, "names is null");
+        requireNonNull(schema, "schema is null");
+        tables = List.copyOf(tables);
+        requireNonNull(heartbeatInterval, "heartbeatInterval is null");
+        requireNonNull(statusInterval, "statusInterval is null");
+    }
+
+    public static WalSourceConfig of(DatabaseEndpoint endpoint, String group, String schema, List<String> tables) {
+        return new WalSourceConfig(endpoint, ReplicationNames.forGroup(group), schema, tables, Duration.ofSeconds(10),
+                Duration.ofSeconds(10));
+    }
+
+    public WalSourceConfig withHeartbeatInterval(Duration interval) {
+        return new WalSourceConfig(endpoint, names, schema, tables, interval, statusInterval);
+    }
+}

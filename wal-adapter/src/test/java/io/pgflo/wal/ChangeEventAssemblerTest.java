@@ -1,0 +1,131 @@
+package io.pgflo.wal;
+
+import static io.pgflo.wal.PgOutputBytes.message;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgflo.domain.ChangeEvent;
+import io.pgflo.domain.ColumnType;
+import io.pgflo.domain.Lsn;
+import io.pgflo.domain.Operation;
+import io.pgflo.domain.SourceMessage;
+import io.pgflo.domain.TransactionCommit;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ChangeEventAssemblerTest {
+    private final PgOutputDecoder decoder = new PgOutputDecoder();
+    private final ChangeEventAssembler assembler = new ChangeEventAssembler(oid -> ColumnType.ofOid(oid, "t" + oid));
+    private final List<SourceMessage> out = new ArrayList<>();
+
+    private void feed(PgOutputBytes bytes, long lsn) {
+        assembler.accept(decoder.decode(bytes.buffer()), Lsn.of(lsn), out::add);
+    }
+
+    private void relation() {
+        feed(message('R').i32(1).string("public").string("users").i8('d').i16(2)
+                .i8(1).string("id").i32(23).i32(-1).i8(0).string("data").i32(25).i32(-1), 0);
+    }
+
+    private void begin(long finalLsn, int xid) {
+        feed(message('B').i64(finalLsn).i64(0).i32(xid), finalLsn - 50);
+    }
+
+    private void commit(long commitLsn) {
+        feed(message('C').i8(0).i64(commitLsn).i64(commitLsn + 8).i64(0), commitLsn);
+    }
+
+    @Test
+    void assemblesATransactionWithOrdinalsKeysAndRows() {
+        relation();
+        begin(200, 9);
+        feed(message('I').i32(1).i8('N').i16(2).text("1").text("a"), 110);
+        feed(message('U').i32(1).i8('K').i16(2).text("1").i8('n').i8('N').i16(2).text("2").i8('u'), 120);
+        feed(message('D').i32(1).i8('K').i16(2).text("2").i8('n'), 130);
+        commit(200);
+
+        assertThat(out).hasSize(4);
+        ChangeEvent insert = (ChangeEvent) out.get(0);
+        assertThat(insert.operation()).isEqualTo(Operation.INSERT);
+        assertThat(insert.qualifiedTable()).isEqualTo("public.users");
+        assertThat(insert.lsn()).isEqualTo(Lsn.of(110));
+        assertThat(insert.commitLsn()).isEqualTo(Lsn.of(200));
+        assertThat(insert.xid()).isEqualTo(9);
+        assertThat(insert.keyColumns()).containsExactly("id");
+        assertThat(insert.newRow().text("data")).isEqualTo("a");
+        assertThat(insert.newRow().get("id").orElseThrow().type().oid()).isEqualTo(23);
+
+        ChangeEvent update = (ChangeEvent) out.get(1);
+        assertThat(update.ordinal()).isEqualTo(1);
+        assertThat(update.oldRow().values()).as("key-only old tuple keeps key columns only").hasSize(1);
+        assertThat(update.oldRow().text("id")).isEqualTo("1");
+        assertThat(update.unchangedToastColumns()).containsExactly("data");
+
+        ChangeEvent delete = (ChangeEvent) out.get(2);
+        assertThat(delete.operation()).isEqualTo(Operation.DELETE);
+        assertThat(delete.ordinal()).isEqualTo(2);
+        assertThat(delete.newRow()).isNull();
+        assertThat(delete.oldRow().text("id")).isEqualTo("2");
+
+        TransactionCommit commit = (TransactionCommit) out.get(3);
+        assertThat(commit.xid()).isEqualTo(9);
+        assertThat(commit.commitLsn()).isEqualTo(Lsn.of(200));
+        assertThat(commit.endLsn()).isEqualTo(Lsn.of(208));
+    }
+
+    @Test
+    void skipsTransactionsTheCheckpointCovers() {
+        relation();
+        assembler.resumeAfter(Lsn.of(208));
+        begin(200, 1);
+        feed(message('I').i32(1).i8('N').i16(2).text("1").text("a"), 110);
+        commit(200);
+        begin(300, 2);
+        feed(message('I').i32(1).i8('N').i16(2).text("2").text("b"), 250);
+        commit(300);
+        assertThat(out).hasSize(2);
+        assertThat(((ChangeEvent) out.get(0)).newRow().text("id")).isEqualTo("2");
+        assertThat(((ChangeEvent) out.get(0)).ordinal()).isZero();
+    }
+
+    @Test
+    void truncateOfSeveralTablesBecomesOneEventEach() {
+        relation();
+        feed(message('R').i32(2).string("public").string("orders").i8('f').i16(1).i8(1).string("x").i32(23).i32(-1), 0);
+        begin(200, 1);
+        feed(message('T').i32(2).i8(0).i32(1).i32(2), 150);
+        commit(200);
+        assertThat(out).hasSize(3);
+        assertThat(out.subList(0, 2)).extracting(m -> ((ChangeEvent) m).table()).containsExactly("users", "orders");
+        assertThat(out.subList(0, 2)).extracting(m -> ((ChangeEvent) m).operation()).containsOnly(Operation.TRUNCATE);
+    }
+
+    @Test
+    void heartbeatTransactionYieldsOnlyACommit() {
+        begin(200, 1);
+        feed(message('M').i8(1).i64(150).string(HeartbeatEmitter.PREFIX).i32(0), 150);
+        commit(200);
+        assertThat(out).singleElement().isInstanceOf(TransactionCommit.class);
+    }
+
+    @Test
+    void ddlMessageBecomesADdlEventInOrder() {
+        byte[] content = "public\nusers\nALTER TABLE public.users ADD COLUMN x int".getBytes(StandardCharsets.UTF_8);
+        begin(200, 1);
+        feed(message('M').i8(1).i64(150).string(ChangeEventAssembler.DDL_PREFIX).i32(content.length).bytes(content), 150);
+        commit(200);
+        ChangeEvent ddl = (ChangeEvent) out.get(0);
+        assertThat(ddl.operation()).isEqualTo(Operation.DDL);
+        assertThat(ddl.ddl()).isEqualTo("ALTER TABLE public.users ADD COLUMN x int");
+        assertThat(ddl.table()).isEqualTo("users");
+    }
+
+    @Test
+    void aChangeToAnUnknownRelationIsAnError() {
+        begin(200, 1);
+        assertThatThrownBy(() -> feed(message('I').i32(77).i8('N').i16(0), 110))
+                .isInstanceOf(PgOutputException.class).hasMessageContaining("relation 77");
+    }
+}
