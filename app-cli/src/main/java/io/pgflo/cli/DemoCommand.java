@@ -4,7 +4,8 @@ import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import com.beust.jcommander.validators.PositiveInteger;
 import io.pgflo.sink.stdout.StdoutSinkProvider;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.pgflo.domain.NoOptions;
+import io.pgflo.testkit.TestPostgres;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -36,30 +37,27 @@ final class DemoCommand {
     boolean help;
 
     void run(PrintStream out) throws Exception {
-        Path work = Files.createTempDirectory("pg_flo-demo");
-        log.info("starting an embedded PostgreSQL (first run unpacks its binaries)");
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                .setServerConfig("wal_level", "logical")
-                .setServerConfig("max_replication_slots", "4")
-                .setServerConfig("max_wal_senders", "4")
-                .setOverrideWorkingDirectory(work.resolve("binaries").toFile())
-                .setDataDirectory(work.resolve("data"))
-                .start()) {
-            String url = postgres.getJdbcUrl("postgres", "postgres");
-            try (Connection connection = java.sql.DriverManager.getConnection(url)) {
+        Path statusDir = Files.createTempDirectory("pg_flo-demo");
+        log.info("starting an embedded PostgreSQL (the first run unpacks its binaries)");
+        // The demo needs no Docker: always the embedded server.
+        System.setProperty("PGFLO_TEST_POSTGRES", "embedded");
+        try (TestPostgres postgres = TestPostgres.start()) {
+            String database = postgres.createDatabase("demo");
+            try (Connection connection = postgres.connect(database)) {
                 createSchema(connection);
                 SourceOptions options = new SourceOptions();
-                options.port = postgres.getPort();
-                options.dbname = "postgres";
-                options.user = "postgres";
+                options.host = postgres.host();
+                options.port = postgres.port();
+                options.dbname = database;
+                options.user = TestPostgres.SUPERUSER;
+                options.password = TestPostgres.SUPERUSER_PASSWORD;
                 options.group = "demo";
                 options.schema = "demo";
-                options.statusDir = work.resolve("status");
+                options.statusDir = statusDir;
                 options.batchDelayMillis = 100;
                 options.progressSeconds = 0;
                 options.heartbeatSeconds = 1;
-                StreamRunner runner = new StreamRunner(options,
-                        new SelectedSink(new StdoutSinkProvider(), io.pgflo.domain.NoOptions.INSTANCE));
+                StreamRunner runner = new StreamRunner(options, new SelectedSink(new StdoutSinkProvider(), NoOptions.INSTANCE));
                 Thread streaming = new Thread(() -> {
                     try {
                         runner.run();
@@ -74,9 +72,12 @@ final class DemoCommand {
                 awaitConfirmed(connection, currentLsn(connection), Duration.ofSeconds(60));
                 runner.stop();
                 streaming.join(Duration.ofSeconds(30).toMillis());
+                if (streaming.isAlive() || !runner.succeeded()) {
+                    throw new IllegalStateException("the demo stream did not finish cleanly; see the log above");
+                }
             }
         } finally {
-            deleteRecursively(work);
+            deleteRecursively(statusDir);
         }
         out.flush();
         log.info("demo finished: run 'pg_flo stream stdout --help' to stream from your own database");
@@ -137,7 +138,7 @@ final class DemoCommand {
 
     private static String currentLsn(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+                ResultSet rows = statement.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
             rows.next();
             return rows.getString(1);
         }

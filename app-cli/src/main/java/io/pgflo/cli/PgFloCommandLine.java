@@ -78,7 +78,7 @@ final class PgFloCommandLine {
             usageHint = hintFor(args);
             commander.parse(args);
         } catch (ParameterException e) {
-            err.println("pg_flo: " + oneLine(e.getMessage()) + "; see '" + usageHint + "'");
+            err.println("pg_flo: " + describe(e) + "; see '" + usageHint + "'");
             return ExitCode.USAGE;
         }
         String command = commander.getParsedCommand();
@@ -87,7 +87,7 @@ final class PgFloCommandLine {
             return ExitCode.OK;
         }
         if (root.help || command == null) {
-            printUsage(commander);
+            printUsage(commander, root.help);
             return root.help ? ExitCode.OK : ExitCode.USAGE;
         }
         return switch (command) {
@@ -200,11 +200,15 @@ final class PgFloCommandLine {
         return ExitCode.OK;
     }
 
-    private void printUsage(JCommander commander) {
-        StringBuilder text = new StringBuilder();
-        commander.getUsageFormatter().usage(text);
-        out.print(text);
-        out.println("Run 'pg_flo stream --help' for the sinks and 'pg_flo stream <sink> --help' for a sink's flags.");
+    private void printUsage(JCommander commander, boolean asked) {
+        PrintStream stream = asked ? out : err;
+        stream.println("Usage: pg_flo <command> [flags]");
+        stream.println("Commands:");
+        stream.println("  stream <sink>  stream committed changes from PostgreSQL to a sink");
+        stream.println("  sinks          list the available sinks");
+        stream.println("  demo           stream a short workload from an embedded PostgreSQL to stdout");
+        stream.println("Flags: --help, --version");
+        stream.println("Run 'pg_flo stream --help' for the sinks and 'pg_flo stream <sink> --help' for a sink's flags.");
     }
 
     private static String hintFor(String[] args) {
@@ -238,6 +242,22 @@ final class PgFloCommandLine {
             }
         }
         return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    /** JCommander's messages, reworded where they talk about its internals rather than the user's input. */
+    private static String describe(ParameterException e) {
+        String message = oneLine(e.getMessage());
+        java.util.regex.Matcher unknown = java.util.regex.Pattern.compile("Was passed main parameter '(.*)' but no main parameter")
+                .matcher(message);
+        if (unknown.find()) {
+            String argument = unknown.group(1);
+            return argument.startsWith("-") ? "unknown flag '" + argument + "'" : "unexpected argument '" + argument + "'";
+        }
+        if (message.startsWith("Expected a command, got ")) {
+            return "unknown command or sink '" + message.substring("Expected a command, got ".length()) + "'";
+        }
+        return message.replace("The following option is required: ", "missing required flag ")
+                .replace("The following options are required: ", "missing required flags ");
     }
 
     static String oneLine(String message) {

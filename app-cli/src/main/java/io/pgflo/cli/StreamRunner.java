@@ -25,6 +25,7 @@ final class StreamRunner {
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile Pipeline pipeline;
     private volatile boolean stopRequested;
+    private volatile boolean succeeded;
 
     StreamRunner(SourceOptions options, SelectedSink selected) {
         this.options = options;
@@ -49,6 +50,7 @@ final class StreamRunner {
             }
             log.info("stopped cleanly at checkpoint {} after {} events", pipeline.stats().checkpoint(),
                     pipeline.stats().eventsWritten());
+            succeeded = true;
         } catch (ProvisionException e) {
             throw unwrap(e);
         } finally {
@@ -56,6 +58,11 @@ final class StreamRunner {
             closeQuietly(source);
             finished.countDown();
         }
+    }
+
+    /** Whether {@link #run()} returned after a clean stop. */
+    boolean succeeded() {
+        return succeeded;
     }
 
     /** Asks the stream to stop; returns at once. A watchdog halts the process if the stop takes too long. */

@@ -1,0 +1,214 @@
+package io.pgflo.wal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgflo.domain.Batch;
+import io.pgflo.domain.BatchPolicy;
+import io.pgflo.domain.ChangeEvent;
+import io.pgflo.domain.ConfigurationException;
+import io.pgflo.domain.Lsn;
+import io.pgflo.domain.Operation;
+import io.pgflo.domain.Pipeline;
+import io.pgflo.domain.Sink;
+import io.pgflo.domain.SourceMessage;
+import io.pgflo.domain.TransactionCommit;
+import io.pgflo.testkit.PostgresExtension;
+import io.pgflo.testkit.TestPostgres;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The replication stream against a real PostgreSQL. */
+@ExtendWith(PostgresExtension.class)
+class PostgresChangeSourceIT {
+
+    @Test
+    void streamsEveryOperationInCommitOrderWithTypedTextValues(TestPostgres pg) throws Exception {
+        String db = pg.createDatabase("wal");
+        pg.execute(db,
+                "CREATE TYPE mood AS ENUM ('sad', 'happy')",
+                "CREATE DOMAIN positive AS int CHECK (VALUE > 0)",
+                "CREATE TABLE items (id bigint PRIMARY KEY, name text, mood mood, score positive, tags text[], "
+                        + "at timestamptz, payload jsonb)",
+                "CREATE TABLE other (id int PRIMARY KEY)");
+        WalSourceConfig config = WalSourceConfig.of(pg.endpoint(db), "Wal Test", "public", List.of("items"))
+                .withHeartbeatInterval(Duration.ZERO);
+        try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
+            source.start(Lsn.ZERO);
+            pg.execute(db,
+                    "INSERT INTO items VALUES (1, 'a', 'happy', 5, ARRAY['x', NULL, 'y z'], '2026-11-24 12:00:00+02', '{\"k\": [1, 2]}')",
+                    "INSERT INTO other VALUES (1)",
+                    "BEGIN; UPDATE items SET name = 'b' WHERE id = 1; UPDATE items SET id = 2 WHERE id = 1; COMMIT",
+                    "DELETE FROM items WHERE id = 2",
+                    "TRUNCATE items");
+            List<SourceMessage> messages = drain(source, 9);
+            List<ChangeEvent> events = messages.stream().filter(ChangeEvent.class::isInstance).map(ChangeEvent.class::cast).toList();
+            assertThat(events).extracting(ChangeEvent::operation).containsExactly(
+                    Operation.INSERT, Operation.UPDATE, Operation.UPDATE, Operation.DELETE, Operation.TRUNCATE);
+            assertThat(events).extracting(ChangeEvent::table).containsOnly("items");
+
+            ChangeEvent insert = events.get(0);
+            assertThat(insert.newRow().text("mood")).isEqualTo("happy");
+            assertThat(insert.newRow().get("mood").orElseThrow().type().name()).isEqualTo("mood");
+            assertThat(insert.newRow().get("score").orElseThrow().type().baseOid()).isEqualTo(23);
+            assertThat(insert.newRow().text("tags")).isEqualTo("{x,NULL,\"y z\"}");
+            assertThat(insert.newRow().get("tags").orElseThrow().type().elementOid()).isEqualTo(25);
+            assertThat(insert.newRow().text("at")).as("session is UTC, ISO").isEqualTo("2026-11-24 10:00:00+00");
+            assertThat(insert.newRow().text("payload")).isEqualTo("{\"k\": [1, 2]}");
+
+            ChangeEvent keyChange = events.get(2);
+            assertThat(keyChange.oldRow().text("id")).isEqualTo("1");
+            assertThat(keyChange.newRow().text("id")).isEqualTo("2");
+            assertThat(keyChange.commitLsn()).isEqualTo(events.get(1).commitLsn());
+            assertThat(keyChange.ordinal()).isEqualTo(1);
+
+            List<Lsn> commits = messages.stream().filter(TransactionCommit.class::isInstance)
+                    .map(m -> ((TransactionCommit) m).endLsn()).toList();
+            assertThat(commits).hasSize(4).isSorted();
+        }
+    }
+
+    @Test
+    void resumesAfterTheAcknowledgedCheckpointWithoutRepeats(TestPostgres pg) throws Exception {
+        String db = pg.createDatabase("resume");
+        pg.execute(db, "CREATE TABLE t (id int PRIMARY KEY)");
+        WalSourceConfig config = WalSourceConfig.of(pg.endpoint(db), "resume", "public", List.of("t"))
+                .withHeartbeatInterval(Duration.ZERO);
+        Lsn checkpoint;
+        try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
+            source.start(Lsn.ZERO);
+            pg.execute(db, "INSERT INTO t VALUES (1)", "INSERT INTO t VALUES (2)");
+            List<SourceMessage> first = drain(source, 4);
+            checkpoint = ((TransactionCommit) first.get(1)).endLsn();
+            // Only the first transaction is durable "in the sink"; the second must come again.
+            source.acknowledge(checkpoint);
+        }
+        pg.execute(db, "INSERT INTO t VALUES (3)");
+        try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
+            assertThat(source.slotPosition()).isEqualTo(checkpoint);
+            source.start(checkpoint);
+            List<SourceMessage> again = drain(source, 4);
+            assertThat(again.stream().filter(ChangeEvent.class::isInstance).map(m -> ((ChangeEvent) m).newRow().text("id")))
+                    .containsExactly("2", "3");
+        }
+    }
+
+    @Test
+    void heartbeatsMoveTheSlotWhileTheTablesAreIdle(TestPostgres pg) throws Exception {
+        String db = pg.createDatabase("idle");
+        pg.execute(db, "CREATE TABLE quiet (id int PRIMARY KEY)", "CREATE TABLE busy (id serial PRIMARY KEY, v text)");
+        WalSourceConfig config = WalSourceConfig.of(pg.endpoint(db), "idle", "public", List.of("quiet"))
+                .withHeartbeatInterval(Duration.ofMillis(200));
+        PostgresChangeSource source = PostgresChangeSource.open(config);
+        Pipeline pipeline = new Pipeline(source, new CollectingSink(), new BatchPolicy(100, Duration.ofMillis(50)));
+        Thread thread = new Thread(() -> {
+            try {
+                pipeline.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        thread.start();
+        try {
+            String slotQuery = "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'pg_flo_idle_slot'";
+            Lsn before = Lsn.parse(pg.queryString(db, slotQuery));
+            pg.execute(db, "INSERT INTO busy (v) SELECT repeat('x', 100) FROM generate_series(1, 5000)");
+            Lsn busyEnd = Lsn.parse(pg.queryString(db, "SELECT pg_current_wal_insert_lsn()::text"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            Lsn confirmed = before;
+            while (System.nanoTime() < deadline && !confirmed.isAfter(busyEnd)) {
+                Thread.sleep(100);
+                confirmed = Lsn.parse(pg.queryString(db, slotQuery));
+            }
+            assertThat(confirmed).as("slot moved past the busy table's WAL").isGreaterThan(busyEnd);
+            assertThat(pipeline.stats().eventsWritten()).isZero();
+        } finally {
+            pipeline.stop();
+            thread.join(10_000);
+            source.close();
+        }
+    }
+
+    @Test
+    void refusesMissingTablesNamingThem(TestPostgres pg) {
+        String db = pg.createDatabase("missing");
+        pg.execute(db, "CREATE TABLE present (id int PRIMARY KEY)");
+        WalSourceConfig config = WalSourceConfig.of(pg.endpoint(db), "missing", "public", List.of("present", "absent"));
+        assertThatThrownBy(() -> PostgresChangeSource.open(config))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("public.absent")
+                .hasMessageContaining("--tables");
+    }
+
+    @Test
+    void refusesASlotInUseByAnotherProcess(TestPostgres pg) {
+        String db = pg.createDatabase("busy");
+        pg.execute(db, "CREATE TABLE t (id int PRIMARY KEY)");
+        WalSourceConfig config = WalSourceConfig.of(pg.endpoint(db), "busy", "public", List.of("t"))
+                .withHeartbeatInterval(Duration.ZERO);
+        try (PostgresChangeSource first = PostgresChangeSource.open(config)) {
+            first.start(Lsn.ZERO);
+            assertThatThrownBy(() -> PostgresChangeSource.open(config))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("pg_flo_busy_slot is in use");
+        }
+    }
+
+    @Test
+    void refusesAUserWithoutReplicationAndNeverPrintsThePassword(TestPostgres pg) {
+        String db = pg.createDatabase("norepl");
+        pg.execute(db, "CREATE TABLE t (id int PRIMARY KEY)", "DROP ROLE IF EXISTS plain_user",
+                "CREATE ROLE plain_user LOGIN PASSWORD 's3cret-pw'");
+        var endpoint = pg.endpoint(db);
+        var plain = new io.pgflo.domain.DatabaseEndpoint(endpoint.host(), endpoint.port(), db, "plain_user", "s3cret-pw", null, null);
+        assertThatThrownBy(() -> PostgresChangeSource.open(WalSourceConfig.of(plain, "norepl", "public", List.of("t"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("REPLICATION")
+                .hasMessageNotContaining("s3cret-pw");
+    }
+
+    @Test
+    void reportsAnUnreachableServerWithHostAndPort() {
+        var endpoint = new io.pgflo.domain.DatabaseEndpoint("127.0.0.1", 1, "db", "u", "pw-not-shown", null, null);
+        assertThatThrownBy(() -> PostgresChangeSource.open(WalSourceConfig.of(endpoint, "g", "public", List.of())))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("127.0.0.1:1")
+                .hasMessageNotContaining("pw-not-shown");
+    }
+
+    static List<SourceMessage> drain(PostgresChangeSource source, int count) throws InterruptedException {
+        List<SourceMessage> messages = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (messages.size() < count && System.nanoTime() < deadline) {
+            SourceMessage message = source.poll(Duration.ofMillis(100));
+            if (message != null) {
+                messages.add(message);
+            }
+        }
+        assertThat(messages).as("messages received").hasSize(count);
+        return messages;
+    }
+
+    private static final class CollectingSink implements Sink {
+        final List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+        private volatile Lsn checkpoint = Lsn.ZERO;
+
+        @Override
+        public Lsn lastCheckpoint() {
+            return checkpoint;
+        }
+
+        @Override
+        public void writeBatch(Batch batch) {
+            events.addAll(batch.events());
+            checkpoint = batch.checkpoint();
+        }
+
+        @Override
+        public void close() {}
+    }
+}
