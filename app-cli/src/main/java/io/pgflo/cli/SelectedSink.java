@@ -11,4 +11,9 @@ record SelectedSink(SinkProvider<?> provider, Object options) {
     Sink create(SinkContext context) {
         return ((SinkProvider) provider).create(options, context);
     }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    boolean capturesDdl() {
+        return ((SinkProvider) provider).capturesDdl(options);
+    }
 }

@@ -32,7 +32,7 @@ final class StreamModule extends AbstractModule {
     @Singleton
     WalSourceConfig sourceConfig() {
         return new WalSourceConfig(options.endpoint(), ReplicationNames.forGroup(options.group), options.schema,
-                options.tables, options.heartbeatInterval(), Duration.ofSeconds(10));
+                options.tables, options.heartbeatInterval(), Duration.ofSeconds(10), selected.capturesDdl());
     }
 
     @Provides

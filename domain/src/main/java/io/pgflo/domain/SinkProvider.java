@@ -32,4 +32,12 @@ public interface SinkProvider<O> {
      */
     Sink create(O options, SinkContext context);
 
+
+    /**
+     * Whether this sink, with these options, wants schema changes (DDL) on the replicated tables captured on the source
+     * and delivered as {@link Operation#DDL} events in WAL order. Capture needs an event trigger on the source.
+     */
+    default boolean capturesDdl(O options) {
+        return false;
+    }
 }

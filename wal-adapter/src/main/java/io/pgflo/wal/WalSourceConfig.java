@@ -16,6 +16,8 @@ import java.util.List;
  * @param heartbeatInterval how often to write a heartbeat message into the source's WAL so that an idle stream
  *     still moves the slot; {@link Duration#ZERO} turns heartbeats off
  * @param statusInterval how often the client reports its position to the server unasked
+ * @param captureDdl whether to install the DDL capture event trigger on the source, so that schema changes to the
+ *     replicated tables arrive as DDL events in WAL order
  */
 public record WalSourceConfig(
         DatabaseEndpoint endpoint,
@@ -23,7 +25,8 @@ public record WalSourceConfig(
         String schema,
         List<String> tables,
         Duration heartbeatInterval,
-        Duration statusInterval) {
+        Duration statusInterval,
+        boolean captureDdl) {
 
     public WalSourceConfig {
         requireNonNull(endpoint, "endpoint is null");
@@ -36,10 +39,14 @@ public record WalSourceConfig(
 
     public static WalSourceConfig of(DatabaseEndpoint endpoint, String group, String schema, List<String> tables) {
         return new WalSourceConfig(endpoint, ReplicationNames.forGroup(group), schema, tables, Duration.ofSeconds(10),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), false);
     }
 
     public WalSourceConfig withHeartbeatInterval(Duration interval) {
-        return new WalSourceConfig(endpoint, names, schema, tables, interval, statusInterval);
+        return new WalSourceConfig(endpoint, names, schema, tables, interval, statusInterval, captureDdl);
+    }
+
+    public WalSourceConfig withCaptureDdl(boolean capture) {
+        return new WalSourceConfig(endpoint, names, schema, tables, heartbeatInterval, statusInterval, capture);
     }
 }
