@@ -1,0 +1,52 @@
+package io.pgflo.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The rules of ARCHITECTURE.md, checked over every module's production classes. */
+@AnalyzeClasses(packages = "io.pgflo", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule domainDependsOnTheJdkOnly = noClasses()
+            .that().resideInAPackage("io.pgflo.domain..")
+            .should().dependOnClassesThat().resideOutsideOfPackages("java..", "io.pgflo.domain..")
+            .because("the domain is the SPI that plugins compile against");
+
+    @ArchTest
+    static final ArchRule sinksDoNotDependOnEachOther = slices()
+            .matching("io.pgflo.sink.(*)..")
+            .should().notDependOnEachOther()
+            .because("each sink stands alone");
+
+    @ArchTest
+    static final ArchRule sinksDoNotDependOnTheSourceOrTheCli = noClasses()
+            .that().resideInAPackage("io.pgflo.sink..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.pgflo.wal..", "io.pgflo.cli..", "io.pgflo.testkit..");
+
+    @ArchTest
+    static final ArchRule theSourceDoesNotDependOnSinksOrTheCli = noClasses()
+            .that().resideInAPackage("io.pgflo.wal..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.pgflo.sink..", "io.pgflo.cli..", "io.pgflo.json..");
+
+    @ArchTest
+    static final ArchRule onlyTheCliKnowsGuice = noClasses()
+            .that().resideOutsideOfPackage("io.pgflo.cli..")
+            .should().dependOnClassesThat().resideInAnyPackage("com.google.inject..")
+            .because("adapters have plain constructors, so other teams can use them without our wiring");
+
+    @ArchTest
+    static final ArchRule onlyTheCliKnowsJCommanderParsing = noClasses()
+            .that().resideOutsideOfPackage("io.pgflo.cli..")
+            .should().dependOnClassesThat().haveFullyQualifiedName("com.beust.jcommander.JCommander");
+
+    @ArchTest
+    static final ArchRule adaptersDoNotDependOnTheCli = noClasses()
+            .that().resideOutsideOfPackage("io.pgflo.cli..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.pgflo.cli..");
+}

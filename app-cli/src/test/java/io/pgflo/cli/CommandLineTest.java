@@ -1,0 +1,109 @@
+package io.pgflo.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What the command line says to bad input, before anything connects anywhere. */
+class CommandLineTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(Map<String, String> env, String... args) {
+        return new PgFloCommandLine(env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).execute(args);
+    }
+
+    private int run(String... args) {
+        return run(Map.of(), args);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void anUnknownFlagIsOneLineAndStatusTwo() {
+        assertThat(run("stream", "stdout", "--dbname", "d", "--user", "u", "--group", "g", "--bogus", "1")).isEqualTo(2);
+        assertThat(err()).isEqualTo("pg_flo: unknown flag '--bogus'; see 'pg_flo stream stdout --help'" + System.lineSeparator());
+    }
+
+    @Test
+    void missingRequiredFlagsAreNamed() {
+        assertThat(run("stream", "stdout", "--dbname", "d")).isEqualTo(2);
+        assertThat(err()).contains("missing required flags").contains("--user").contains("--group").hasLineCount(1);
+    }
+
+    @Test
+    void anInvalidPortIsRefused() {
+        assertThat(run("stream", "stdout", "--dbname", "d", "--user", "u", "--group", "g", "--port", "70000")).isEqualTo(2);
+        assertThat(err()).contains("--port must be a port number from 1 to 65535, got 70000").hasLineCount(1);
+        err.reset();
+        assertThat(run("stream", "stdout", "--dbname", "d", "--user", "u", "--group", "g", "--port", "abc")).isEqualTo(2);
+        assertThat(err()).contains("got 'abc'");
+    }
+
+    @Test
+    void anUnknownSinkIsNamed() {
+        assertThat(run("stream", "kafka")).isEqualTo(2);
+        assertThat(err()).contains("unknown command or sink 'kafka'").hasLineCount(1);
+    }
+
+    @Test
+    void aGroupWithoutLettersIsRefusedBeforeConnecting() {
+        assertThat(run("stream", "stdout", "--dbname", "d", "--user", "u", "--group", "!!!", "--port", "1")).isEqualTo(2);
+        assertThat(err()).contains("--group '!!!' has no letters or digits").hasLineCount(1);
+    }
+
+    @Test
+    void flagsComeFromTheEnvironmentAndPasswordsAreNeverPrinted() {
+        Map<String, String> env = Map.of("PGFLO_DBNAME", "d", "PGFLO_USER", "u", "PGFLO_GROUP", "g",
+                "PGFLO_PASSWORD", "hunter2-secret", "PGFLO_HOST", "127.0.0.1", "PGFLO_PORT", "1");
+        assertThat(run(env, "stream", "stdout")).isEqualTo(2);
+        assertThat(err()).contains("cannot connect to 127.0.0.1:1/d as u").doesNotContain("hunter2-secret").hasLineCount(1);
+    }
+
+    @Test
+    void aBadLogLevelIsRefused() {
+        assertThat(run("stream", "stdout", "--dbname", "d", "--user", "u", "--group", "g", "--log-level", "loud")).isEqualTo(2);
+        assertThat(err()).contains("--log-level must be one of");
+    }
+
+    @Test
+    void helpListsTheSinksAndEachSinksFlags() {
+        assertThat(run("--help")).isZero();
+        assertThat(out()).contains("stream <sink>").contains("demo");
+        out.reset();
+        assertThat(run("stream", "--help")).isZero();
+        assertThat(out()).contains("stdout");
+        out.reset();
+        assertThat(run("stream", "stdout", "--help")).isZero();
+        assertThat(out()).contains("--dbname", "--tables", "--status-dir", "PGFLO_STATUS_DIR");
+    }
+
+    @Test
+    void sinksListsTheBuiltInSinksWithTheirOrigin() {
+        assertThat(run("sinks")).isZero();
+        assertThat(out()).contains("stdout").contains("one JSON event per line");
+    }
+
+    @Test
+    void noCommandPrintsUsageToStderrWithStatusTwo() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(err()).contains("Usage: pg_flo");
+    }
+
+    @Test
+    void environmentVariableNamesFollowTheFlags() {
+        assertThat(EnvironmentDefaults.variableFor("--status-dir")).isEqualTo("PGFLO_STATUS_DIR");
+        assertThat(EnvironmentDefaults.variableFor("--password")).isEqualTo("PGFLO_PASSWORD");
+    }
+}
