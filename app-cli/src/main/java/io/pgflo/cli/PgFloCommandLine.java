@@ -10,6 +10,7 @@ import com.google.inject.Guice;
 import io.pgflo.domain.ConfigurationException;
 import io.pgflo.domain.SinkProvider;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,6 +37,10 @@ final class PgFloCommandLine {
         @Parameter(names = {"--help", "-h"}, help = true, description = "show this help")
         boolean help;
 
+        @Parameter(names = "--plugins-dir", description = "directory of sink plugin jars (default: plugins/ in the "
+                + "working directory)")
+        String pluginsDir;
+
         @Parameter(names = "--version", description = "print the version")
         boolean version;
     }
@@ -53,9 +58,17 @@ final class PgFloCommandLine {
     int execute(String[] args) {
         SinkRegistry registry;
         try {
-            registry = Guice.createInjector(new SinksModule()).getInstance(SinkRegistry.class);
+            Path pluginsDirectory = pluginsDirectory(args);
+            PluginLoader.Scan plugins = new PluginLoader(PgFloCommandLine.class.getClassLoader()).scan(pluginsDirectory);
+            registry = Guice.createInjector(new SinksModule(plugins.providers())).getInstance(SinkRegistry.class);
+            for (String problem : plugins.problems()) {
+                err.println("pg_flo: " + problem);
+            }
+            for (String problem : registry.problems()) {
+                err.println("pg_flo: " + problem);
+            }
         } catch (RuntimeException e) {
-            err.println("pg_flo: cannot load sinks: " + rootMessage(e));
+            err.println("pg_flo: cannot load sinks: " + oneLine(rootMessage(e)));
             return ExitCode.USAGE;
         }
         RootOptions root = new RootOptions();
@@ -174,8 +187,25 @@ final class PgFloCommandLine {
         }
     }
 
+    /**
+     * The plugins directory: {@code --plugins-dir}, else {@code PGFLO_PLUGINS_DIR}, else {@code plugins/} in the working
+     * directory. Read before the command line is parsed, because plugin sinks are subcommands.
+     */
+    private Path pluginsDirectory(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--plugins-dir") && i + 1 < args.length) {
+                return Path.of(args[i + 1]);
+            }
+        }
+        String fromEnvironment = environment.get(EnvironmentDefaults.variableFor("--plugins-dir"));
+        return Path.of(fromEnvironment != null ? fromEnvironment : "plugins");
+    }
+
     /** Where a sink's code comes from: the jar (or class directory) and its version. */
     static String origin(SinkProvider<?> provider) {
+        if (provider instanceof PluginSinkProvider plugin) {
+            return "plugin " + plugin.jar().getFileName() + (plugin.version() == null ? "" : " " + plugin.version());
+        }
         Package pkg = provider.getClass().getPackage();
         String version = pkg == null ? null : pkg.getImplementationVersion();
         String location;

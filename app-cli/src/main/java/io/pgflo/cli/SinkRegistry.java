@@ -2,24 +2,36 @@ package io.pgflo.cli;
 
 import com.google.inject.Inject;
 import io.pgflo.domain.SinkProvider;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Every sink the command line knows, by name. */
+/**
+ * Every sink the command line knows, by name. When two sinks share a name, a built-in sink wins over a plugin, and the
+ * plugin from the jar whose name sorts first wins over later ones; every clash is reported, never settled silently.
+ */
 final class SinkRegistry {
     private final Map<String, SinkProvider<?>> providers = new TreeMap<>();
+    private final List<String> problems = new ArrayList<>();
 
     @Inject
     SinkRegistry(Set<SinkProvider<?>> providers) {
-        for (SinkProvider<?> provider : providers) {
-            SinkProvider<?> previous = this.providers.putIfAbsent(provider.name(), provider);
-            if (previous != null) {
-                throw new IllegalStateException("two sinks are named '" + provider.name() + "': "
-                        + previous.getClass().getName() + " and " + provider.getClass().getName());
+        List<SinkProvider<?>> ordered = new ArrayList<>(providers);
+        // Built-ins first, then plugins by jar name, so the winner of a clash does not depend on set order.
+        ordered.sort(Comparator.<SinkProvider<?>, Boolean>comparing(p -> p instanceof PluginSinkProvider)
+                .thenComparing(p -> p instanceof PluginSinkProvider plugin ? plugin.jar().toString() : p.getClass().getName()));
+        for (SinkProvider<?> provider : ordered) {
+            String name = provider.name();
+            SinkProvider<?> winner = this.providers.putIfAbsent(name, provider);
+            if (winner != null) {
+                problems.add("sink '" + name + "' from " + PgFloCommandLine.origin(provider) + " ignored: the name is taken by "
+                        + (winner instanceof PluginSinkProvider ? "" : "the built-in sink from ") + PgFloCommandLine.origin(winner));
             }
         }
     }
@@ -30,5 +42,9 @@ final class SinkRegistry {
 
     Collection<SinkProvider<?>> all() {
         return Collections.unmodifiableCollection(providers.values());
+    }
+
+    List<String> problems() {
+        return List.copyOf(problems);
     }
 }

@@ -1,0 +1,104 @@
+package io.pgflo.cli;
+
+import static io.pgflo.cli.PluginJars.classBytes;
+import static io.pgflo.cli.PluginJars.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgflo.domain.SinkProvider;
+import io.pgflo.plugintest.ImpostorStdoutProvider;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A plugins directory with bad jars in it: each problem is one clear line, and every other sink keeps working. */
+class PluginGuardsTest {
+    private static final String SERVICES = "META-INF/services/" + SinkProvider.class.getName();
+    private static final Map<String, String> SPI_1 = Map.of(PluginLoader.SPI_VERSION_ATTRIBUTE, "1");
+
+    @TempDir
+    Path plugins;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int sinks() {
+        return new PgFloCommandLine(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).execute(new String[] {"--plugins-dir", plugins.toString(), "sinks"});
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aFileThatIsNotAJarIsReportedAndSkipped() throws Exception {
+        Files.writeString(plugins.resolve("notes.jar"), "this is not a zip file");
+        Files.copy(PluginJars.EXAMPLE, plugins.resolve("example.jar"));
+        assertThat(sinks()).isZero();
+        assertThat(err()).contains("plugin notes.jar skipped: not a readable jar").hasLineCount(1);
+        assertThat(out()).contains("stdout").contains("table-counts");
+    }
+
+    @Test
+    void aProviderClassThatFailsToLoadIsReported() throws Exception {
+        PluginJars.write(plugins.resolve("broken.jar"), SPI_1, Map.of(SERVICES, utf8("com.example.MissingProvider\n")));
+        assertThat(sinks()).isZero();
+        assertThat(err()).contains("plugin broken.jar: a sink provider failed to load").contains("com.example.MissingProvider")
+                .hasLineCount(1);
+        assertThat(out()).contains("stdout");
+    }
+
+    @Test
+    void aPluginCannotTakeABuiltInSinksName() throws Exception {
+        String classFile = ImpostorStdoutProvider.class.getName().replace('.', '/') + ".class";
+        PluginJars.write(plugins.resolve("impostor.jar"), SPI_1, Map.of(
+                SERVICES, utf8(ImpostorStdoutProvider.class.getName() + "\n"),
+                classFile, classBytes(ImpostorStdoutProvider.class)));
+        assertThat(sinks()).isZero();
+        assertThat(err()).contains("sink 'stdout' from plugin impostor.jar ignored: the name is taken by the built-in sink")
+                .hasLineCount(1);
+        assertThat(out()).contains("one JSON event per line").doesNotContain("an impostor");
+    }
+
+    @Test
+    void twoPluginsWithOneNameAreReportedAndTheFirstJarWins() throws Exception {
+        Files.copy(PluginJars.EXAMPLE, plugins.resolve("a-counts.jar"));
+        Files.copy(PluginJars.EXAMPLE, plugins.resolve("b-counts.jar"));
+        assertThat(sinks()).isZero();
+        assertThat(err()).contains("sink 'table-counts' from plugin b-counts.jar").contains("taken by plugin a-counts.jar")
+                .hasLineCount(1);
+        assertThat(out()).contains("plugin a-counts.jar");
+    }
+
+    @Test
+    void aPluginBuiltForAnotherSpiVersionIsRefused() throws Exception {
+        PluginJars.exampleWithSpiVersion(plugins.resolve("future.jar"), "99");
+        assertThat(sinks()).isZero();
+        assertThat(err()).contains("plugin future.jar skipped: built for SPI version 99, this pg_flo has SPI version 1")
+                .hasLineCount(1);
+        assertThat(out()).doesNotContain("table-counts");
+    }
+
+    @Test
+    void aPluginThatDeclaresNoSpiVersionIsRefused() throws Exception {
+        PluginJars.exampleWithSpiVersion(plugins.resolve("old.jar"), null);
+        assertThat(sinks()).isZero();
+        assertThat(err()).contains("plugin old.jar skipped: its manifest declares no PgFlo-Spi-Version").hasLineCount(1);
+    }
+
+    @Test
+    void aJarWithoutSinksIsReported() throws Exception {
+        PluginJars.write(plugins.resolve("empty.jar"), SPI_1, Map.of("readme.txt", utf8("nothing here")));
+        assertThat(sinks()).isZero();
+        assertThat(err()).contains("plugin empty.jar has no sink").hasLineCount(1);
+    }
+}
