@@ -63,6 +63,14 @@ final class SourceOptions {
             + "the process gives up and exits with status 1", validateWith = PositiveInteger.class)
     int stopTimeoutSeconds = 30;
 
+    @Parameter(names = "--reconnect-attempts", description = "how many times in a row to reconnect after losing the "
+            + "source (server restart, connection cut) before giving up with status 1")
+    int reconnectAttempts = 10;
+
+    @Parameter(names = "--reconnect-backoff-ms", description = "first wait before reconnecting; doubles up to 30 s",
+            validateWith = PositiveInteger.class)
+    long reconnectBackoffMillis = 500;
+
     @Parameter(names = "--log-level", description = "log level: error, warn, info, debug, trace")
     String logLevel = "info";
 

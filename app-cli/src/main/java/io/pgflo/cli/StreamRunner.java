@@ -4,8 +4,10 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.ProvisionException;
 import io.pgflo.domain.ChangeSource;
+import io.pgflo.domain.ConfigurationException;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.domain.Sink;
+import io.pgflo.wal.SourceException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -26,37 +28,88 @@ final class StreamRunner {
     private volatile Pipeline pipeline;
     private volatile boolean stopRequested;
     private volatile boolean succeeded;
+    private volatile boolean streamedBefore;
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
 
     StreamRunner(SourceOptions options, SelectedSink selected) {
         this.options = options;
         this.selected = selected;
     }
 
-    /** Builds and runs the stream on the calling thread; returns when it ends. Exceptions carry the reason. */
+    /**
+     * Builds and runs the stream on the calling thread; returns when it ends. Exceptions carry the reason.
+     *
+     * <p>Once the stream has run, losing the source (the server restarting, the connection cut) is survived: the
+     * source and sink are built again and the stream resumes from the sink's checkpoint, after a back-off that doubles
+     * up to 30 s, at most {@code --reconnect-attempts} times in a row. Failures before the first start (bad flags, a
+     * missing table) and sink failures are not retried here.
+     */
     void run() throws InterruptedException {
-        Injector injector;
+        try {
+            int attempts = 0;
+            while (true) {
+                Attempt attempt = new Attempt();
+                try {
+                    runOnce(attempt);
+                    succeeded = !attempt.interruptedBeforeStart;
+                    return;
+                } catch (RuntimeException e) {
+                    boolean sourceLost = e instanceof SourceException
+                            || (streamedBefore && !attempt.sourceOpened && e instanceof ConfigurationException);
+                    if (!sourceLost || stopRequested || attempts >= options.reconnectAttempts) {
+                        throw e;
+                    }
+                    if (attempt.streamed) {
+                        attempts = 0;
+                    }
+                    attempts++;
+                    long delay = Math.min(30_000L, options.reconnectBackoffMillis * (1L << Math.min(attempts - 1, 16)));
+                    log.warn("source lost ({}); reconnecting in {} ms, attempt {} of {}", PgFloCommandLine.oneLine(e.getMessage()),
+                            delay, attempts, options.reconnectAttempts);
+                    if (stopSignal.await(delay, TimeUnit.MILLISECONDS)) {
+                        succeeded = true;
+                        return;
+                    }
+                }
+            }
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    /** What one attempt got to, so that a failure can be judged. */
+    private static final class Attempt {
+        boolean sourceOpened;
+        boolean streamed;
+        boolean interruptedBeforeStart;
+    }
+
+    private void runOnce(Attempt attempt) throws InterruptedException {
         ChangeSource source = null;
         Sink sink = null;
         try {
-            injector = Guice.createInjector(new StreamModule(options, selected));
+            Injector injector = Guice.createInjector(new StreamModule(options, selected));
             source = injector.getInstance(ChangeSource.class);
+            attempt.sourceOpened = true;
             sink = injector.getInstance(Sink.class);
-            pipeline = injector.getInstance(Pipeline.class);
+            Pipeline current = injector.getInstance(Pipeline.class);
+            pipeline = current;
             if (stopRequested) {
+                attempt.interruptedBeforeStart = !streamedBefore;
                 return;
             }
-            try (ProgressReporter ignored = new ProgressReporter(pipeline.stats(), Duration.ofSeconds(options.progressSeconds))) {
-                pipeline.run();
+            attempt.streamed = true;
+            streamedBefore = true;
+            try (ProgressReporter ignored = new ProgressReporter(current.stats(), Duration.ofSeconds(options.progressSeconds))) {
+                current.run();
             }
-            log.info("stopped cleanly at checkpoint {} after {} events", pipeline.stats().checkpoint(),
-                    pipeline.stats().eventsWritten());
-            succeeded = true;
+            log.info("stopped cleanly at checkpoint {} after {} events", current.stats().checkpoint(),
+                    current.stats().eventsWritten());
         } catch (ProvisionException e) {
             throw unwrap(e);
         } finally {
             closeQuietly(sink);
             closeQuietly(source);
-            finished.countDown();
         }
     }
 
@@ -68,6 +121,7 @@ final class StreamRunner {
     /** Asks the stream to stop; returns at once. A watchdog halts the process if the stop takes too long. */
     void stop() {
         stopRequested = true;
+        stopSignal.countDown();
         Pipeline current = pipeline;
         if (current != null) {
             current.stop();

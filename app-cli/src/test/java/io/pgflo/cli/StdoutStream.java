@@ -36,6 +36,7 @@ final class StdoutStream implements AutoCloseable {
                 .args("stream", "stdout", "--host", pg.host(), "--port", Integer.toString(pg.port()), "--dbname", database,
                         "--user", TestPostgres.SUPERUSER, "--group", group, "--tables", tables,
                         "--status-dir", statusDir.toString(), "--batch-delay-ms", "50", "--heartbeat-interval", "1",
+                        "--reconnect-backoff-ms", "200",
                         "--progress-interval", "0")
                 .env("PGFLO_PASSWORD", TestPostgres.SUPERUSER_PASSWORD)
                 .jvmArgs("-Xmx256m")
