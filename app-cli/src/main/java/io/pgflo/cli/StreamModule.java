@@ -5,12 +5,14 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.pgflo.domain.BatchPolicy;
 import io.pgflo.domain.ChangeSource;
+import io.pgflo.domain.ConfigurationException;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.domain.Sink;
 import io.pgflo.domain.SinkContext;
 import io.pgflo.wal.PostgresChangeSource;
 import io.pgflo.wal.ReplicationNames;
 import io.pgflo.wal.WalSourceConfig;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 
 /** Wires one stream: the PostgreSQL source, the chosen sink, and the pipeline between them. */
@@ -51,7 +53,12 @@ final class StreamModule extends AbstractModule {
     @Provides
     @Singleton
     Sink sink(SinkContext context) {
-        return selected.create(context);
+        try {
+            return selected.create(context);
+        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+            // Raised while the sink checks its options and its environment: bad input, reported as such (exit 2).
+            throw new ConfigurationException(selected.provider().name() + " sink: " + e.getMessage(), e);
+        }
     }
 
     @Provides

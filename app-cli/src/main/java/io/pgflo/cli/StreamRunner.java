@@ -7,6 +7,7 @@ import io.pgflo.domain.ChangeSource;
 import io.pgflo.domain.ConfigurationException;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.domain.Sink;
+import io.pgflo.wal.PostgresChangeSource;
 import io.pgflo.wal.SourceException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -91,7 +92,14 @@ final class StreamRunner {
             Injector injector = Guice.createInjector(new StreamModule(options, selected));
             source = injector.getInstance(ChangeSource.class);
             attempt.sourceOpened = true;
-            sink = injector.getInstance(Sink.class);
+            try {
+                sink = injector.getInstance(Sink.class);
+            } catch (RuntimeException e) {
+                if (!streamedBefore && source instanceof PostgresChangeSource postgres) {
+                    postgres.dropSlotIfNew();
+                }
+                throw e;
+            }
             Pipeline current = injector.getInstance(Pipeline.class);
             pipeline = current;
             if (stopRequested) {

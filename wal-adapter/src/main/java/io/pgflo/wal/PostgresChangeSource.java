@@ -39,13 +39,16 @@ public final class PostgresChangeSource implements ChangeSource {
     private final ChangeEventAssembler assembler;
     private final ArrayDeque<SourceMessage> ready = new ArrayDeque<>();
     private final Lsn slotPosition;
+    private final ReplicationSetup setup;
     private Connection replication;
     private PGReplicationStream stream;
     private HeartbeatEmitter heartbeat;
 
-    private PostgresChangeSource(WalSourceConfig config, Connection metadata, List<TableName> tables, Lsn slotPosition) {
+    private PostgresChangeSource(WalSourceConfig config, Connection metadata, ReplicationSetup setup, List<TableName> tables,
+            Lsn slotPosition) {
         this.config = config;
         this.metadata = metadata;
+        this.setup = setup;
         this.tables = tables;
         this.slotPosition = slotPosition;
         TypeRegistry types = new TypeRegistry(metadata);
@@ -62,7 +65,10 @@ public final class PostgresChangeSource implements ChangeSource {
         try {
             ReplicationSetup setup = new ReplicationSetup(metadata, config);
             List<TableName> tables = setup.prepare();
-            return new PostgresChangeSource(config, metadata, tables, setup.confirmedFlushLsn());
+            if (config.captureDdl()) {
+                DdlCapture.install(metadata, config.endpoint().describe(), config.names().group(), tables);
+            }
+            return new PostgresChangeSource(config, metadata, setup, tables, setup.confirmedFlushLsn());
         } catch (SQLException e) {
             closeQuietly(metadata);
             throw new ConfigurationException("cannot prepare replication on " + config.endpoint().describe() + ": "
@@ -81,6 +87,23 @@ public final class PostgresChangeSource implements ChangeSource {
     /** The slot's confirmed position when the source was opened. */
     public Lsn slotPosition() {
         return slotPosition;
+    }
+
+    /**
+     * Drops the slot if {@link #open} created it and nothing has streamed from it yet: a run that fails before it starts
+     * (a bad sink flag, say) must not leave behind a slot that makes the server keep WAL forever.
+     */
+    public void dropSlotIfNew() {
+        if (stream != null || !setup.createdSlot()) {
+            return;
+        }
+        try {
+            setup.dropSlot();
+            log.info("dropped slot {} created by this run, which did not start", config.names().slot());
+        } catch (SQLException e) {
+            log.warn("could not drop slot {} created by this run: {}; drop it with SELECT pg_drop_replication_slot('{}')",
+                    config.names().slot(), PgConnections.firstLine(e.getMessage()), config.names().slot());
+        }
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 final class ReplicationSetup {
     private final Connection connection;
     private final WalSourceConfig config;
+    private boolean createdSlot;
 
     ReplicationSetup(Connection connection, WalSourceConfig config) {
         this.connection = connection;
@@ -53,7 +54,7 @@ final class ReplicationSetup {
         List<TableName> tables = resolveTables();
         checkSlotIsFree();
         ensurePublication(tables);
-        ensureSlot();
+        createdSlot = ensureSlot();
         return tables;
     }
 
@@ -126,10 +127,14 @@ final class ReplicationSetup {
                     throw new ConfigurationException("replication slot " + config.names().slot()
                             + " is in use by another process (pid " + pid + "); stop that pg_flo or use another --group");
                 }
-                if (!"pgoutput".equals(rows.getString(2)) || !config.endpoint().database().equals(rows.getString(3))) {
-                    throw new ConfigurationException("replication slot " + config.names().slot() + " exists for plugin "
-                            + rows.getString(2) + " in database " + rows.getString(3)
-                            + "; use another --group, or drop the slot");
+                if (!config.endpoint().database().equals(rows.getString(3))) {
+                    throw new ConfigurationException("replication slot " + config.names().slot() + " belongs to database "
+                            + rows.getString(3) + ", not " + config.endpoint().database()
+                            + "; slot names are per server, so use another --group");
+                }
+                if (!"pgoutput".equals(rows.getString(2))) {
+                    throw new ConfigurationException("replication slot " + config.names().slot() + " uses plugin "
+                            + rows.getString(2) + ", not pgoutput; use another --group, or drop the slot");
                 }
             }
         }
@@ -176,19 +181,37 @@ final class ReplicationSetup {
         return tables;
     }
 
-    private void ensureSlot() throws SQLException {
+    /** Creates the slot if missing; true when this call created it. */
+    private boolean ensureSlot() throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT pg_catalog.pg_create_logical_replication_slot(?, 'pgoutput') "
                         + "WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = ?)")) {
             statement.setString(1, config.names().slot());
             statement.setString(2, config.names().slot());
-            statement.execute();
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
         } catch (SQLException e) {
             // Two processes racing for the same new slot: the loser sees duplicate_object.
             if (!"42710".equals(e.getSQLState())) {
                 throw e;
             }
+            return false;
         }
+    }
+
+    /** Drops the group's slot; for a slot this run created and never streamed from. */
+    void dropSlot() throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT pg_catalog.pg_drop_replication_slot(slot_name) FROM pg_catalog.pg_replication_slots "
+                        + "WHERE slot_name = ? AND NOT active")) {
+            statement.setString(1, config.names().slot());
+            statement.execute();
+        }
+    }
+
+    boolean createdSlot() {
+        return createdSlot;
     }
 
     private String queryString(String sql) throws SQLException {
