@@ -1,0 +1,452 @@
+package io.pgflo.sink.file;
+
+import static java.util.Objects.requireNonNull;
+
+import io.pgflo.domain.Batch;
+import io.pgflo.domain.ChangeEvent;
+import io.pgflo.domain.ConfigurationException;
+import io.pgflo.domain.Lsn;
+import io.pgflo.domain.Sink;
+import io.pgflo.json.JsonLinesWriter;
+import io.pgflo.sink.file.FileSinkCheckpoint.Position;
+import io.pgflo.sink.file.LogFileName.Entry;
+import io.pgflo.sink.file.LogFileName.Kind;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.DateTimeException;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes change events as JSON lines (the shared event encoding, one event a line) to rotating files
+ * {@code pg_flo_log_<UTC timestamp>.jsonl} in an output directory, and keeps its checkpoint, with the file and byte
+ * offset it covers, in {@code pg_flo_file_last_lsn.json} in a status directory.
+ *
+ * <p>Exactly once across crashes: a batch whose checkpoint moves is flushed, forced to disk, and only then recorded
+ * as (checkpoint, file, offset). On start, the checkpointed file is truncated back to that offset and files newer than
+ * it are deleted: whatever they held was written after the checkpoint, and the source delivers it again. A batch cut
+ * inside a transaction does not move the checkpoint, so its events stay past the recorded offset until the
+ * transaction's last batch is written.
+ *
+ * <p>Rotation (by size or age) happens only between batches and only when the saved checkpoint covers the whole
+ * current file, so a rotated file holds whole transactions, ends with a line end, is durable, and is never written
+ * again. A file may therefore pass the size limit by up to one batch, or by the rest of a transaction larger than a
+ * batch. With compression on, rotated files are gzipped in the background.
+ *
+ * <p>Used from one thread, as every {@link Sink}. The output directory belongs to one stream.
+ */
+public final class FileSink implements Sink {
+    private static final Logger log = LoggerFactory.getLogger(FileSink.class);
+    /** Between the JSON generator's buffer and the file: one write call for this many bytes. */
+    private static final int BUFFER_BYTES = 1 << 18;
+
+    private final FileSinkConfig config;
+    private final LogDirectory directory;
+    private final FileSinkCheckpoint checkpoints;
+    private final RotatedFileCompressor compressor;
+
+    /** The newest file name in the directory: a new file's name is always newer. */
+    private LogFileName newestName;
+    private LogFileName currentName;
+    private Path currentPath;
+    private FileChannel channel;
+    private JsonLinesWriter writer;
+    /** The file's length when {@link #writer} was created on it. */
+    private long baseOffset;
+    /** The file's length when it was last forced to disk. */
+    private long forcedLength;
+    /** When the current file is due for rotation by age, in {@link java.time.Clock#millis()}. */
+    private long rotateAtMillis;
+
+    private Lsn checkpoint;
+    /** How much of the current file the saved checkpoint covers. */
+    private long checkpointOffset;
+    private String failure;
+    private boolean closed;
+
+    /**
+     * Prepares the output directory and resumes from the saved checkpoint: truncates the checkpointed file to the
+     * checkpoint's offset, deletes newer files, finishes interrupted compressions, and continues that file (or starts
+     * the next, if it is due for rotation).
+     *
+     * @throws ConfigurationException with a one-line message when the output or status directory cannot be used, the
+     *     status file is corrupt, or the files do not match it
+     */
+    public FileSink(FileSinkConfig config) {
+        this.config = requireNonNull(config, "config is null");
+        this.directory = LogDirectory.open(config.outputDir());
+        this.checkpoints = new FileSinkCheckpoint(config.statusFile());
+        Optional<Position> saved = checkpoints.load();
+        this.compressor = config.compress() ? new RotatedFileCompressor(directory) : null;
+        try {
+            List<Entry> entries = directory.list();
+            if (saved.isPresent()) {
+                resume(saved.get(), entries);
+            } else {
+                startFresh(entries);
+            }
+            rotateIfDue();
+        } catch (IOException e) {
+            release();
+            throw new ConfigurationException("cannot prepare --output-dir " + directory + " (" + describe(e)
+                    + "); check that it is a writable directory with free space", e);
+        } catch (IllegalStateException e) {
+            release();
+            throw new ConfigurationException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
+        log.info("writing {} from checkpoint {} at byte {}", currentPath, checkpoint, checkpointOffset);
+    }
+
+    @Override
+    public Lsn lastCheckpoint() {
+        return checkpoint;
+    }
+
+    /**
+     * Appends the batch's events; if its checkpoint is newer than the last one, forces the file to disk and saves the
+     * checkpoint with the file and offset, then rotates if the file is due.
+     *
+     * @throws UncheckedIOException naming the file and LSNs when the file cannot be written or forced (disk full), or
+     *     {@link IllegalStateException} when the checkpoint cannot be saved; the checkpoint then stays where it was,
+     *     and the sink accepts no more batches
+     */
+    @Override
+    public void writeBatch(Batch batch) {
+        requireNonNull(batch, "batch is null");
+        ensureUsable();
+        Lsn target = batch.checkpoint();
+        boolean advances = target.isAfter(checkpoint);
+        try {
+            rotateIfDue();
+        } catch (IOException | IllegalStateException e) {
+            throw fail("cannot rotate " + currentPath + " (" + describe(e) + "): the batch up to " + target
+                    + " is not written; the checkpoint stays at " + checkpoint, e);
+        }
+        long length;
+        try {
+            List<ChangeEvent> events = batch.events();
+            for (int i = 0, n = events.size(); i < n; i++) {
+                writer.write(events.get(i));
+            }
+            writer.flush();
+            length = baseOffset + writer.bytesWritten();
+            if (!advances) {
+                // Inside a transaction: nothing becomes durable, a restart truncates this and streams it again.
+                return;
+            }
+            if (length != forcedLength) {
+                channel.force(false);
+                forcedLength = length;
+            }
+        } catch (IOException e) {
+            throw fail("cannot write " + currentPath + " (" + describe(e) + "): the batch up to " + target
+                    + " is not checkpointed; the checkpoint stays at " + checkpoint + " and a restart streams the rest again", e);
+        }
+        try {
+            checkpoints.save(new Position(target, currentName, length));
+        } catch (IllegalStateException e) {
+            throw fail("cannot save checkpoint " + target + " for " + currentPath + " at byte " + length + " ("
+                    + e.getMessage() + "); the checkpoint stays at " + checkpoint, e);
+        }
+        checkpoint = target;
+        checkpointOffset = length;
+        try {
+            rotateIfDue();
+        } catch (IOException | IllegalStateException e) {
+            throw fail("cannot rotate " + currentPath + " (" + describe(e) + "); checkpoint " + checkpoint
+                    + " is saved and a restart continues from it", e);
+        }
+    }
+
+    /**
+     * Waits for background compressions, removes from the current file anything past the checkpoint (the events of a
+     * transaction whose end had not arrived; the next run streams them again), and closes it.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            long size = channel.size();
+            if (size > checkpointOffset) {
+                channel.truncate(checkpointOffset);
+                channel.force(false);
+                log.info("removed {} bytes past checkpoint {} from {}: a transaction that had not ended; the next run "
+                        + "writes it again", size - checkpointOffset, checkpoint, currentPath.getFileName());
+            }
+        } catch (IOException e) {
+            log.warn("cannot trim {} to its checkpoint at byte {} ({}); the next start does it", currentPath,
+                    checkpointOffset, describe(e));
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FileSink[" + directory + "]";
+    }
+
+    /** The current file, for tests and messages. */
+    Path currentFile() {
+        return currentPath;
+    }
+
+    /** Starts without a status file: a new file, newer than any already in the directory, which stays untouched. */
+    private void startFresh(List<Entry> entries) throws IOException {
+        if (!entries.isEmpty()) {
+            newestName = entries.get(entries.size() - 1).name();
+            log.info("no checkpoint in {}: starting a new file; the {} files already in {} are left as they are",
+                    checkpoints.path(), entries.size(), directory);
+        }
+        LogFileName name = nextName();
+        FileChannel created = createFile(name);
+        checkpoint = Lsn.ZERO;
+        checkpointOffset = 0;
+        startWriter(name, created, 0);
+        // Named before anything is written to it, so that a crash before the first checkpoint empties it again.
+        checkpoints.save(new Position(Lsn.ZERO, name, 0));
+    }
+
+    private void resume(Position saved, List<Entry> entries) throws IOException {
+        LogFileName current = saved.file();
+        Path path = directory.resolve(current, Kind.JSONL);
+        // The checkpointed file is checked before anything is deleted: files that do not match the status (another
+        // stream's directory, a restored backup) stop the start, untouched.
+        FileChannel opened = null;
+        if (Files.exists(path)) {
+            opened = FileChannel.open(path, StandardOpenOption.WRITE);
+            long size = opened.size();
+            if (size < saved.offset()) {
+                closeQuietly(opened);
+                throw new ConfigurationException("file " + path + " has " + size + " bytes, but checkpoint " + saved.lsn()
+                        + " in " + checkpoints.path() + " covers " + saved.offset() + " of them: it was cut or replaced "
+                        + "outside pg_flo; restore it, or delete the status file to restart from the replication slot's position");
+            }
+        } else if (saved.offset() > 0) {
+            throw new ConfigurationException("file " + path + " is missing, but checkpoint " + saved.lsn() + " in "
+                    + checkpoints.path() + " covers its first " + saved.offset() + " bytes: restore it (was --output-dir "
+                    + "changed?), or delete the status file to restart from the replication slot's position");
+        }
+        try {
+            deleteNewerThan(current, saved.lsn(), entries);
+            finishCompressions(entries, current);
+            newestName = current;
+            if (opened == null) {
+                opened = createFile(current);
+            } else {
+                truncateToCheckpoint(opened, path, saved);
+            }
+            checkpoint = saved.lsn();
+            checkpointOffset = saved.offset();
+            startWriter(current, opened, saved.offset());
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(opened);
+            throw e;
+        }
+    }
+
+    /** Deletes what was written after the checkpoint: files newer than its file, and a stray compression of that file. */
+    private void deleteNewerThan(LogFileName current, Lsn lsn, List<Entry> entries) throws IOException {
+        boolean changed = false;
+        for (Entry entry : entries) {
+            boolean newer = entry.name().compareTo(current) > 0;
+            boolean strayTemporary = entry.name().equals(current) && entry.kind() == Kind.GZ_TEMP;
+            if (newer || strayTemporary) {
+                Path path = directory.resolve(entry.name(), entry.kind());
+                Files.deleteIfExists(path);
+                changed = true;
+                if (newer) {
+                    log.warn("deleted {}: it was written after checkpoint {}, whose events are streamed again",
+                            path.getFileName(), lsn);
+                }
+            }
+        }
+        if (changed) {
+            directory.force();
+        }
+    }
+
+    private void truncateToCheckpoint(FileChannel file, Path path, Position saved) throws IOException {
+        long size = file.size();
+        if (size > saved.offset()) {
+            file.truncate(saved.offset());
+            file.force(false);
+            log.warn("truncated {} from {} to {} bytes, the end of checkpoint {}: the rest was written after it, and its "
+                    + "events are streamed again", path.getFileName(), size, saved.offset(), saved.lsn());
+        }
+    }
+
+    /**
+     * For the files older than {@code current}: deletes interrupted compressions' temporary files,
+     * deletes a {@code .jsonl} whose {@code .jsonl.gz} is complete, and with compression on compresses the rest.
+     */
+    private void finishCompressions(List<Entry> entries, LogFileName current) throws IOException {
+        Map<LogFileName, EnumSet<Kind>> kinds = new TreeMap<>();
+        for (Entry entry : entries) {
+            if (entry.name().compareTo(current) < 0) {
+                kinds.computeIfAbsent(entry.name(), name -> EnumSet.noneOf(Kind.class)).add(entry.kind());
+            }
+        }
+        boolean changed = false;
+        for (Map.Entry<LogFileName, EnumSet<Kind>> file : kinds.entrySet()) {
+            LogFileName name = file.getKey();
+            EnumSet<Kind> present = file.getValue();
+            if (present.contains(Kind.GZ_TEMP)) {
+                Files.deleteIfExists(directory.resolve(name, Kind.GZ_TEMP));
+                changed = true;
+            }
+            if (present.contains(Kind.JSONL) && present.contains(Kind.GZ)) {
+                Files.deleteIfExists(directory.resolve(name, Kind.JSONL));
+                changed = true;
+                log.info("finished the gzip of {}", name.fileName(Kind.GZ));
+            } else if (present.contains(Kind.JSONL) && compressor != null) {
+                compressor.submit(name);
+            }
+        }
+        if (changed) {
+            directory.force();
+        }
+    }
+
+    private void rotateIfDue() throws IOException {
+        long length = baseOffset + writer.bytesWritten();
+        if (length == 0 || length != checkpointOffset) {
+            // Empty, or holding part of a transaction the checkpoint does not cover yet.
+            return;
+        }
+        if (length < config.maxFileSize() && config.clock().millis() < rotateAtMillis) {
+            return;
+        }
+        rotate(length);
+    }
+
+    /** Closes the current file, which the saved checkpoint covers entirely, and continues in a new one. */
+    private void rotate(long length) throws IOException {
+        if (forcedLength != length) {
+            channel.force(false);
+            forcedLength = length;
+        }
+        LogFileName previous = currentName;
+        LogFileName next = nextName();
+        FileChannel created = createFile(next);
+        try {
+            checkpoints.save(new Position(checkpoint, next, 0));
+        } catch (RuntimeException e) {
+            closeQuietly(created);
+            deleteQuietly(directory.resolve(next, Kind.JSONL));
+            throw e;
+        }
+        FileChannel full = channel;
+        startWriter(next, created, 0);
+        checkpointOffset = 0;
+        // Forced and covered by checkpoints already: nothing is left in the old writer's buffers to lose.
+        closeQuietly(full);
+        log.info("rotated {} at {} bytes; now writing {}", previous, length, next);
+        if (compressor != null) {
+            compressor.submit(previous);
+        }
+    }
+
+    private LogFileName nextName() {
+        LogFileName name = LogFileName.at(config.clock().instant());
+        if (newestName != null && name.compareTo(newestName) <= 0) {
+            name = newestName.next();
+        }
+        newestName = name;
+        return name;
+    }
+
+    /** Creates an empty file and makes its name durable. */
+    private FileChannel createFile(LogFileName name) throws IOException {
+        Path path = directory.resolve(name, Kind.JSONL);
+        FileChannel created = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            directory.force();
+        } catch (IOException e) {
+            closeQuietly(created);
+            throw e;
+        }
+        return created;
+    }
+
+    private void startWriter(LogFileName name, FileChannel file, long offset) throws IOException {
+        file.position(offset);
+        currentName = name;
+        currentPath = directory.resolve(name, Kind.JSONL);
+        channel = file;
+        writer = new JsonLinesWriter(new BufferedOutputStream(Channels.newOutputStream(file), BUFFER_BYTES));
+        baseOffset = offset;
+        forcedLength = offset;
+        try {
+            rotateAtMillis = name.startedAt().plus(config.maxFileAge()).toEpochMilli();
+        } catch (ArithmeticException | DateTimeException e) {
+            rotateAtMillis = Long.MAX_VALUE;
+        }
+    }
+
+    private void ensureUsable() {
+        if (closed) {
+            throw new IllegalStateException("file sink in " + directory + " is closed");
+        }
+        if (failure != null) {
+            throw new IllegalStateException("file sink stopped after an earlier failure (" + failure
+                    + "); restart it to resume from checkpoint " + checkpoint);
+        }
+    }
+
+    private RuntimeException fail(String message, Exception cause) {
+        failure = message;
+        return cause instanceof IOException io ? new UncheckedIOException(message, io) : new IllegalStateException(message, cause);
+    }
+
+    /** Closes the file without flushing what is buffered (nothing past the checkpoint needs to reach it). */
+    private void release() {
+        closeQuietly(channel);
+        if (compressor != null) {
+            compressor.close();
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // A file newer than the checkpoint's: the next start deletes it.
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // Closing after a failure or a truncation: nothing more to save.
+        }
+    }
+
+    /** An exception as one line: its kind and message. */
+    static String describe(Exception e) {
+        String message = e.getMessage();
+        String kind = e.getClass().getSimpleName();
+        return message == null ? kind : kind + ": " + message;
+    }
+}
