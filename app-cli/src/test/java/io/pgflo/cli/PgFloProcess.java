@@ -1,0 +1,90 @@
+package io.pgflo.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgflo.domain.Lsn;
+import io.pgflo.testkit.JavaProcess;
+import io.pgflo.testkit.TestPostgres;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A {@code pg_flo stream ...} child process and the waits tests need around it: slot active, caught up. */
+final class PgFloProcess implements AutoCloseable {
+    private final TestPostgres pg;
+    private final String database;
+    private final String slot;
+    private final JavaProcess process;
+
+    private PgFloProcess(TestPostgres pg, String database, String group, JavaProcess process) {
+        this.pg = pg;
+        this.database = database;
+        this.slot = "pg_flo_" + group + "_slot";
+        this.process = process;
+    }
+
+    /** Starts {@code pg_flo stream <sink> <common flags for pg/db/group> <extra>} and waits until it streams. */
+    static PgFloProcess start(TestPostgres pg, String database, String group, Path logs, String sink, String... extra) {
+        List<String> args = new ArrayList<>(List.of("stream", sink, "--host", pg.host(), "--port", Integer.toString(pg.port()),
+                "--dbname", database, "--user", TestPostgres.SUPERUSER, "--group", group, "--batch-delay-ms", "20",
+                "--heartbeat-interval", "1", "--progress-interval", "0", "--reconnect-backoff-ms", "200"));
+        args.addAll(List.of(extra));
+        JavaProcess process = JavaProcess.builder(Main.class).args(args)
+                .env("PGFLO_PASSWORD", TestPostgres.SUPERUSER_PASSWORD)
+                .env("PGFLO_TARGET_PASSWORD", TestPostgres.SUPERUSER_PASSWORD)
+                .jvmArgs("-Xmx128m").logDirectory(logs).start();
+        PgFloProcess started = new PgFloProcess(pg, database, group, process);
+        started.awaitActive();
+        return started;
+    }
+
+    private void awaitActive() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            assertThat(process.isAlive()).as("pg_flo running; stderr: %s", process.stderr()).isTrue();
+            if ("true".equals(pg.queryString(database, "SELECT coalesce((SELECT active::text FROM pg_replication_slots "
+                    + "WHERE slot_name = '" + slot + "'), 'none')"))) {
+                return;
+            }
+            process.waitFor(Duration.ofMillis(50));
+        }
+        throw new AssertionError(slot + " never became active: " + process.stderr());
+    }
+
+    /** Waits until the slot is acknowledged past everything committed so far. */
+    void awaitCaughtUp() {
+        Lsn end = Lsn.parse(pg.queryString(database, "SELECT pg_current_wal_insert_lsn()::text"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (System.nanoTime() < deadline) {
+            Lsn confirmed = Lsn.parse(pg.queryString(database,
+                    "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = '" + slot + "'"));
+            if (!confirmed.isBefore(end)) {
+                return;
+            }
+            assertThat(process.isAlive()).as("pg_flo running; stderr: %s", process.stderr()).isTrue();
+            process.waitFor(Duration.ofMillis(100));
+        }
+        throw new AssertionError("pg_flo did not catch up to " + end + ": " + process.stderr());
+    }
+
+    int kill() {
+        return process.kill();
+    }
+
+    /** SIGTERM; returns the exit status. */
+    int stop() {
+        process.terminate();
+        assertThat(process.waitFor(Duration.ofSeconds(60))).as("stopped").isTrue();
+        return process.exitCode();
+    }
+
+    String stderr() {
+        return process.stderr();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}
