@@ -11,7 +11,6 @@ import io.pgflo.testkit.TestPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,10 +58,8 @@ class CrashRecoveryIT {
                 }
             });
             receiver.start();
-            List<String> args = new ArrayList<>(List.of("stream", kind.name().toLowerCase(), "--host", pg.host(),
-                    "--port", Integer.toString(pg.port()), "--dbname", db, "--user", TestPostgres.SUPERUSER, "--group", group,
-                    "--tables", "t", "--status-dir", dir.resolve("status").toString(), "--batch-delay-ms", "20",
-                    "--batch-size", "7", "--heartbeat-interval", "1", "--progress-interval", "0"));
+            List<String> args = new ArrayList<>(List.of("--tables", "t", "--status-dir", dir.resolve("status").toString(),
+                    "--batch-size", "7"));
             switch (kind) {
                 case FILE -> args.addAll(List.of("--output-dir", dir.resolve("out").toString(), "--max-file-size", "4096"));
                 case POSTGRES -> args.addAll(List.of("--target-host", pg.host(), "--target-port", Integer.toString(pg.port()),
@@ -72,12 +69,12 @@ class CrashRecoveryIT {
             }
 
             Thread writer = new Thread(() -> writeWorkload(pg, db), "workload");
-            List<JavaProcess> runs = new ArrayList<>();
+            List<PgFloProcess> runs = new ArrayList<>();
+            String sink = kind.name().toLowerCase();
             try {
                 for (int kill = 0; kill < KILLS; kill++) {
-                    JavaProcess run = start(args, dir, kill);
+                    PgFloProcess run = PgFloProcess.start(pg, db, group, dir.resolve("run-" + kill), sink, args.toArray(String[]::new));
                     runs.add(run);
-                    awaitActive(pg, db, group, run);
                     if (kill == 0) {
                         // The first run created the slot: from here on every commit is captured.
                         writer.start();
@@ -86,13 +83,10 @@ class CrashRecoveryIT {
                     assertThat(run.kill()).isEqualTo(JavaProcess.KILLED_EXIT_CODE);
                 }
                 writer.join();
-                JavaProcess last = start(args, dir, KILLS);
+                PgFloProcess last = PgFloProcess.start(pg, db, group, dir.resolve("run-last"), sink, args.toArray(String[]::new));
                 runs.add(last);
-                awaitActive(pg, db, group, last);
-                awaitCaughtUp(pg, db, group, last);
-                last.terminate();
-                assertThat(last.waitFor(Duration.ofSeconds(30))).isTrue();
-                assertThat(last.exitCode()).as(last.stderr()).isZero();
+                last.awaitCaughtUp();
+                assertThat(last.stop()).as(last.stderr()).isZero();
 
                 int maxId = (int) pg.queryLong(db, "SELECT max(id) FROM t");
                 switch (kind) {
@@ -103,7 +97,7 @@ class CrashRecoveryIT {
                 }
             } finally {
                 writer.interrupt();
-                runs.forEach(JavaProcess::close);
+                runs.forEach(PgFloProcess::close);
             }
         }
     }
@@ -126,42 +120,10 @@ class CrashRecoveryIT {
         }
     }
 
-    private static JavaProcess start(List<String> args, Path dir, int run) {
-        return JavaProcess.builder(Main.class).args(args).env("PGFLO_PASSWORD", TestPostgres.SUPERUSER_PASSWORD)
-                .env("PGFLO_TARGET_PASSWORD", TestPostgres.SUPERUSER_PASSWORD).jvmArgs("-Xmx256m")
-                .logDirectory(dir.resolve("run-" + run)).start();
-    }
-
-    private static void awaitActive(TestPostgres pg, String db, String group, JavaProcess run) throws InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            assertThat(run.isAlive()).as("pg_flo running; stderr: %s", run.stderr()).isTrue();
-            if ("true".equals(pg.queryString(db, "SELECT coalesce((SELECT active::text FROM pg_replication_slots "
-                    + "WHERE slot_name = 'pg_flo_" + group + "_slot'), 'none')"))) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("slot never became active: " + run.stderr());
-    }
-
-    private static void awaitCaughtUp(TestPostgres pg, String db, String group, JavaProcess run) throws InterruptedException {
-        Lsn end = Lsn.parse(pg.queryString(db, "SELECT pg_current_wal_insert_lsn()::text"));
-        for (int i = 0; i < 1200; i++) {
-            Lsn confirmed = Lsn.parse(pg.queryString(db, "SELECT confirmed_flush_lsn::text FROM pg_replication_slots "
-                    + "WHERE slot_name = 'pg_flo_" + group + "_slot'"));
-            if (!confirmed.isBefore(end)) {
-                return;
-            }
-            assertThat(run.isAlive()).as("pg_flo running; stderr: %s", run.stderr()).isTrue();
-            Thread.sleep(100);
-        }
-        throw new AssertionError("pg_flo did not catch up: " + run.stderr());
-    }
-
     /** Complete lines of every run's stdout; a kill may cut the last line of a run short. */
-    private static List<JsonNode> stdoutEvents(List<JavaProcess> runs) throws IOException {
+    private static List<JsonNode> stdoutEvents(List<PgFloProcess> runs) throws IOException {
         List<JsonNode> events = new ArrayList<>();
-        for (JavaProcess run : runs) {
+        for (PgFloProcess run : runs) {
             String out = run.stdout();
             int end = out.lastIndexOf('\n');
             for (String line : out.substring(0, end + 1).split("\n")) {

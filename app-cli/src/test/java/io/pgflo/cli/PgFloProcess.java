@@ -24,16 +24,21 @@ final class PgFloProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts {@code pg_flo stream <sink> <common flags for pg/db/group> <extra>} and waits until it streams. */
+    /**
+     * Starts {@code pg_flo stream <sink> <common flags for pg/db/group> <extra>} and waits until it streams.
+     *
+     * @param logs where the child's stdout and stderr files go, or null for the testkit's default
+     */
     static PgFloProcess start(TestPostgres pg, String database, String group, Path logs, String sink, String... extra) {
         List<String> args = new ArrayList<>(List.of("stream", sink, "--host", pg.host(), "--port", Integer.toString(pg.port()),
                 "--dbname", database, "--user", TestPostgres.SUPERUSER, "--group", group, "--batch-delay-ms", "20",
                 "--heartbeat-interval", "1", "--progress-interval", "0", "--reconnect-backoff-ms", "200"));
         args.addAll(List.of(extra));
-        JavaProcess process = JavaProcess.builder(Main.class).args(args)
+        JavaProcess.Builder builder = JavaProcess.builder(Main.class).args(args)
                 .env("PGFLO_PASSWORD", TestPostgres.SUPERUSER_PASSWORD)
                 .env("PGFLO_TARGET_PASSWORD", TestPostgres.SUPERUSER_PASSWORD)
-                .jvmArgs("-Xmx128m").logDirectory(logs).start();
+                .jvmArgs("-Xmx128m");
+        JavaProcess process = (logs == null ? builder : builder.logDirectory(logs)).start();
         PgFloProcess started = new PgFloProcess(pg, database, group, process);
         started.awaitActive();
         return started;
@@ -81,6 +86,14 @@ final class PgFloProcess implements AutoCloseable {
 
     String stderr() {
         return process.stderr();
+    }
+
+    String stdout() {
+        return process.stdout();
+    }
+
+    Path stdoutFile() {
+        return process.stdoutFile();
     }
 
     @Override
