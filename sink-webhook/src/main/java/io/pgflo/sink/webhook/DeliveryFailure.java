@@ -1,0 +1,20 @@
+package io.pgflo.sink.webhook;
+
+import io.pgflo.domain.ChangeEvent;
+import java.util.List;
+
+/** One request that did not get a 2xx: the events it carried, the last outcome, and how many attempts were made. */
+final class DeliveryFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    final transient List<ChangeEvent> events;
+    final transient AttemptOutcome outcome;
+    final int attempts;
+
+    DeliveryFailure(List<ChangeEvent> events, AttemptOutcome outcome, int attempts) {
+        super(outcome.describe(), outcome instanceof AttemptOutcome.NetworkFailure network ? network.error() : null);
+        this.events = List.copyOf(events);
+        this.outcome = outcome;
+        this.attempts = attempts;
+    }
+}

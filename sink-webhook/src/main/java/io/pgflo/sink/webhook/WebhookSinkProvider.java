@@ -1,0 +1,60 @@
+package io.pgflo.sink.webhook;
+
+import io.pgflo.domain.ConfigurationException;
+import io.pgflo.domain.Sink;
+import io.pgflo.domain.SinkContext;
+import io.pgflo.domain.SinkProvider;
+import io.pgflo.json.JsonStatusFile;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code pg_flo stream webhook --webhook-url URL}: a POST per change, checkpoint in
+ * {@code --status-dir/pg_flo_webhook_last_lsn.json}.
+ */
+public final class WebhookSinkProvider implements SinkProvider<WebhookSinkOptions> {
+    public static final String STATUS_FILE = "pg_flo_webhook_last_lsn.json";
+    private static final Logger log = LoggerFactory.getLogger(WebhookSink.class);
+
+    @Override
+    public String name() {
+        return "webhook";
+    }
+
+    @Override
+    public String description() {
+        return "an HTTP POST per change (or per JSON array), retried, ordered per row, optionally signed";
+    }
+
+    @Override
+    public WebhookSinkOptions newOptions() {
+        return new WebhookSinkOptions();
+    }
+
+    /** Checks the flags and that the URL's host resolves, then makes the sink. */
+    @Override
+    public Sink create(WebhookSinkOptions options, SinkContext context) {
+        WebhookSinkConfig config = options.toConfig();
+        requireResolvableHost(config);
+        WebhookSink sink = new WebhookSink(config, new JsonStatusFile(context.statusDir().resolve(STATUS_FILE)));
+        log.info("webhook sink: POST to {}, {} per request, {} lane(s), {} attempt(s), {}; checkpoint {}",
+                config.redactedUrl(), config.batchMode() ? "up to " + config.batchSize() + " events" : "one event",
+                config.lanes(), config.maxAttempts(), config.signs() ? "signed" : "unsigned", sink.lastCheckpoint());
+        return sink;
+    }
+
+    /** A host that does not resolve now is almost always a typo; better said at start than after the first retries. */
+    static void requireResolvableHost(WebhookSinkConfig config) {
+        String host = okhttp3.HttpUrl.get(config.url().toString()).host();
+        try {
+            InetAddress.getAllByName(host);
+        } catch (UnknownHostException e) {
+            throw new ConfigurationException("--webhook-url host " + host + " does not resolve; check the name "
+                    + "and this machine's DNS", e);
+        } catch (SecurityException e) {
+            throw new ConfigurationException("--webhook-url host " + host + " cannot be looked up here: " + e.getMessage(), e);
+        }
+    }
+}

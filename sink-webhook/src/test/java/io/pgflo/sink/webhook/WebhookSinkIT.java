@@ -1,0 +1,294 @@
+package io.pgflo.sink.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import io.pgflo.domain.BatchPolicy;
+import io.pgflo.domain.Lsn;
+import io.pgflo.domain.Pipeline;
+import io.pgflo.json.JsonStatusFile;
+import io.pgflo.sink.webhook.RecordingReceiver.Exchange;
+import io.pgflo.testkit.PostgresExtension;
+import io.pgflo.testkit.TestPostgres;
+import io.pgflo.wal.PostgresChangeSource;
+import io.pgflo.wal.WalSourceConfig;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import okhttp3.mockwebserver.SocketPolicy;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The whole pipeline: a real PostgreSQL's replication stream, the pipeline, the webhook sink, a real HTTP receiver. */
+@ExtendWith(PostgresExtension.class)
+class WebhookSinkIT {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static JsonSchema schema;
+
+    @BeforeAll
+    static void loadTheEventSchema() throws Exception {
+        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+        try (InputStream in = WebhookSinkIT.class.getResourceAsStream("/io/pgflo/json/change-event.schema.json")) {
+            assertThat(in).isNotNull();
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in, config);
+        }
+    }
+
+    /** The workload: every kind of row change on two tables; one line per event, in commit order. */
+    private static final List<String> EXPECTED = List.of(
+            "INSERT users 1", "INSERT users 2", "INSERT orders 10", "UPDATE users 1", "UPDATE orders 10",
+            "DELETE orders 10", "DELETE users 2", "INSERT users 3", "UPDATE users 3", "INSERT orders 11");
+
+    private static void runWorkload(TestPostgres pg, String db) {
+        pg.execute(db,
+                "INSERT INTO users VALUES (1, 'ada', '{\"langs\": [\"en\"]}'), (2, 'bob', NULL)",
+                "INSERT INTO orders VALUES (10, 1, 9.99)",
+                "UPDATE users SET name = 'ada l.' WHERE id = 1",
+                "UPDATE orders SET total = 12.50 WHERE id = 10",
+                "DELETE FROM orders WHERE id = 10",
+                "DELETE FROM users WHERE id = 2",
+                "BEGIN; INSERT INTO users VALUES (3, 'cy', '{}'); UPDATE users SET name = 'cyd' WHERE id = 3; "
+                        + "INSERT INTO orders VALUES (11, 3, 1); COMMIT");
+    }
+
+    private static String createTables(TestPostgres pg, String prefix) {
+        String db = pg.createDatabase(prefix);
+        pg.execute(db,
+                "CREATE TABLE users (id int PRIMARY KEY, name text NOT NULL, profile jsonb)",
+                "CREATE TABLE orders (id int PRIMARY KEY, user_id int NOT NULL, total numeric(10, 2) NOT NULL)");
+        return db;
+    }
+
+    private static WalSourceConfig source(TestPostgres pg, String db, String group) {
+        return WalSourceConfig.of(pg.endpoint(db), group, "public", List.of("users", "orders"))
+                .withHeartbeatInterval(Duration.ZERO);
+    }
+
+    @ParameterizedTest(name = "lanes {0}, batch size {1}")
+    @CsvSource({"1, 1", "4, 1", "1, 4", "4, 3"})
+    void everyChangeOnTwoTablesArrivesOnceInOrderAsSchemaValidJson(int lanes, int batchSize, TestPostgres pg,
+            @TempDir Path statusDir) throws Exception {
+        String db = createTables(pg, "webhook");
+        try (RecordingReceiver receiver = new RecordingReceiver()) {
+            WebhookSinkConfig config = WebhookSinkConfig.builder(receiver.url()).lanes(lanes).batchSize(batchSize).build();
+            JsonStatusFile status = new JsonStatusFile(statusDir.resolve(WebhookSinkProvider.STATUS_FILE));
+            try (PostgresChangeSource source = PostgresChangeSource.open(source(pg, db, db));
+                    WebhookSink sink = new WebhookSink(config, status)) {
+                runWorkload(pg, db);
+                try (RunningPipeline running = new RunningPipeline(new Pipeline(source, sink, new BatchPolicy(100,
+                        Duration.ofMillis(20))))) {
+                    running.awaitUntil(() -> deliveredEvents(receiver).size() >= EXPECTED.size());
+                    running.stop();
+                }
+            }
+
+            List<JsonNode> events = deliveredEvents(receiver);
+            assertThat(events).allSatisfy(event -> assertThat(schema.validate(event)).isEmpty());
+            assertThat(events.stream().map(WebhookSinkIT::keyOf).distinct()).as("each once").hasSize(EXPECTED.size());
+            List<String> arrived = events.stream().map(WebhookSinkIT::describe).toList();
+            if (lanes == 1) {
+                assertThat(arrived).containsExactlyElementsOf(EXPECTED);
+            } else {
+                assertThat(arrived).containsExactlyInAnyOrderElementsOf(EXPECTED);
+                assertThat(perRow(arrived)).isEqualTo(perRow(EXPECTED));
+            }
+            for (Exchange exchange : receiver.delivered()) {
+                JsonNode body = MAPPER.readTree(exchange.body());
+                JsonNode first = body.isArray() ? body.get(0) : body;
+                assertThat(exchange.idempotencyKey()).startsWith(keyOf(first));
+                assertThat(body.isArray()).isEqualTo(batchSize > 1);
+            }
+            JsonNode update = events.stream().filter(e -> describe(e).equals("UPDATE users 1")).findFirst().orElseThrow();
+            assertThat(update.get("data").get("profile").get("langs").get(0).asText()).isEqualTo("en");
+            assertThat(status.load()).as("checkpoint saved").isNotEqualTo(Lsn.ZERO);
+        } finally {
+            pg.dropDatabase(db);
+        }
+    }
+
+    @Test
+    void aReceiverDownLongerThanTheRetryBudgetStopsThePipelineAndARestartDeliversEverything(TestPostgres pg,
+            @TempDir Path statusDir) throws Exception {
+        String db = createTables(pg, "webhook_down");
+        Path statusFile = statusDir.resolve(WebhookSinkProvider.STATUS_FILE);
+        WalSourceConfig sourceConfig = source(pg, db, db);
+        try (RecordingReceiver receiver = new RecordingReceiver()) {
+            WebhookSinkConfig config = WebhookSinkConfig.builder(receiver.url()).lanes(1).maxAttempts(3)
+                    .initialBackoff(Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(100)).build();
+            Lsn checkpointBeforeOutage;
+            WebhookDeliveryException failure;
+            try (PostgresChangeSource source = PostgresChangeSource.open(sourceConfig);
+                    WebhookSink sink = new WebhookSink(config, new JsonStatusFile(statusFile))) {
+                pg.execute(db, "INSERT INTO users VALUES (1, 'a', NULL), (2, 'b', NULL)");
+                try (RunningPipeline running = new RunningPipeline(new Pipeline(source, sink,
+                        new BatchPolicy(1000, Duration.ofMillis(20))))) {
+                    running.awaitUntil(() -> receiver.delivered().size() == 2
+                            && !new JsonStatusFile(statusFile).load().equals(Lsn.ZERO));
+                    checkpointBeforeOutage = new JsonStatusFile(statusFile).load();
+
+                    // The receiver takes two requests of the next transaction, then goes down: every further
+                    // request is read and the connection dropped without an answer.
+                    int acceptedBefore = receiver.exchanges().size();
+                    receiver.answer((number, request, body) -> number <= acceptedBefore + 2
+                            ? RecordingReceiver.ok()
+                            : RecordingReceiver.ok().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST));
+                    pg.execute(db, "BEGIN; INSERT INTO users SELECT g, 'user ' || g, NULL FROM generate_series(3, 12) g; "
+                            + "INSERT INTO orders VALUES (100, 3, 5); COMMIT");
+                    failure = running.awaitFailure(WebhookDeliveryException.class);
+                }
+            }
+            assertThat(failure)
+                    .hasMessageContaining("webhook POST " + receiver.url())
+                    .hasMessageContaining("LSN ")
+                    .hasMessageContaining("after 3 attempts")
+                    .hasMessageContaining("checkpoint stays at " + checkpointBeforeOutage);
+            assertThat(failure.statusCode()).as("no HTTP answer: a network error").isEqualTo(-1);
+            assertThat(new JsonStatusFile(statusFile).load()).as("the checkpoint did not move")
+                    .isEqualTo(checkpointBeforeOutage);
+            assertThat(receiver.delivered()).hasSize(4);
+
+            // Restart: a new source and sink on the same status directory, the receiver up again.
+            receiver.answer((number, request, body) -> RecordingReceiver.ok());
+            try (PostgresChangeSource source = PostgresChangeSource.open(sourceConfig);
+                    WebhookSink sink = new WebhookSink(config, new JsonStatusFile(statusFile))) {
+                assertThat(sink.lastCheckpoint()).isEqualTo(checkpointBeforeOutage);
+                pg.execute(db, "UPDATE users SET name = 'after restart' WHERE id = 1");
+                try (RunningPipeline running = new RunningPipeline(new Pipeline(source, sink,
+                        new BatchPolicy(1000, Duration.ofMillis(20))))) {
+                    running.awaitUntil(() -> deliveredEvents(receiver).stream()
+                            .anyMatch(e -> e.get("type").asText().equals("UPDATE")));
+                    running.stop();
+                }
+            }
+
+            List<JsonNode> events = deliveredEvents(receiver);
+            Set<String> arrived = new HashSet<>();
+            events.forEach(e -> arrived.add(describe(e)));
+            Set<String> expected = new HashSet<>(List.of("INSERT orders 100", "UPDATE users 1"));
+            for (int id = 1; id <= 12; id++) {
+                expected.add("INSERT users " + id);
+            }
+            assertThat(arrived).as("every event arrived, none missing").isEqualTo(expected);
+
+            Map<String, List<Exchange>> byKey = new LinkedHashMap<>();
+            receiver.delivered().forEach(e -> byKey.computeIfAbsent(e.idempotencyKey(), k -> new ArrayList<>()).add(e));
+            List<List<Exchange>> duplicates = byKey.values().stream().filter(list -> list.size() > 1).toList();
+            assertThat(duplicates).as("the two requests taken before the outage came again").hasSize(2);
+            for (List<Exchange> copies : duplicates) {
+                assertThat(copies).extracting(Exchange::body).as("a duplicate is the same event under the same key")
+                        .containsOnly(copies.get(0).body());
+                assertThat(keyOf(MAPPER.readTree(copies.get(0).body()))).isEqualTo(copies.get(0).idempotencyKey());
+            }
+            assertThat(receiver.delivered()).hasSize(expected.size() + duplicates.size());
+        } finally {
+            pg.dropDatabase(db);
+        }
+    }
+
+    private static List<JsonNode> deliveredEvents(RecordingReceiver receiver) {
+        List<JsonNode> events = new ArrayList<>();
+        for (Exchange exchange : receiver.delivered()) {
+            try {
+                JsonNode body = MAPPER.readTree(exchange.body());
+                if (body.isArray()) {
+                    body.forEach(events::add);
+                } else {
+                    events.add(body);
+                }
+            } catch (Exception e) {
+                throw new AssertionError("not JSON: " + exchange.body(), e);
+            }
+        }
+        return events;
+    }
+
+    /** {@code INSERT users 1}: operation, table, and the row's id. */
+    private static String describe(JsonNode event) {
+        JsonNode row = event.has("data") ? event.get("data") : event.get("old_data");
+        return event.get("type").asText() + " " + event.get("table").asText() + " " + row.get("id").asInt();
+    }
+
+    private static String keyOf(JsonNode event) {
+        return event.get("commit_lsn").asText() + "-" + event.get("ordinal").asInt();
+    }
+
+    /** Each row's changes in the order they appear. */
+    private static Map<String, List<String>> perRow(List<String> events) {
+        Map<String, List<String>> rows = new LinkedHashMap<>();
+        for (String event : events) {
+            String[] parts = event.split(" ");
+            rows.computeIfAbsent(parts[1] + " " + parts[2], row -> new ArrayList<>()).add(parts[0]);
+        }
+        return rows;
+    }
+
+    /** A pipeline on its own thread, with what it threw. */
+    private static final class RunningPipeline implements AutoCloseable {
+        private final Pipeline pipeline;
+        private final Thread thread;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        RunningPipeline(Pipeline pipeline) {
+            this.pipeline = pipeline;
+            this.thread = new Thread(() -> {
+                try {
+                    pipeline.run();
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            }, "pipeline");
+            thread.start();
+        }
+
+        void awaitUntil(BooleanSupplier condition) throws InterruptedException {
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (!condition.getAsBoolean()) {
+                assertThat(failure.get()).as("pipeline failure").isNull();
+                assertThat(System.nanoTime()).as("waited %s", PATIENCE).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
+
+        <T extends Throwable> T awaitFailure(Class<T> type) throws InterruptedException {
+            thread.join(PATIENCE.toMillis());
+            assertThat(thread.isAlive()).as("the pipeline stopped").isFalse();
+            assertThat(failure.get()).isInstanceOf(type);
+            return type.cast(failure.get());
+        }
+
+        void stop() throws InterruptedException {
+            pipeline.stop();
+            thread.join(PATIENCE.toMillis());
+            assertThat(thread.isAlive()).as("the pipeline stopped").isFalse();
+            assertThat(failure.get()).as("pipeline failure").isNull();
+        }
+
+        @Override
+        public void close() {
+            pipeline.stop();
+            try {
+                thread.join(PATIENCE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
