@@ -148,6 +148,12 @@ final class PgFloCommandLine {
             runner.run();
             return ExitCode.OK;
         } catch (ConfigurationException | IllegalArgumentException e) {
+            if (runner.streamed() && !(e instanceof ConfigurationException)) {
+                // Thrown while streaming, so not about the flags: a failure like any other.
+                log.debug("stream failed", e);
+                err.println("pg_flo: stream failed: " + oneLine(rootMessage(e)));
+                return ExitCode.FAILED;
+            }
             err.println("pg_flo: " + oneLine(e.getMessage()));
             return ExitCode.USAGE;
         } catch (InterruptedException e) {

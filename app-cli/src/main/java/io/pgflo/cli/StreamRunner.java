@@ -121,6 +121,11 @@ final class StreamRunner {
         }
     }
 
+    /** Whether the stream got as far as streaming; failures before that are bad input, after it are not. */
+    boolean streamed() {
+        return streamedBefore;
+    }
+
     /** Whether {@link #run()} returned after a clean stop. */
     boolean succeeded() {
         return succeeded;

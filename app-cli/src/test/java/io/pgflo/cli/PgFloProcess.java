@@ -73,6 +73,12 @@ final class PgFloProcess implements AutoCloseable {
         throw new AssertionError("pg_flo did not catch up to " + end + ": " + process.stderr());
     }
 
+    /** Waits for the process to end by itself; returns the exit status. */
+    int awaitExit(Duration timeout) {
+        assertThat(process.waitFor(timeout)).as("pg_flo exited within %s; stderr: %s", timeout, process.stderr()).isTrue();
+        return process.exitCode();
+    }
+
     int kill() {
         return process.kill();
     }

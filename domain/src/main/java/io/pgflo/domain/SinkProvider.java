@@ -28,7 +28,8 @@ public interface SinkProvider<O> {
 
     /**
      * Makes the sink. Validates the options and the environment (directories writable, target reachable) and
-     * throws {@link IllegalArgumentException} with a message that says what to fix when they are wrong.
+     * throws {@link ConfigurationException} (or {@link IllegalArgumentException}) with a one-line message that says
+     * what to fix when they are wrong; the command line then exits with status 2.
      */
     Sink create(O options, SinkContext context);
 
