@@ -1,0 +1,157 @@
+package io.pgflo.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The harness's command line.
+ *
+ * @param workloads the workloads to run, in order
+ * @param contenders the contender ids to run, in order
+ * @param sourceUrl a JDBC URL of the source database, or null for an embedded server of our own
+ * @param pgFloJar the shaded pg_flo.jar under test
+ * @param resultsDirectory where the JSON results go ({@code benchmarks/results})
+ * @param workDirectory where each run's logs and output go ({@code benchmarks/target/bench-runs})
+ * @param heap pg_flo's {@code -Xmx}
+ * @param webhookBatchSize the batch size of the webhook batch-mode contender
+ * @param profile run pg_flo under JFR and summarize where its time goes
+ * @param verify count what stdout delivers too (to a file instead of /dev/null)
+ * @param keepOutput keep file sink output and target databases after the run
+ * @param timeout the longest one contender may take
+ * @param extraJvmArgs more JVM flags for pg_flo
+ * @param writeLatest also write {@code results/latest.json} (not for profiling or smoke runs)
+ */
+record BenchOptions(
+        List<Workload> workloads,
+        List<String> contenders,
+        String sourceUrl,
+        Path pgFloJar,
+        Path resultsDirectory,
+        Path workDirectory,
+        String heap,
+        int webhookBatchSize,
+        boolean profile,
+        boolean verify,
+        boolean keepOutput,
+        Duration timeout,
+        List<String> extraJvmArgs,
+        boolean writeLatest) {
+
+    static final List<String> ALL_CONTENDERS = List.of("recvlogical", "stdout", "file", "webhook", "webhook-batch", "postgres", "native");
+    static final long DEFAULT_ROWS = 1_000_000;
+    static final long DEFAULT_TRANSACTIONS = 20_000;
+
+    static final String USAGE = """
+            Usage: ./bench [--workload bulk|oltp|both] [--rows N] [--transactions N] [--contenders LIST]
+                           [--source-url JDBC_URL] [--heap 512m] [--webhook-batch-size 500] [--profile] [--verify]
+                           [--keep-output] [--timeout SECONDS] [--pg-flo-jar PATH] [--jvm-arg ARG]...
+                   ./bench --jmh [JMH options]        microbenchmarks: pgoutput decoding, JSON encoding
+                   ./bench --jfr-summary FILE.jfr     where a recorded pg_flo spent its time
+
+              --workload       bulk: one transaction of --rows inserts (default 1,000,000);
+                               oltp: --transactions transactions of 6 inserts, 3 updates, 1 delete (default 20,000);
+                               both: bulk, then oltp.                                       (default bulk)
+              --contenders     comma-separated, in order; default all:
+                               recvlogical,stdout,file,webhook,webhook-batch,postgres,native
+              --source-url     a source database to use instead of an embedded server (wal_level=logical, a user
+                               with REPLICATION); the harness creates and drops public.pg_flo_bench_events there
+              --profile        pg_flo under JFR on the bulk workload (recvlogical,stdout,file unless --contenders),
+                               then a summary of hot methods into benchmarks/results/profile-latest.md
+              --verify         also count stdout's events (to a file instead of /dev/null)
+            """;
+
+    static BenchOptions parse(String[] args, Path repository) {
+        String workload = "bulk";
+        long rows = DEFAULT_ROWS;
+        long transactions = DEFAULT_TRANSACTIONS;
+        List<String> contenders = null;
+        String sourceUrl = null;
+        Path jar = repository.resolve("app-cli/target/pg_flo.jar");
+        Path results = repository.resolve("benchmarks/results");
+        Path work = repository.resolve("benchmarks/target/bench-runs");
+        String heap = "512m";
+        int batchSize = 500;
+        boolean profile = false;
+        boolean verify = false;
+        boolean keep = false;
+        long timeoutSeconds = 1800;
+        List<String> jvmArgs = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String value = null;
+            int equals = arg.indexOf('=');
+            if (arg.startsWith("--") && equals > 0) {
+                value = arg.substring(equals + 1);
+                arg = arg.substring(0, equals);
+            }
+            switch (arg) {
+                case "--profile" -> profile = true;
+                case "--verify" -> verify = true;
+                case "--keep-output" -> keep = true;
+                case "--help", "-h" -> throw new UsageException(null);
+                default -> {
+                    if (value == null) {
+                        if (i + 1 >= args.length) {
+                            throw new UsageException(arg + " needs a value");
+                        }
+                        value = args[++i];
+                    }
+                    switch (arg) {
+                        case "--workload" -> workload = value;
+                        case "--rows" -> rows = parseCount(arg, value);
+                        case "--transactions" -> transactions = parseCount(arg, value);
+                        case "--contenders" -> contenders = Arrays.stream(value.split(",")).map(String::trim)
+                                .filter(s -> !s.isEmpty()).toList();
+                        case "--source-url" -> sourceUrl = value;
+                        case "--pg-flo-jar" -> jar = Path.of(value);
+                        case "--results-dir" -> results = Path.of(value);
+                        case "--work-dir" -> work = Path.of(value);
+                        case "--heap" -> heap = value;
+                        case "--webhook-batch-size" -> batchSize = (int) parseCount(arg, value);
+                        case "--timeout" -> timeoutSeconds = parseCount(arg, value);
+                        case "--jvm-arg" -> jvmArgs.add(value);
+                        default -> throw new UsageException("unknown option " + arg);
+                    }
+                }
+            }
+        }
+        List<Workload> workloads = switch (workload) {
+            case "bulk" -> List.of(new Workload.Bulk(rows));
+            case "oltp" -> List.of(new Workload.Oltp(transactions));
+            case "both" -> List.of(new Workload.Bulk(rows), new Workload.Oltp(transactions));
+            default -> throw new UsageException("--workload must be bulk, oltp or both, not '" + workload + "'");
+        };
+        if (contenders == null) {
+            contenders = profile ? List.of("recvlogical", "stdout", "file") : ALL_CONTENDERS;
+        }
+        for (String contender : contenders) {
+            if (!ALL_CONTENDERS.contains(contender)) {
+                throw new UsageException("unknown contender '" + contender + "'; choose from " + String.join(",", ALL_CONTENDERS));
+            }
+        }
+        return new BenchOptions(workloads, contenders, sourceUrl, jar, results, work, heap, batchSize, profile, verify,
+                keep, Duration.ofSeconds(timeoutSeconds), List.copyOf(jvmArgs), !profile && !verify);
+    }
+
+    private static long parseCount(String option, String value) {
+        try {
+            long count = Long.parseLong(value.replace("_", "").replace(",", ""));
+            if (count < 1) {
+                throw new UsageException(option + " must be at least 1, got " + value);
+            }
+            return count;
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " takes a whole number, got '" + value + "'");
+        }
+    }
+
+    /** A command line the harness cannot run; a null message asks for the usage text alone. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.pgflo.bench;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * pg_flo with one of its sinks: {@code java -Xmx512m -jar pg_flo.jar stream <sink>} on the contender's group, with
+ * a fresh status directory, so it starts from the slot's position. Subclasses add the sink's flags.
+ */
+abstract class PgFloContender implements Contender {
+    /** The sink's name in {@code pg_flo sinks}. */
+    abstract String sink();
+
+    /** The sink's own flags. */
+    List<String> sinkArguments(BenchContext context, RunSpec run) throws Exception {
+        return List.of();
+    }
+
+    /** Environment variables for the sink's flags (passwords). */
+    Map<String, String> sinkEnvironment(BenchContext context, RunSpec run) {
+        return Map.of();
+    }
+
+    /** Where pg_flo's standard output goes. */
+    File standardOutput(BenchContext context, RunSpec run) {
+        return new File("/dev/null");
+    }
+
+    @Override
+    public String unavailableReason(BenchContext context) {
+        if (!context.pgFlo().exists()) {
+            return "pg_flo.jar not built (" + context.pgFlo().source() + ")";
+        }
+        if (!context.pgFlo().sinks().contains(sink())) {
+            return "sink '" + sink() + "' is not registered in pg_flo.jar yet";
+        }
+        return null;
+    }
+
+    @Override
+    public Launch launch(BenchContext context, RunSpec run) throws Exception {
+        Path directory = run.workDirectory();
+        Files.createDirectories(directory);
+        Path gcLog = directory.resolve("gc.log");
+        Database source = run.source().database();
+        List<String> command = new ArrayList<>();
+        command.add(PgFloJar.javaExecutable());
+        command.add("-Xmx" + context.options().heap());
+        command.add("-XX:+ExitOnOutOfMemoryError");
+        command.add("-Xlog:gc:file=" + gcLog);
+        if (context.options().profile()) {
+            command.add("-XX:StartFlightRecording=filename=" + directory.resolve("pg_flo.jfr")
+                    + ",settings=profile,dumponexit=true");
+        }
+        command.addAll(context.options().extraJvmArgs());
+        command.addAll(List.of("-jar", context.pgFlo().path().toString(), "stream", sink(),
+                "--host", source.endpoint().host(),
+                "--port", Integer.toString(source.endpoint().port()),
+                "--dbname", source.endpoint().database(),
+                "--user", source.endpoint().user(),
+                "--group", names().group(),
+                "--tables", BenchTable.NAME,
+                "--schema", BenchTable.SCHEMA,
+                "--status-dir", directory.resolve("status").toString()));
+        command.addAll(sinkArguments(context, run));
+        Map<String, String> environment = new HashMap<>(sinkEnvironment(context, run));
+        if (source.endpoint().password() != null) {
+            environment.put("PGFLO_PASSWORD", source.endpoint().password());
+        }
+        return ProcessLaunch.start(command, environment, standardOutput(context, run), directory.resolve("pg_flo.log"), gcLog);
+    }
+}

@@ -1,0 +1,69 @@
+package io.pgflo.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** pg_flo's PostgreSQL sink into a second server: the comparison is {@link NativeSubscriptionContender}. */
+final class PgFloPostgresContender extends PgFloContender {
+    private final TargetTable target = new TargetTable("bench_pgflo");
+    private List<String> ddlArguments = List.of();
+
+    @Override
+    public String id() {
+        return "postgres";
+    }
+
+    @Override
+    public String displayName() {
+        return "pg_flo postgres";
+    }
+
+    @Override
+    public String measures() {
+        return "pg_flo's PostgreSQL sink into a second server, data and checkpoint in one target transaction";
+    }
+
+    @Override
+    String sink() {
+        return "postgres";
+    }
+
+    @Override
+    public void prepare(BenchContext context, RunSpec run) {
+        target.create(context, run);
+        // Asked here, before the clock runs: DDL capture would install an event trigger on the source, and the
+        // benchmark has no DDL to replay.
+        if (context.pgFlo().sinkHelp(sink()).contains("--track-ddl")) {
+            ddlArguments = List.of("--track-ddl", "false");
+        }
+    }
+
+    @Override
+    List<String> sinkArguments(BenchContext context, RunSpec run) {
+        Database database = target.get(run);
+        List<String> arguments = new ArrayList<>(List.of(
+                "--target-host", database.endpoint().host(),
+                "--target-port", Integer.toString(database.endpoint().port()),
+                "--target-dbname", database.name(),
+                "--target-user", database.endpoint().user()));
+        arguments.addAll(ddlArguments);
+        return arguments;
+    }
+
+    @Override
+    Map<String, String> sinkEnvironment(BenchContext context, RunSpec run) {
+        String password = target.get(run).endpoint().password();
+        return password == null ? Map.of() : Map.of("PGFLO_TARGET_PASSWORD", password);
+    }
+
+    @Override
+    public Delivery verify(BenchContext context, RunSpec run) {
+        return target.verify(run);
+    }
+
+    @Override
+    public void cleanup(BenchContext context, RunSpec run) {
+        target.drop(context, run);
+    }
+}

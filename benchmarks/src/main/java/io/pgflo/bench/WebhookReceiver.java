@@ -1,0 +1,220 @@
+package io.pgflo.bench;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The webhook contenders' endpoint: a minimal HTTP/1.1 server on the loopback interface that reads each request
+ * (Content-Length or chunked body, keep-alive) and answers {@code 200} with an empty body at once, so the receiver
+ * costs as little as a receiver can. It counts requests and events: a body that is a JSON array counts one event
+ * per {@code {"type":"} object start, any other body one.
+ */
+final class WebhookReceiver implements AutoCloseable {
+    private static final byte[] OK = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OK_CLOSE = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT_START = "{\"type\":\"".getBytes(StandardCharsets.US_ASCII);
+
+    private final ServerSocket server;
+    private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "webhook-receiver");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder events = new LongAdder();
+    private volatile boolean closed;
+
+    WebhookReceiver() throws IOException {
+        server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+        threads.execute(this::acceptLoop);
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getLocalPort() + "/events";
+    }
+
+    long requests() {
+        return requests.sum();
+    }
+
+    long events() {
+        return events.sum();
+    }
+
+    void reset() {
+        requests.reset();
+        events.reset();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket socket = server.accept();
+                socket.setTcpNoDelay(true);
+                threads.execute(() -> serve(socket));
+            } catch (IOException e) {
+                if (!closed) {
+                    System.err.println("webhook receiver: accept failed: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket) {
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+            OutputStream out = socket.getOutputStream();
+            byte[] body = new byte[64 * 1024];
+            while (true) {
+                String requestLine = readLine(in);
+                if (requestLine == null) {
+                    return;
+                }
+                long contentLength = 0;
+                boolean chunked = false;
+                boolean close = requestLine.endsWith("HTTP/1.0");
+                boolean expectContinue = false;
+                for (String header = readLine(in); header != null && !header.isEmpty(); header = readLine(in)) {
+                    int colon = header.indexOf(':');
+                    if (colon < 0) {
+                        continue;
+                    }
+                    String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                    String value = header.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
+                    switch (name) {
+                        case "content-length" -> contentLength = Long.parseLong(value);
+                        case "transfer-encoding" -> chunked = value.contains("chunked");
+                        case "connection" -> close = value.contains("close");
+                        case "expect" -> expectContinue = value.contains("100-continue");
+                        default -> { }
+                    }
+                }
+                if (expectContinue) {
+                    out.write(CONTINUE);
+                    out.flush();
+                }
+                int length;
+                if (chunked) {
+                    ByteArrayOutputStream collected = new ByteArrayOutputStream();
+                    for (long size = chunkSize(in); size > 0; size = chunkSize(in)) {
+                        body = ensure(body, (int) size);
+                        readFully(in, body, (int) size);
+                        collected.write(body, 0, (int) size);
+                        readLine(in);
+                    }
+                    for (String trailer = readLine(in); trailer != null && !trailer.isEmpty(); trailer = readLine(in)) {
+                        // Trailers carry nothing we need.
+                    }
+                    byte[] all = collected.toByteArray();
+                    body = ensure(body, all.length);
+                    System.arraycopy(all, 0, body, 0, all.length);
+                    length = all.length;
+                } else {
+                    body = ensure(body, (int) contentLength);
+                    readFully(in, body, (int) contentLength);
+                    length = (int) contentLength;
+                }
+                requests.increment();
+                events.add(countEvents(body, length));
+                out.write(close ? OK_CLOSE : OK);
+                out.flush();
+                if (close) {
+                    return;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // The client went away (a sink stopping): nothing to answer.
+        }
+    }
+
+    static long countEvents(byte[] body, int length) {
+        int first = 0;
+        while (first < length && Character.isWhitespace(body[first])) {
+            first++;
+        }
+        if (first == length) {
+            return 0;
+        }
+        if (body[first] != '[') {
+            return 1;
+        }
+        long count = 0;
+        outer:
+        for (int i = first; i <= length - EVENT_START.length; i++) {
+            for (int j = 0; j < EVENT_START.length; j++) {
+                if (body[i + j] != EVENT_START[j]) {
+                    continue outer;
+                }
+            }
+            count++;
+        }
+        return count;
+    }
+
+    private static long chunkSize(InputStream in) throws IOException {
+        String line = readLine(in);
+        if (line == null) {
+            throw new EOFException("connection closed inside a chunked body");
+        }
+        int extension = line.indexOf(';');
+        return Long.parseLong((extension < 0 ? line : line.substring(0, extension)).trim(), 16);
+    }
+
+    private static byte[] ensure(byte[] buffer, int size) {
+        return buffer.length >= size ? buffer : Arrays.copyOf(buffer, Math.max(size, buffer.length * 2));
+    }
+
+    private static void readFully(InputStream in, byte[] buffer, int length) throws IOException {
+        int read = 0;
+        while (read < length) {
+            int n = in.read(buffer, read, length - read);
+            if (n < 0) {
+                throw new EOFException("connection closed inside a request body");
+            }
+            read += n;
+        }
+    }
+
+    /** A CRLF-terminated line without its terminator, or null at the end of the stream before any byte. */
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder(64);
+        int c;
+        while ((c = in.read()) >= 0) {
+            if (c == '\n') {
+                int last = line.length() - 1;
+                if (last >= 0 && line.charAt(last) == '\r') {
+                    line.setLength(last);
+                }
+                return line.toString();
+            }
+            line.append((char) c);
+        }
+        return line.length() == 0 ? null : line.toString();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // Closing: nothing to do.
+        }
+        threads.shutdownNow();
+    }
+}

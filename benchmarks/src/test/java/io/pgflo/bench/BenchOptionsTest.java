@@ -1,0 +1,44 @@
+package io.pgflo.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class BenchOptionsTest {
+    private static final Path REPOSITORY = Path.of("/repo");
+
+    @Test
+    void defaultsToTheBulkWorkloadOfAMillionRowsAndEveryContender() {
+        BenchOptions options = BenchOptions.parse(new String[0], REPOSITORY);
+
+        assertThat(options.workloads()).containsExactly(new Workload.Bulk(1_000_000));
+        assertThat(options.contenders()).isEqualTo(BenchOptions.ALL_CONTENDERS);
+        assertThat(options.heap()).isEqualTo("512m");
+        assertThat(options.pgFloJar()).isEqualTo(Path.of("/repo/app-cli/target/pg_flo.jar"));
+        assertThat(options.writeLatest()).isTrue();
+    }
+
+    @Test
+    void bothRunsBulkThenOltp() {
+        BenchOptions options = BenchOptions.parse(new String[] {"--workload=both", "--rows", "5,000", "--transactions", "300"}, REPOSITORY);
+
+        assertThat(options.workloads()).containsExactly(new Workload.Bulk(5_000), new Workload.Oltp(300));
+        assertThat(options.workloads().get(1).events()).isEqualTo(3_000);
+    }
+
+    @Test
+    void profilingDefaultsToTheJsonContendersAndKeepsLatestResultsAlone() {
+        BenchOptions options = BenchOptions.parse(new String[] {"--profile"}, REPOSITORY);
+
+        assertThat(options.contenders()).containsExactly("recvlogical", "stdout", "file");
+        assertThat(options.writeLatest()).isFalse();
+    }
+
+    @Test
+    void rejectsUnknownContendersByName() {
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--contenders", "stdout,kafka"}, REPOSITORY))
+                .hasMessageContaining("unknown contender 'kafka'");
+    }
+}

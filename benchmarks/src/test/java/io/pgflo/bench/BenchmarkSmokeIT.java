@@ -1,0 +1,56 @@
+package io.pgflo.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The harness end to end on a tiny workload: every contender that can run here drains the whole of it. It measures
+ * nothing and asserts no speed; the benchmark itself is {@code ./bench}.
+ */
+class BenchmarkSmokeIT {
+    private static final int ROWS = 1_000;
+
+    @Test
+    void everyAvailableContenderDrainsTheWholeWorkload(@TempDir Path directory) throws Exception {
+        Path repository = repository();
+        BenchOptions options = BenchOptions.parse(new String[] {
+            "--rows", Integer.toString(ROWS), "--verify", "--timeout", "180",
+            "--results-dir", directory.resolve("results").toString(),
+            "--work-dir", directory.resolve("work").toString(),
+        }, repository);
+        BenchmarkRun run = new BenchmarkRun(options, System.err);
+
+        List<ContenderResult> results = run.run();
+        Path json = run.writeResults(results);
+
+        assertThat(results).extracting(ContenderResult::id).containsExactlyElementsOf(BenchOptions.ALL_CONTENDERS);
+        List<ContenderResult> ran = results.stream().filter(r -> !r.status().equals(ContenderResult.NOT_AVAILABLE)).toList();
+        assertThat(ran).extracting(ContenderResult::id).contains("native");
+        for (ContenderResult result : ran) {
+            assertThat(result.status()).as(result.contender() + ": " + result.note()).isEqualTo(ContenderResult.OK);
+            assertThat(result.events()).isEqualTo(ROWS);
+            if (result.deliveredEvents() != null) {
+                assertThat(result.deliveredEvents()).as(result.contender() + " delivered").isEqualTo(ROWS);
+            }
+        }
+        if (Files.isRegularFile(repository.resolve("app-cli/target/pg_flo.jar"))) {
+            ContenderResult stdout = ran.stream().filter(r -> r.id().equals("stdout")).findFirst().orElseThrow();
+            assertThat(stdout.deliveredEvents()).isEqualTo(ROWS);
+            assertThat(stdout.peakHeapMb()).isNotNull();
+        }
+        assertThat(Files.readString(json)).contains("\"results\"", "\"machine\"");
+        assertThat(results.stream().filter(r -> r.id().equals("native")).findFirst().orElseThrow().note())
+                .isEqualTo("target table = source");
+    }
+
+    /** The reactor root: the directory above this module. */
+    private static Path repository() {
+        Path module = Path.of("").toAbsolutePath();
+        return module.getFileName().toString().equals("benchmarks") ? module.getParent() : module;
+    }
+}
