@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresChangeSource implements ChangeSource {
     private static final Logger log = LoggerFactory.getLogger(PostgresChangeSource.class);
-    private static final long MAX_IDLE_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long MIN_IDLE_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    private static final long MAX_IDLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final WalSourceConfig config;
     private final List<TableName> tables;
@@ -161,7 +163,7 @@ public final class PostgresChangeSource implements ChangeSource {
             return next;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        long sleep = 50_000;
+        long pause = MIN_IDLE_PAUSE_NANOS;
         while (true) {
             ByteBuffer buffer = readPending();
             if (buffer != null) {
@@ -171,15 +173,20 @@ public final class PostgresChangeSource implements ChangeSource {
                 if (next != null) {
                     return next;
                 }
-                sleep = 50_000;
+                pause = MIN_IDLE_PAUSE_NANOS;
                 continue;
             }
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 return null;
             }
-            TimeUnit.NANOSECONDS.sleep(Math.min(Math.min(sleep, remaining), MAX_IDLE_SLEEP_NANOS));
-            sleep *= 2;
+            // parkNanos, not Thread.sleep: on JDK 17 any sleep with nanoseconds rounds up to a whole millisecond, which
+            // costs a millisecond per gap between small transactions.
+            LockSupport.parkNanos(Math.min(Math.min(pause, remaining), MAX_IDLE_PAUSE_NANOS));
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while polling slot " + config.names().slot());
+            }
+            pause *= 2;
         }
     }
 
