@@ -52,6 +52,11 @@ final class DdlCapture {
               END IF;
               PERFORM set_config('pg_flo.last_ddl', marker, true);
               PERFORM pg_logical_emit_message(true, 'pg_flo_ddl', schema_name || E'\\n' || table_name || E'\\n' || statement);
+              -- Logical decoding places a message at the position where its record ends, which is where the next
+              -- record begins. When the message is in a subtransaction (this function's caller runs in one) and the
+              -- next record is a change of the parent, the two tie and the change may be decoded first. A second,
+              -- ignored message takes the tie, so the DDL message stays strictly before the changes that follow it.
+              PERFORM pg_logical_emit_message(true, 'pg_flo_ddl_end', '');
             END
             $function$""";
 

@@ -1,0 +1,464 @@
+package io.pgflo.sink.postgres;
+
+import static java.util.Objects.requireNonNull;
+
+import io.pgflo.domain.Batch;
+import io.pgflo.domain.ChangeEvent;
+import io.pgflo.domain.ConfigurationException;
+import io.pgflo.domain.Lsn;
+import io.pgflo.domain.Operation;
+import io.pgflo.domain.Sink;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replicates change events into a PostgreSQL database, exactly once.
+ *
+ * <p>Each batch is applied in one target transaction together with the group's checkpoint row in
+ * {@code internal_pg_flo.lsn_status}; a change the checkpoint already covers is never applied again. A batch that ends
+ * inside a source transaction (the engine cuts very large transactions) is applied but not committed: the target
+ * transaction stays open until the batch that completes the source transaction, so the target never shows part of a
+ * source transaction, and a crash rolls the part back (the source delivers it again).
+ *
+ * <p>Any failure rolls the transaction back and leaves the checkpoint where it was. Transient errors (connection loss,
+ * serialization failure, deadlock, server restart) are retried with a new connection, with a growing wait, up to
+ * {@link PostgresSinkConfig#maxRetries()} times; then, and for any other error, {@link #writeBatch} throws a
+ * {@link PostgresSinkException} naming the table, the change and the error.
+ *
+ * <p>Used from one thread, as {@link Sink} requires; the target connection is used by the sink's own thread only.
+ */
+public final class PostgresSink implements Sink {
+    private static final Logger log = LoggerFactory.getLogger(PostgresSink.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private final PostgresSinkConfig config;
+    private final String applicationName;
+    private final CheckpointTable checkpoints;
+    private final TargetKeys targetKeys = new TargetKeys();
+    private final TargetTables targetTables = new TargetTables();
+    private final DdlReplayer ddl;
+    private final BatchApplier applier;
+    private final SourceSettings sourceSettings;
+    private Connection connection;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "pg_flo-postgres-sink");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private Future<?> inFlight;
+    private volatile Lsn checkpoint;
+    private int openEvents;
+    private boolean carriedOpen;
+    private boolean warnedAboutReplicaRole;
+    private boolean closed;
+
+    /**
+     * Connects to the target, checks the source's tables (when the config names the source), syncs the schema (when
+     * asked), and reads the checkpoint.
+     *
+     * @throws ConfigurationException when the target or source cannot be reached, a table has no replication key,
+     *     or the schema cannot be copied; the message says what to fix
+     */
+    public PostgresSink(PostgresSinkConfig config) {
+        this.config = requireNonNull(config, "config is null");
+        this.applicationName = "pg_flo-" + config.group() + "-sink";
+        this.checkpoints = new CheckpointTable(config.group());
+        this.ddl = new DdlReplayer(config.trackDdl(), config.tables());
+        this.applier = new BatchApplier(targetKeys, targetTables, ddl);
+        Connection target = PgConnections.open(config.target(), applicationName, "target");
+        try {
+            this.sourceSettings = config.source() == null ? SourceSettings.UNKNOWN : SourceSettings.read(config);
+            if (config.syncSchema()) {
+                SchemaSync.Result result = new SchemaSync(config.source(), config.target(), config.schemaCopier(),
+                        config.pgDumpPath()).sync(config.tables());
+                log.info("schema sync ({}): created {}, already present {}", result.copier(), result.created(),
+                        result.existing());
+            }
+            prepareSession(target);
+            checkpoints.create(target);
+            this.checkpoint = checkpoints.load(target);
+            target.commit();
+        } catch (SQLException e) {
+            closeQuietly(target);
+            throw new ConfigurationException("cannot prepare the target " + config.target().describe() + ": "
+                    + SqlStates.describe(e) + "; the target user needs CREATE on the database (for schema "
+                    + CheckpointTable.SCHEMA + ") and write access to the replicated tables", e);
+        } catch (RuntimeException e) {
+            closeQuietly(target);
+            throw e;
+        }
+        this.connection = target;
+        log.info("writing to {} for group {} from checkpoint {}", config.target().describe(), config.group(),
+                checkpoint.equals(Lsn.ZERO) ? "none (new group)" : checkpoint);
+    }
+
+    @Override
+    public Lsn lastCheckpoint() {
+        return checkpoint;
+    }
+
+    /**
+     * Writes the batch. A batch that moves the checkpoint is committed with it before this returns. A batch that does
+     * not (a part of a source transaction larger than a batch) is applied on the sink's own thread while the engine
+     * reads the next one, since it cannot be made durable before its transaction completes anyway; a failure in it is
+     * thrown by the next call (or logged by {@link #close()}).
+     */
+    @Override
+    public void writeBatch(Batch batch) {
+        requireNonNull(batch, "batch is null");
+        if (closed) {
+            throw new IllegalStateException("the PostgreSQL sink is closed");
+        }
+        awaitInFlight();
+        if (!batch.checkpoint().isAfter(checkpoint) && !batch.isEmpty()) {
+            inFlight = worker.submit(() -> writeNow(batch));
+            return;
+        }
+        await(worker.submit(() -> writeNow(batch)));
+    }
+
+    private void awaitInFlight() {
+        Future<?> previous = inFlight;
+        inFlight = null;
+        if (previous != null) {
+            await(previous);
+        }
+    }
+
+    private static void await(Future<?> work) {
+        try {
+            work.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new PostgresSinkException("the PostgreSQL sink failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PostgresSinkException("interrupted while waiting for the target", e);
+        }
+    }
+
+    /** The batch, on the sink's thread: one target transaction, retries, and the row-by-row diagnosis. */
+    private void writeNow(Batch batch) {
+        boolean rowByRow = false;
+        int retries = 0;
+        // Changes of an unfinished source transaction, applied from earlier batches and not committed: if this
+        // transaction is lost, they cannot be applied again from here.
+        carriedOpen = openEvents > 0;
+        while (true) {
+            try {
+                if (connection == null) {
+                    connection = reconnect();
+                }
+                write(batch, rowByRow);
+                if (rowByRow) {
+                    log.warn("batch up to {} applied change by change after a multi-row statement failed", batch.checkpoint());
+                }
+                return;
+            } catch (ApplyException e) {
+                boolean lostEarlierChanges = carriedOpen;
+                rollback();
+                if (lostEarlierChanges) {
+                    throw new PostgresSinkException(e.getMessage() + "; this rolled back the changes of an unfinished "
+                            + "source transaction received in earlier batches, so the stream must restart from checkpoint "
+                            + checkpoint + " to receive them again", e.getCause());
+                }
+                if (e.isTransient() && retries < config.maxRetries()) {
+                    retries++;
+                    Duration wait = backoff(retries);
+                    log.warn("{}; rolled back, retry {} of {} in {} ms on a new connection", e.getMessage(), retries,
+                            config.maxRetries(), wait.toMillis());
+                    closeQuietly(connection);
+                    connection = null;
+                    sleep(wait);
+                    continue;
+                }
+                if (e.multiRow() && !rowByRow && !e.isTransient()) {
+                    log.warn("{}; rolled back, applying the batch again change by change to find the change at fault",
+                            e.getMessage());
+                    rowByRow = true;
+                    continue;
+                }
+                String message = "cannot write the batch up to " + batch.checkpoint() + " into " + config.target().describe()
+                        + ": " + e.getMessage() + (e.isTransient() ? " (gave up after " + retries + " retries)" : "")
+                        + "; rolled back, checkpoint stays at " + checkpoint;
+                log.error(message);
+                throw new PostgresSinkException(message, e.getCause());
+            }
+        }
+    }
+
+    /** Rolls back an unfinished source transaction's changes (the source delivers them again) and disconnects. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            awaitInFlight();
+        } catch (RuntimeException e) {
+            log.warn("the last part of an unfinished source transaction was not applied: {}", e.getMessage());
+        }
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(60, TimeUnit.SECONDS)) {
+                log.warn("the sink's thread is still writing after 60 s; closing its connection anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (openEvents > 0) {
+            log.info("rolling back {} changes of a source transaction that has not finished; they are delivered again "
+                    + "on the next run", openEvents);
+        }
+        if (connection != null) {
+            try {
+                connection.rollback();
+            } catch (SQLException e) {
+                log.debug("rollback on close: {}", e.getMessage());
+            }
+            closeQuietly(connection);
+            connection = null;
+        }
+    }
+
+    private void write(Batch batch, boolean rowByRow) throws ApplyException {
+        List<ChangeEvent> events = batch.events();
+        Lsn target = Lsn.max(checkpoint, batch.checkpoint());
+        int start = 0;
+        while (start < events.size() && events.get(start).commitLsn().isBefore(checkpoint)) {
+            start++;
+        }
+        if (start > 0) {
+            log.info("{} changes of transactions at or before checkpoint {} are in the target already; not applied again",
+                    start, checkpoint);
+        }
+        // Changes of transactions that end at or before the batch's checkpoint are committed with it; the rest belong
+        // to a source transaction that is still open and stay in an open target transaction.
+        int complete = start;
+        while (complete < events.size() && events.get(complete).commitLsn().isBefore(target)) {
+            complete++;
+        }
+        int from = start;
+        for (int i = start; i < complete; i++) {
+            ChangeEvent event = events.get(i);
+            if (event.operation() == Operation.DDL && DdlReplayer.needsOwnTransaction(event) && ddl.accepts(event)) {
+                applier.apply(connection, events.subList(from, i), rowByRow);
+                boolean mayBeReplay = checkpoint.equals(event.commitLsn());
+                // Everything before the statement is durable; a restart resumes at the statement's transaction.
+                commit(event.commitLsn());
+                applyOutsideTransaction(event, mayBeReplay);
+                from = i + 1;
+            }
+        }
+        applier.apply(connection, events.subList(from, complete), rowByRow);
+        if (target.isAfter(checkpoint)) {
+            commit(target);
+        }
+        if (complete < events.size()) {
+            List<ChangeEvent> open = events.subList(complete, events.size());
+            applier.apply(connection, open, rowByRow);
+            openEvents += open.size();
+        }
+    }
+
+    private void commit(Lsn lsn) throws ApplyException {
+        try {
+            if (lsn.isAfter(checkpoint)) {
+                checkpoints.save(connection, lsn);
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            throw new ApplyException("cannot commit up to " + lsn + ": " + SqlStates.describe(e), e, false);
+        }
+        checkpoint = Lsn.max(checkpoint, lsn);
+        openEvents = 0;
+        carriedOpen = false;
+        ddl.committed();
+    }
+
+    private void applyOutsideTransaction(ChangeEvent event, boolean mayBeReplay) throws ApplyException {
+        try {
+            connection.setAutoCommit(true);
+            try {
+                ddl.apply(connection, event);
+            } finally {
+                connection.setAutoCommit(false);
+            }
+        } catch (SQLException e) {
+            String state = e.getSQLState();
+            if (mayBeReplay && (SqlStates.DUPLICATE_TABLE.equals(state) || SqlStates.UNDEFINED_OBJECT.equals(state))) {
+                log.warn("DDL at {} ran before the last restart ({}); going on", event.lsn(), SqlStates.describe(e));
+            } else {
+                throw new ApplyException("DDL at " + event.lsn() + " on " + event.qualifiedTable() + " failed: "
+                        + SqlStates.describe(e) + "; statement: " + SqlStates.abbreviate(event.ddl(), 500), e, false);
+            }
+        }
+        targetKeys.forget();
+        targetTables.forget();
+        ddl.committed();
+    }
+
+    private void rollback() {
+        applier.reset();
+        ddl.rolledBack();
+        openEvents = 0;
+        carriedOpen = false;
+        if (connection != null) {
+            try {
+                connection.rollback();
+            } catch (SQLException e) {
+                log.debug("rollback failed ({}); the connection is replaced", e.getMessage());
+                closeQuietly(connection);
+                connection = null;
+            }
+        }
+    }
+
+    private Connection reconnect() throws ApplyException {
+        Connection fresh = null;
+        try {
+            fresh = PgConnections.connect(config.target(), applicationName);
+            prepareSession(fresh);
+            Lsn stored = checkpoints.load(fresh);
+            fresh.commit();
+            if (stored.isAfter(checkpoint)) {
+                // The connection broke during a commit that went through: the checkpoint says so, and the retry skips
+                // what that commit covered.
+                log.info("the last commit reached the target before the connection broke; checkpoint is {}", stored);
+                checkpoint = stored;
+                ddl.committed();
+            } else if (!stored.equals(checkpoint)) {
+                throw new ApplyException("the checkpoint of group " + config.group() + " in the target is " + stored
+                        + ", but this sink wrote " + checkpoint + "; is another pg_flo writing the same group?", null, false);
+            }
+            log.info("reconnected to the target {}", config.target().describe());
+            return fresh;
+        } catch (SQLException e) {
+            closeQuietly(fresh);
+            throw new ApplyException("cannot connect to the target " + config.target().describe() + ": "
+                    + SqlStates.describe(e), e, false);
+        } catch (ApplyException e) {
+            closeQuietly(fresh);
+            throw e;
+        }
+    }
+
+    /**
+     * Session settings that make the text values read back exactly as the source wrote them, and keep the target's
+     * own triggers and foreign keys from firing on replicated changes (as PostgreSQL's own replication does) when the
+     * user may set {@code session_replication_role}.
+     */
+    private void prepareSession(Connection target) throws SQLException {
+        target.setAutoCommit(true);
+        try (Statement statement = target.createStatement()) {
+            statement.execute("SET DateStyle = 'ISO, YMD'");
+            statement.execute("SET IntervalStyle = 'postgres'");
+            statement.execute("SET TimeZone = 'UTC'");
+            statement.execute("SET extra_float_digits = 3");
+            statement.execute("SET bytea_output = 'hex'");
+            trySet(target, "lc_monetary", sourceSettings.lcMonetary());
+            trySet(target, "search_path", sourceSettings.searchPath());
+            try {
+                statement.execute("SET session_replication_role = replica");
+                targetTables.replicaRole(true);
+            } catch (SQLException e) {
+                targetTables.replicaRole(false);
+                if (!warnedAboutReplicaRole) {
+                    log.info("target user {} may not set session_replication_role ({}); the target's triggers and "
+                            + "foreign keys stay active while changes are applied", config.target().user(),
+                            SqlStates.firstLine(e.getMessage()));
+                    warnedAboutReplicaRole = true;
+                }
+            }
+            try (ResultSet rows = statement.executeQuery("SHOW search_path")) {
+                rows.next();
+                ddl.baseSearchPath(rows.getString(1));
+            }
+        }
+        target.setAutoCommit(false);
+    }
+
+    private static void trySet(Connection target, String name, String value) {
+        if (value == null) {
+            return;
+        }
+        try (PreparedStatement statement = target.prepareStatement("SELECT pg_catalog.set_config(?, ?, false)")) {
+            statement.setString(1, name);
+            statement.setString(2, value);
+            statement.execute();
+        } catch (SQLException e) {
+            log.warn("cannot set {} = '{}' on the target as on the source ({}); values that depend on it (money for "
+                    + "lc_monetary) may not read back", name, value, SqlStates.firstLine(e.getMessage()));
+        }
+    }
+
+    private Duration backoff(int retry) {
+        Duration wait = config.retryBackoff().multipliedBy(1L << Math.min(retry - 1, 16));
+        return wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait;
+    }
+
+    private static void sleep(Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PostgresSinkException("interrupted while waiting to retry", e);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // Broken already; closing is best effort.
+            }
+        }
+    }
+
+    /** What the target session copies from the source: the settings that decide how text values read. */
+    record SourceSettings(String searchPath, String lcMonetary) {
+        static final SourceSettings UNKNOWN = new SourceSettings(null, null);
+
+        /** Reads them, and checks that every replicated table has a replication key. */
+        static SourceSettings read(PostgresSinkConfig config) {
+            try (Connection source = PgConnections.open(config.source(), "pg_flo-" + config.group() + "-sink-check", "source")) {
+                ReplicationKeyCheck.check(source, config.source().describe(), config.tables());
+                try (Statement statement = source.createStatement()) {
+                    String searchPath;
+                    String lcMonetary;
+                    try (ResultSet rows = statement.executeQuery("SHOW search_path")) {
+                        rows.next();
+                        searchPath = rows.getString(1);
+                    }
+                    try (ResultSet rows = statement.executeQuery("SHOW lc_monetary")) {
+                        rows.next();
+                        lcMonetary = rows.getString(1);
+                    }
+                    return new SourceSettings(searchPath, lcMonetary);
+                }
+            } catch (SQLException e) {
+                throw new ConfigurationException("cannot read the source " + config.source().describe() + ": "
+                        + SqlStates.describe(e), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.pgflo.sink.postgres;
+
+import static java.util.Objects.requireNonNull;
+
+import io.pgflo.domain.DatabaseEndpoint;
+import io.pgflo.domain.TableName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything a {@link PostgresSink} needs. Immutable; start from {@link #of} and refine with the {@code with...}
+ * methods.
+ *
+ * @param target the database to write into
+ * @param group the replication group: names the checkpoint row in {@code internal_pg_flo.lsn_status}
+ * @param source the source database, or null; needed for {@code syncSchema} and for the start-up check that every
+ *     replicated table has a replication key
+ * @param tables the replicated tables (checked, schema-synced, and the tables whose DDL is replayed); empty means
+ *     "not known": no start-up check, and every DDL event is replayed
+ * @param syncSchema copy the replicated tables' schema (and the types they use) from source to target before
+ *     streaming; tables that already exist on the target are left as they are
+ * @param schemaCopier how {@code syncSchema} copies: pg_dump, the built-in catalog reader, or pg_dump when a suitable
+ *     one is found and the built-in reader otherwise
+ * @param pgDumpPath the pg_dump executable (or the directory holding it) to use, or null to look for one
+ * @param trackDdl replay DDL events (schema changes captured on the source) in WAL order; when false they are ignored
+ * @param maxRetries how often a batch is retried after a transient error (connection loss, serialization failure,
+ *     deadlock) before the sink gives up
+ * @param retryBackoff the wait before the first retry; doubled for each further one, at most 30 seconds
+ */
+public record PostgresSinkConfig(
+        DatabaseEndpoint target,
+        String group,
+        DatabaseEndpoint source,
+        List<TableName> tables,
+        boolean syncSchema,
+        SchemaSync.Copier schemaCopier,
+        Path pgDumpPath,
+        boolean trackDdl,
+        int maxRetries,
+        Duration retryBackoff) {
+
+    public static final int DEFAULT_MAX_RETRIES = 5;
+    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(500);
+
+    public PostgresSinkConfig {
+        requireNonNull(target, "target is null");
+        requireNonNull(group, "group is null");
+        if (group.isBlank()) {
+            throw new IllegalArgumentException("group is blank");
+        }
+        tables = List.copyOf(tables);
+        requireNonNull(schemaCopier, "schemaCopier is null");
+        requireNonNull(retryBackoff, "retryBackoff is null");
+        if (maxRetries < 0) {
+            throw new IllegalArgumentException("maxRetries must not be negative, got " + maxRetries);
+        }
+        if (retryBackoff.isNegative()) {
+            throw new IllegalArgumentException("retryBackoff must not be negative, got " + retryBackoff);
+        }
+        if (syncSchema && source == null) {
+            throw new IllegalArgumentException("syncSchema needs the source endpoint");
+        }
+        if (syncSchema && tables.isEmpty()) {
+            throw new IllegalArgumentException("syncSchema needs the list of replicated tables");
+        }
+    }
+
+    /** A sink for {@code group} into {@code target}: DDL replayed, no schema sync, no source checks, 5 retries. */
+    public static PostgresSinkConfig of(DatabaseEndpoint target, String group) {
+        return new PostgresSinkConfig(target, group, null, List.of(), false, SchemaSync.Copier.AUTO, null, true,
+                DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BACKOFF);
+    }
+
+    /** The source and its replicated tables: enables the start-up key check, and DDL filtering by table. */
+    public PostgresSinkConfig withSource(DatabaseEndpoint source, List<TableName> tables) {
+        return new PostgresSinkConfig(target, group, requireNonNull(source, "source is null"), tables, syncSchema,
+                schemaCopier, pgDumpPath, trackDdl, maxRetries, retryBackoff);
+    }
+
+    public PostgresSinkConfig withSyncSchema(boolean sync) {
+        return new PostgresSinkConfig(target, group, source, tables, sync, schemaCopier, pgDumpPath, trackDdl,
+                maxRetries, retryBackoff);
+    }
+
+    public PostgresSinkConfig withSchemaCopier(SchemaSync.Copier copier, Path pgDump) {
+        return new PostgresSinkConfig(target, group, source, tables, syncSchema, copier, pgDump, trackDdl, maxRetries,
+                retryBackoff);
+    }
+
+    public PostgresSinkConfig withTrackDdl(boolean track) {
+        return new PostgresSinkConfig(target, group, source, tables, syncSchema, schemaCopier, pgDumpPath, track,
+                maxRetries, retryBackoff);
+    }
+
+    public PostgresSinkConfig withRetries(int retries, Duration backoff) {
+        return new PostgresSinkConfig(target, group, source, tables, syncSchema, schemaCopier, pgDumpPath, trackDdl,
+                retries, backoff);
+    }
+}

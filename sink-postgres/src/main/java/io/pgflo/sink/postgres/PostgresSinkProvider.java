@@ -1,0 +1,37 @@
+package io.pgflo.sink.postgres;
+
+import io.pgflo.domain.Sink;
+import io.pgflo.domain.SinkContext;
+import io.pgflo.domain.SinkProvider;
+
+/**
+ * {@code pg_flo stream postgres}: replicates into another PostgreSQL database, exactly once, checkpoint in the target's
+ * {@code internal_pg_flo.lsn_status}.
+ */
+public final class PostgresSinkProvider implements SinkProvider<PostgresSinkOptions> {
+
+    @Override
+    public String name() {
+        return "postgres";
+    }
+
+    @Override
+    public String description() {
+        return "replicate into another PostgreSQL database, exactly once";
+    }
+
+    @Override
+    public PostgresSinkOptions newOptions() {
+        return new PostgresSinkOptions();
+    }
+
+    @Override
+    public Sink create(PostgresSinkOptions options, SinkContext context) {
+        return new PostgresSink(options.toConfig(context));
+    }
+
+    @Override
+    public boolean capturesDdl(PostgresSinkOptions options) {
+        return options.trackDdl();
+    }
+}
