@@ -39,12 +39,22 @@ final class ChangeEventAssembler {
     private final IntFunction<ColumnType> types;
     private final Map<Integer, RelationInfo> relations = new HashMap<>();
     private Lsn resumeAfter = Lsn.ZERO;
+    private boolean deliverDdl;
     private Begin transaction;
     private boolean skipping;
     private int ordinal;
 
     ChangeEventAssembler(IntFunction<ColumnType> types) {
         this.types = types;
+    }
+
+    /**
+     * Whether this stream delivers DDL events; off by default. The capture trigger serves every group on the database,
+     * so a stream whose sink did not ask for DDL must not receive the statements installed for another group's sink.
+     * (The sink that asked sorts out which tables are its own: names change under renames and vanish under drops.)
+     */
+    void deliverDdl(boolean deliver) {
+        this.deliverDdl = deliver;
     }
 
     void resumeAfter(Lsn checkpoint) {
@@ -85,7 +95,7 @@ final class ChangeEventAssembler {
                 out.accept(event(Operation.TRUNCATE, relation(oid, lsn), lsn, null, null, null));
             }
         } else if (message instanceof LogicalMessage logical && logical.transactional() && transaction != null
-                && DDL_PREFIX.equals(logical.prefix())) {
+                && DDL_PREFIX.equals(logical.prefix()) && deliverDdl) {
             out.accept(ddl(logical, lsn));
         }
         // Origin and Type messages, and logical messages of other prefixes, carry nothing a sink needs.

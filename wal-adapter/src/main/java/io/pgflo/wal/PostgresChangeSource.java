@@ -55,6 +55,7 @@ public final class PostgresChangeSource implements ChangeSource {
         this.slotPosition = slotPosition;
         TypeRegistry types = new TypeRegistry(metadata);
         this.assembler = new ChangeEventAssembler(types::resolve);
+        assembler.deliverDdl(config.captureDdl());
     }
 
     /**

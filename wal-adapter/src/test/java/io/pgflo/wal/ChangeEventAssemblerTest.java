@@ -112,6 +112,7 @@ class ChangeEventAssemblerTest {
 
     @Test
     void ddlMessageBecomesADdlEventInOrder() {
+        assembler.deliverDdl(true);
         byte[] content = "public\nusers\nALTER TABLE public.users ADD COLUMN x int".getBytes(StandardCharsets.UTF_8);
         begin(200, 1);
         feed(message('M').i8(1).i64(150).string(ChangeEventAssembler.DDL_PREFIX).i32(content.length).bytes(content), 150);
@@ -120,6 +121,15 @@ class ChangeEventAssemblerTest {
         assertThat(ddl.operation()).isEqualTo(Operation.DDL);
         assertThat(ddl.ddl()).isEqualTo("ALTER TABLE public.users ADD COLUMN x int");
         assertThat(ddl.table()).isEqualTo("users");
+    }
+
+    @Test
+    void ddlIsNotDeliveredToAStreamThatDidNotAskForIt() {
+        byte[] content = "public\norders\nALTER TABLE public.orders ADD COLUMN x int".getBytes(StandardCharsets.UTF_8);
+        begin(200, 1);
+        feed(message('M').i8(1).i64(150).string(ChangeEventAssembler.DDL_PREFIX).i32(content.length).bytes(content), 150);
+        commit(200);
+        assertThat(out).singleElement().isInstanceOf(TransactionCommit.class);
     }
 
     @Test
