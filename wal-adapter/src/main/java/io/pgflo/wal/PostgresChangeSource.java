@@ -7,15 +7,12 @@ import io.pgflo.domain.ConfigurationException;
 import io.pgflo.domain.Lsn;
 import io.pgflo.domain.SourceMessage;
 import io.pgflo.domain.TableName;
-import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
@@ -31,20 +28,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresChangeSource implements ChangeSource {
     private static final Logger log = LoggerFactory.getLogger(PostgresChangeSource.class);
-    private static final long MIN_IDLE_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
-    private static final long MAX_IDLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final WalSourceConfig config;
     private final List<TableName> tables;
     private final Connection metadata;
-    private final PgOutputDecoder decoder = new PgOutputDecoder();
     private final ChangeEventAssembler assembler;
-    private final ArrayDeque<SourceMessage> ready = new ArrayDeque<>();
     private final Lsn slotPosition;
     private final ReplicationSetup setup;
     private Connection replication;
     private PGReplicationStream stream;
     private HeartbeatEmitter heartbeat;
+    private StreamReader reader;
 
     private PostgresChangeSource(WalSourceConfig config, Connection metadata, ReplicationSetup setup, List<TableName> tables,
             Lsn slotPosition) {
@@ -149,6 +143,9 @@ public final class PostgresChangeSource implements ChangeSource {
             }
             throw failure("cannot start streaming from slot " + config.names().slot(), e);
         }
+        reader = new StreamReader(stream, assembler, "replication stream from slot " + config.names().slot() + " on "
+                + config.endpoint().describe(), config.statusInterval());
+        reader.start();
         if (!config.heartbeatInterval().isZero()) {
             heartbeat = new HeartbeatEmitter(config.endpoint(), applicationName(config) + "-heartbeat",
                     config.heartbeatInterval());
@@ -159,54 +156,26 @@ public final class PostgresChangeSource implements ChangeSource {
 
     @Override
     public SourceMessage poll(Duration timeout) throws InterruptedException {
-        SourceMessage next = ready.poll();
-        if (next != null) {
-            return next;
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long pause = MIN_IDLE_PAUSE_NANOS;
-        while (true) {
-            ByteBuffer buffer = readPending();
-            if (buffer != null) {
-                Lsn lsn = Lsn.of(stream.getLastReceiveLSN().asLong());
-                assembler.accept(decoder.decode(buffer), lsn, ready::add);
-                next = ready.poll();
-                if (next != null) {
-                    return next;
-                }
-                pause = MIN_IDLE_PAUSE_NANOS;
-                continue;
-            }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return null;
-            }
-            // parkNanos, not Thread.sleep: on JDK 17 any sleep with nanoseconds rounds up to a whole millisecond, which
-            // costs a millisecond per gap between small transactions.
-            LockSupport.parkNanos(Math.min(Math.min(pause, remaining), MAX_IDLE_PAUSE_NANOS));
-            if (Thread.interrupted()) {
-                throw new InterruptedException("interrupted while polling slot " + config.names().slot());
-            }
-            pause *= 2;
-        }
+        return reader.poll(timeout);
     }
 
     @Override
     public void acknowledge(Lsn durable) {
-        LogSequenceNumber lsn = LogSequenceNumber.valueOf(durable.value());
-        stream.setFlushedLSN(lsn);
-        stream.setAppliedLSN(lsn);
-        try {
-            stream.forceUpdateStatus();
-        } catch (SQLException e) {
-            throw failure("cannot report position " + durable + " to the server", e);
-        }
+        reader.acknowledge(durable);
     }
 
     @Override
     public void close() {
         if (heartbeat != null) {
             heartbeat.close();
+        }
+        if (reader != null) {
+            try {
+                reader.stop();
+            } catch (SQLException e) {
+                log.warn("could not report the last position to slot {}: {}", config.names().slot(),
+                        PgConnections.firstLine(e.getMessage()));
+            }
         }
         if (stream != null) {
             try {
@@ -217,14 +186,6 @@ public final class PostgresChangeSource implements ChangeSource {
         }
         closeQuietly(replication);
         closeQuietly(metadata);
-    }
-
-    private ByteBuffer readPending() {
-        try {
-            return stream.readPending();
-        } catch (SQLException e) {
-            throw failure("replication stream from slot " + config.names().slot() + " failed", e);
-        }
     }
 
     private SourceException failure(String what, SQLException e) {

@@ -1,0 +1,151 @@
+package io.pgflo.wal;
+
+import io.pgflo.domain.Lsn;
+import io.pgflo.domain.SourceMessage;
+import java.nio.ByteBuffer;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+
+/**
+ * Reads and decodes the replication stream on a thread of its own, into a bounded queue, so the server keeps sending
+ * while the sink writes or fsyncs; the pipeline then pays for the slower of the two, not for both.
+ *
+ * <p>pgjdbc's stream is not thread-safe, so this thread alone touches it: positions to acknowledge are handed over and
+ * reported from here. While the queue is full it still reports its position at the status interval, so a slow sink
+ * does not make the server drop the connection as silent.
+ */
+final class StreamReader implements Runnable {
+    private static final int CAPACITY = 8192;
+    private static final long MIN_IDLE_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    private static final long MAX_IDLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    private final PGReplicationStream stream;
+    private final ChangeEventAssembler assembler;
+    private final PgOutputDecoder decoder = new PgOutputDecoder();
+    private final BlockingQueue<SourceMessage> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final AtomicReference<Lsn> pendingAcknowledgement = new AtomicReference<>();
+    private final String description;
+    private final long statusIntervalNanos;
+    private final Thread thread;
+    private volatile RuntimeException failure;
+    private volatile boolean stopping;
+
+    StreamReader(PGReplicationStream stream, ChangeEventAssembler assembler, String description, Duration statusInterval) {
+        this.stream = stream;
+        this.assembler = assembler;
+        this.description = description;
+        this.statusIntervalNanos = statusInterval.toNanos();
+        this.thread = new Thread(this, "pg_flo-wal-reader");
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** The next message, or null after the timeout; a failure of the reader is thrown once the messages before it are taken. */
+    SourceMessage poll(Duration timeout) throws InterruptedException {
+        SourceMessage next = queue.poll();
+        if (next == null) {
+            throwIfFailed();
+            next = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (next == null) {
+                throwIfFailed();
+            }
+        }
+        return next;
+    }
+
+    void acknowledge(Lsn durable) {
+        pendingAcknowledgement.accumulateAndGet(durable, (previous, next) -> previous == null ? next : Lsn.max(previous, next));
+    }
+
+    /** Stops the thread, then reports the last acknowledged position from the caller's thread. */
+    void stop() throws SQLException {
+        stopping = true;
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!thread.isAlive()) {
+            reportAcknowledgement();
+        }
+    }
+
+    @Override
+    public void run() {
+        long pause = MIN_IDLE_PAUSE_NANOS;
+        try {
+            while (!stopping) {
+                reportAcknowledgement();
+                ByteBuffer buffer = stream.readPending();
+                if (buffer != null) {
+                    Lsn lsn = Lsn.of(stream.getLastReceiveLSN().asLong());
+                    assembler.accept(decoder.decode(buffer), lsn, this::put);
+                    pause = MIN_IDLE_PAUSE_NANOS;
+                } else {
+                    // parkNanos, not Thread.sleep: on JDK 17 a sleep with nanoseconds rounds up to a whole millisecond,
+                    // a millisecond lost per gap between small transactions.
+                    LockSupport.parkNanos(pause);
+                    pause = Math.min(pause * 2, MAX_IDLE_PAUSE_NANOS);
+                }
+            }
+        } catch (SQLException e) {
+            fail(new SourceException(description + " failed: " + PgConnections.firstLine(e.getMessage()), e));
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    private void put(SourceMessage message) {
+        long lastStatus = System.nanoTime();
+        try {
+            while (!stopping) {
+                if (queue.offer(message, 10, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+                reportAcknowledgement();
+                if (System.nanoTime() - lastStatus > statusIntervalNanos) {
+                    stream.forceUpdateStatus();
+                    lastStatus = System.nanoTime();
+                }
+            }
+        } catch (InterruptedException e) {
+            stopping = true;
+        } catch (SQLException e) {
+            throw new SourceException(description + " failed: " + PgConnections.firstLine(e.getMessage()), e);
+        }
+    }
+
+    private void reportAcknowledgement() throws SQLException {
+        Lsn durable = pendingAcknowledgement.getAndSet(null);
+        if (durable != null) {
+            LogSequenceNumber lsn = LogSequenceNumber.valueOf(durable.value());
+            stream.setFlushedLSN(lsn);
+            stream.setAppliedLSN(lsn);
+            stream.forceUpdateStatus();
+        }
+    }
+
+    private void fail(RuntimeException error) {
+        if (!stopping) {
+            failure = error;
+        }
+    }
+
+    private void throwIfFailed() {
+        RuntimeException error = failure;
+        if (error != null) {
+            throw error;
+        }
+    }
+}
