@@ -100,7 +100,7 @@ final class StreamReader implements Runnable {
                 }
             }
         } catch (SQLException e) {
-            fail(new SourceException(description + " failed: " + PgConnections.firstLine(e.getMessage()), e));
+            fail(streamFailure(e));
         } catch (RuntimeException e) {
             fail(e);
         }
@@ -122,11 +122,19 @@ final class StreamReader implements Runnable {
         } catch (InterruptedException e) {
             stopping = true;
         } catch (SQLException e) {
-            throw new SourceException(description + " failed: " + PgConnections.firstLine(e.getMessage()), e);
+            throw streamFailure(e);
         }
     }
 
+    private SourceException streamFailure(SQLException e) {
+        return new SourceException(description + " failed: " + PgConnections.firstLine(e.getMessage()), e);
+    }
+
     private void reportAcknowledgement() throws SQLException {
+        // Runs once per message: a plain read first, the atomic swap only when there is something to report.
+        if (pendingAcknowledgement.get() == null) {
+            return;
+        }
         Lsn durable = pendingAcknowledgement.getAndSet(null);
         if (durable != null) {
             LogSequenceNumber lsn = LogSequenceNumber.valueOf(durable.value());
