@@ -93,6 +93,14 @@ final class PluginSinkProvider implements SinkProvider<Object> {
         }
 
         @Override
+        public void flush() {
+            withPluginLoader(() -> {
+                sink.flush();
+                return null;
+            });
+        }
+
+        @Override
         public void close() {
             withPluginLoader(() -> {
                 sink.close();

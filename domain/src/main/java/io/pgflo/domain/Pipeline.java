@@ -5,8 +5,9 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 
 /**
- * Moves changes from a {@link ChangeSource} to a {@link Sink}: batches them, writes each batch, and only then
- * acknowledges the batch's checkpoint to the source.
+ * Moves changes from a {@link ChangeSource} to a {@link Sink}: batches them, writes each batch, and acknowledges to
+ * the source only the checkpoints the sink reports durable ({@link Sink#lastCheckpoint()}), which may be some time
+ * after the write returned.
  *
  * <p>{@link #run()} blocks until {@link #stop()} is called (from any thread) or something fails. On a stop it
  * writes what is committed and held, acknowledges it, and returns; an open transaction's events are left for the
@@ -44,13 +45,18 @@ public final class Pipeline {
             }
             Batch batch = batcher.poll(now);
             if (batch != null) {
-                acknowledged = deliver(batch, acknowledged);
+                sink.writeBatch(batch);
+                stats.recordBatch(batch);
             }
+            acknowledged = acknowledgeDurable(acknowledged);
         }
         Batch last = batcher.drainCommitted();
         if (last != null) {
-            deliver(last, acknowledged);
+            sink.writeBatch(last);
+            stats.recordBatch(last);
         }
+        sink.flush();
+        acknowledgeDurable(acknowledged);
     }
 
     /** Asks {@link #run()} to finish the committed work it holds and return. */
@@ -62,12 +68,12 @@ public final class Pipeline {
         return stats;
     }
 
-    private Lsn deliver(Batch batch, Lsn acknowledged) {
-        sink.writeBatch(batch);
-        stats.recordBatch(batch);
-        if (batch.checkpoint().isAfter(acknowledged)) {
-            source.acknowledge(batch.checkpoint());
-            return batch.checkpoint();
+    /** Acknowledges what the sink has made durable since the last call; the sink may finish batches later. */
+    private Lsn acknowledgeDurable(Lsn acknowledged) {
+        Lsn durable = sink.lastCheckpoint();
+        if (durable.isAfter(acknowledged)) {
+            source.acknowledge(durable);
+            return durable;
         }
         return acknowledged;
     }

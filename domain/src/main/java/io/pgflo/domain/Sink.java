@@ -3,20 +3,34 @@ package io.pgflo.domain;
 /**
  * Where change events go. Called from one thread only.
  *
- * <p>The contract that makes resume lossless: when {@link #writeBatch} returns, the batch's events and its
- * checkpoint are durable together, and {@link #lastCheckpoint()} returns that checkpoint, now and after a restart.
- * A sink that cannot make a batch durable throws; the pipeline then stops without acknowledging anything past
- * the last checkpoint.
+ * <p>The contract that makes resume lossless: {@link #lastCheckpoint()} returns the checkpoint of the last batch
+ * whose events are durable, now and after a restart, and the pipeline acknowledges to the source nothing past it.
+ * The simplest sink makes each batch durable before {@link #writeBatch} returns. A faster one may return earlier, so
+ * that its I/O for one batch overlaps the engine's work on the next, and move {@link #lastCheckpoint()} when the
+ * batch is durable; {@link #flush()} then waits for that.
+ *
+ * <p>A sink that cannot make a batch durable throws, from {@link #writeBatch} or, for a batch it already returned
+ * from, from the next {@link #writeBatch} or {@link #flush()}; the pipeline then stops without acknowledging
+ * anything past the last checkpoint.
  */
 public interface Sink extends AutoCloseable {
 
-    /** The checkpoint of the last batch made durable, or {@link Lsn#ZERO} when the sink has none. */
+    /**
+     * The checkpoint of the last batch made durable, or {@link Lsn#ZERO} when the sink has none. Called often, from
+     * the thread that writes (keep it cheap: a volatile read).
+     */
     Lsn lastCheckpoint();
 
-    /** Writes the batch and records its checkpoint durably. May be called with an empty batch to move the checkpoint. */
+    /**
+     * Writes the batch and records its checkpoint durably, before returning or (see the class comment) soon after.
+     * May be called with an empty batch to move the checkpoint.
+     */
     void writeBatch(Batch batch);
 
-    /** Releases resources. Must not lose anything already written. */
+    /** Blocks until every batch written so far is durable; throws if one cannot be made durable. */
+    default void flush() {}
+
+    /** Releases resources. Must not lose anything already durable. */
     @Override
     void close();
 }

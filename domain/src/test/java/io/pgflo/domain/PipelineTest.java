@@ -61,6 +61,34 @@ class PipelineTest {
         assertThat(source.acknowledged).isEmpty();
     }
 
+    @Test
+    void aSinkThatFinishesBatchesLaterIsAcknowledgedOnlyAsFarAsItIsDurable() throws Exception {
+        ScriptedSource source = new ScriptedSource(List.of(insert(1, 10, 0), commit(10), insert(21, 30, 0), commit(30),
+                insert(41, 50, 0), commit(50)));
+        LaggingSink sink = new LaggingSink();
+        Pipeline pipeline = new Pipeline(source, sink, new BatchPolicy(1, Duration.ZERO));
+        source.onDrained = pipeline::stop;
+
+        pipeline.run();
+
+        // Each batch becomes durable when the next one is written; the last one at the flush of the clean stop.
+        assertThat(source.acknowledged).containsExactly(Lsn.of(18), Lsn.of(38), Lsn.of(58));
+        assertThat(sink.durableAtEachAck).containsExactlyElementsOf(source.acknowledged);
+        assertThat(sink.flushed).isTrue();
+    }
+
+    @Test
+    void aFailureAfterTheWriteReturnedAcknowledgesNothingPastTheDurableCheckpoint() {
+        ScriptedSource source = new ScriptedSource(List.of(insert(1, 10, 0), commit(10), insert(21, 30, 0), commit(30)));
+        LaggingSink sink = new LaggingSink();
+        sink.failFlush = new IllegalStateException("fsync failed");
+        Pipeline pipeline = new Pipeline(source, sink, new BatchPolicy(1, Duration.ZERO));
+        source.onDrained = pipeline::stop;
+
+        assertThatThrownBy(pipeline::run).hasMessage("fsync failed");
+        assertThat(source.acknowledged).containsExactly(Lsn.of(18));
+    }
+
     private static final class ScriptedSource implements ChangeSource {
         private final Deque<SourceMessage> script;
         final List<Lsn> acknowledged = new ArrayList<>();
@@ -119,6 +147,45 @@ class PipelineTest {
                 checkpointAtEachAck.add(batch.checkpoint());
             }
             checkpoint = batch.checkpoint();
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** Makes each batch durable only when the next is written, or at a flush. */
+    private static final class LaggingSink implements Sink {
+        final List<Lsn> durableAtEachAck = new ArrayList<>();
+        RuntimeException failFlush;
+        boolean flushed;
+        private Lsn pending = Lsn.ZERO;
+        private Lsn durable = Lsn.ZERO;
+
+        @Override
+        public Lsn lastCheckpoint() {
+            return durable;
+        }
+
+        @Override
+        public void writeBatch(Batch batch) {
+            makeDurable();
+            pending = batch.checkpoint();
+        }
+
+        @Override
+        public void flush() {
+            if (failFlush != null) {
+                throw failFlush;
+            }
+            makeDurable();
+            flushed = true;
+        }
+
+        private void makeDurable() {
+            if (pending.isAfter(durable)) {
+                durable = pending;
+                durableAtEachAck.add(durable);
+            }
         }
 
         @Override

@@ -208,8 +208,8 @@ final class BatchApplier {
     }
 
     /**
-     * A plain INSERT of rows the source had just inserted, which costs about half of INSERT ... ON CONFLICT. In a
-     * savepoint: if a row is there after all (the target held rows before the stream started), the insert is undone,
+     * A COPY of rows the source had just inserted, which costs the target a fraction of INSERT ... ON CONFLICT. In a
+     * savepoint: if a row is there after all (the target held rows before the stream started), the copy is undone,
      * the group goes through ON CONFLICT, and the table is not tried this way again.
      */
     private boolean tryPlainInsert(Connection connection, Group group) throws ApplyException {
@@ -219,11 +219,8 @@ final class BatchApplier {
         } catch (SQLException e) {
             throw new ApplyException(describe(group) + " failed: " + SqlStates.describe(e), e, false);
         }
-        String text = sql.computeIfAbsent(new Shape(Kind.INSERT, group.shape.table(), group.shape.columns(),
-                group.shape.types(), List.of(), List.of(), List.of(), List.of()), BatchApplier::sqlFor);
-        try (PreparedStatement statement = connection.prepareStatement(text)) {
-            bindColumns(connection, statement, group);
-            statement.executeUpdate();
+        try {
+            CopyRows.copy(connection, CopyRows.statement(group.shape), group.changes);
         } catch (SQLException e) {
             if (!SqlStates.UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 throw new ApplyException(describe(group) + " failed: " + SqlStates.describe(e), e, true);

@@ -32,18 +32,25 @@ import java.util.Objects;
 final class ChangePlanner {
     private final TargetKeys targetKeys;
     private final Map<Shape, Shape> shapes = new HashMap<>();
+    private final KnownPlans plans = new KnownPlans();
 
     ChangePlanner(TargetKeys targetKeys) {
         this.targetKeys = targetKeys;
     }
 
     List<RowChange> plan(Connection connection, ChangeEvent event) throws SQLException {
+        RowChange known = plans.plan(event, targetKeys.generation());
+        if (known != null) {
+            return List.of(known);
+        }
         TableName table = new TableName(event.schema(), event.table());
-        return switch (event.operation()) {
+        List<RowChange> planned = switch (event.operation()) {
             case INSERT, UPDATE -> planWrite(connection, table, event);
             case DELETE -> planDelete(connection, table, event);
             default -> throw new IllegalArgumentException("not a row change: " + event.operation());
         };
+        plans.remember(event, planned, targetKeys.generation());
+        return planned;
     }
 
     private List<RowChange> planWrite(Connection connection, TableName table, ChangeEvent event) throws SQLException {

@@ -110,10 +110,10 @@ public final class PostgresSink implements Sink {
     }
 
     /**
-     * Writes the batch. A batch that moves the checkpoint is committed with it before this returns. A batch that does
-     * not (a part of a source transaction larger than a batch) is applied on the sink's own thread while the engine
-     * reads the next one, since it cannot be made durable before its transaction completes anyway; a failure in it is
-     * thrown by the next call (or logged by {@link #close()}).
+     * Hands the batch to the sink's own thread and returns, so that the engine gathers the next batch while the target
+     * applies this one; it waits first for the batch before, so at most one is in flight. {@link #lastCheckpoint()}
+     * moves when the batch's target transaction has committed. A failure is thrown by the next call of this method or
+     * of {@link #flush()}.
      */
     @Override
     public void writeBatch(Batch batch) {
@@ -122,11 +122,12 @@ public final class PostgresSink implements Sink {
             throw new IllegalStateException("the PostgreSQL sink is closed");
         }
         awaitInFlight();
-        if (!batch.checkpoint().isAfter(checkpoint) && !batch.isEmpty()) {
-            inFlight = worker.submit(() -> writeNow(batch));
-            return;
-        }
-        await(worker.submit(() -> writeNow(batch)));
+        inFlight = worker.submit(() -> writeNow(batch));
+    }
+
+    @Override
+    public void flush() {
+        awaitInFlight();
     }
 
     private void awaitInFlight() {
@@ -214,7 +215,7 @@ public final class PostgresSink implements Sink {
         try {
             awaitInFlight();
         } catch (RuntimeException e) {
-            log.warn("the last part of an unfinished source transaction was not applied: {}", e.getMessage());
+            log.warn("the last batch was not applied: {}", e.getMessage());
         }
         worker.shutdown();
         try {

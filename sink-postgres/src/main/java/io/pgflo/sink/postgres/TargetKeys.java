@@ -28,6 +28,7 @@ final class TargetKeys {
             ORDER BY k.position""";
 
     private final Map<TableName, List<String>> keys = new HashMap<>();
+    private long generation;
 
     /** The target table's key columns, or an empty list when it has none (or does not exist). */
     List<String> of(Connection connection, TableName table) throws SQLException {
@@ -50,5 +51,11 @@ final class TargetKeys {
 
     void forget() {
         keys.clear();
+        generation++;
+    }
+
+    /** Changes with every {@link #forget()}: what was derived from the keys before is stale. */
+    long generation() {
+        return generation;
     }
 }

@@ -146,6 +146,11 @@ class ApplyBenchmark {
             }
 
             @Override
+            public void flush() {
+                sink.flush();
+            }
+
+            @Override
             public void close() {
                 sink.close();
             }

@@ -34,15 +34,15 @@ class ExactlyOnceIT {
         Batch second = batch(transactions.subList(3, 6));
 
         try (PostgresSink sink = new PostgresSink(fixture.config())) {
-            sink.writeBatch(first);
+            write(sink, first);
             assertThat(sink.lastCheckpoint()).isEqualTo(first.checkpoint());
         }
         // A restart: the new sink reads the checkpoint from the target; the source delivers again from an older position.
         try (PostgresSink sink = new PostgresSink(fixture.config())) {
             assertThat(sink.lastCheckpoint()).isEqualTo(first.checkpoint());
-            sink.writeBatch(first);
-            sink.writeBatch(second);
-            sink.writeBatch(second);
+            write(sink, first);
+            write(sink, second);
+            write(sink, second);
             assertThat(sink.lastCheckpoint()).isEqualTo(second.checkpoint());
         }
         assertThat(fixture.targetRows("SELECT count(*), count(DISTINCT id) FROM ledger")).containsExactly("6 | 6");
@@ -65,8 +65,8 @@ class ExactlyOnceIT {
         Batch rest = new Batch(events.subList(80, events.size()), end);
 
         try (PostgresSink sink = new PostgresSink(fixture.config())) {
-            sink.writeBatch(part1);
-            sink.writeBatch(part2);
+            write(sink, part1);
+            write(sink, part2);
             assertThat(fixture.targetRows("SELECT count(*) FROM ledger")).as("not visible before the source commit")
                     .containsExactly("0");
             assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.ZERO);
@@ -74,9 +74,9 @@ class ExactlyOnceIT {
         assertThat(fixture.targetRows("SELECT count(*) FROM ledger")).containsExactly("0");
 
         try (PostgresSink sink = new PostgresSink(fixture.config())) {
-            sink.writeBatch(part1);
-            sink.writeBatch(part2);
-            sink.writeBatch(rest);
+            write(sink, part1);
+            write(sink, part2);
+            write(sink, rest);
             assertThat(sink.lastCheckpoint()).isEqualTo(end);
         }
         assertThat(fixture.targetRows("SELECT count(*), count(DISTINCT id) FROM ledger")).containsExactly("100 | 100");
@@ -92,7 +92,7 @@ class ExactlyOnceIT {
         try (PostgresSink sink = new PostgresSink(fixture.config())) {
             // The target refuses one row the source accepted.
             targetServer.execute(fixture.target, "ALTER TABLE ledger ADD CONSTRAINT not_37 CHECK (id <> 37)");
-            assertThatThrownBy(() -> sink.writeBatch(batch))
+            assertThatThrownBy(() -> write(sink, batch))
                     .isInstanceOf(PostgresSinkException.class)
                     .hasMessageContaining("public.ledger")
                     .hasMessageContaining("(id, note)=(37, row 37)")
@@ -103,7 +103,7 @@ class ExactlyOnceIT {
             assertThat(fixture.targetRows("SELECT count(*) FROM internal_pg_flo.lsn_status")).containsExactly("0");
 
             targetServer.execute(fixture.target, "ALTER TABLE ledger DROP CONSTRAINT not_37");
-            sink.writeBatch(batch);
+            write(sink, batch);
             assertThat(sink.lastCheckpoint()).isEqualTo(batch.checkpoint());
         }
         assertThat(fixture.targetRows("SELECT count(*) FROM ledger")).containsExactly("50");
@@ -115,10 +115,10 @@ class ExactlyOnceIT {
         List<List<SourceMessage>> transactions = fixture.capture(4, i -> List.of(
                 "INSERT INTO ledger VALUES (" + i + ", 'x')"));
         try (PostgresSink sink = new PostgresSink(fixture.config())) {
-            sink.writeBatch(batch(transactions.subList(0, 2)));
+            write(sink, batch(transactions.subList(0, 2)));
             targetServer.execute("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     + "WHERE application_name = 'pg_flo-retry-sink'");
-            sink.writeBatch(batch(transactions.subList(2, 4)));
+            write(sink, batch(transactions.subList(2, 4)));
             assertThat(sink.lastCheckpoint()).isEqualTo(commit(transactions.get(3)).endLsn());
         }
         assertThat(fixture.targetRows("SELECT count(*) FROM ledger")).containsExactly("4");
@@ -132,22 +132,62 @@ class ExactlyOnceIT {
             List<List<SourceMessage>> transactions = fixture.capture(3, i -> List.of(
                     "INSERT INTO ledger VALUES (" + i + ", 'x')"));
             try (PostgresSink sink = new PostgresSink(fixture.config())) {
-                sink.writeBatch(batch(transactions.subList(0, 1)));
+                write(sink, batch(transactions.subList(0, 1)));
                 ownTarget.restart();
-                sink.writeBatch(batch(transactions.subList(1, 2)));
+                write(sink, batch(transactions.subList(1, 2)));
                 assertThat(sink.lastCheckpoint()).isEqualTo(commit(transactions.get(1)).endLsn());
             }
             assertThat(Replication.rows(ownTarget, fixture.target, "SELECT count(*) FROM ledger")).containsExactly("2");
             PostgresSink sink = new PostgresSink(fixture.config());
             ownTarget.close();
             Lsn before = sink.lastCheckpoint();
-            assertThatThrownBy(() -> sink.writeBatch(batch(transactions.subList(2, 3))))
+            assertThatThrownBy(() -> write(sink, batch(transactions.subList(2, 3))))
                     .isInstanceOf(PostgresSinkException.class)
                     .hasMessageContaining("gave up after 2 retries")
                     .hasMessageContaining("checkpoint stays at " + before)
                     .hasMessageNotContaining(TestPostgres.SUPERUSER_PASSWORD + "@");
             sink.close();
         }
+    }
+
+    @Test
+    void aBatchIsDurableWhenTheCheckpointSaysSoNotWhenTheWriteReturns() {
+        Fixture fixture = new Fixture("overlap");
+        List<List<SourceMessage>> transactions = fixture.capture(4, i -> List.of(
+                "INSERT INTO ledger VALUES (" + i + ", 'x')"));
+        try (PostgresSink sink = new PostgresSink(fixture.config())) {
+            Batch first = batch(transactions.subList(0, 2));
+            Batch second = batch(transactions.subList(2, 4));
+            sink.writeBatch(first);
+            sink.writeBatch(second); // waits for the first, hands over the second
+            assertThat(sink.lastCheckpoint()).isIn(first.checkpoint(), second.checkpoint());
+            assertThat(fixture.targetRows("SELECT count(*) >= 2 FROM ledger")).containsExactly("t");
+            sink.flush();
+            assertThat(sink.lastCheckpoint()).isEqualTo(second.checkpoint());
+            assertThat(fixture.targetRows("SELECT lsn::text FROM internal_pg_flo.lsn_status"))
+                    .containsExactly(second.checkpoint().toString());
+        }
+        assertThat(fixture.targetRows("SELECT count(*) FROM ledger")).containsExactly("4");
+    }
+
+    @Test
+    void aFailureAfterTheWriteReturnedIsThrownByTheNextCall() {
+        Fixture fixture = new Fixture("late_failure");
+        List<List<SourceMessage>> transactions = fixture.capture(2, i -> List.of(
+                "INSERT INTO ledger VALUES (" + i + ", 'x')"));
+        try (PostgresSink sink = new PostgresSink(fixture.config())) {
+            targetServer.execute(fixture.target, "ALTER TABLE ledger ADD CONSTRAINT not_1 CHECK (id <> 1)");
+            sink.writeBatch(batch(transactions.subList(0, 1)));
+            assertThatThrownBy(sink::flush).isInstanceOf(PostgresSinkException.class).hasMessageContaining("not_1");
+            assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.ZERO);
+        }
+        assertThat(fixture.targetRows("SELECT count(*) FROM internal_pg_flo.lsn_status")).containsExactly("0");
+    }
+
+    /** Writes the batch and waits until it is durable, as the pipeline does at a stop. */
+    private static void write(PostgresSink sink, Batch batch) {
+        sink.writeBatch(batch);
+        sink.flush();
     }
 
     /** A source database with a keyless insert-only table and a counter, and a target database synced from it. */

@@ -190,6 +190,11 @@ final class Replication implements AutoCloseable {
                 }
 
                 @Override
+                public void flush() {
+                    sink.flush();
+                }
+
+                @Override
                 public void close() {
                     sink.close();
                 }
