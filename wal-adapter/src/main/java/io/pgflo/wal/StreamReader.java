@@ -5,6 +5,8 @@ import io.pgflo.domain.SourceMessage;
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -22,14 +24,22 @@ import org.postgresql.replication.PGReplicationStream;
  * does not make the server drop the connection as silent.
  */
 final class StreamReader implements Runnable {
-    private static final int CAPACITY = 8192;
+    /** Messages handed over at a time: one wake-up of the pipeline per chunk, not per message. */
+    private static final int CHUNK = 256;
+    /** Chunks held: at most {@code CHUNKS * CHUNK} = 8192 messages. */
+    private static final int CHUNKS = 32;
     private static final long MIN_IDLE_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final long MAX_IDLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final PGReplicationStream stream;
     private final ChangeEventAssembler assembler;
     private final PgOutputDecoder decoder = new PgOutputDecoder();
-    private final BlockingQueue<SourceMessage> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final BlockingQueue<List<SourceMessage>> queue = new ArrayBlockingQueue<>(CHUNKS);
+    /** The reader's chunk being filled. */
+    private List<SourceMessage> filling = new ArrayList<>(CHUNK);
+    /** The consumer's chunk being taken, and the position in it. */
+    private List<SourceMessage> taking = List.of();
+    private int taken;
     private final AtomicReference<Lsn> pendingAcknowledgement = new AtomicReference<>();
     private final String description;
     private final long statusIntervalNanos;
@@ -52,15 +62,20 @@ final class StreamReader implements Runnable {
 
     /** The next message, or null after the timeout; a failure of the reader is thrown once the messages before it are taken. */
     SourceMessage poll(Duration timeout) throws InterruptedException {
-        SourceMessage next = queue.poll();
-        if (next == null) {
-            throwIfFailed();
-            next = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (taken == taking.size()) {
+            List<SourceMessage> next = queue.poll();
             if (next == null) {
                 throwIfFailed();
+                next = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    throwIfFailed();
+                    return null;
+                }
             }
+            taking = next;
+            taken = 0;
         }
-        return next;
+        return taking.get(taken++);
     }
 
     void acknowledge(Lsn durable) {
@@ -93,6 +108,8 @@ final class StreamReader implements Runnable {
                     assembler.accept(decoder.decode(buffer), lsn, this::put);
                     pause = MIN_IDLE_PAUSE_NANOS;
                 } else {
+                    // Nothing more to read now: what was read goes to the pipeline before the pause.
+                    handOver();
                     // parkNanos, not Thread.sleep: on JDK 17 a sleep with nanoseconds rounds up to a whole millisecond,
                     // a millisecond lost per gap between small transactions.
                     LockSupport.parkNanos(pause);
@@ -107,10 +124,23 @@ final class StreamReader implements Runnable {
     }
 
     private void put(SourceMessage message) {
+        filling.add(message);
+        if (filling.size() == CHUNK) {
+            handOver();
+        }
+    }
+
+    /** Hands the chunk read so far to the pipeline, waiting while the queue is full (and still reporting status). */
+    private void handOver() {
+        if (filling.isEmpty()) {
+            return;
+        }
+        List<SourceMessage> chunk = filling;
+        filling = new ArrayList<>(CHUNK);
         long lastStatus = System.nanoTime();
         try {
             while (!stopping) {
-                if (queue.offer(message, 10, TimeUnit.MILLISECONDS)) {
+                if (queue.offer(chunk, 10, TimeUnit.MILLISECONDS)) {
                     return;
                 }
                 reportAcknowledgement();
@@ -144,8 +174,12 @@ final class StreamReader implements Runnable {
         }
     }
 
+    /** Keeps the failure for the pipeline, after the messages read before it (when there is room for them). */
     private void fail(RuntimeException error) {
         if (!stopping) {
+            if (!filling.isEmpty() && queue.offer(filling)) {
+                filling = new ArrayList<>(CHUNK);
+            }
             failure = error;
         }
     }

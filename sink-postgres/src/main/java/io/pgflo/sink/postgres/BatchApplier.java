@@ -80,7 +80,7 @@ final class BatchApplier {
                     statements += flush(connection, group);
                     group = null;
                     if (change.kind().groupable) {
-                        group = new Group(change);
+                        group = new Group(change, false);
                     } else {
                         executeSingle(connection, change);
                         statements++;
@@ -145,7 +145,7 @@ final class BatchApplier {
         int statements = 0;
         for (List<RowChange> run : net.drain()) {
             for (int from = 0; from < run.size(); from += MAX_ROWS_PER_STATEMENT) {
-                Group group = new Group(run.get(from));
+                Group group = new Group(run.get(from), true);
                 for (RowChange change : run.subList(from + 1, Math.min(run.size(), from + MAX_ROWS_PER_STATEMENT))) {
                     group.add(change);
                 }
@@ -354,10 +354,11 @@ final class BatchApplier {
         final List<RowChange> changes = new ArrayList<>();
         final Set<List<String>> keys;
 
-        Group(RowChange first) {
+        /** @param keysDistinct whether the changes to come are known to have distinct keys (merged ones are) */
+        Group(RowChange first, boolean keysDistinct) {
             this.shape = first.shape();
-            boolean distinctKeys = shape.kind() == Kind.UPSERT || shape.kind() == Kind.UPDATE;
-            this.keys = distinctKeys ? new HashSet<>() : null;
+            boolean checkKeys = !keysDistinct && (shape.kind() == Kind.UPSERT || shape.kind() == Kind.UPDATE);
+            this.keys = checkKeys ? new HashSet<>() : null;
             add(first);
         }
 

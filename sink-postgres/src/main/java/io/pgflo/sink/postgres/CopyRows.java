@@ -34,24 +34,7 @@ final class CopyRows {
     static long copy(Connection connection, String sql, List<RowChange> rows) throws SQLException {
         CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
-            Chunk chunk = new Chunk(copy);
-            for (RowChange row : rows) {
-                List<String> values = row.values();
-                for (int i = 0; i < values.size(); i++) {
-                    if (i > 0) {
-                        chunk.put((byte) '\t');
-                    }
-                    String value = values.get(i);
-                    if (value == null) {
-                        chunk.put((byte) '\\');
-                        chunk.put((byte) 'N');
-                    } else {
-                        chunk.putEscaped(value);
-                    }
-                }
-                chunk.put((byte) '\n');
-            }
-            chunk.flush();
+            encode(rows, copy::writeToCopy);
             return copy.endCopy();
         } finally {
             if (copy.isActive()) {
@@ -60,14 +43,42 @@ final class CopyRows {
         }
     }
 
-    /** A buffer of COPY data, sent in chunks of {@value #CHUNK} bytes. */
+    /** Where encoded COPY data goes, a chunk at a time. */
+    @FunctionalInterface
+    interface Output {
+        void write(byte[] bytes, int offset, int length) throws SQLException;
+    }
+
+    /** The rows in COPY's text format: tab between values, newline after each row, {@code \N} for NULL. */
+    static void encode(List<RowChange> rows, Output output) throws SQLException {
+        Chunk chunk = new Chunk(output);
+        for (RowChange row : rows) {
+            List<String> values = row.values();
+            for (int i = 0; i < values.size(); i++) {
+                if (i > 0) {
+                    chunk.put((byte) '\t');
+                }
+                String value = values.get(i);
+                if (value == null) {
+                    chunk.put((byte) '\\');
+                    chunk.put((byte) 'N');
+                } else {
+                    chunk.putEscaped(value);
+                }
+            }
+            chunk.put((byte) '\n');
+        }
+        chunk.flush();
+    }
+
+    /** A buffer of COPY data, sent in chunks of at most {@value #CHUNK} bytes. */
     private static final class Chunk {
-        private final CopyIn copy;
+        private final Output output;
         private final byte[] buffer = new byte[CHUNK];
         private int size;
 
-        Chunk(CopyIn copy) {
-            this.copy = copy;
+        Chunk(Output output) {
+            this.output = output;
         }
 
         void put(byte b) throws SQLException {
@@ -77,11 +88,52 @@ final class CopyRows {
             buffer[size++] = b;
         }
 
-        /**
-         * The value in UTF-8, with backslash, newline, carriage return and tab escaped as COPY's text format wants.
-         * Every byte of a multi-byte UTF-8 sequence is above 0x7F, so escaping byte by byte is exact.
-         */
+        /** The value in UTF-8, with backslash, newline, carriage return and tab escaped as COPY's text format wants. */
         void putEscaped(String value) throws SQLException {
+            int length = value.length();
+            // At most 3 bytes per UTF-16 unit (a surrogate pair is 4 bytes for 2 units), escapes 2 bytes per unit.
+            long worst = 3L * length;
+            if (worst > buffer.length) {
+                putEscapedSlowly(value);
+                return;
+            }
+            if (size + worst > buffer.length) {
+                flush();
+            }
+            byte[] out = buffer;
+            int at = size;
+            for (int i = 0; i < length; i++) {
+                char c = value.charAt(i);
+                if (c < 0x80) {
+                    switch (c) {
+                        case '\\' -> { out[at++] = '\\'; out[at++] = '\\'; }
+                        case '\n' -> { out[at++] = '\\'; out[at++] = 'n'; }
+                        case '\r' -> { out[at++] = '\\'; out[at++] = 'r'; }
+                        case '\t' -> { out[at++] = '\\'; out[at++] = 't'; }
+                        default -> out[at++] = (byte) c;
+                    }
+                } else if (c < 0x800) {
+                    out[at++] = (byte) (0xC0 | (c >> 6));
+                    out[at++] = (byte) (0x80 | (c & 0x3F));
+                } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    int code = Character.toCodePoint(c, value.charAt(++i));
+                    out[at++] = (byte) (0xF0 | (code >> 18));
+                    out[at++] = (byte) (0x80 | ((code >> 12) & 0x3F));
+                    out[at++] = (byte) (0x80 | ((code >> 6) & 0x3F));
+                    out[at++] = (byte) (0x80 | (code & 0x3F));
+                } else if (Character.isSurrogate(c)) {
+                    out[at++] = '?'; // a lone surrogate: what String.getBytes writes for it
+                } else {
+                    out[at++] = (byte) (0xE0 | (c >> 12));
+                    out[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                    out[at++] = (byte) (0x80 | (c & 0x3F));
+                }
+            }
+            size = at;
+        }
+
+        /** A value larger than the buffer: encoded whole, then escaped byte by byte (UTF-8 continuation bytes are all above 0x7F). */
+        private void putEscapedSlowly(String value) throws SQLException {
             for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
                 switch (b) {
                     case '\\' -> escape((byte) '\\');
@@ -100,7 +152,7 @@ final class CopyRows {
 
         void flush() throws SQLException {
             if (size > 0) {
-                copy.writeToCopy(buffer, 0, size);
+                output.write(buffer, 0, size);
                 size = 0;
             }
         }

@@ -110,6 +110,14 @@ class TypeFidelityIT {
             replication.awaitCaughtUp();
             assertSameRows(replication);
 
+            // 60 copies of each small row in one transaction: a run of fresh rows this long goes in with COPY, whose
+            // text format has escapes of its own.
+            sourceServer.execute(source, "INSERT INTO all_types SELECT (jsonb_populate_record(t, "
+                    + "jsonb_build_object('id', t.id + 1000 * g))).* FROM all_types t, generate_series(1, 60) g WHERE t.id <> 5");
+            replication.awaitCaughtUp();
+            assertSameRows(replication);
+            assertThat(Replication.rows(targetServer, target, "SELECT count(*) FROM all_types")).containsExactly("245");
+
             sourceServer.execute(source,
                     "UPDATE all_types SET c_text = 'updated', c_enum = 'ok', c_int_matrix = '{{9}}' WHERE id = 1",
                     "UPDATE all_types SET (c_smallint, c_bigint, c_numeric, c_real, c_double, c_money, c_text, c_varchar, "

@@ -1,0 +1,79 @@
+package io.pgflo.sink.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgflo.domain.ChangeEvent;
+import io.pgflo.domain.Lsn;
+import io.pgflo.domain.Operation;
+import io.pgflo.domain.Row;
+import io.pgflo.domain.TableName;
+import io.pgflo.sink.postgres.RowChange.Kind;
+import io.pgflo.sink.postgres.RowChange.Shape;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** COPY's text format: what PostgreSQL's COPY FROM reads back as exactly the values given. */
+class CopyRowsTest {
+    private static final Shape SHAPE = new Shape(Kind.UPSERT, new TableName("public", "t"), List.of("id", "v"),
+            List.of("integer", "text"), List.of("id"), List.of("integer"), List.of(), List.of(true));
+
+    @Test
+    void separatesValuesWithTabsEndsRowsWithNewlinesAndWritesNullAsBackslashN() throws SQLException {
+        assertThat(encode(row("1", "plain"), row("2", null), row("3", ""))).isEqualTo("1\tplain\n2\t\\N\n3\t\n");
+    }
+
+    @Test
+    void escapesBackslashNewlineCarriageReturnAndTab() throws SQLException {
+        assertThat(encode(row("1", "a\\b\nc\rd\te \\N \\."))).isEqualTo("1\ta\\\\b\\nc\\rd\\te \\\\N \\\\.\n");
+    }
+
+    @Test
+    void writesUtf8ForEveryPlane() throws SQLException {
+        String value = "h\u00e9llo \u4e2d\u6587 \uD83D\uDC18 Stra\u00dfe";
+        assertThat(encode(row("1", value))).isEqualTo("1\t" + value + "\n");
+    }
+
+    @Test
+    void valuesLargerThanAChunkAreSplitAcrossChunksIntact() throws SQLException {
+        String big = ("\u00e9\\\t\uD83D\uDC18 x").repeat(40_000);
+        List<Integer> chunks = new ArrayList<>();
+        String encoded = encode(chunks, row("1", "small"), row("2", big), row("3", big.substring(0, 30_000)));
+        assertThat(encoded).isEqualTo("1\tsmall\n2\t" + escapedBig(big) + "\n3\t" + escapedBig(big.substring(0, 30_000)) + "\n");
+        assertThat(chunks).allSatisfy(size -> assertThat(size).isBetween(1, 1 << 16));
+        assertThat(chunks.size()).isGreaterThan(1);
+    }
+
+    @Test
+    void namesTheColumnsInTheStatement() {
+        assertThat(CopyRows.statement(SHAPE)).isEqualTo("COPY \"public\".\"t\" (\"id\", \"v\") FROM STDIN");
+    }
+
+    private static String escapedBig(String value) {
+        return value.replace("\\", "\\\\").replace("\t", "\\t");
+    }
+
+    private static String encode(RowChange... rows) throws SQLException {
+        return encode(new ArrayList<>(), rows);
+    }
+
+    private static String encode(List<Integer> chunks, RowChange... rows) throws SQLException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CopyRows.encode(List.of(rows), (bytes, offset, length) -> {
+            chunks.add(length);
+            out.write(bytes, offset, length);
+        });
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static RowChange row(String id, String value) {
+        ChangeEvent event = new ChangeEvent(Operation.INSERT, "public", "t", Lsn.of(1), Lsn.of(1), 1, Instant.EPOCH, 0,
+                List.of("id"), new Row(List.of()), null, null);
+        return new RowChange(SHAPE, event, Arrays.asList(id, value), List.of(id), true);
+    }
+}
