@@ -33,14 +33,15 @@ import org.slf4j.LoggerFactory;
  * {@code pg_flo_log_<UTC timestamp>.jsonl} in an output directory, and keeps its checkpoint, with the file and byte
  * offset it covers, in {@code pg_flo_file_last_lsn.json} in a status directory.
  *
- * <p>Exactly once across crashes: a batch whose checkpoint moves is flushed, forced to disk, and only then recorded
- * as (checkpoint, file, offset). On start, the checkpointed file is truncated back to that offset and files newer than
+ * <p>Exactly once across crashes: a batch whose checkpoint moves is written, forced to disk, and only then recorded
+ * as (checkpoint, file, offset). Forcing and recording run on a thread of their own ({@link CheckpointSyncer}) while
+ * the next batch is encoded; {@link #lastCheckpoint()} moves when they are done, and {@link #flush()} waits for them. On start, the checkpointed file is truncated back to that offset and files newer than
  * it are deleted: whatever they held was written after the checkpoint, and the source delivers it again. A batch cut
  * inside a transaction does not move the checkpoint, so its events stay past the recorded offset until the
  * transaction's last batch is written.
  *
  * <p>Rotation (by size or age) happens only between batches and only when the saved checkpoint covers the whole
- * current file, so a rotated file holds whole transactions, ends with a line end, is durable, and is never written
+ * current file (the sink waits for that), so a rotated file holds whole transactions, ends with a line end, is durable, and is never written
  * again. A file may therefore pass the size limit by up to one batch, or by the rest of a transaction larger than a
  * batch. With compression on, rotated files are gzipped in the background.
  *
@@ -64,14 +65,14 @@ public final class FileSink implements Sink {
     private JsonLinesWriter writer;
     /** The file's length when {@link #writer} was created on it. */
     private long baseOffset;
-    /** The file's length when it was last forced to disk. */
-    private long forcedLength;
     /** When the current file is due for rotation by age, in {@link java.time.Clock#millis()}. */
     private long rotateAtMillis;
 
-    private Lsn checkpoint;
-    /** How much of the current file the saved checkpoint covers. */
-    private long checkpointOffset;
+    /** The checkpoint of the last batch written that moved it (durable, or handed to the syncer). */
+    private Lsn writtenCheckpoint;
+    /** How much of the current file {@link #writtenCheckpoint} covers. */
+    private long coveredLength;
+    private CheckpointSyncer syncer;
     private String failure;
     private boolean closed;
 
@@ -91,11 +92,10 @@ public final class FileSink implements Sink {
         this.compressor = config.compress() ? new RotatedFileCompressor(directory) : null;
         try {
             List<Entry> entries = directory.list();
-            if (saved.isPresent()) {
-                resume(saved.get(), entries);
-            } else {
-                startFresh(entries);
-            }
+            Position start = saved.isPresent() ? resume(saved.get(), entries) : startFresh(entries);
+            writtenCheckpoint = start.lsn();
+            coveredLength = start.offset();
+            syncer = new CheckpointSyncer(checkpoints, start, "pg_flo-file-sync");
             rotateIfDue();
         } catch (IOException e) {
             release();
@@ -108,33 +108,33 @@ public final class FileSink implements Sink {
             release();
             throw e;
         }
-        log.info("writing {} from checkpoint {} at byte {}", currentPath, checkpoint, checkpointOffset);
+        log.info("writing {} from checkpoint {} at byte {}", currentPath, writtenCheckpoint, coveredLength);
     }
 
     @Override
     public Lsn lastCheckpoint() {
-        return checkpoint;
+        return syncer.durable().lsn();
     }
 
     /**
-     * Appends the batch's events; if its checkpoint is newer than the last one, forces the file to disk and saves the
-     * checkpoint with the file and offset, then rotates if the file is due.
+     * Appends the batch's events; if its checkpoint is newer than the last one, hands the file to the syncer, which
+     * forces it to disk and then saves the checkpoint with the file and offset; rotates when the file is due.
      *
      * @throws UncheckedIOException naming the file and LSNs when the file cannot be written or forced (disk full), or
-     *     {@link IllegalStateException} when the checkpoint cannot be saved; the checkpoint then stays where it was,
-     *     and the sink accepts no more batches
+     *     {@link IllegalStateException} when the checkpoint cannot be saved (this batch's, or an earlier one's that the
+     *     syncer was making durable); the checkpoint then stays where it was, and the sink accepts no more batches
      */
     @Override
     public void writeBatch(Batch batch) {
         requireNonNull(batch, "batch is null");
         ensureUsable();
         Lsn target = batch.checkpoint();
-        boolean advances = target.isAfter(checkpoint);
+        boolean advances = target.isAfter(writtenCheckpoint);
         try {
             rotateIfDue();
-        } catch (IOException | IllegalStateException e) {
+        } catch (IOException | IllegalStateException | UncheckedIOException e) {
             throw fail("cannot rotate " + currentPath + " (" + describe(e) + "): the batch up to " + target
-                    + " is not written; the checkpoint stays at " + checkpoint, e);
+                    + " is not written; the checkpoint stays at " + lastCheckpoint(), e);
         }
         long length;
         try {
@@ -144,31 +144,41 @@ public final class FileSink implements Sink {
             }
             writer.flush();
             length = baseOffset + writer.bytesWritten();
-            if (!advances) {
-                // Inside a transaction: nothing becomes durable, a restart truncates this and streams it again.
-                return;
-            }
-            if (length != forcedLength) {
-                channel.force(false);
-                forcedLength = length;
-            }
         } catch (IOException e) {
             throw fail("cannot write " + currentPath + " (" + describe(e) + "): the batch up to " + target
-                    + " is not checkpointed; the checkpoint stays at " + checkpoint + " and a restart streams the rest again", e);
+                    + " is not checkpointed; the checkpoint stays at " + lastCheckpoint() + " and a restart streams the rest again", e);
+        }
+        if (!advances) {
+            // Inside a transaction: nothing becomes durable, a restart truncates this and streams it again.
+            return;
         }
         try {
-            checkpoints.save(new Position(target, currentName, length));
-        } catch (IllegalStateException e) {
-            throw fail("cannot save checkpoint " + target + " for " + currentPath + " at byte " + length + " ("
-                    + e.getMessage() + "); the checkpoint stays at " + checkpoint, e);
+            syncer.submit(new CheckpointSyncer.Request(channel, currentPath, new Position(target, currentName, length)));
+        } catch (RuntimeException e) {
+            failure = e.getMessage();
+            throw e;
         }
-        checkpoint = target;
-        checkpointOffset = length;
+        writtenCheckpoint = target;
+        coveredLength = length;
         try {
             rotateIfDue();
-        } catch (IOException | IllegalStateException e) {
-            throw fail("cannot rotate " + currentPath + " (" + describe(e) + "); checkpoint " + checkpoint
+        } catch (IOException | IllegalStateException | UncheckedIOException e) {
+            throw fail("cannot rotate " + currentPath + " (" + describe(e) + "); checkpoint " + lastCheckpoint()
                     + " is saved and a restart continues from it", e);
+        }
+    }
+
+    /** Waits until every batch written is on disk and checkpointed. */
+    @Override
+    public void flush() {
+        if (closed || failure != null) {
+            ensureUsable();
+        }
+        try {
+            syncer.awaitDurable();
+        } catch (RuntimeException e) {
+            failure = e.getMessage();
+            throw e;
         }
     }
 
@@ -183,16 +193,23 @@ public final class FileSink implements Sink {
         }
         closed = true;
         try {
+            syncer.awaitDurable();
+        } catch (RuntimeException e) {
+            log.warn("the last batches were not made durable ({}); the next run writes them again", e.getMessage());
+        }
+        syncer.close();
+        Position durable = syncer.durable();
+        try {
             long size = channel.size();
-            if (size > checkpointOffset) {
-                channel.truncate(checkpointOffset);
+            if (durable.file().equals(currentName) && size > durable.offset()) {
+                channel.truncate(durable.offset());
                 channel.force(false);
                 log.info("removed {} bytes past checkpoint {} from {}: a transaction that had not ended; the next run "
-                        + "writes it again", size - checkpointOffset, checkpoint, currentPath.getFileName());
+                        + "writes it again", size - durable.offset(), durable.lsn(), currentPath.getFileName());
             }
         } catch (IOException e) {
             log.warn("cannot trim {} to its checkpoint at byte {} ({}); the next start does it", currentPath,
-                    checkpointOffset, describe(e));
+                    durable.offset(), describe(e));
         } finally {
             release();
         }
@@ -209,7 +226,7 @@ public final class FileSink implements Sink {
     }
 
     /** Starts without a status file: a new file, newer than any already in the directory, which stays untouched. */
-    private void startFresh(List<Entry> entries) throws IOException {
+    private Position startFresh(List<Entry> entries) throws IOException {
         if (!entries.isEmpty()) {
             newestName = entries.get(entries.size() - 1).name();
             log.info("no checkpoint in {}: starting a new file; the {} files already in {} are left as they are",
@@ -217,14 +234,14 @@ public final class FileSink implements Sink {
         }
         LogFileName name = nextName();
         FileChannel created = createFile(name);
-        checkpoint = Lsn.ZERO;
-        checkpointOffset = 0;
         startWriter(name, created, 0);
         // Named before anything is written to it, so that a crash before the first checkpoint empties it again.
-        checkpoints.save(new Position(Lsn.ZERO, name, 0));
+        Position start = new Position(Lsn.ZERO, name, 0);
+        checkpoints.save(start);
+        return start;
     }
 
-    private void resume(Position saved, List<Entry> entries) throws IOException {
+    private Position resume(Position saved, List<Entry> entries) throws IOException {
         LogFileName current = saved.file();
         Path path = directory.resolve(current, Kind.JSONL);
         // The checkpointed file is checked before anything is deleted: files that do not match the status (another
@@ -253,9 +270,8 @@ public final class FileSink implements Sink {
             } else {
                 truncateToCheckpoint(opened, path, saved);
             }
-            checkpoint = saved.lsn();
-            checkpointOffset = saved.offset();
             startWriter(current, opened, saved.offset());
+            return saved;
         } catch (IOException | RuntimeException e) {
             closeQuietly(opened);
             throw e;
@@ -327,27 +343,26 @@ public final class FileSink implements Sink {
 
     private void rotateIfDue() throws IOException {
         long length = baseOffset + writer.bytesWritten();
-        if (length == 0 || length != checkpointOffset) {
+        if (length == 0 || length != coveredLength) {
             // Empty, or holding part of a transaction the checkpoint does not cover yet.
             return;
         }
         if (length < config.maxFileSize() && config.clock().millis() < rotateAtMillis) {
             return;
         }
+        syncer.awaitDurable();
         rotate(length);
     }
 
-    /** Closes the current file, which the saved checkpoint covers entirely, and continues in a new one. */
+    /** Closes the current file, which the saved checkpoint covers entirely (and is durable), and continues in a new one. */
     private void rotate(long length) throws IOException {
-        if (forcedLength != length) {
-            channel.force(false);
-            forcedLength = length;
-        }
         LogFileName previous = currentName;
         LogFileName next = nextName();
         FileChannel created = createFile(next);
+        Position start = new Position(writtenCheckpoint, next, 0);
         try {
-            checkpoints.save(new Position(checkpoint, next, 0));
+            checkpoints.save(start);
+            syncer.saved(start);
         } catch (RuntimeException e) {
             closeQuietly(created);
             deleteQuietly(directory.resolve(next, Kind.JSONL));
@@ -355,7 +370,7 @@ public final class FileSink implements Sink {
         }
         FileChannel full = channel;
         startWriter(next, created, 0);
-        checkpointOffset = 0;
+        coveredLength = 0;
         // Forced and covered by checkpoints already: nothing is left in the old writer's buffers to lose.
         closeQuietly(full);
         log.info("rotated {} at {} bytes; now writing {}", previous, length, next);
@@ -393,7 +408,6 @@ public final class FileSink implements Sink {
         channel = file;
         writer = new JsonLinesWriter(new BufferedOutputStream(Channels.newOutputStream(file), BUFFER_BYTES));
         baseOffset = offset;
-        forcedLength = offset;
         try {
             rotateAtMillis = name.startedAt().plus(config.maxFileAge()).toEpochMilli();
         } catch (ArithmeticException | DateTimeException e) {
@@ -407,7 +421,7 @@ public final class FileSink implements Sink {
         }
         if (failure != null) {
             throw new IllegalStateException("file sink stopped after an earlier failure (" + failure
-                    + "); restart it to resume from checkpoint " + checkpoint);
+                    + "); restart it to resume from checkpoint " + lastCheckpoint());
         }
     }
 
@@ -418,6 +432,9 @@ public final class FileSink implements Sink {
 
     /** Closes the file without flushing what is buffered (nothing past the checkpoint needs to reach it). */
     private void release() {
+        if (syncer != null) {
+            syncer.close();
+        }
         closeQuietly(channel);
         if (compressor != null) {
             compressor.close();

@@ -48,7 +48,7 @@ class FileSinkTest {
     void writesOneJsonLinePerEventAndSavesTheCheckpointWithTheFileAndTheOffsetItCovers() throws IOException {
         TestTransactions source = new TestTransactions().add(3);
         try (FileSink sink = new FileSink(config())) {
-            sink.writeBatch(TestTransactions.batchOf(source.get(0)));
+            write(sink, TestTransactions.batchOf(source.get(0)));
 
             assertThat(sink.lastCheckpoint()).isEqualTo(source.get(0).endLsn());
             Path file = sink.currentFile();
@@ -90,13 +90,13 @@ class FileSinkTest {
         MutableClock clock = new MutableClock(START);
         TestTransactions source = new TestTransactions().add(1, 1, 1);
         try (FileSink sink = new FileSink(config().withMaxFileAge(Duration.ofHours(1)).withClock(clock))) {
-            sink.writeBatch(TestTransactions.batchOf(source.get(0)));
+            write(sink, TestTransactions.batchOf(source.get(0)));
             clock.advance(Duration.ofMinutes(30));
-            sink.writeBatch(TestTransactions.batchOf(source.get(1)));
+            write(sink, TestTransactions.batchOf(source.get(1)));
             assertThat(OutputFiles.names(out())).containsExactly("pg_flo_log_20261124T120000.000000Z.jsonl");
 
             clock.advance(Duration.ofMinutes(31));
-            sink.writeBatch(TestTransactions.batchOf(source.get(2)));
+            write(sink, TestTransactions.batchOf(source.get(2)));
         }
 
         assertThat(OutputFiles.names(out()))
@@ -126,6 +126,7 @@ class FileSinkTest {
         TestTransactions source = new TestTransactions().add(2, 3, 1, 4);
         FileSink crashed = new FileSink(config());
         source.deliver(crashed, 100, 2);
+        crashed.flush();
         Path file = crashed.currentFile();
         long covered = Files.size(file);
         // The crash: a later batch reached the file (whole lines and a torn one), its checkpoint did not.
@@ -145,7 +146,7 @@ class FileSinkTest {
     void restartsFromTheLastCommittedTransactionAfterACrashInsideATransactionSplitAcrossBatches() throws IOException {
         TestTransactions source = new TestTransactions().add(3, 10, 2);
         FileSink crashed = new FileSink(config());
-        crashed.writeBatch(TestTransactions.batchOf(source.get(0)));
+        write(crashed, TestTransactions.batchOf(source.get(0)));
         long afterFirst = Files.size(crashed.currentFile());
         TestTransactions.deliverWithoutCommit(crashed, source.get(1), 4);
         assertThat(crashed.lastCheckpoint()).isEqualTo(source.get(0).endLsn());
@@ -256,7 +257,7 @@ class FileSinkTest {
     void movesTheCheckpointOnABatchWithoutEvents() {
         Lsn heartbeat = Lsn.parse("0/5000");
         try (FileSink sink = new FileSink(config())) {
-            sink.writeBatch(new Batch(List.of(), heartbeat));
+            write(sink, new Batch(List.of(), heartbeat));
             assertThat(sink.lastCheckpoint()).isEqualTo(heartbeat);
         }
         assertThat(OutputFiles.status(status()).get("lsn").asText()).isEqualTo("0/5000");
@@ -270,7 +271,7 @@ class FileSinkTest {
         TestTransactions source = new TestTransactions().add(2, 5);
         Path file;
         try (FileSink sink = new FileSink(config())) {
-            sink.writeBatch(TestTransactions.batchOf(source.get(0)));
+            write(sink, TestTransactions.batchOf(source.get(0)));
             TestTransactions.deliverWithoutCommit(sink, source.get(1), 2);
             file = sink.currentFile();
         }
@@ -427,7 +428,7 @@ class FileSinkTest {
 
         try (FileSink sink = new FileSink(config())) {
             Lsn target = source.get(0).endLsn();
-            assertThatThrownBy(() -> sink.writeBatch(TestTransactions.batchOf(source.get(0))))
+            assertThatThrownBy(() -> write(sink, TestTransactions.batchOf(source.get(0))))
                     .isInstanceOf(UncheckedIOException.class)
                     .hasMessageContaining(file.toString())
                     .hasMessageContaining(target.toString())
@@ -435,7 +436,7 @@ class FileSinkTest {
                     .hasMessageNotContaining("\n");
             assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.ZERO);
             assertThat(OutputFiles.status(status()).get("lsn").asText()).isEqualTo("0/0");
-            assertThatThrownBy(() -> sink.writeBatch(TestTransactions.batchOf(source.get(1))))
+            assertThatThrownBy(() -> write(sink, TestTransactions.batchOf(source.get(1))))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("earlier failure");
         }
@@ -447,7 +448,7 @@ class FileSinkTest {
         Path file;
         long covered;
         try (FileSink sink = new FileSink(config())) {
-            sink.writeBatch(TestTransactions.batchOf(source.get(0)));
+            write(sink, TestTransactions.batchOf(source.get(0)));
             file = sink.currentFile();
             covered = Files.size(file);
             // The status file can no longer be replaced: a directory that is not empty has taken its name.
@@ -455,7 +456,7 @@ class FileSinkTest {
             Files.delete(statusFile);
             Files.createDirectories(statusFile.resolve("blocker"));
 
-            assertThatThrownBy(() -> sink.writeBatch(TestTransactions.batchOf(source.get(1))))
+            assertThatThrownBy(() -> write(sink, TestTransactions.batchOf(source.get(1))))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("cannot save checkpoint " + source.get(1).endLsn())
                     .hasMessageContaining(file.toString())
@@ -465,6 +466,27 @@ class FileSinkTest {
             assertThat(Files.size(file)).isGreaterThan(covered);
         }
         assertThat(Files.size(file)).as("trimmed back to the last checkpoint on close").isEqualTo(covered);
+    }
+
+    @Test
+    void aBatchIsCheckpointedWhenItIsOnDiskWhichFlushWaitsFor() throws IOException {
+        TestTransactions source = new TestTransactions().add(2, 2, 2, 2);
+        try (FileSink sink = new FileSink(config())) {
+            for (int i = 0; i < 4; i++) {
+                sink.writeBatch(TestTransactions.batchOf(source.get(i)));
+                assertThat(sink.lastCheckpoint()).isLessThanOrEqualTo(source.get(i).endLsn());
+            }
+            sink.flush();
+            assertThat(sink.lastCheckpoint()).isEqualTo(source.get(3).endLsn());
+            assertThat(OutputFiles.status(status()).get("lsn").asText()).isEqualTo(source.get(3).endLsn().toString());
+            assertThat(OutputFiles.status(status()).get("offset").asLong()).isEqualTo(Files.size(sink.currentFile()));
+        }
+    }
+
+    /** Writes the batch and waits until it is durable, as the pipeline does at a stop. */
+    private static void write(FileSink sink, io.pgflo.domain.Batch batch) {
+        sink.writeBatch(batch);
+        sink.flush();
     }
 
     private static long size(Path file) {
