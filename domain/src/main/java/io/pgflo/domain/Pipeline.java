@@ -47,6 +47,10 @@ public final class Pipeline {
             if (batch != null) {
                 sink.writeBatch(batch);
                 stats.recordBatch(batch);
+            } else if (message == null) {
+                // Idle: let the sink finish what it holds, so its checkpoint is acknowledged (and a failure of a
+                // batch it returned from surfaces) without waiting for the next batch.
+                sink.flush();
             }
             acknowledged = acknowledgeDurable(acknowledged);
         }

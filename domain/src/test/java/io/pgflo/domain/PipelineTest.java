@@ -89,14 +89,42 @@ class PipelineTest {
         assertThat(source.acknowledged).containsExactly(Lsn.of(18));
     }
 
+    @Test
+    void anIdleSourceLetsTheSinkFinishItsBatchesSoTheyAreAcknowledgedWithoutANextBatch() throws Exception {
+        List<SourceMessage> script = new ArrayList<>(List.of(insert(1, 10, 0), commit(10)));
+        script.add(null); // a poll that times out: the source is idle
+        script.add(null);
+        ScriptedSource source = new ScriptedSource(script);
+        LaggingSink sink = new LaggingSink();
+        Pipeline pipeline = new Pipeline(source, sink, new BatchPolicy(1, Duration.ZERO));
+        source.onPoll = () -> {
+            if (source.polls == 4) {
+                assertThat(source.acknowledged).as("acknowledged while idle, before the stop").containsExactly(Lsn.of(18));
+                pipeline.stop();
+            }
+        };
+        pipeline.run();
+        assertThat(source.acknowledged).containsExactly(Lsn.of(18));
+    }
+
     private static final class ScriptedSource implements ChangeSource {
         private final Deque<SourceMessage> script;
         final List<Lsn> acknowledged = new ArrayList<>();
         Lsn startedAfter;
         Runnable onDrained = () -> {};
+        Runnable onPoll = () -> {};
+        int polls;
+        private final Deque<Boolean> idle = new ArrayDeque<>();
 
         ScriptedSource(List<SourceMessage> script) {
-            this.script = new ArrayDeque<>(script);
+            this.script = new ArrayDeque<>();
+            for (SourceMessage message : script) {
+                if (message == null) {
+                    idle.add(Boolean.TRUE);
+                } else {
+                    this.script.add(message);
+                }
+            }
         }
 
         @Override
@@ -106,8 +134,10 @@ class PipelineTest {
 
         @Override
         public SourceMessage poll(Duration timeout) {
+            polls++;
+            onPoll.run();
             SourceMessage next = script.poll();
-            if (next == null) {
+            if (next == null && idle.poll() == null) {
                 onDrained.run();
             }
             return next;

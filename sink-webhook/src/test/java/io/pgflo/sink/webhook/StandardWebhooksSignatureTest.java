@@ -123,7 +123,7 @@ class StandardWebhooksSignatureTest {
                 .initialBackoff(Duration.ofMillis(5)).build();
         try (WebhookSink sink = new WebhookSink(config, new RecordingReceiver.MemoryCheckpoints(),
                 new okhttp3.OkHttpClient(), clock)) {
-            sink.writeBatch(batch(inserts(1)));
+            TestEvents.write(sink, batch(inserts(1)));
         }
 
         List<Exchange> exchanges = receiver.exchanges();
@@ -153,7 +153,7 @@ class StandardWebhooksSignatureTest {
         WebhookSinkConfig config = WebhookSinkConfig.builder(receiver.url()).secret(secret).batchSize(batchSize)
                 .lanes(1).build();
         try (WebhookSink sink = new WebhookSink(config, new RecordingReceiver.MemoryCheckpoints())) {
-            sink.writeBatch(batch(inserts(events)));
+            TestEvents.write(sink, batch(inserts(events)));
         }
         return receiver.exchanges();
     }

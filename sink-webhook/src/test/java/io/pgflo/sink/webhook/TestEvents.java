@@ -76,4 +76,10 @@ final class TestEvents {
     static Batch batch(List<ChangeEvent> events) {
         return new Batch(events, events.get(events.size() - 1).commitLsn());
     }
+
+    /** Writes the batch and waits until it is delivered and checkpointed, as the pipeline does at a stop. */
+    static void write(io.pgflo.domain.Sink sink, Batch batch) {
+        sink.writeBatch(batch);
+        sink.flush();
+    }
 }

@@ -74,7 +74,7 @@ class WebhookHttpsTest {
         WebhookSinkConfig config = WebhookSinkConfig.builder(httpsUrl("localhost")).maxAttempts(5)
                 .initialBackoff(Duration.ofMillis(5)).build();
         try (WebhookSink sink = new WebhookSink(config, new RecordingReceiver.MemoryCheckpoints())) {
-            assertThatThrownBy(() -> sink.writeBatch(batch(inserts(1))))
+            assertThatThrownBy(() -> TestEvents.write(sink, batch(inserts(1))))
                     .isInstanceOf(WebhookDeliveryException.class)
                     .hasMessageContaining("webhook POST " + httpsUrl("localhost"))
                     .hasMessageContaining("TLS: the server's certificate is not trusted by the JDK trust store")
@@ -92,7 +92,7 @@ class WebhookHttpsTest {
     void deliversOverHttpsWithAClientThatTrustsTheServer() throws Exception {
         try (WebhookSink sink = new WebhookSink(WebhookSinkConfig.builder(httpsUrl("localhost")).build(),
                 new RecordingReceiver.MemoryCheckpoints(), trustingClient())) {
-            sink.writeBatch(batch(inserts(3)));
+            TestEvents.write(sink, batch(inserts(3)));
         }
 
         assertThat(receiver.delivered()).hasSizeGreaterThanOrEqualTo(3);
@@ -104,7 +104,7 @@ class WebhookHttpsTest {
         WebhookSinkConfig config = WebhookSinkConfig.builder(httpsUrl("127.0.0.1")).maxAttempts(3)
                 .initialBackoff(Duration.ofMillis(5)).build();
         try (WebhookSink sink = new WebhookSink(config, new RecordingReceiver.MemoryCheckpoints(), trustingClient())) {
-            assertThatThrownBy(() -> sink.writeBatch(batch(inserts(1))))
+            assertThatThrownBy(() -> TestEvents.write(sink, batch(inserts(1))))
                     .isInstanceOf(WebhookDeliveryException.class)
                     .hasMessageContaining("TLS: the server's certificate does not match host 127.0.0.1")
                     .satisfies(e -> assertThat(((WebhookDeliveryException) e).attempts()).isEqualTo(1));

@@ -55,7 +55,7 @@ class WebhookLanesTest {
         receiver.delay(Duration.ofMillis(1));
         List<ChangeEvent> events = interleavedChanges(10);
         try (WebhookSink sink = new WebhookSink(lanes(4).build(), new RecordingReceiver.MemoryCheckpoints())) {
-            sink.writeBatch(batch(events));
+            TestEvents.write(sink, batch(events));
         }
 
         List<JsonNode> delivered = deliveredEvents();
@@ -76,7 +76,7 @@ class WebhookLanesTest {
         receiver.delay(Duration.ofMillis(1));
         List<ChangeEvent> events = interleavedChanges(3);
         try (WebhookSink sink = new WebhookSink(lanes(1).build(), new RecordingReceiver.MemoryCheckpoints())) {
-            sink.writeBatch(batch(events));
+            TestEvents.write(sink, batch(events));
         }
 
         assertThat(receiver.delivered()).extracting(Exchange::idempotencyKey)
@@ -96,7 +96,7 @@ class WebhookLanesTest {
             events.add(TestEvents.insert(t, 0, t, "after"));
         }
         try (WebhookSink sink = new WebhookSink(lanes(4).build(), new RecordingReceiver.MemoryCheckpoints())) {
-            sink.writeBatch(batch(events));
+            TestEvents.write(sink, batch(events));
         }
 
         List<String> types = deliveredEvents().stream()
@@ -127,7 +127,7 @@ class WebhookLanesTest {
         }
         assertThat(LaneRouter.isBarrier(events.get(62))).isTrue();
         try (WebhookSink sink = new WebhookSink(lanes(4).build(), new RecordingReceiver.MemoryCheckpoints())) {
-            sink.writeBatch(batch(events));
+            TestEvents.write(sink, batch(events));
         }
 
         List<String> rowOneAndTwo = deliveredEvents().stream()
@@ -146,7 +146,7 @@ class WebhookLanesTest {
         receiver.delay(Duration.ofMillis(1));
         List<ChangeEvent> events = interleavedChanges(10);
         try (WebhookSink sink = new WebhookSink(lanes(4).batchSize(7).build(), new RecordingReceiver.MemoryCheckpoints())) {
-            sink.writeBatch(batch(events));
+            TestEvents.write(sink, batch(events));
         }
 
         List<JsonNode> delivered = deliveredEvents();
@@ -183,7 +183,7 @@ class WebhookLanesTest {
                 .isNotEqualTo(LaneRouter.laneOf(events.get(7), 4));
         try (WebhookSink sink = new WebhookSink(config, checkpoints)) {
             long start = System.nanoTime();
-            assertThatThrownBy(() -> sink.writeBatch(batch(events)))
+            assertThatThrownBy(() -> TestEvents.write(sink, batch(events)))
                     .isInstanceOf(WebhookDeliveryException.class)
                     .hasMessageContaining("HTTP 422")
                     .hasMessageContaining("LSN " + events.get(7).lsn());
@@ -198,7 +198,7 @@ class WebhookLanesTest {
             assertThat(checkpoints.saves()).isZero();
 
             receiver.answer((number, request, body) -> RecordingReceiver.ok());
-            sink.writeBatch(batch(events));
+            TestEvents.write(sink, batch(events));
             assertThat(sink.lastCheckpoint()).as("the lanes work again after a failure")
                     .isEqualTo(events.get(events.size() - 1).commitLsn());
         }

@@ -35,7 +35,7 @@ class WebhookSinkDeliveryTest {
         List<ChangeEvent> events = inserts(3);
         try (WebhookSink sink = new WebhookSink(WebhookSinkConfig.builder(receiver.url()).lanes(1).build(),
                 new JsonStatusFile(statusDir.resolve("status.json")))) {
-            sink.writeBatch(batch(events));
+            TestEvents.write(sink, batch(events));
         }
 
         List<Exchange> exchanges = receiver.exchanges();
@@ -67,7 +67,7 @@ class WebhookSinkDeliveryTest {
         List<ChangeEvent> events = inserts(7);
         try (WebhookSink sink = new WebhookSink(WebhookSinkConfig.builder(receiver.url()).batchSize(3).lanes(1).build(),
                 new RecordingReceiver.MemoryCheckpoints())) {
-            sink.writeBatch(batch(events));
+            TestEvents.write(sink, batch(events));
         }
 
         List<Exchange> exchanges = receiver.exchanges();
@@ -91,7 +91,7 @@ class WebhookSinkDeliveryTest {
                 .header("X-Tags", "a, b, c")
                 .build();
         try (WebhookSink sink = new WebhookSink(config, new RecordingReceiver.MemoryCheckpoints())) {
-            sink.writeBatch(batch(inserts(2)));
+            TestEvents.write(sink, batch(inserts(2)));
         }
 
         assertThat(receiver.exchanges()).hasSize(2).allSatisfy(e -> {
@@ -104,7 +104,7 @@ class WebhookSinkDeliveryTest {
     void aUserAgentHeaderReplacesTheDefaultOne() {
         WebhookSinkConfig config = WebhookSinkConfig.builder(receiver.url()).header("User-Agent", "my-relay/2").build();
         try (WebhookSink sink = new WebhookSink(config, new RecordingReceiver.MemoryCheckpoints())) {
-            sink.writeBatch(batch(inserts(1)));
+            TestEvents.write(sink, batch(inserts(1)));
         }
 
         assertThat(receiver.exchanges().get(0).headers().values("User-Agent")).containsExactly("my-relay/2");
@@ -118,7 +118,7 @@ class WebhookSinkDeliveryTest {
         List<ChangeEvent> events = inserts(3);
         try (WebhookSink sink = new WebhookSink(WebhookSinkConfig.builder(receiver.url()).build(), status)) {
             assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.ZERO);
-            sink.writeBatch(batch(events));
+            TestEvents.write(sink, batch(events));
 
             assertThat(sink.lastCheckpoint()).isEqualTo(events.get(2).commitLsn());
         }
@@ -163,7 +163,7 @@ class WebhookSinkDeliveryTest {
         okhttp3.OkHttpClient client = new okhttp3.OkHttpClient.Builder().socketFactory(recording).build();
         try (WebhookSink sink = new WebhookSink(WebhookSinkConfig.builder(receiver.url()).batchSize(50).lanes(1).build(),
                 new RecordingReceiver.MemoryCheckpoints(), client)) {
-            sink.writeBatch(batch(inserts(200)));
+            TestEvents.write(sink, batch(inserts(200)));
 
             assertThat(sockets).isNotEmpty().allSatisfy(socket -> assertThat(socket.getTcpNoDelay()).isTrue());
         }
@@ -174,8 +174,8 @@ class WebhookSinkDeliveryTest {
     void anEmptyBatchMovesTheCheckpointWithoutARequest() {
         RecordingReceiver.MemoryCheckpoints checkpoints = new RecordingReceiver.MemoryCheckpoints();
         try (WebhookSink sink = new WebhookSink(WebhookSinkConfig.builder(receiver.url()).build(), checkpoints)) {
-            sink.writeBatch(new Batch(List.of(), Lsn.parse("0/5000")));
-            sink.writeBatch(new Batch(List.of(), Lsn.parse("0/4000")));
+            TestEvents.write(sink, new Batch(List.of(), Lsn.parse("0/5000")));
+            TestEvents.write(sink, new Batch(List.of(), Lsn.parse("0/4000")));
 
             assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.parse("0/5000"));
         }

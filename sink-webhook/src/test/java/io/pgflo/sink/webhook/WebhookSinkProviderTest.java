@@ -111,7 +111,7 @@ class WebhookSinkProviderTest {
             Lsn checkpoint;
             try (Sink sink = new WebhookSinkProvider().create(parse("--webhook-url", receiver.url()), context(statusDir))) {
                 var events = TestEvents.inserts(2);
-                sink.writeBatch(TestEvents.batch(events));
+                TestEvents.write(sink, TestEvents.batch(events));
                 checkpoint = events.get(1).commitLsn();
             }
             assertThat(new JsonStatusFile(statusDir.resolve("pg_flo_webhook_last_lsn.json")).load()).isEqualTo(checkpoint);

@@ -48,7 +48,7 @@ class WebhookSinkRetryTest {
         receiver.answer((number, request, body) -> number % 3 == 0 ? RecordingReceiver.status(500) : RecordingReceiver.ok());
         List<ChangeEvent> events = inserts(20);
         try (WebhookSink sink = new WebhookSink(fastRetries().build(), new RecordingReceiver.MemoryCheckpoints())) {
-            sink.writeBatch(batch(events));
+            TestEvents.write(sink, batch(events));
         }
 
         List<Exchange> exchanges = receiver.exchanges();
@@ -73,7 +73,7 @@ class WebhookSinkRetryTest {
         List<ChangeEvent> events = inserts(2);
 
         try (WebhookSink sink = new WebhookSink(fastRetries().maxAttempts(4).build(), status)) {
-            assertThatThrownBy(() -> sink.writeBatch(batch(events)))
+            assertThatThrownBy(() -> TestEvents.write(sink, batch(events)))
                     .isInstanceOf(WebhookDeliveryException.class)
                     .satisfies(e -> assertThat(((WebhookDeliveryException) e).attempts()).isEqualTo(4));
             assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.parse("0/1000"));
@@ -93,7 +93,7 @@ class WebhookSinkRetryTest {
 
         try (WebhookSink sink = new WebhookSink(WebhookSinkConfig.builder(url).lanes(1).initialBackoff(Duration.ofMillis(5))
                 .maxBackoff(Duration.ofMillis(20)).build(), status)) {
-            assertThatThrownBy(() -> sink.writeBatch(batch(events)))
+            assertThatThrownBy(() -> TestEvents.write(sink, batch(events)))
                     .isInstanceOf(WebhookDeliveryException.class)
                     .hasMessageContaining("webhook POST " + receiver.url())
                     .hasMessageContaining("HTTP 500")
@@ -124,7 +124,7 @@ class WebhookSinkRetryTest {
         List<ChangeEvent> events = inserts(3);
 
         try (WebhookSink sink = new WebhookSink(fastRetries().maxAttempts(5).build(), checkpoints)) {
-            assertThatThrownBy(() -> sink.writeBatch(batch(events)))
+            assertThatThrownBy(() -> TestEvents.write(sink, batch(events)))
                     .isInstanceOf(WebhookDeliveryException.class)
                     .hasMessageContaining("HTTP 400")
                     .hasMessageContaining("bad schema")
@@ -152,7 +152,7 @@ class WebhookSinkRetryTest {
 
         receiver.answer((number, request, body) -> number == 1 ? RecordingReceiver.status(408) : RecordingReceiver.ok());
         try (WebhookSink sink = new WebhookSink(fastRetries().build(), new RecordingReceiver.MemoryCheckpoints())) {
-            sink.writeBatch(batch(inserts(1)));
+            TestEvents.write(sink, batch(inserts(1)));
         }
         assertThat(receiver.exchanges()).extracting(Exchange::status).containsExactly(408, 200);
     }
@@ -163,7 +163,7 @@ class WebhookSinkRetryTest {
                 .setHeader("Location", "https://elsewhere.example/new?key=hidden"));
 
         try (WebhookSink sink = new WebhookSink(fastRetries().build(), new RecordingReceiver.MemoryCheckpoints())) {
-            assertThatThrownBy(() -> sink.writeBatch(batch(inserts(1))))
+            assertThatThrownBy(() -> TestEvents.write(sink, batch(inserts(1))))
                     .isInstanceOf(WebhookDeliveryException.class)
                     .hasMessageContaining("HTTP 308")
                     .hasMessageContaining("https://elsewhere.example/new")
@@ -181,7 +181,7 @@ class WebhookSinkRetryTest {
         // The backoff alone would wait 5 to 15 ms; only Retry-After explains a pause of a second.
         WebhookSinkConfig config = fastRetries().maxBackoff(Duration.ofSeconds(10)).build();
         try (WebhookSink sink = new WebhookSink(config, new RecordingReceiver.MemoryCheckpoints())) {
-            sink.writeBatch(batch(inserts(1)));
+            TestEvents.write(sink, batch(inserts(1)));
         }
 
         List<Exchange> exchanges = receiver.exchanges();
@@ -197,7 +197,7 @@ class WebhookSinkRetryTest {
                 : RecordingReceiver.ok());
         WebhookSinkConfig config = fastRetries().maxBackoff(Duration.ofSeconds(10)).build();
         try (WebhookSink sink = new WebhookSink(config, new RecordingReceiver.MemoryCheckpoints())) {
-            sink.writeBatch(batch(inserts(1)));
+            TestEvents.write(sink, batch(inserts(1)));
         }
 
         List<Exchange> exchanges = receiver.exchanges();
@@ -214,7 +214,7 @@ class WebhookSinkRetryTest {
         long start = System.nanoTime();
         try (WebhookSink sink = new WebhookSink(fastRetries().maxBackoff(Duration.ofMillis(200)).build(),
                 new RecordingReceiver.MemoryCheckpoints())) {
-            sink.writeBatch(batch(inserts(1)));
+            TestEvents.write(sink, batch(inserts(1)));
         }
 
         assertThat(receiver.exchanges()).extracting(Exchange::status).containsExactly(429, 200);
@@ -229,7 +229,7 @@ class WebhookSinkRetryTest {
                 : RecordingReceiver.ok());
         WebhookSinkConfig config = fastRetries().requestTimeout(Duration.ofMillis(300)).build();
         try (WebhookSink sink = new WebhookSink(config, new RecordingReceiver.MemoryCheckpoints())) {
-            sink.writeBatch(batch(inserts(1)));
+            TestEvents.write(sink, batch(inserts(1)));
         }
 
         List<Exchange> exchanges = receiver.exchanges();
@@ -242,7 +242,7 @@ class WebhookSinkRetryTest {
         receiver.answer((number, request, body) -> RecordingReceiver.ok().setHeadersDelay(2, TimeUnit.SECONDS));
         WebhookSinkConfig config = fastRetries().maxAttempts(2).requestTimeout(Duration.ofMillis(200)).build();
         try (WebhookSink sink = new WebhookSink(config, new RecordingReceiver.MemoryCheckpoints())) {
-            assertThatThrownBy(() -> sink.writeBatch(batch(inserts(1))))
+            assertThatThrownBy(() -> TestEvents.write(sink, batch(inserts(1))))
                     .isInstanceOf(WebhookDeliveryException.class)
                     .hasMessageContaining("no answer within the request timeout of 200 ms")
                     .hasMessageContaining("after 2 attempts")
@@ -257,7 +257,7 @@ class WebhookSinkRetryTest {
                 : RecordingReceiver.ok());
         try (WebhookSink sink = new WebhookSink(fastRetries().maxAttempts(5).build(),
                 new RecordingReceiver.MemoryCheckpoints())) {
-            sink.writeBatch(batch(inserts(2)));
+            TestEvents.write(sink, batch(inserts(2)));
         }
 
         assertThat(receiver.delivered()).hasSize(2);
@@ -273,7 +273,7 @@ class WebhookSinkRetryTest {
         List<ChangeEvent> events = inserts(1);
         try (WebhookSink sink = new WebhookSink(WebhookSinkConfig.builder(url).lanes(1).initialBackoff(Duration.ofMillis(5))
                 .maxBackoff(Duration.ofMillis(20)).build(), new RecordingReceiver.MemoryCheckpoints())) {
-            assertThatThrownBy(() -> sink.writeBatch(batch(events)))
+            assertThatThrownBy(() -> TestEvents.write(sink, batch(events)))
                     .isInstanceOf(WebhookDeliveryException.class)
                     .hasMessageContaining("webhook POST " + url)
                     .hasMessageContaining("cannot connect")
@@ -287,7 +287,7 @@ class WebhookSinkRetryTest {
     void batchModeRetriesTheWholeArrayUnderOneKey() {
         receiver.answer((number, request, body) -> number == 2 ? RecordingReceiver.status(502) : RecordingReceiver.ok());
         try (WebhookSink sink = new WebhookSink(fastRetries().batchSize(4).build(), new RecordingReceiver.MemoryCheckpoints())) {
-            sink.writeBatch(batch(inserts(8)));
+            TestEvents.write(sink, batch(inserts(8)));
         }
 
         Map<String, List<Integer>> statusesByKey = receiver.exchanges().stream().collect(

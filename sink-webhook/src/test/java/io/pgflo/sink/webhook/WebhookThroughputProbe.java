@@ -71,7 +71,7 @@ public final class WebhookThroughputProbe {
                 try (WebhookSink sink = new WebhookSink(config, new MemoryCheckpoints())) {
                     long start = System.nanoTime();
                     for (Batch batch : batches) {
-                        sink.writeBatch(batch);
+                        TestEvents.write(sink, batch);
                     }
                     double seconds = (System.nanoTime() - start) / 1e9;
                     System.out.printf("%s batch-size %d lanes %d: %d events in %.2f s = %.0f events/s%n",
