@@ -77,6 +77,7 @@ public final class Pipeline {
         Lsn durable = sink.lastCheckpoint();
         if (durable.isAfter(acknowledged)) {
             source.acknowledge(durable);
+            stats.recordDurable(durable);
             return durable;
         }
         return acknowledged;

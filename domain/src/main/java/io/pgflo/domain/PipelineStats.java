@@ -14,7 +14,6 @@ public final class PipelineStats {
     void recordBatch(Batch batch) {
         eventsWritten.addAndGet(batch.size());
         batchesWritten.incrementAndGet();
-        checkpoint.set(batch.checkpoint());
         if (!batch.isEmpty()) {
             lastCommitTime.set(batch.events().get(batch.size() - 1).commitTime());
         }
@@ -22,6 +21,10 @@ public final class PipelineStats {
 
     void recordStart(Lsn resumedFrom) {
         checkpoint.set(resumedFrom);
+    }
+
+    void recordDurable(Lsn durable) {
+        checkpoint.set(durable);
     }
 
     public long eventsWritten() {
@@ -32,7 +35,7 @@ public final class PipelineStats {
         return batchesWritten.get();
     }
 
-    /** The last checkpoint made durable by the sink. */
+    /** The last checkpoint the sink made durable (and the pipeline acknowledged). */
     public Lsn checkpoint() {
         return checkpoint.get();
     }

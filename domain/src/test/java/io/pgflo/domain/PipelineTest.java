@@ -75,6 +75,7 @@ class PipelineTest {
         assertThat(source.acknowledged).containsExactly(Lsn.of(18), Lsn.of(38), Lsn.of(58));
         assertThat(sink.durableAtEachAck).containsExactlyElementsOf(source.acknowledged);
         assertThat(sink.flushed).isTrue();
+        assertThat(pipeline.stats().checkpoint()).as("the progress line shows the durable checkpoint").isEqualTo(Lsn.of(58));
     }
 
     @Test
@@ -87,6 +88,7 @@ class PipelineTest {
 
         assertThatThrownBy(pipeline::run).hasMessage("fsync failed");
         assertThat(source.acknowledged).containsExactly(Lsn.of(18));
+        assertThat(pipeline.stats().checkpoint()).isEqualTo(Lsn.of(18));
     }
 
     @Test
