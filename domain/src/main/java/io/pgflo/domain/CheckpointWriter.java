@@ -87,6 +87,9 @@ public final class CheckpointWriter<T> implements AutoCloseable {
                     try {
                         lock.wait();
                     } catch (InterruptedException e) {
+                        // Nobody else interrupts this thread; if something does, say so rather than stop silently.
+                        failure = new IllegalStateException("checkpoint writer " + thread.getName() + " was interrupted");
+                        lock.notifyAll();
                         return;
                     }
                 }
@@ -104,6 +107,9 @@ public final class CheckpointWriter<T> implements AutoCloseable {
                 failed = e;
             } catch (Exception e) {
                 failed = new IllegalStateException(e.getMessage(), e);
+            } catch (Error e) {
+                // Kept as the failure, so that awaitSaved() reports it instead of waiting for a thread that is gone.
+                failed = new IllegalStateException("checkpoint writer " + thread.getName() + " failed: " + e, e);
             }
             synchronized (lock) {
                 saving = false;

@@ -60,7 +60,11 @@ final class StreamReader implements Runnable {
         thread.start();
     }
 
-    /** The next message, or null after the timeout; a failure of the reader is thrown once the messages before it are taken. */
+    /**
+     * The next message, or null after the timeout. A failure of the reader is thrown once the messages it handed over
+     * before it are taken; any it read but could not hand over are not lost, since nothing past what the sink made
+     * durable is acknowledged: the reconnect reads them again.
+     */
     SourceMessage poll(Duration timeout) throws InterruptedException {
         if (taken == taking.size()) {
             List<SourceMessage> next = queue.poll();
@@ -177,8 +181,12 @@ final class StreamReader implements Runnable {
     /** Keeps the failure for the pipeline, after the messages read before it (when there is room for them). */
     private void fail(RuntimeException error) {
         if (!stopping) {
-            if (!filling.isEmpty() && queue.offer(filling)) {
-                filling = new ArrayList<>(CHUNK);
+            try {
+                if (!filling.isEmpty() && queue.offer(filling, 1, TimeUnit.SECONDS)) {
+                    filling = new ArrayList<>(CHUNK);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             failure = error;
         }

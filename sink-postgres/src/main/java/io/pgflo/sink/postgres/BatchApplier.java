@@ -42,7 +42,8 @@ final class BatchApplier {
     private final ChangePlanner planner;
     private final DdlReplayer ddl;
     private final NetChanges net = new NetChanges();
-    private final Set<TableName> conflicted = new HashSet<>();
+    /** Tables whose fresh rows go through INSERT ... ON CONFLICT, not COPY (see {@link #tryPlainInsert}). */
+    private final Set<TableName> noCopy = new HashSet<>();
     private final Map<Shape, String> sql = new HashMap<>();
 
     BatchApplier(TargetKeys targetKeys, TargetTables targetTables, DdlReplayer ddl) {
@@ -174,7 +175,7 @@ final class BatchApplier {
         Shape shape = group.shape;
         int rows = group.changes.size();
         if (shape.kind() == Kind.UPSERT && rows >= PLAIN_INSERT_MIN_ROWS && group.allFresh()
-                && !conflicted.contains(shape.table()) && tryPlainInsert(connection, group)) {
+                && !noCopy.contains(shape.table()) && tryPlainInsert(connection, group)) {
             return 1;
         }
         String text = sql.computeIfAbsent(shape, BatchApplier::sqlFor);
@@ -208,11 +209,26 @@ final class BatchApplier {
     }
 
     /**
-     * A COPY of rows the source had just inserted, which costs the target a fraction of INSERT ... ON CONFLICT. In a
-     * savepoint: if a row is there after all (the target held rows before the stream started), the copy is undone,
-     * the group goes through ON CONFLICT, and the table is not tried this way again.
+     * A COPY of rows the source had just inserted, which costs the target a fraction of INSERT ... ON CONFLICT. Only
+     * where the target's columns have the source's types: COPY reads each value with the target column's input
+     * function, where the INSERT casts it to the source's type first (a timestamptz value into a timestamp column, say,
+     * would otherwise land at another hour). In a savepoint: if COPY fails for any reason (a row is there already
+     * because the target held rows before the stream started, or the target refuses COPY), the copy is undone, the
+     * group goes through ON CONFLICT, which reports a real error with its row, and the table is not copied into again.
      */
     private boolean tryPlainInsert(Connection connection, Group group) throws ApplyException {
+        TableName table = group.shape.table();
+        try {
+            if (!targetTables.hasColumnTypes(connection, table, group.shape.columns(), group.shape.types())) {
+                noCopy.add(table);
+                log.info("{} on the target has other column types than on the source; its new rows go in with INSERT, "
+                        + "which casts each value from the source's type", table);
+                return false;
+            }
+        } catch (SQLException e) {
+            throw new ApplyException(describe(group) + ": cannot read the target table's columns: " + SqlStates.describe(e),
+                    e, false);
+        }
         Savepoint savepoint;
         try {
             savepoint = connection.setSavepoint();
@@ -222,17 +238,20 @@ final class BatchApplier {
         try {
             CopyRows.copy(connection, CopyRows.statement(group.shape), group.changes);
         } catch (SQLException e) {
-            if (!SqlStates.UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                throw new ApplyException(describe(group) + " failed: " + SqlStates.describe(e), e, true);
-            }
             try {
                 connection.rollback(savepoint);
             } catch (SQLException rollback) {
-                throw new ApplyException(describe(group) + " failed: " + SqlStates.describe(rollback), rollback, false);
+                // The connection is gone or broken: report the COPY's own error (a transient one is retried).
+                throw new ApplyException(describe(group) + " failed: " + SqlStates.describe(e), e, false);
             }
-            conflicted.add(group.shape.table());
-            log.info("{} already holds some rows the source inserted ({}); using INSERT ... ON CONFLICT for it from now on",
-                    group.shape.table(), SqlStates.firstLine(e.getMessage()));
+            noCopy.add(table);
+            if (SqlStates.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                log.info("{} already holds some rows the source inserted ({}); using INSERT ... ON CONFLICT for it from now on",
+                        table, SqlStates.firstLine(e.getMessage()));
+            } else {
+                log.info("COPY into {} failed ({}); using INSERT ... ON CONFLICT for it from now on", table,
+                        SqlStates.firstLine(e.getMessage()));
+            }
             return false;
         }
         try {

@@ -17,6 +17,11 @@ final class CastTypes {
             throw new IllegalArgumentException("the source sent a value of type OID " + name.substring(4)
                     + ", which its catalog could not name; it cannot be written with a cast");
         }
+        return castName(name);
+    }
+
+    /** The cast name for a type named as {@code format_type(oid, NULL)} names it. */
+    static String castName(String name) {
         return switch (name) {
             case "character" -> "bpchar";
             case "character[]" -> "bpchar[]";

@@ -58,6 +58,8 @@ public final class PostgresSink implements Sink {
         return thread;
     });
     private Future<?> inFlight;
+    /** A batch failed: the sink writes nothing more (a later batch's checkpoint would skip the failed one). */
+    private RuntimeException failure;
     private volatile Lsn checkpoint;
     private int openEvents;
     private boolean carriedOpen;
@@ -131,10 +133,19 @@ public final class PostgresSink implements Sink {
     }
 
     private void awaitInFlight() {
+        if (failure != null) {
+            throw new IllegalStateException("the PostgreSQL sink stopped after an earlier failure (" + failure.getMessage()
+                    + "); restart it to resume from checkpoint " + checkpoint, failure);
+        }
         Future<?> previous = inFlight;
         inFlight = null;
         if (previous != null) {
-            await(previous);
+            try {
+                await(previous);
+            } catch (RuntimeException e) {
+                failure = e;
+                throw e;
+            }
         }
     }
 
@@ -220,10 +231,14 @@ public final class PostgresSink implements Sink {
         worker.shutdown();
         try {
             if (!worker.awaitTermination(60, TimeUnit.SECONDS)) {
-                log.warn("the sink's thread is still writing after 60 s; closing its connection anyway");
+                // Its transaction is rolled back when the process ends; a rollback from here could interleave with it.
+                log.warn("the sink's thread is still writing after 60 s; leaving its connection to it");
+                return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            log.warn("interrupted while waiting for the sink's thread; leaving its connection to it");
+            return;
         }
         if (openEvents > 0) {
             log.info("rolling back {} changes of a source transaction that has not finished; they are delivered again "

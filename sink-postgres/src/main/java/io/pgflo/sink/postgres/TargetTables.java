@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,7 +25,12 @@ final class TargetTables {
                AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite r WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN')
             FROM pg_catalog.pg_class c WHERE c.oid = pg_catalog.to_regclass(?)""";
 
+    private static final String COLUMN_TYPES = """
+            SELECT a.attname, pg_catalog.format_type(a.atttypid, NULL) FROM pg_catalog.pg_attribute a
+            WHERE a.attrelid = pg_catalog.to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped""";
+
     private final Map<TableName, Boolean> commuting = new HashMap<>();
+    private final Map<TableName, Map<String, String>> columnTypes = new HashMap<>();
     private boolean replicaRole;
 
     /** Whether the session runs with {@code session_replication_role = replica}, which decides which triggers fire. */
@@ -50,7 +56,35 @@ final class TargetTables {
         return known;
     }
 
+    /**
+     * Whether the target table's columns have these types (cast names, as {@link CastTypes#castName} gives them for the
+     * source's values): then reading a value with the column's input function gives what casting it does.
+     */
+    boolean hasColumnTypes(Connection connection, TableName table, List<String> columns, List<String> castTypes)
+            throws SQLException {
+        Map<String, String> types = columnTypes.get(table);
+        if (types == null) {
+            types = new HashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(COLUMN_TYPES)) {
+                statement.setString(1, table.quoted());
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        types.put(rows.getString(1), CastTypes.castName(rows.getString(2)));
+                    }
+                }
+            }
+            columnTypes.put(table, types);
+        }
+        for (int i = 0; i < columns.size(); i++) {
+            if (!castTypes.get(i).equals(types.get(columns.get(i)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     void forget() {
         commuting.clear();
+        columnTypes.clear();
     }
 }

@@ -102,7 +102,11 @@ class ExactlyOnceIT {
             assertThat(fixture.targetRows("SELECT count(*) FROM ledger")).containsExactly("0");
             assertThat(fixture.targetRows("SELECT count(*) FROM internal_pg_flo.lsn_status")).containsExactly("0");
 
-            targetServer.execute(fixture.target, "ALTER TABLE ledger DROP CONSTRAINT not_37");
+            assertThatThrownBy(() -> write(sink, batch)).as("a failed sink writes nothing more")
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("earlier failure");
+        }
+        targetServer.execute(fixture.target, "ALTER TABLE ledger DROP CONSTRAINT not_37");
+        try (PostgresSink sink = new PostgresSink(fixture.config())) {
             write(sink, batch);
             assertThat(sink.lastCheckpoint()).isEqualTo(batch.checkpoint());
         }

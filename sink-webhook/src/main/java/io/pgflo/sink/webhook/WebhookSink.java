@@ -53,7 +53,11 @@ public final class WebhookSink implements Sink {
     /** The newest checkpoint of a batch handed to the delivery thread. */
     private Lsn handedOver;
     private Future<?> inFlight;
-    private boolean closed;
+    /** The batch being delivered, so that {@link #close()} can cancel its requests. */
+    private volatile DeliveryAbort delivering;
+    /** A batch failed: the sink delivers nothing more (a later batch's checkpoint would skip the failed one). */
+    private RuntimeException failure;
+    private volatile boolean closed;
 
     /** A sink with its own HTTP client (the JDK trust store, HTTP/1.1 or HTTP/2 as the server offers). */
     public WebhookSink(WebhookSinkConfig config, CheckpointStore checkpoints) {
@@ -128,11 +132,18 @@ public final class WebhookSink implements Sink {
         }
         List<ChangeEvent> events = batch.events();
         inFlight = delivery.submit(() -> {
+            DeliveryAbort abort = new DeliveryAbort();
+            delivering = abort;
             try {
-                deliver(events);
-            } catch (DeliveryFailure failure) {
+                if (closed) {
+                    throw new IllegalStateException("webhook sink for " + poster.redactedUrl() + " is closed");
+                }
+                deliver(events, abort);
+            } catch (DeliveryFailure failed) {
                 settleCheckpoint();
-                throw new WebhookDeliveryException(poster.redactedUrl(), failure, checkpoint);
+                throw new WebhookDeliveryException(poster.redactedUrl(), failed, checkpoint);
+            } finally {
+                delivering = null;
             }
             if (advances) {
                 checkpointWriter.submit(target);
@@ -147,6 +158,13 @@ public final class WebhookSink implements Sink {
         checkpointWriter.awaitSaved();
     }
 
+    private void throwIfFailed() {
+        if (failure != null) {
+            throw new IllegalStateException("webhook sink for " + poster.redactedUrl() + " stopped after an earlier "
+                    + "failure (" + failure.getMessage() + "); restart it to resume from checkpoint " + checkpoint, failure);
+        }
+    }
+
     /**
      * Stops delivering (requests in flight are cancelled, their batch is delivered again after a restart), saves the
      * checkpoint of what was delivered, and closes idle connections.
@@ -157,6 +175,10 @@ public final class WebhookSink implements Sink {
             return;
         }
         closed = true;
+        DeliveryAbort current = delivering;
+        if (current != null) {
+            current.trigger();
+        }
         if (lanes != null) {
             lanes.shutdownNow();
         }
@@ -174,6 +196,7 @@ public final class WebhookSink implements Sink {
     }
 
     private void awaitInFlight() {
+        throwIfFailed();
         Future<?> previous = inFlight;
         inFlight = null;
         if (previous == null) {
@@ -182,17 +205,14 @@ public final class WebhookSink implements Sink {
         try {
             previous.get();
         } catch (ExecutionException e) {
-            // The failed batch is not delivered: the engine may hand it over again, and its checkpoint with it.
             settleCheckpoint();
-            handedOver = checkpoint;
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
+            Throwable cause = e.getCause();
+            failure = cause instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException("webhook delivery to " + poster.redactedUrl() + " failed: " + cause, cause);
+            if (cause instanceof Error error) {
                 throw error;
             }
-            throw new IllegalStateException("webhook delivery to " + poster.redactedUrl() + " failed: " + e.getCause(),
-                    e.getCause());
+            throw failure;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while delivering to " + poster.redactedUrl()
@@ -209,24 +229,25 @@ public final class WebhookSink implements Sink {
         }
     }
 
-    private void deliver(List<ChangeEvent> events) {
+    /** The batch's requests; {@code abort} stops them all (a lane's failure, or {@link #close()}). */
+    private void deliver(List<ChangeEvent> events, DeliveryAbort abort) {
         if (events.isEmpty()) {
             return;
         }
         if (lanes == null) {
-            postInOrder(events, null);
+            postInOrder(events, abort);
             return;
         }
         int segmentStart = 0;
         for (int i = 0; i < events.size(); i++) {
             ChangeEvent event = events.get(i);
             if (LaneRouter.isBarrier(event)) {
-                postInLanes(events.subList(segmentStart, i));
-                postInOrder(List.of(event), null);
+                postInLanes(events.subList(segmentStart, i), abort);
+                postInOrder(List.of(event), abort);
                 segmentStart = i + 1;
             }
         }
-        postInLanes(events.subList(segmentStart, events.size()));
+        postInLanes(events.subList(segmentStart, events.size()), abort);
     }
 
     /** One request after the other, each with up to batch-size events, in list order. */
@@ -238,7 +259,7 @@ public final class WebhookSink implements Sink {
     }
 
     /** Splits a segment (no barriers in it) by lane and runs the lanes in parallel; returns when all have finished. */
-    private void postInLanes(List<ChangeEvent> segment) {
+    private void postInLanes(List<ChangeEvent> segment, DeliveryAbort abort) {
         if (segment.isEmpty()) {
             return;
         }
@@ -252,10 +273,9 @@ public final class WebhookSink implements Sink {
         }
         byLane.removeIf(List::isEmpty);
         if (byLane.size() == 1) {
-            postInOrder(byLane.get(0), null);
+            postInOrder(byLane.get(0), abort);
             return;
         }
-        DeliveryAbort abort = new DeliveryAbort();
         CompletionService<Void> completion = new ExecutorCompletionService<>(lanes);
         for (List<ChangeEvent> laneEvents : byLane) {
             completion.submit(() -> {

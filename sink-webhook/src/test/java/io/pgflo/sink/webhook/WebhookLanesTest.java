@@ -196,10 +196,15 @@ class WebhookLanesTest {
             assertThat(requestsAfterFailure).as("most events were never sent").isLessThan(events.size());
             assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.parse("0/1000"));
             assertThat(checkpoints.saves()).isZero();
-
-            receiver.answer((number, request, body) -> RecordingReceiver.ok());
-            TestEvents.write(sink, batch(events));
-            assertThat(sink.lastCheckpoint()).as("the lanes work again after a failure")
+            assertThatThrownBy(() -> TestEvents.write(sink, batch(events)))
+                    .as("a failed sink delivers nothing more: a later checkpoint would skip the failed batch")
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("earlier failure");
+        }
+        receiver.answer((number, request, body) -> RecordingReceiver.ok());
+        try (WebhookSink restarted = new WebhookSink(config, checkpoints)) {
+            assertThat(restarted.lastCheckpoint()).isEqualTo(Lsn.parse("0/1000"));
+            TestEvents.write(restarted, batch(events));
+            assertThat(restarted.lastCheckpoint()).as("a new sink delivers the batch again")
                     .isEqualTo(events.get(events.size() - 1).commitLsn());
         }
     }

@@ -301,4 +301,21 @@ class WebhookSinkRetryTest {
     private static long gapMillis(Exchange first, Exchange second) {
         return TimeUnit.NANOSECONDS.toMillis(second.receivedAtNanos() - first.receivedAtNanos());
     }
+
+    @Test
+    void closeCancelsARequestInFlightEvenWithOneLane() throws Exception {
+        receiver.answer((number, request, body) -> RecordingReceiver.ok().setSocketPolicy(SocketPolicy.NO_RESPONSE));
+        WebhookSinkConfig config = fastRetries().requestTimeout(Duration.ofSeconds(60)).build();
+        WebhookSink sink = new WebhookSink(config, new RecordingReceiver.MemoryCheckpoints());
+        sink.writeBatch(batch(inserts(1)));
+        while (receiver.exchanges().isEmpty()) {
+            Thread.sleep(10);
+        }
+        long start = System.nanoTime();
+        sink.close();
+        assertThat(java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start))
+                .as("the request waiting for an answer was cancelled, not left to its 60 s deadline").isLessThan(5);
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(thread -> thread.isAlive()
+                && thread.getName().startsWith("pg_flo-webhook-") && thread.getName().endsWith("-delivery"));
+    }
 }
