@@ -60,4 +60,15 @@ class CheckpointWriterTest {
         assertThat(saved).containsExactly(7);
         assertThatThrownBy(() -> writer.submit(8)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
+
+    @Test
+    void anErrorInASaveIsReportedNotWaitedForForever() {
+        try (CheckpointWriter<Integer> writer = new CheckpointWriter<>("test-writer", checkpoint -> {
+            throw new StackOverflowError("deep");
+        })) {
+            writer.submit(1);
+            assertThatThrownBy(writer::awaitSaved).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("StackOverflowError");
+        }
+    }
 }
