@@ -71,8 +71,9 @@ public final class WebhookThroughputProbe {
                 try (WebhookSink sink = new WebhookSink(config, new MemoryCheckpoints())) {
                     long start = System.nanoTime();
                     for (Batch batch : batches) {
-                        TestEvents.write(sink, batch);
+                        sink.writeBatch(batch);
                     }
+                    sink.flush();
                     double seconds = (System.nanoTime() - start) / 1e9;
                     System.out.printf("%s batch-size %d lanes %d: %d events in %.2f s = %.0f events/s%n",
                             round == 0 ? "warm-up" : "measured", batchSize, lanes, events, seconds, events / seconds);
