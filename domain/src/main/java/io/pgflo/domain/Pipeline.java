@@ -44,6 +44,10 @@ public final class Pipeline {
                 batcher.commit(commit, now);
             }
             Batch batch = batcher.poll(now);
+            if (batch == null && message == null) {
+                // Idle (nothing arrived within the poll timeout): what is committed need not wait out the batch delay.
+                batch = batcher.drainCommitted();
+            }
             if (batch != null) {
                 sink.writeBatch(batch);
                 stats.recordBatch(batch);

@@ -109,6 +109,25 @@ class PipelineTest {
         assertThat(source.acknowledged).containsExactly(Lsn.of(18));
     }
 
+    @Test
+    void anIdleSourceHasItsCommittedChangesWrittenWithoutWaitingForTheBatchDelay() throws Exception {
+        List<SourceMessage> script = new ArrayList<>(List.of(insert(1, 10, 0), commit(10), insert(21, 30, 0)));
+        script.add(null); // idle: the rest of the open transaction has not arrived yet
+        ScriptedSource source = new ScriptedSource(script);
+        RecordingSink sink = new RecordingSink(Lsn.ZERO);
+        Pipeline pipeline = new Pipeline(source, sink, new BatchPolicy(100, Duration.ofHours(1)));
+        source.onPoll = () -> {
+            if (source.polls == 5) {
+                assertThat(sink.events).as("written at the idle poll, not an hour later")
+                        .extracting(ChangeEvent::lsn).containsExactly(Lsn.of(1));
+                pipeline.stop();
+            }
+        };
+        pipeline.run();
+        assertThat(sink.events).as("the open transaction stays held").extracting(ChangeEvent::lsn).containsExactly(Lsn.of(1));
+        assertThat(source.acknowledged).containsExactly(Lsn.of(18));
+    }
+
     private static final class ScriptedSource implements ChangeSource {
         private final Deque<SourceMessage> script;
         final List<Lsn> acknowledged = new ArrayList<>();
