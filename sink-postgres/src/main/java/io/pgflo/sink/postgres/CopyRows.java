@@ -88,60 +88,47 @@ final class CopyRows {
             buffer[size++] = b;
         }
 
-        /** The value in UTF-8, with backslash, newline, carriage return and tab escaped as COPY's text format wants. */
+        /**
+         * The value in UTF-8, with backslash, newline, carriage return and tab escaped as COPY's text format wants.
+         * Every byte of a multi-byte UTF-8 sequence is above 0x7F, so escaping byte by byte is exact; and most values
+         * have nothing to escape, so they are copied whole.
+         */
         void putEscaped(String value) throws SQLException {
-            int length = value.length();
-            // At most 3 bytes per UTF-16 unit (a surrogate pair is 4 bytes for 2 units), escapes 2 bytes per unit.
-            long worst = 3L * length;
-            if (worst > buffer.length) {
-                putEscapedSlowly(value);
-                return;
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            int specials = 0;
+            for (byte b : bytes) {
+                if (b == '\\' || b == '\n' || b == '\r' || b == '\t') {
+                    specials++;
+                }
             }
-            if (size + worst > buffer.length) {
+            int needed = bytes.length + specials;
+            if (needed > buffer.length - size) {
                 flush();
             }
-            byte[] out = buffer;
-            int at = size;
-            for (int i = 0; i < length; i++) {
-                char c = value.charAt(i);
-                if (c < 0x80) {
-                    switch (c) {
-                        case '\\' -> { out[at++] = '\\'; out[at++] = '\\'; }
-                        case '\n' -> { out[at++] = '\\'; out[at++] = 'n'; }
-                        case '\r' -> { out[at++] = '\\'; out[at++] = 'r'; }
-                        case '\t' -> { out[at++] = '\\'; out[at++] = 't'; }
-                        default -> out[at++] = (byte) c;
-                    }
-                } else if (c < 0x800) {
-                    out[at++] = (byte) (0xC0 | (c >> 6));
-                    out[at++] = (byte) (0x80 | (c & 0x3F));
-                } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1))) {
-                    int code = Character.toCodePoint(c, value.charAt(++i));
-                    out[at++] = (byte) (0xF0 | (code >> 18));
-                    out[at++] = (byte) (0x80 | ((code >> 12) & 0x3F));
-                    out[at++] = (byte) (0x80 | ((code >> 6) & 0x3F));
-                    out[at++] = (byte) (0x80 | (code & 0x3F));
-                } else if (Character.isSurrogate(c)) {
-                    out[at++] = '?'; // a lone surrogate: what String.getBytes writes for it
-                } else {
-                    out[at++] = (byte) (0xE0 | (c >> 12));
-                    out[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                    out[at++] = (byte) (0x80 | (c & 0x3F));
+            if (needed > buffer.length) {
+                // Larger than a chunk: byte by byte, flushing as the buffer fills.
+                for (byte b : bytes) {
+                    putEscapedByte(b);
                 }
+                return;
             }
-            size = at;
+            if (specials == 0) {
+                System.arraycopy(bytes, 0, buffer, size, bytes.length);
+                size += bytes.length;
+                return;
+            }
+            for (byte b : bytes) {
+                putEscapedByte(b);
+            }
         }
 
-        /** A value larger than the buffer: encoded whole, then escaped byte by byte (UTF-8 continuation bytes are all above 0x7F). */
-        private void putEscapedSlowly(String value) throws SQLException {
-            for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-                switch (b) {
-                    case '\\' -> escape((byte) '\\');
-                    case '\n' -> escape((byte) 'n');
-                    case '\r' -> escape((byte) 'r');
-                    case '\t' -> escape((byte) 't');
-                    default -> put(b);
-                }
+        private void putEscapedByte(byte b) throws SQLException {
+            switch (b) {
+                case '\\' -> escape((byte) '\\');
+                case '\n' -> escape((byte) 'n');
+                case '\r' -> escape((byte) 'r');
+                case '\t' -> escape((byte) 't');
+                default -> put(b);
             }
         }
 

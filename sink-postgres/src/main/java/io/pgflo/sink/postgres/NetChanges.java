@@ -73,21 +73,42 @@ final class NetChanges {
     List<List<RowChange>> drain() {
         List<List<RowChange>> runs = new ArrayList<>();
         for (Net net : tables.values()) {
-            for (Kind kind : List.of(Kind.DELETE, Kind.UPSERT, Kind.UPDATE)) {
-                for (boolean fresh : List.of(true, false)) {
-                    Map<Shape, List<RowChange>> byShape = new LinkedHashMap<>();
-                    for (RowChange change : net.rows.values()) {
-                        if (change.kind() == kind && change.fresh() == fresh) {
-                            byShape.computeIfAbsent(change.shape(), shape -> new ArrayList<>()).add(change);
-                        }
-                    }
-                    runs.addAll(byShape.values());
+            // One pass into six classes: (delete, upsert, update) x (fresh, not), each by shape in first-seen order.
+            List<Map<Shape, List<RowChange>>> classes = new ArrayList<>(6);
+            for (int i = 0; i < 6; i++) {
+                classes.add(new LinkedHashMap<>());
+            }
+            Shape lastShape = null;
+            int lastClass = -1;
+            List<RowChange> lastRun = null;
+            for (RowChange change : net.rows.values()) {
+                int kindClass = classOf(change);
+                // Consecutive rows mostly share a shape: skip the hashing of its lists then.
+                if (change.shape() != lastShape || kindClass != lastClass) {
+                    lastShape = change.shape();
+                    lastClass = kindClass;
+                    lastRun = classes.get(kindClass).computeIfAbsent(lastShape, shape -> new ArrayList<>());
                 }
+                lastRun.add(change);
+            }
+            for (Map<Shape, List<RowChange>> byShape : classes) {
+                runs.addAll(byShape.values());
             }
         }
         tables.clear();
         changes = 0;
         return runs;
+    }
+
+    /** The order in which merged changes are applied: deletes, upserts, updates; fresh rows first in each. */
+    private static int classOf(RowChange change) {
+        int kind = switch (change.kind()) {
+            case DELETE -> 0;
+            case UPSERT -> 1;
+            case UPDATE -> 2;
+            default -> throw new IllegalStateException("not a merged kind: " + change.kind());
+        };
+        return kind * 2 + (change.fresh() ? 0 : 1);
     }
 
     /** A full row with some of its columns replaced by a later partial update's values. */
