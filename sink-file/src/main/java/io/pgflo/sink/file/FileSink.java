@@ -171,9 +171,7 @@ public final class FileSink implements Sink {
     /** Waits until every batch written is on disk and checkpointed. */
     @Override
     public void flush() {
-        if (closed || failure != null) {
-            ensureUsable();
-        }
+        ensureUsable();
         try {
             syncer.awaitDurable();
         } catch (RuntimeException e) {
