@@ -3,6 +3,7 @@ package io.pgflo.sink.postgres;
 import static java.util.Objects.requireNonNull;
 
 import io.pgflo.domain.Batch;
+import io.pgflo.domain.BatchWorker;
 import io.pgflo.domain.ChangeEvent;
 import io.pgflo.domain.ConfigurationException;
 import io.pgflo.domain.Lsn;
@@ -15,11 +16,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,14 +48,7 @@ public final class PostgresSink implements Sink {
     private final BatchApplier applier;
     private final SourceSettings sourceSettings;
     private Connection connection;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "pg_flo-postgres-sink");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private Future<?> inFlight;
-    /** A batch failed: the sink writes nothing more (a later batch's checkpoint would skip the failed one). */
-    private RuntimeException failure;
+    private final BatchWorker worker = new BatchWorker("pg_flo-postgres-sink", "the PostgreSQL sink", this::lastCheckpoint);
     private volatile Lsn checkpoint;
     private int openEvents;
     private boolean carriedOpen;
@@ -123,47 +112,12 @@ public final class PostgresSink implements Sink {
         if (closed) {
             throw new IllegalStateException("the PostgreSQL sink is closed");
         }
-        awaitInFlight();
-        inFlight = worker.submit(() -> writeNow(batch));
+        worker.submit(() -> writeNow(batch));
     }
 
     @Override
     public void flush() {
-        awaitInFlight();
-    }
-
-    private void awaitInFlight() {
-        if (failure != null) {
-            throw new IllegalStateException("the PostgreSQL sink stopped after an earlier failure (" + failure.getMessage()
-                    + "); restart it to resume from checkpoint " + checkpoint, failure);
-        }
-        Future<?> previous = inFlight;
-        inFlight = null;
-        if (previous != null) {
-            try {
-                await(previous);
-            } catch (RuntimeException e) {
-                failure = e;
-                throw e;
-            }
-        }
-    }
-
-    private static void await(Future<?> work) {
-        try {
-            work.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new PostgresSinkException("the PostgreSQL sink failed: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PostgresSinkException("interrupted while waiting for the target", e);
-        }
+        worker.await();
     }
 
     /** The batch, on the sink's thread: one target transaction, retries, and the row-by-row diagnosis. */
@@ -224,20 +178,13 @@ public final class PostgresSink implements Sink {
         }
         closed = true;
         try {
-            awaitInFlight();
+            worker.await();
         } catch (RuntimeException e) {
             log.warn("the last batch was not applied: {}", e.getMessage());
         }
-        worker.shutdown();
-        try {
-            if (!worker.awaitTermination(60, TimeUnit.SECONDS)) {
-                // Its transaction is rolled back when the process ends; a rollback from here could interleave with it.
-                log.warn("the sink's thread is still writing after 60 s; leaving its connection to it");
-                return;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            log.warn("interrupted while waiting for the sink's thread; leaving its connection to it");
+        if (!worker.stop(Duration.ofSeconds(60), false)) {
+            // Its transaction is rolled back when the process ends; a rollback from here could interleave with it.
+            log.warn("the sink's thread is still writing (or the wait was interrupted); leaving its connection to it");
             return;
         }
         if (openEvents > 0) {

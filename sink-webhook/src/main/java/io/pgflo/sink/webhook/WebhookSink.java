@@ -3,6 +3,7 @@ package io.pgflo.sink.webhook;
 import static java.util.Objects.requireNonNull;
 
 import io.pgflo.domain.Batch;
+import io.pgflo.domain.BatchWorker;
 import io.pgflo.domain.ChangeEvent;
 import io.pgflo.domain.CheckpointWriter;
 import io.pgflo.domain.CheckpointStore;
@@ -47,16 +48,13 @@ public final class WebhookSink implements Sink {
     private final OkHttpClient client;
     private final WebhookPoster poster;
     private final ExecutorService lanes;
-    private final ExecutorService delivery;
+    private final BatchWorker delivery;
     private final CheckpointWriter<Lsn> checkpointWriter;
     private volatile Lsn checkpoint;
     /** The newest checkpoint of a batch handed to the delivery thread. */
     private Lsn handedOver;
-    private Future<?> inFlight;
     /** The batch being delivered, so that {@link #close()} can cancel its requests. */
     private volatile DeliveryAbort delivering;
-    /** A batch failed: the sink delivers nothing more (a later batch's checkpoint would skip the failed one). */
-    private RuntimeException failure;
     private volatile boolean closed;
 
     /** A sink with its own HTTP client (the JDK trust store, HTTP/1.1 or HTTP/2 as the server offers). */
@@ -67,7 +65,8 @@ public final class WebhookSink implements Sink {
     /**
      * A sink whose HTTP client derives from {@code client} (its TLS set-up, proxy, interceptors and dispatcher are
      * kept). The sink sets the call and connect timeouts from the config (and no separate read or write timeout),
-     * turns redirects off, sets TCP_NODELAY on its sockets, and uses a connection pool of its own sized for its lanes; {@link #close()} empties that pool and leaves {@code client} alone.
+     * turns redirects off, sets TCP_NODELAY on its sockets, and uses a connection pool of its own sized for its lanes;
+     * {@link #close()} empties that pool and leaves {@code client} alone.
      */
     public WebhookSink(WebhookSinkConfig config, CheckpointStore checkpoints, OkHttpClient client) {
         this(config, checkpoints, client, Clock.systemUTC());
@@ -95,7 +94,8 @@ public final class WebhookSink implements Sink {
         this.poster = new WebhookPoster(config, this.client, requireNonNull(clock, "clock is null"));
         int sinkNumber = SINK_NUMBERS.incrementAndGet();
         this.lanes = config.lanes() == 1 ? null : Executors.newFixedThreadPool(config.lanes(), laneThreads(sinkNumber));
-        this.delivery = Executors.newSingleThreadExecutor(daemon("pg_flo-webhook-" + sinkNumber + "-delivery"));
+        this.delivery = new BatchWorker("pg_flo-webhook-" + sinkNumber + "-delivery",
+                "webhook sink for " + poster.redactedUrl(), this::lastCheckpoint);
         this.checkpointWriter = new CheckpointWriter<>("pg_flo-webhook-" + sinkNumber + "-checkpoint", lsn -> {
             checkpoints.save(lsn);
             checkpoint = lsn;
@@ -124,14 +124,14 @@ public final class WebhookSink implements Sink {
         if (closed) {
             throw new IllegalStateException("webhook sink for " + poster.redactedUrl() + " is closed");
         }
-        awaitInFlight();
+        delivery.await();
         Lsn target = batch.checkpoint();
         boolean advances = target.isAfter(handedOver);
         if (advances) {
             handedOver = target;
         }
         List<ChangeEvent> events = batch.events();
-        inFlight = delivery.submit(() -> {
+        delivery.submit(() -> {
             DeliveryAbort abort = new DeliveryAbort();
             delivering = abort;
             try {
@@ -154,15 +154,8 @@ public final class WebhookSink implements Sink {
     /** Waits until every batch handed over is delivered and its checkpoint saved. */
     @Override
     public void flush() {
-        awaitInFlight();
+        delivery.await();
         checkpointWriter.awaitSaved();
-    }
-
-    private void throwIfFailed() {
-        if (failure != null) {
-            throw new IllegalStateException("webhook sink for " + poster.redactedUrl() + " stopped after an earlier "
-                    + "failure (" + failure.getMessage() + "); restart it to resume from checkpoint " + checkpoint, failure);
-        }
     }
 
     /**
@@ -182,42 +175,16 @@ public final class WebhookSink implements Sink {
         if (lanes != null) {
             lanes.shutdownNow();
         }
-        delivery.shutdownNow();
         try {
             if (lanes != null) {
                 lanes.awaitTermination(5, TimeUnit.SECONDS);
             }
-            delivery.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        delivery.stop(Duration.ofSeconds(5), true);
         checkpointWriter.close();
         client.connectionPool().evictAll();
-    }
-
-    private void awaitInFlight() {
-        throwIfFailed();
-        Future<?> previous = inFlight;
-        inFlight = null;
-        if (previous == null) {
-            return;
-        }
-        try {
-            previous.get();
-        } catch (ExecutionException e) {
-            settleCheckpoint();
-            Throwable cause = e.getCause();
-            failure = cause instanceof RuntimeException runtime ? runtime
-                    : new IllegalStateException("webhook delivery to " + poster.redactedUrl() + " failed: " + cause, cause);
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw failure;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while delivering to " + poster.redactedUrl()
-                    + "; the checkpoint stays at " + checkpoint, e);
-        }
     }
 
     /** Lets the save of the checkpoint before a failure finish, so that the failure names where a restart resumes. */
@@ -326,14 +293,6 @@ public final class WebhookSink implements Sink {
         if (failure != null) {
             throw failure;
         }
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     private static ThreadFactory laneThreads(int sink) {
