@@ -73,11 +73,6 @@ public final class Batcher {
         return hasCommittedItem ? cutCommitted() : null;
     }
 
-    /** The checkpoint of the last batch handed out. */
-    public Lsn emittedCheckpoint() {
-        return emittedCheckpoint;
-    }
-
     private Batch cutCommitted() {
         Batch batch;
         if (committedCount == held.size()) {

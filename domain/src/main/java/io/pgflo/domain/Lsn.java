@@ -52,8 +52,33 @@ public record Lsn(long value) implements Comparable<Lsn> {
         return Long.compareUnsigned(value, other.value);
     }
 
+    /** The longest text form: two 8-digit halves and the slash. */
+    public static final int MAX_TEXT_LENGTH = 17;
+    private static final char[] HEX_DIGITS = "0123456789ABCDEF".toCharArray();
+
+    /** The server's {@code X/Y} form (upper-case hex, no leading zeros). */
     @Override
     public String toString() {
-        return Long.toHexString(value >>> 32).toUpperCase() + "/" + Long.toHexString(value & 0xFFFFFFFFL).toUpperCase();
+        char[] text = new char[MAX_TEXT_LENGTH];
+        return new String(text, 0, writeTo(text, 0));
+    }
+
+    /**
+     * Writes the {@link #toString()} form into {@code out} from {@code at}, for encoders that want no intermediate
+     * strings; returns the position after it. {@code out} needs {@link #MAX_TEXT_LENGTH} chars from {@code at}.
+     */
+    public int writeTo(char[] out, int at) {
+        int end = writeHex(out, at, value >>> 32);
+        out[end++] = '/';
+        return writeHex(out, end, value & 0xFFFFFFFFL);
+    }
+
+    private static int writeHex(char[] out, int at, long half) {
+        int digits = Math.max(1, (64 - Long.numberOfLeadingZeros(half) + 3) / 4);
+        for (int i = digits - 1; i >= 0; i--) {
+            out[at + i] = HEX_DIGITS[(int) (half & 0xF)];
+            half >>>= 4;
+        }
+        return at + digits;
     }
 }

@@ -43,4 +43,15 @@ class LsnTest {
                     .hasMessageContaining("'" + bad + "'");
         }
     }
+
+    @Test
+    void printsTheServersFormWithoutLeadingZerosUpToItsLongest() {
+        assertThat(Lsn.of(0).toString()).isEqualTo("0/0");
+        assertThat(Lsn.of(0x16B3748L).toString()).isEqualTo("0/16B3748");
+        assertThat(Lsn.of(-1).toString()).isEqualTo("FFFFFFFF/FFFFFFFF").hasSize(Lsn.MAX_TEXT_LENGTH);
+        char[] out = new char[20];
+        out[0] = '[';
+        int end = Lsn.of(0x1_0000_00ABL).writeTo(out, 1);
+        assertThat(new String(out, 0, end)).isEqualTo("[1/AB");
+    }
 }

@@ -61,7 +61,6 @@ public final class EventJsonEncoder {
     private static final SerializableString UNCHANGED_TOAST = new SerializedString("unchanged_toast");
     private static final SerializableString DDL = new SerializedString("ddl");
     private static final SerializableString[] OPERATION_NAMES = operationNames();
-    private static final char[] HEX_DIGITS = "0123456789ABCDEF".toCharArray();
 
     /** Writes one compact JSON object, without a trailing newline. Neither flushes nor closes {@code out}. */
     public void write(ChangeEvent event, OutputStream out) throws IOException {
@@ -165,21 +164,8 @@ public final class EventJsonEncoder {
 
     /** The server's {@code X/Y} form, as {@link Lsn#toString()} prints it, without its intermediate strings. */
     private static void writeLsn(JsonGenerator generator, Lsn lsn) throws IOException {
-        char[] chars = new char[17];
-        long value = lsn.value();
-        int length = appendHex(chars, 0, value >>> 32);
-        chars[length++] = '/';
-        length = appendHex(chars, length, value & 0xFFFFFFFFL);
-        generator.writeString(chars, 0, length);
-    }
-
-    private static int appendHex(char[] chars, int at, long value) {
-        int digits = Math.max(1, (64 - Long.numberOfLeadingZeros(value) + 3) / 4);
-        for (int i = digits - 1; i >= 0; i--) {
-            chars[at + i] = HEX_DIGITS[(int) (value & 0xF)];
-            value >>>= 4;
-        }
-        return at + digits;
+        char[] chars = new char[Lsn.MAX_TEXT_LENGTH];
+        generator.writeString(chars, 0, lsn.writeTo(chars, 0));
     }
 
     private static SerializableString[] operationNames() {

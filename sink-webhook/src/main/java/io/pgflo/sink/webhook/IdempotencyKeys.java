@@ -16,28 +16,13 @@ import java.util.List;
  * No {@code .}: the Standard Webhooks signature joins id, timestamp and body with dots.
  */
 final class IdempotencyKeys {
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-
     private IdempotencyKeys() {}
 
     static String of(ChangeEvent event) {
-        StringBuilder key = new StringBuilder(28);
-        long lsn = event.commitLsn().value();
-        appendHex(key, lsn >>> 32);
-        key.append('/');
-        appendHex(key, lsn & 0xFFFFFFFFL);
-        return key.append('-').append(event.ordinal()).toString();
+        return event.commitLsn() + "-" + event.ordinal();
     }
 
     static String ofArray(List<ChangeEvent> events) {
         return of(events.get(0)) + "_" + events.size();
-    }
-
-    /** Upper-case hex without leading zeros, as {@link io.pgflo.domain.Lsn#toString()} writes each half. */
-    private static void appendHex(StringBuilder out, long value) {
-        int digits = Math.max(1, (64 - Long.numberOfLeadingZeros(value) + 3) / 4);
-        for (int i = digits - 1; i >= 0; i--) {
-            out.append(HEX[(int) ((value >>> (4 * i)) & 0xF)]);
-        }
     }
 }
