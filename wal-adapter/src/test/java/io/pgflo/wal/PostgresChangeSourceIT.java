@@ -13,6 +13,7 @@ import io.pgflo.domain.Pipeline;
 import io.pgflo.domain.Sink;
 import io.pgflo.domain.SourceMessage;
 import io.pgflo.domain.TransactionCommit;
+import io.pgflo.testkit.PipelineThread;
 import io.pgflo.testkit.PostgresExtension;
 import io.pgflo.testkit.TestPostgres;
 import java.time.Duration;
@@ -105,14 +106,7 @@ class PostgresChangeSourceIT {
                 .withHeartbeatInterval(Duration.ofMillis(200));
         PostgresChangeSource source = PostgresChangeSource.open(config);
         Pipeline pipeline = new Pipeline(source, new CollectingSink(), new BatchPolicy(100, Duration.ofMillis(50)));
-        Thread thread = new Thread(() -> {
-            try {
-                pipeline.run();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        thread.start();
+        PipelineThread running = PipelineThread.start(pipeline, "idle-pipeline");
         try {
             String slotQuery = "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'pg_flo_idle_slot'";
             Lsn before = Lsn.parse(pg.queryString(db, slotQuery));
@@ -127,8 +121,7 @@ class PostgresChangeSourceIT {
             assertThat(confirmed).as("slot moved past the busy table's WAL").isGreaterThan(busyEnd);
             assertThat(pipeline.stats().eventsWritten()).isZero();
         } finally {
-            pipeline.stop();
-            thread.join(10_000);
+            running.stop(Duration.ofSeconds(10));
             source.close();
         }
     }

@@ -7,6 +7,7 @@ import io.pgflo.domain.BatchPolicy;
 import io.pgflo.domain.Lsn;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.testkit.PostgresExtension;
+import io.pgflo.testkit.PipelineThread;
 import io.pgflo.testkit.TestPostgres;
 import io.pgflo.testkit.Workload;
 import io.pgflo.wal.PostgresChangeSource;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -100,21 +100,13 @@ class FileSinkIT {
     private static final class RunningPipeline implements AutoCloseable {
         private final PostgresChangeSource source;
         private final FileSink sink;
-        private final Pipeline pipeline;
-        private final Thread thread;
-        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final PipelineThread running;
 
         private RunningPipeline(PostgresChangeSource source, FileSink sink) {
             this.source = source;
             this.sink = sink;
-            this.pipeline = new Pipeline(source, sink, new BatchPolicy(200, Duration.ofMillis(50)));
-            this.thread = new Thread(() -> {
-                try {
-                    pipeline.run();
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            }, "file-sink-it-pipeline");
+            this.running = PipelineThread.start(new Pipeline(source, sink, new BatchPolicy(200, Duration.ofMillis(50))),
+                    "file-sink-it-pipeline");
         }
 
         static RunningPipeline start(TestPostgres pg, String db, String group, String table, FileSinkConfig config) {
@@ -122,38 +114,30 @@ class FileSinkIT {
                     .withHeartbeatInterval(Duration.ZERO);
             PostgresChangeSource source = PostgresChangeSource.open(wal);
             FileSink sink = new FileSink(config);
-            RunningPipeline running = new RunningPipeline(source, sink);
-            running.thread.start();
-            return running;
+            return new RunningPipeline(source, sink);
         }
 
         /** Waits until the files hold {@code count} line ends in all (whatever their checkpoint). */
         void awaitLines(Path out, long count) throws InterruptedException {
             long deadline = System.nanoTime() + CATCH_UP.toNanos();
             long lines = 0;
-            while (System.nanoTime() < deadline && failure.get() == null) {
+            while (System.nanoTime() < deadline && running.failure() == null) {
                 lines = countLineEnds(out);
                 if (lines >= count) {
                     return;
                 }
                 Thread.sleep(50);
             }
-            throw new AssertionError("the files hold " + lines + " of " + count + " events after " + CATCH_UP, failure.get());
+            throw new AssertionError("the files hold " + lines + " of " + count + " events after " + CATCH_UP, running.failure());
         }
 
         @Override
         public void close() {
-            pipeline.stop();
-            try {
-                thread.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while stopping the pipeline", e);
-            }
+            running.stop(Duration.ofSeconds(30));
             sink.close();
             source.close();
-            assertThat(thread.isAlive()).as("pipeline stopped").isFalse();
-            assertThat(failure.get()).as("pipeline failure").isNull();
+            assertThat(running.isAlive()).as("pipeline stopped").isFalse();
+            assertThat(running.failure()).as("pipeline failure").isNull();
         }
 
         /** Line ends in all files; a file being gzipped (both forms present) counts once. */

@@ -7,6 +7,7 @@ import io.pgflo.domain.BatchPolicy;
 import io.pgflo.domain.Lsn;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.domain.Sink;
+import io.pgflo.testkit.PipelineThread;
 import io.pgflo.testkit.TestPostgres;
 import io.pgflo.wal.PostgresChangeSource;
 import io.pgflo.wal.WalSourceConfig;
@@ -93,20 +94,12 @@ class ApplyBenchmark {
         try (PostgresChangeSource changes = PostgresChangeSource.open(config);
                 PostgresSink sink = new PostgresSink(PostgresSinkConfig.of(targetServer.endpoint(pgflo), "bench"))) {
             Pipeline pipeline = new Pipeline(changes, counting(sink, events, sinkNanos), BatchPolicy.DEFAULT);
-            Thread thread = new Thread(() -> {
-                try {
-                    pipeline.run();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            thread.start();
+            PipelineThread running = PipelineThread.start(pipeline, "apply-benchmark");
             while (!Lsn.parse(targetServer.queryString(pgflo,
                     "SELECT coalesce(max(lsn), '0/0')::text FROM internal_pg_flo.lsn_status")).isAfter(end)) {
                 Thread.sleep(20);
             }
-            pipeline.stop();
-            thread.join();
+            running.stop(Duration.ofMinutes(5));
         }
         double pgfloSeconds = (System.nanoTime() - started) / 1e9;
 

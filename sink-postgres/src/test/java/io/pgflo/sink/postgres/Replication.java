@@ -8,6 +8,7 @@ import io.pgflo.domain.ChangeEvent;
 import io.pgflo.domain.Lsn;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.domain.Sink;
+import io.pgflo.testkit.PipelineThread;
 import io.pgflo.testkit.TestPostgres;
 import io.pgflo.wal.PostgresChangeSource;
 import io.pgflo.wal.ReplicationNames;
@@ -34,9 +35,7 @@ final class Replication implements AutoCloseable {
     final String group;
     final PostgresChangeSource source;
     final PostgresSink sink;
-    private final Pipeline pipeline;
-    private final Thread thread;
-    private volatile Throwable failure;
+    private final PipelineThread running;
 
     private Replication(TestPostgres sourceServer, String sourceDb, TestPostgres targetServer, String targetDb,
             String group, PostgresChangeSource source, PostgresSink sink, BatchPolicy policy, Recorder recorder) {
@@ -47,15 +46,7 @@ final class Replication implements AutoCloseable {
         this.group = group;
         this.source = source;
         this.sink = sink;
-        this.pipeline = new Pipeline(source, recorder.around(sink), policy);
-        this.thread = new Thread(() -> {
-            try {
-                pipeline.run();
-            } catch (Throwable e) {
-                failure = e;
-            }
-        }, "replication-" + group);
-        thread.start();
+        this.running = PipelineThread.start(new Pipeline(source, recorder.around(sink), policy), "replication-" + group);
     }
 
     /** Streams {@code tables} of schema public (all when empty), with DDL capture and schema sync. */
@@ -100,6 +91,7 @@ final class Replication implements AutoCloseable {
                 "SELECT pg_logical_emit_message(true, 'pgflo_test_marker', '')::text"));
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
+            Throwable failure = running.failure();
             if (failure != null) {
                 throw new AssertionError("the pipeline failed: " + failure.getMessage(), failure);
             }
@@ -124,18 +116,14 @@ final class Replication implements AutoCloseable {
 
     /** The failure that stopped the pipeline, or null. */
     Throwable failure() {
-        return failure;
+        return running.failure();
     }
 
     /** Waits for the pipeline to fail and returns why. */
     Throwable awaitFailure() {
-        try {
-            thread.join(60_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        assertThat(failure).as("pipeline failure").isNotNull();
-        return failure;
+        running.join(Duration.ofSeconds(60));
+        assertThat(running.failure()).as("pipeline failure").isNotNull();
+        return running.failure();
     }
 
     /** Source and target give the same rows for {@code query}. */
@@ -204,12 +192,7 @@ final class Replication implements AutoCloseable {
 
     @Override
     public void close() {
-        pipeline.stop();
-        try {
-            thread.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        running.close();
         sink.close();
         source.close();
     }

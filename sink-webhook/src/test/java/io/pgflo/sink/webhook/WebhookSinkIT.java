@@ -14,6 +14,7 @@ import io.pgflo.domain.Pipeline;
 import io.pgflo.json.JsonStatusFile;
 import io.pgflo.sink.webhook.RecordingReceiver.Exchange;
 import io.pgflo.testkit.PostgresExtension;
+import io.pgflo.testkit.PipelineThread;
 import io.pgflo.testkit.TestPostgres;
 import io.pgflo.wal.PostgresChangeSource;
 import io.pgflo.wal.WalSourceConfig;
@@ -26,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import okhttp3.mockwebserver.SocketPolicy;
 import org.junit.jupiter.api.BeforeAll;
@@ -242,53 +242,35 @@ class WebhookSinkIT {
 
     /** A pipeline on its own thread, with what it threw. */
     private static final class RunningPipeline implements AutoCloseable {
-        private final Pipeline pipeline;
-        private final Thread thread;
-        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final PipelineThread running;
 
         RunningPipeline(Pipeline pipeline) {
-            this.pipeline = pipeline;
-            this.thread = new Thread(() -> {
-                try {
-                    pipeline.run();
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            }, "pipeline");
-            thread.start();
+            this.running = PipelineThread.start(pipeline, "pipeline");
         }
 
         void awaitUntil(BooleanSupplier condition) throws InterruptedException {
             long deadline = System.nanoTime() + PATIENCE.toNanos();
             while (!condition.getAsBoolean()) {
-                assertThat(failure.get()).as("pipeline failure").isNull();
+                assertThat(running.failure()).as("pipeline failure").isNull();
                 assertThat(System.nanoTime()).as("waited %s", PATIENCE).isLessThan(deadline);
                 Thread.sleep(20);
             }
         }
 
-        <T extends Throwable> T awaitFailure(Class<T> type) throws InterruptedException {
-            thread.join(PATIENCE.toMillis());
-            assertThat(thread.isAlive()).as("the pipeline stopped").isFalse();
-            assertThat(failure.get()).isInstanceOf(type);
-            return type.cast(failure.get());
+        <T extends Throwable> T awaitFailure(Class<T> type) {
+            assertThat(running.join(PATIENCE)).as("the pipeline stopped").isTrue();
+            assertThat(running.failure()).isInstanceOf(type);
+            return type.cast(running.failure());
         }
 
-        void stop() throws InterruptedException {
-            pipeline.stop();
-            thread.join(PATIENCE.toMillis());
-            assertThat(thread.isAlive()).as("the pipeline stopped").isFalse();
-            assertThat(failure.get()).as("pipeline failure").isNull();
+        void stop() {
+            assertThat(running.stop(PATIENCE)).as("the pipeline stopped").isTrue();
+            assertThat(running.failure()).as("pipeline failure").isNull();
         }
 
         @Override
         public void close() {
-            pipeline.stop();
-            try {
-                thread.join(PATIENCE.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            running.stop(PATIENCE);
         }
     }
 }
