@@ -160,8 +160,8 @@ final class ChangeEventAssembler {
             }
             values[size++] = switch (tuple.kind(i)) {
                 case TupleData.TEXT -> ColumnValue.text(column, tuple.text(i));
-                case TupleData.UNCHANGED_TOAST -> ColumnValue.unchangedToastOf(column);
-                default -> ColumnValue.sqlNull(column);
+                case TupleData.UNCHANGED_TOAST -> table.unchangedToasts().get(i);
+                default -> table.nulls().get(i);
             };
         }
         return new Row(size == count ? List.of(values) : List.of(Arrays.copyOf(values, size)));

@@ -1,7 +1,19 @@
 package io.pgflo.wal;
 
 import io.pgflo.domain.Column;
+import io.pgflo.domain.ColumnValue;
 import java.util.List;
 
-/** What the stream said about a table, with its columns' types resolved. */
-record RelationInfo(String schema, String table, char replicaIdentity, List<Column> columns, List<String> keyColumns) {}
+/**
+ * What the stream said about a table, with its columns' types resolved, and each column's NULL and unchanged-TOAST
+ * values made once (they carry nothing but the column) rather than for every row.
+ */
+record RelationInfo(String schema, String table, char replicaIdentity, List<Column> columns, List<String> keyColumns,
+        List<ColumnValue> nulls, List<ColumnValue> unchangedToasts) {
+
+    RelationInfo(String schema, String table, char replicaIdentity, List<Column> columns, List<String> keyColumns) {
+        this(schema, table, replicaIdentity, columns, keyColumns,
+                columns.stream().map(ColumnValue::sqlNull).toList(),
+                columns.stream().map(ColumnValue::unchangedToastOf).toList());
+    }
+}
