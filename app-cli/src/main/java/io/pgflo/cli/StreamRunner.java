@@ -93,6 +93,10 @@ final class StreamRunner {
             source = injector.getInstance(ChangeSource.class);
             attempt.sourceOpened = true;
             try {
+                if (source instanceof PostgresChangeSource postgres) {
+                    // The server starts decoding while the sink connects; the sink's checkpoint then says what to skip.
+                    postgres.beginStreaming();
+                }
                 sink = injector.getInstance(Sink.class);
             } catch (RuntimeException e) {
                 if (!streamedBefore && source instanceof PostgresChangeSource postgres) {

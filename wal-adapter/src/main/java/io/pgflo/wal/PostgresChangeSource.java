@@ -39,6 +39,7 @@ public final class PostgresChangeSource implements ChangeSource {
     private PGReplicationStream stream;
     private HeartbeatEmitter heartbeat;
     private StreamReader reader;
+    private boolean started;
 
     private PostgresChangeSource(WalSourceConfig config, Connection metadata, ReplicationSetup setup, List<TableName> tables,
             Lsn slotPosition) {
@@ -91,28 +92,64 @@ public final class PostgresChangeSource implements ChangeSource {
      * (a bad sink flag, say) must not leave behind a slot that makes the server keep WAL forever.
      */
     public void dropSlotIfNew() {
-        if (stream != null || !setup.createdSlot()) {
+        if (started || !setup.createdSlot()) {
             return;
         }
+        // A stream begun early holds the slot: it ends first, and the server frees the slot when its walsender exits.
+        closeStream();
         try {
-            setup.dropSlot();
-            log.info("dropped slot {} created by this run, which did not start", config.names().slot());
+            if (setup.dropSlotOnceInactive(Duration.ofSeconds(10))) {
+                log.info("dropped slot {} created by this run, which did not start", config.names().slot());
+            } else {
+                log.warn("slot {} created by this run is in use by another process; left as it is",
+                        config.names().slot());
+            }
         } catch (SQLException e) {
             log.warn("could not drop slot {} created by this run: {}; drop it with SELECT pg_drop_replication_slot('{}')",
                     config.names().slot(), PgConnections.firstLine(e.getMessage()), config.names().slot());
         }
     }
 
+    /**
+     * Opens the replication connection and has the server start decoding from the slot's position now, before the sink
+     * is ready: the server's own start-up, and its decoding of a large transaction that it must read whole before it
+     * sends any of it, then overlap with the sink's (connections, schema sync). Nothing is turned into events, and
+     * nothing is acknowledged, until {@link #start} names the sink's checkpoint; meanwhile the connection is kept alive
+     * with status messages. Optional: {@link #start} alone does the same, one step after the other.
+     */
+    public void beginStreaming() {
+        if (stream == null) {
+            openStream(LogSequenceNumber.INVALID_LSN);
+        }
+    }
+
     @Override
     public void start(Lsn resumeAfter) {
-        if (stream != null) {
+        if (started) {
             throw new IllegalStateException("already started");
         }
         if (!resumeAfter.equals(Lsn.ZERO) && slotPosition.isAfter(resumeAfter)) {
             log.warn("slot {} was confirmed up to {} but the sink's checkpoint is {}: changes in between were "
                     + "acknowledged by an earlier run and cannot be read again", config.names().slot(), slotPosition, resumeAfter);
         }
-        assembler.resumeAfter(resumeAfter);
+        if (stream == null) {
+            openStream(resumeAfter.equals(Lsn.ZERO)
+                    ? LogSequenceNumber.INVALID_LSN
+                    : LogSequenceNumber.valueOf(resumeAfter.value()));
+        }
+        // A stream begun early starts at the slot's position; the assembler skips what the checkpoint covers, the very
+        // transactions the server skips when asked to start at the checkpoint (those whose commit record lies before it).
+        reader.release(resumeAfter);
+        started = true;
+        if (!config.heartbeatInterval().isZero()) {
+            heartbeat = new HeartbeatEmitter(config.endpoint(), applicationName(config) + "-heartbeat",
+                    config.heartbeatInterval());
+        }
+        log.info("streaming {} from slot {} (publication {}) after {}", tables, config.names().slot(),
+                config.names().publication(), resumeAfter.equals(Lsn.ZERO) ? "the slot's position " + slotPosition : resumeAfter);
+    }
+
+    private void openStream(LogSequenceNumber startPosition) {
         replication = PgConnections.openReplication(config.endpoint(), applicationName(config));
         try (Statement statement = replication.createStatement()) {
             // Stable text forms for timestamps and dates whatever the server's or the JVM's defaults.
@@ -128,9 +165,7 @@ public final class PostgresChangeSource implements ChangeSource {
                     .replicationStream()
                     .logical()
                     .withSlotName(config.names().slot())
-                    .withStartPosition(resumeAfter.equals(Lsn.ZERO)
-                            ? LogSequenceNumber.INVALID_LSN
-                            : LogSequenceNumber.valueOf(resumeAfter.value()))
+                    .withStartPosition(startPosition)
                     .withSlotOption("proto_version", 1)
                     .withSlotOption("publication_names", config.names().publication())
                     .withSlotOption("messages", true)
@@ -146,12 +181,6 @@ public final class PostgresChangeSource implements ChangeSource {
         reader = new StreamReader(stream, assembler, "replication stream from slot " + config.names().slot() + " on "
                 + config.endpoint().describe(), config.statusInterval());
         reader.start();
-        if (!config.heartbeatInterval().isZero()) {
-            heartbeat = new HeartbeatEmitter(config.endpoint(), applicationName(config) + "-heartbeat",
-                    config.heartbeatInterval());
-        }
-        log.info("streaming {} from slot {} (publication {}) after {}", tables, config.names().slot(),
-                config.names().publication(), resumeAfter.equals(Lsn.ZERO) ? "the slot's position " + slotPosition : resumeAfter);
     }
 
     @Override
@@ -169,6 +198,11 @@ public final class PostgresChangeSource implements ChangeSource {
         if (heartbeat != null) {
             heartbeat.close();
         }
+        closeStream();
+        closeQuietly(metadata);
+    }
+
+    private void closeStream() {
         if (reader != null) {
             try {
                 reader.stop();
@@ -176,6 +210,7 @@ public final class PostgresChangeSource implements ChangeSource {
                 log.warn("could not report the last position to slot {}: {}", config.names().slot(),
                         PgConnections.firstLine(e.getMessage()));
             }
+            reader = null;
         }
         if (stream != null) {
             try {
@@ -183,9 +218,10 @@ public final class PostgresChangeSource implements ChangeSource {
             } catch (SQLException e) {
                 log.debug("closing the replication stream: {}", e.getMessage());
             }
+            stream = null;
         }
         closeQuietly(replication);
-        closeQuietly(metadata);
+        replication = null;
     }
 
     private SourceException failure(String what, SQLException e) {

@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -201,12 +202,44 @@ final class ReplicationSetup {
     }
 
     /** Drops the group's slot; for a slot this run created and never streamed from. */
-    void dropSlot() throws SQLException {
+    /**
+     * Drops the slot unless another process uses it. A walsender of our own that was just told to stop may hold it
+     * for some milliseconds more, so an active slot is waited for, up to {@code patience}; then it is left alone.
+     *
+     * @return whether the slot is gone
+     */
+    boolean dropSlotOnceInactive(Duration patience) throws SQLException {
+        long deadline = System.nanoTime() + patience.toNanos();
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT pg_catalog.pg_drop_replication_slot(slot_name) FROM pg_catalog.pg_replication_slots "
                         + "WHERE slot_name = ? AND NOT active")) {
             statement.setString(1, config.names().slot());
-            statement.execute();
+            while (true) {
+                try (ResultSet dropped = statement.executeQuery()) {
+                    if (dropped.next()) {
+                        return true;
+                    }
+                }
+                if (System.nanoTime() > deadline || !slotExists()) {
+                    return !slotExists();
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+    }
+
+    private boolean slotExists() throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+            statement.setString(1, config.names().slot());
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -46,6 +47,9 @@ final class StreamReader implements Runnable {
     private final Thread thread;
     private volatile RuntimeException failure;
     private volatile boolean stopping;
+    /** Opened by {@link #release}: until then nothing is read, so nothing is decoded before the checkpoint is known. */
+    private final CountDownLatch released = new CountDownLatch(1);
+    private Lsn resumeAfter = Lsn.ZERO;
 
     StreamReader(PGReplicationStream stream, ChangeEventAssembler assembler, String description, Duration statusInterval) {
         this.stream = stream;
@@ -56,8 +60,15 @@ final class StreamReader implements Runnable {
         thread.setDaemon(true);
     }
 
+    /** Starts the thread; it reads nothing until {@link #release}. */
     void start() {
         thread.start();
+    }
+
+    /** Lets the thread read, and skip the transactions at or before {@code resumeAfter} (the sink's checkpoint). */
+    void release(Lsn resumeAfter) {
+        this.resumeAfter = resumeAfter;
+        released.countDown();
     }
 
     /**
@@ -104,6 +115,9 @@ final class StreamReader implements Runnable {
     public void run() {
         long pause = MIN_IDLE_PAUSE_NANOS;
         try {
+            if (!awaitRelease()) {
+                return;
+            }
             while (!stopping) {
                 reportAcknowledgement();
                 ByteBuffer buffer = stream.readPending();
@@ -125,6 +139,26 @@ final class StreamReader implements Runnable {
         } catch (RuntimeException e) {
             fail(e);
         }
+    }
+
+    /**
+     * Waits for {@link #release}, sending status messages meanwhile so the server does not drop a connection that
+     * reads nothing while the sink gets ready (a long schema sync, say). False when stopped first.
+     */
+    private boolean awaitRelease() throws SQLException {
+        long wait = Math.max(1, statusIntervalNanos / 2);
+        try {
+            while (!released.await(wait, TimeUnit.NANOSECONDS)) {
+                if (stopping) {
+                    return false;
+                }
+                stream.forceUpdateStatus();
+            }
+        } catch (InterruptedException e) {
+            return false;
+        }
+        assembler.resumeAfter(resumeAfter);
+        return !stopping;
     }
 
     private void put(SourceMessage message) {

@@ -99,6 +99,69 @@ class PostgresChangeSourceIT {
     }
 
     @Test
+    void aStreamBegunBeforeTheCheckpointIsKnownSkipsWhatTheCheckpointCovers(TestPostgres pg) throws Exception {
+        String db = pg.createDatabase("early");
+        pg.execute(db, "CREATE TABLE t (id int PRIMARY KEY)");
+        WalSourceConfig config = WalSourceConfig.of(pg.endpoint(db), "early", "public", List.of("t"))
+                .withHeartbeatInterval(Duration.ZERO);
+        Lsn checkpoint;
+        try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
+            source.start(Lsn.ZERO);
+            pg.execute(db, "INSERT INTO t VALUES (1)", "INSERT INTO t VALUES (2)");
+            // The sink made the first transaction durable but the slot never heard of it: it still starts before both.
+            checkpoint = ((TransactionCommit) drain(source, 4).get(1)).endLsn();
+        }
+        try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
+            assertThat(source.slotPosition()).isLessThan(checkpoint);
+            source.beginStreaming();
+            pg.execute(db, "INSERT INTO t VALUES (3)");
+            assertThat(source.poll(Duration.ofMillis(300))).as("nothing is decoded before start names the checkpoint").isNull();
+            source.start(checkpoint);
+            List<SourceMessage> rest = drain(source, 4);
+            assertThat(rest.stream().filter(ChangeEvent.class::isInstance).map(m -> ((ChangeEvent) m).newRow().text("id")))
+                    .containsExactly("2", "3");
+        }
+    }
+
+    @Test
+    void aStreamBegunEarlyOutlivesTheServersTimeoutForSilentClients(TestPostgres pg) throws Exception {
+        String db = pg.createDatabase("patient");
+        pg.execute(db, "CREATE TABLE t (id int PRIMARY KEY)",
+                // Applies to the walsender of this database only; it drops a client silent for longer than this.
+                "ALTER DATABASE " + db + " SET wal_sender_timeout = '1500ms'");
+        WalSourceConfig base = WalSourceConfig.of(pg.endpoint(db), "patient", "public", List.of("t"));
+        WalSourceConfig config = new WalSourceConfig(base.endpoint(), base.names(), base.schema(), base.tables(),
+                Duration.ZERO, Duration.ofMillis(500), false);
+        try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
+            source.beginStreaming();
+            pg.execute(db, "INSERT INTO t VALUES (1)");
+            Thread.sleep(4_000); // a slow sink start-up: a schema sync, say
+            assertThat(pg.queryString(db, "SELECT active::text FROM pg_replication_slots WHERE slot_name = 'pg_flo_patient_slot'"))
+                    .as("the server kept the stream that said nothing for longer than wal_sender_timeout").isEqualTo("true");
+            source.start(Lsn.ZERO);
+            pg.execute(db, "INSERT INTO t VALUES (2)");
+            List<SourceMessage> messages = drain(source, 4);
+            assertThat(messages.stream().filter(ChangeEvent.class::isInstance).map(m -> ((ChangeEvent) m).newRow().text("id")))
+                    .containsExactly("1", "2");
+        }
+    }
+
+    @Test
+    void aNewSlotIsDroppedWhenTheRunFailsAfterItsStreamWasBegun(TestPostgres pg) throws Exception {
+        String db = pg.createDatabase("dropearly");
+        pg.execute(db, "CREATE TABLE t (id int PRIMARY KEY)");
+        WalSourceConfig config = WalSourceConfig.of(pg.endpoint(db), "dropearly", "public", List.of("t"))
+                .withHeartbeatInterval(Duration.ZERO);
+        String slots = "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'pg_flo_dropearly_slot'";
+        try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
+            source.beginStreaming();
+            assertThat(pg.queryLong(db, slots)).isEqualTo(1);
+            source.dropSlotIfNew();
+            assertThat(pg.queryLong(db, slots)).as("slot dropped although its stream had begun").isZero();
+        }
+    }
+
+    @Test
     void heartbeatsMoveTheSlotWhileTheTablesAreIdle(TestPostgres pg) throws Exception {
         String db = pg.createDatabase("idle");
         pg.execute(db, "CREATE TABLE quiet (id int PRIMARY KEY)", "CREATE TABLE busy (id serial PRIMARY KEY, v text)");
