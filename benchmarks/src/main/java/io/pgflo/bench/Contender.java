@@ -8,7 +8,7 @@ import io.pgflo.wal.ReplicationNames;
  * and is done when its slot's confirmed position reaches the workload's end.
  */
 interface Contender {
-    /** The name {@code --contenders} takes: recvlogical, stdout, file, webhook, webhook-batch, postgres, native. */
+    /** The name {@code --contenders} takes: recvlogical, stdout, file, webhook, webhook-batch, postgres, native, debezium. */
     String id();
 
     /** The name in the results table. */
@@ -34,6 +34,11 @@ interface Contender {
     /** True when it exits by itself, with status 0, once it reached the end (pg_recvlogical --endpos). */
     default boolean exitsWhenDone() {
         return false;
+    }
+
+    /** Whether the status it exited with after {@link Launch#stop()} is its normal one (pg_flo's is 0). */
+    default boolean stoppedCleanly(int exitCode) {
+        return exitCode == 0;
     }
 
     /** After the stop: what arrived, where that can be checked cheaply. */

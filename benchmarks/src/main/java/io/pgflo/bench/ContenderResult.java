@@ -9,6 +9,7 @@ package io.pgflo.bench;
  * @param eventsPerSecond events over wall time: the figure the targets are about
  * @param streamEventsPerSecond events over the time the slot was active
  * @param ratioToRecvLogical events per second over pg_recvlogical's on the same workload
+ * @param ratioToDebezium events per second over Debezium Server's HTTP sink's on the same workload, when it ran
  * @param cpuSeconds user + system CPU time of the contender's process
  * @param walSenderCpuSeconds CPU time of the server's walsender process serving the slot (the same work for every
  *     contender: when it differs a lot, the server was starved or waiting on the client)
@@ -31,6 +32,7 @@ record ContenderResult(
         Double eventsPerSecond,
         Double streamEventsPerSecond,
         Double ratioToRecvLogical,
+        Double ratioToDebezium,
         Double cpuSeconds,
         Double walSenderCpuSeconds,
         Long peakRssMb,
@@ -53,7 +55,7 @@ record ContenderResult(
     static ContenderResult notAvailable(Contender contender, Workload workload, String reason) {
         return new ContenderResult(contender.displayName(), contender.id(), workload.name(), workload.events(),
                 NOT_AVAILABLE, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, reason, null);
+                null, null, null, reason, null);
     }
 
     boolean ok() {
@@ -62,13 +64,13 @@ record ContenderResult(
 
     ContenderResult withWorkDirectory(String directory) {
         return new ContenderResult(contender, id, workload, events, status, wallSeconds, startSeconds, eventsPerSecond,
-                streamEventsPerSecond, ratioToRecvLogical, cpuSeconds, walSenderCpuSeconds, peakRssMb, peakHeapMb, gcCount,
+                streamEventsPerSecond, ratioToRecvLogical, ratioToDebezium, cpuSeconds, walSenderCpuSeconds, peakRssMb, peakHeapMb, gcCount,
                 gcPauseMillis, exitCode, deliveredEvents, loadAverage, target, targetMet, heapWithinLimit, note, directory);
     }
 
-    ContenderResult withComparison(Double ratio, String target, Boolean targetMet, Boolean heapWithinLimit) {
+    ContenderResult withComparison(Double ratio, Double debeziumRatio, String target, Boolean targetMet, Boolean heapWithinLimit) {
         return new ContenderResult(contender, id, workload, events, status, wallSeconds, startSeconds, eventsPerSecond,
-                streamEventsPerSecond, ratio, cpuSeconds, walSenderCpuSeconds, peakRssMb, peakHeapMb, gcCount, gcPauseMillis, exitCode,
+                streamEventsPerSecond, ratio, debeziumRatio, cpuSeconds, walSenderCpuSeconds, peakRssMb, peakHeapMb, gcCount, gcPauseMillis, exitCode,
                 deliveredEvents, loadAverage, target, targetMet, heapWithinLimit, note, workDirectory);
     }
 }

@@ -91,7 +91,7 @@ final class ContenderRunner {
             }
         }
         Integer exitCode = launch.exitCode().isPresent() ? launch.exitCode().getAsInt() : null;
-        if (contender instanceof PgFloWebhookContender) {
+        if (contender instanceof PgFloWebhookContender || contender instanceof DebeziumContender) {
             ProcessStats harnessAfter = new ProcessStats();
             harnessAfter.sample(harnessPid);
             if (harnessAfter.cpuSeconds() != null && harnessBefore.cpuSeconds() != null) {
@@ -99,7 +99,7 @@ final class ContenderRunner {
                         harnessAfter.cpuSeconds() - harnessBefore.cpuSeconds()));
             }
         }
-        if (failure == null && exitCode != null && exitCode != 0) {
+        if (failure == null && exitCode != null && !contender.stoppedCleanly(exitCode)) {
             notes.add("stopped with status " + exitCode + explain(launch));
         }
         GcLog gc = launch.gcLog() == null ? null : GcLog.read(launch.gcLog());
@@ -133,7 +133,7 @@ final class ContenderRunner {
         return new ContenderResult(contender.displayName(), contender.id(), workload.name(), workload.events(),
                 failure == null ? ContenderResult.OK : ContenderResult.FAILED,
                 failure == null ? wall : null, failure == null ? startup : null,
-                failure == null ? rate : null, failure == null ? streamRate : null, null,
+                failure == null ? rate : null, failure == null ? streamRate : null, null, null,
                 stats.cpuSeconds(), walSender.cpuSeconds(),
                 stats.peakRssMb().isPresent() ? stats.peakRssMb().getAsLong() : null,
                 gc == null ? null : gc.peakHeapMb(), gc == null ? null : gc.collections(),
@@ -175,7 +175,7 @@ final class ContenderRunner {
     private static ContenderResult failed(Contender contender, RunSpec run, Double load, String reason) {
         Workload workload = run.workload();
         return new ContenderResult(contender.displayName(), contender.id(), workload.name(), workload.events(),
-                ContenderResult.FAILED, null, null, null, null, null, null, null, null, null, null, null, null, null, load,
+                ContenderResult.FAILED, null, null, null, null, null, null, null, null, null, null, null, null, null, null, load,
                 null, null, null, reason, run.workDirectory().toString());
     }
 }

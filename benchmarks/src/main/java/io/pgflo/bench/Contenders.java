@@ -15,6 +15,7 @@ final class Contenders {
             case "webhook-batch" -> new PgFloWebhookContender(options.webhookBatchSize());
             case "postgres" -> new PgFloPostgresContender();
             case "native" -> new NativeSubscriptionContender();
+            case "debezium" -> new DebeziumContender(options);
             default -> throw new IllegalArgumentException("unknown contender " + id);
         };
     }

@@ -31,8 +31,15 @@ final class ProcessLaunch implements Launch {
      */
     static ProcessLaunch start(List<String> command, Map<String, String> environment, File stdout, Path log, Path gcLog)
             throws IOException {
+        return start(command, environment, stdout, log, gcLog, null);
+    }
+
+    /** As above, in {@code workingDirectory} (null: ours), for programs that read their configuration from there. */
+    static ProcessLaunch start(List<String> command, Map<String, String> environment, File stdout, Path log, Path gcLog,
+            Path workingDirectory) throws IOException {
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workingDirectory == null ? null : workingDirectory.toFile())
                 .redirectOutput(stdout)
                 .redirectError(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -7,8 +7,8 @@ import java.util.Locale;
 /** The plain, aligned results table. */
 final class ResultsTable {
     private static final String[] HEADERS = {"contender", "workload", "events", "wall s", "start s", "events/s",
-        "stream ev/s", "x recv", "cpu s", "wal cpu s", "RSS MB", "heap MB", "heap ok", "target", "met", "note"};
-    private static final boolean[] RIGHT = {false, false, true, true, true, true, true, true, true, true, true, true, false,
+        "stream ev/s", "x recv", "x dbz", "cpu s", "wal cpu s", "RSS MB", "heap MB", "heap ok", "target", "met", "note"};
+    private static final boolean[] RIGHT = {false, false, true, true, true, true, true, true, true, true, true, true, true, false,
         false, false, false};
 
     private ResultsTable() {}
@@ -26,6 +26,7 @@ final class ResultsTable {
                 number(r.eventsPerSecond(), "%,.0f"),
                 number(r.streamEventsPerSecond(), "%,.0f"),
                 number(r.ratioToRecvLogical(), "%.2f"),
+                number(r.ratioToDebezium(), "%.2f"),
                 number(r.cpuSeconds(), "%.1f"),
                 number(r.walSenderCpuSeconds(), "%.1f"),
                 r.peakRssMb() == null ? "-" : Long.toString(r.peakRssMb()),

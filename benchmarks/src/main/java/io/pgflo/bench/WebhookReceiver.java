@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
  * The webhook contenders' endpoint: a minimal HTTP/1.1 server on the loopback interface that reads each request
  * (Content-Length or chunked body, keep-alive) and answers {@code 200} with an empty body at once, so the receiver
  * costs as little as a receiver can. It counts requests and events: a body that is a JSON array counts one event
- * per {@code {"type":"} object start, any other body one.
+ * per {@code {"type":"} object start, a Debezium heartbeat ({@code {"ts_ms":...}} and nothing else) none (it is
+ * counted as a heartbeat), any other body one.
  */
 final class WebhookReceiver implements AutoCloseable {
     private static final byte[] OK = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -27,6 +28,8 @@ final class WebhookReceiver implements AutoCloseable {
             .getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT_START = "{\"type\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HEARTBEAT_START = "{\"ts_ms\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LSN_FIELD = "\"lsn\":".getBytes(StandardCharsets.US_ASCII);
 
     private final ServerSocket server;
     private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
@@ -36,6 +39,10 @@ final class WebhookReceiver implements AutoCloseable {
     });
     private final LongAdder requests = new LongAdder();
     private final LongAdder events = new LongAdder();
+    private final LongAdder heartbeats = new LongAdder();
+    private final LongAdder unpositioned = new LongAdder();
+    /** Null unless a contender asked for redeliveries to be told apart ({@link #trackPositions}). */
+    private volatile PositionSet positions;
     private volatile boolean closed;
 
     WebhookReceiver() throws IOException {
@@ -55,9 +62,37 @@ final class WebhookReceiver implements AutoCloseable {
         return events.sum();
     }
 
+    /** Debezium's heartbeat records, which its HTTP sink posts like events (see {@link DebeziumServerConfig}). */
+    long heartbeats() {
+        return heartbeats.sum();
+    }
+
+    /**
+     * From now until {@link #reset()}, also keeps the WAL position of each single-event body (a Debezium envelope's
+     * last {@code "lsn":}, its {@code source.lsn}), so that an event delivered twice counts once in
+     * {@link #distinctPositions()}. A few microseconds per request; pg_flo's rows do not ask for it.
+     */
+    void trackPositions(long expectedEvents) {
+        positions = new PositionSet((int) Math.min(expectedEvents, 1 << 22));
+    }
+
+    /** Distinct positions seen since {@link #trackPositions}, or -1 when not tracking. */
+    long distinctPositions() {
+        PositionSet set = positions;
+        return set == null ? -1 : set.size();
+    }
+
+    /** Single-event bodies without an {@code "lsn":} number while tracking positions. */
+    long unpositionedEvents() {
+        return unpositioned.sum();
+    }
+
     void reset() {
         requests.reset();
         events.reset();
+        heartbeats.reset();
+        unpositioned.reset();
+        positions = null;
     }
 
     private void acceptLoop() {
@@ -129,7 +164,21 @@ final class WebhookReceiver implements AutoCloseable {
                     length = (int) contentLength;
                 }
                 requests.increment();
-                events.add(countEvents(body, length));
+                if (isHeartbeat(body, length)) {
+                    heartbeats.increment();
+                } else {
+                    long count = countEvents(body, length);
+                    events.add(count);
+                    PositionSet set = positions;
+                    if (set != null && count == 1) {
+                        long lsn = lastLsn(body, length);
+                        if (lsn < 0) {
+                            unpositioned.increment();
+                        } else {
+                            set.add(lsn);
+                        }
+                    }
+                }
                 out.write(close ? OK_CLOSE : OK);
                 out.flush();
                 if (close) {
@@ -143,6 +192,51 @@ final class WebhookReceiver implements AutoCloseable {
 
     private static boolean isHeader(String header, int colon, String name) {
         return colon == name.length() && header.regionMatches(true, 0, name, 0, colon);
+    }
+
+    /**
+     * A Debezium heartbeat as its JSON converter writes it without schemas: {@code {"ts_ms":1796106476575}}, one
+     * field. A change event's envelope has {@code ts_ms} too, but among others (so a comma), and pg_flo's events
+     * start with {@code "type"}.
+     */
+    static boolean isHeartbeat(byte[] body, int length) {
+        int first = 0;
+        while (first < length && Character.isWhitespace(body[first])) {
+            first++;
+        }
+        if (length - first < HEARTBEAT_START.length) {
+            return false;
+        }
+        for (int j = 0; j < HEARTBEAT_START.length; j++) {
+            if (body[first + j] != HEARTBEAT_START[j]) {
+                return false;
+            }
+        }
+        for (int i = first + HEARTBEAT_START.length; i < length; i++) {
+            if (body[i] == ',' || body[i] == '{') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The number after the body's last {@code "lsn":} (Debezium's {@code source} block is near the end), or -1. */
+    static long lastLsn(byte[] body, int length) {
+        outer:
+        for (int i = length - LSN_FIELD.length; i >= 0; i--) {
+            for (int j = 0; j < LSN_FIELD.length; j++) {
+                if (body[i + j] != LSN_FIELD[j]) {
+                    continue outer;
+                }
+            }
+            long value = 0;
+            int digits = 0;
+            for (int k = i + LSN_FIELD.length; k < length && body[k] >= '0' && body[k] <= '9' && digits < 19; k++, digits++) {
+                value = value * 10 + (body[k] - '0');
+            }
+            return digits == 0 ? -1 : value;
+        }
+        return -1;
     }
 
     static long countEvents(byte[] body, int length) {

@@ -37,6 +37,15 @@ class BenchOptionsTest {
     }
 
     @Test
+    void runsDebeziumOnlyWhenAskedFor() {
+        BenchOptions options = BenchOptions.parse(new String[] {"--contenders", "recvlogical,webhook,debezium"}, REPOSITORY);
+
+        assertThat(options.contenders()).containsExactly("recvlogical", "webhook", "debezium");
+        assertThat(BenchOptions.ALL_CONTENDERS).doesNotContain("debezium");
+        assertThat(options.repository()).isEqualTo(REPOSITORY);
+    }
+
+    @Test
     void rejectsUnknownContendersByName() {
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--contenders", "stdout,kafka"}, REPOSITORY))
                 .hasMessageContaining("unknown contender 'kafka'");

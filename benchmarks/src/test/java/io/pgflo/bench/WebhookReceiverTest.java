@@ -28,6 +28,53 @@ class WebhookReceiverTest {
     }
 
     @Test
+    void countsDebeziumHeartbeatsApartFromEvents() throws Exception {
+        String envelope = "{\"before\":null,\"after\":{\"id\":1},\"op\":\"c\",\"ts_ms\":1796106476575}";
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            post(client, receiver, HttpRequest.BodyPublishers.ofString(envelope));
+            post(client, receiver, HttpRequest.BodyPublishers.ofString("{\"ts_ms\":1796106476575}"));
+            post(client, receiver, HttpRequest.BodyPublishers.ofString(envelope));
+
+            assertThat(receiver.requests()).isEqualTo(3);
+            assertThat(receiver.events()).isEqualTo(2);
+            assertThat(receiver.heartbeats()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void tellsRedeliveredDebeziumEventsApartByTheirWalPosition() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            receiver.trackPositions(2);
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            post(client, receiver, HttpRequest.BodyPublishers.ofString(envelope(22004856)));
+            post(client, receiver, HttpRequest.BodyPublishers.ofString(envelope(22005072)));
+            post(client, receiver, HttpRequest.BodyPublishers.ofString(envelope(22005072)));
+            post(client, receiver, HttpRequest.BodyPublishers.ofString("{\"ts_ms\":1796106476575}"));
+
+            Delivery delivery = Delivery.receivedAtLeastOnce(receiver, 2);
+            assertThat(receiver.events()).isEqualTo(3);
+            assertThat(delivery.ok()).isTrue();
+            assertThat(delivery.events()).isEqualTo(2);
+            assertThat(delivery.note()).isEqualTo("1 delivered again, 4 requests (1 heartbeats)");
+            assertThat(Delivery.receivedAtLeastOnce(receiver, 3).ok()).isFalse();
+        }
+    }
+
+    @Test
+    void readsTheLastLsnOfABody() {
+        byte[] body = envelope(376263728).getBytes(StandardCharsets.UTF_8);
+        assertThat(WebhookReceiver.lastLsn(body, body.length)).isEqualTo(376263728);
+        byte[] none = EVENT.getBytes(StandardCharsets.UTF_8);
+        assertThat(WebhookReceiver.lastLsn(none, none.length)).isEqualTo(-1);
+    }
+
+    private static String envelope(long lsn) {
+        return "{\"before\":null,\"after\":{\"id\":1,\"payload\":\"{\\\"lsn\\\": 1}\"},\"source\":{\"version\":\"3.6.1.Final\","
+                + "\"txId\":730,\"lsn\":" + lsn + ",\"xmin\":null},\"transaction\":null,\"op\":\"c\",\"ts_ms\":1796106476575}";
+    }
+
+    @Test
     void readsChunkedBodies() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver()) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -1,0 +1,43 @@
+package io.pgflo.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TargetsTest {
+    @Test
+    void judgesPerEventWebhookAgainstFiveTimesDebeziumWhenItRan() {
+        List<ContenderResult> results = Targets.evaluate(List.of(row("recvlogical", 40_000), row("webhook", 16_000),
+                row("debezium", 3_000)));
+
+        ContenderResult webhook = results.get(1);
+        assertThat(webhook.ratioToDebezium()).isCloseTo(16_000 / 3_000.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(webhook.target()).isEqualTo(">= 5x debezium");
+        assertThat(webhook.targetMet()).isTrue();
+        assertThat(results.get(2).heapWithinLimit()).as("the heap target is pg_flo's").isNull();
+        assertThat(results.get(2).ratioToRecvLogical()).isEqualTo(3_000 / 40_000.0);
+    }
+
+    @Test
+    void missesWhenBelowFiveTimesDebezium() {
+        List<ContenderResult> results = Targets.evaluate(List.of(row("webhook", 14_000), row("debezium", 3_000)));
+
+        assertThat(results.get(0).targetMet()).isFalse();
+    }
+
+    @Test
+    void fallsBackToTheFixedRateWithoutADebeziumRow() {
+        List<ContenderResult> results = Targets.evaluate(List.of(row("recvlogical", 40_000), row("webhook", 16_000)));
+
+        assertThat(results.get(1).target()).isEqualTo(">= 15,000 ev/s");
+        assertThat(results.get(1).targetMet()).isTrue();
+        assertThat(results.get(1).ratioToDebezium()).isNull();
+    }
+
+    private static ContenderResult row(String id, double eventsPerSecond) {
+        return new ContenderResult(id, id, "bulk", 1_000_000, ContenderResult.OK, 1_000_000 / eventsPerSecond, 1.0,
+                eventsPerSecond, eventsPerSecond, null, null, 1.0, 1.0, 100L, 100L, 1L, 1.0, 0, 1_000_000L, 1.0, null, null,
+                null, "", "/tmp");
+    }
+}
