@@ -60,8 +60,9 @@ record DebeziumServerConfig(Database database, ReplicationNames names, String re
         p.put("debezium.source.publication.name", names.publication());
         p.put("debezium.source.publication.autocreate.mode", "disabled");
         p.put("debezium.source.snapshot.mode", "no_data");
-        // The end marker is the harness's, not the workload's: pg_flo delivers no event for it either.
-        p.put("debezium.source.message.prefix.exclude.list", SourceDatabase.END_MARKER_PREFIX);
+        // No logical message is a workload event: not the harness's end marker, and not the heartbeats that pg_flo
+        // contenders run before this one wrote into the same WAL (pg_flo delivers no event for either).
+        p.put("debezium.source.message.prefix.exclude.list", ".*");
 
         // Offsets, and with them the slot's confirmed position, committed every 100 ms. The connector confirms the
         // commit LSN in the offset of the last record the sink handled; the end marker's transaction yields no

@@ -25,7 +25,7 @@ class DebeziumServerConfigTest {
                 .containsEntry("debezium.source.publication.autocreate.mode", "disabled")
                 .containsEntry("debezium.source.slot.drop.on.stop", "false")
                 .containsEntry("debezium.source.snapshot.mode", "no_data")
-                .containsEntry("debezium.source.message.prefix.exclude.list", SourceDatabase.END_MARKER_PREFIX)
+                .containsEntry("debezium.source.message.prefix.exclude.list", ".*")
                 .containsEntry("debezium.source.heartbeat.interval.ms", "100")
                 .containsEntry("debezium.format.value.schemas.enable", "false")
                 .containsEntry("debezium.source.offset.storage.file.filename", "/run/offsets.dat");
