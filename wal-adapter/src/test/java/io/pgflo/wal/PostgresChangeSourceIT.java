@@ -93,7 +93,7 @@ class PostgresChangeSourceIT {
             assertThat(source.slotPosition()).isEqualTo(checkpoint);
             source.start(checkpoint);
             List<SourceMessage> again = drain(source, 4);
-            assertThat(again.stream().filter(ChangeEvent.class::isInstance).map(m -> ((ChangeEvent) m).newRow().text("id")))
+            assertThat(insertedIds(again))
                     .containsExactly("2", "3");
         }
     }
@@ -118,7 +118,7 @@ class PostgresChangeSourceIT {
             assertThat(source.poll(Duration.ofMillis(300))).as("nothing is decoded before start names the checkpoint").isNull();
             source.start(checkpoint);
             List<SourceMessage> rest = drain(source, 4);
-            assertThat(rest.stream().filter(ChangeEvent.class::isInstance).map(m -> ((ChangeEvent) m).newRow().text("id")))
+            assertThat(insertedIds(rest))
                     .containsExactly("2", "3");
         }
     }
@@ -141,7 +141,7 @@ class PostgresChangeSourceIT {
             source.start(Lsn.ZERO);
             pg.execute(db, "INSERT INTO t VALUES (2)");
             List<SourceMessage> messages = drain(source, 4);
-            assertThat(messages.stream().filter(ChangeEvent.class::isInstance).map(m -> ((ChangeEvent) m).newRow().text("id")))
+            assertThat(insertedIds(messages))
                     .containsExactly("1", "2");
         }
     }
@@ -234,6 +234,11 @@ class PostgresChangeSourceIT {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("127.0.0.1:1")
                 .hasMessageNotContaining("pw-not-shown");
+    }
+
+    /** The {@code id} of each change event's new row, in order. */
+    private static List<String> insertedIds(List<SourceMessage> messages) {
+        return messages.stream().filter(ChangeEvent.class::isInstance).map(m -> ((ChangeEvent) m).newRow().text("id")).toList();
     }
 
     static List<SourceMessage> drain(PostgresChangeSource source, int count) throws InterruptedException {
