@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,6 +42,27 @@ public final class BenchMain {
             System.err.print(BenchOptions.USAGE);
             return 2;
         }
+        boolean failed = false;
+        List<List<ContenderResult>> runs = new ArrayList<>();
+        for (int repetition = 0; repetition < options.repeat(); repetition++) {
+            BenchOptions these = repetition % 2 == 1 ? options.reversed() : options;
+            if (options.repeat() > 1) {
+                System.err.println("run " + (repetition + 1) + " of " + options.repeat() + ": " + String.join(",", these.contenders()));
+            }
+            List<ContenderResult> results = runOnce(these, repository);
+            runs.add(results);
+            failed |= results.stream().anyMatch(r -> r.status().equals(ContenderResult.FAILED));
+        }
+        if (runs.size() > 1) {
+            System.out.println();
+            System.out.println(runs.size() + " runs, every second one with the contenders in reverse order:");
+            System.out.println();
+            System.out.print(RepeatSummary.render(runs));
+        }
+        return failed ? 1 : 0;
+    }
+
+    private static List<ContenderResult> runOnce(BenchOptions options, Path repository) throws Exception {
         BenchmarkRun run = new BenchmarkRun(options, System.err);
         List<ContenderResult> results = run.run();
         System.out.println();
@@ -57,7 +79,7 @@ public final class BenchMain {
         if (options.profile()) {
             writeProfile(options, run, results);
         }
-        return results.stream().anyMatch(r -> r.status().equals(ContenderResult.FAILED)) ? 1 : 0;
+        return results;
     }
 
     private static void writeProfile(BenchOptions options, BenchmarkRun run, List<ContenderResult> results) throws IOException {

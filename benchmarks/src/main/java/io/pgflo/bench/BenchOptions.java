@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -40,7 +41,8 @@ record BenchOptions(
         Duration timeout,
         List<String> extraJvmArgs,
         boolean writeLatest,
-        Path repository) {
+        Path repository,
+        int repeat) {
 
     /** The contenders of a run without {@code --contenders}. */
     static final List<String> ALL_CONTENDERS = List.of("recvlogical", "stdout", "file", "webhook", "webhook-batch", "postgres", "native");
@@ -56,7 +58,7 @@ record BenchOptions(
     static final String USAGE = """
             Usage: ./bench [--workload bulk|oltp|both] [--rows N] [--transactions N] [--contenders LIST]
                            [--source-url JDBC_URL] [--heap 512m] [--webhook-batch-size 500] [--profile] [--verify]
-                           [--keep-output] [--timeout SECONDS] [--pg-flo-jar PATH] [--jvm-arg ARG]...
+                           [--keep-output] [--timeout SECONDS] [--pg-flo-jar PATH] [--jvm-arg ARG]... [--repeat N]
                    ./bench --jmh [JMH options]        microbenchmarks: pgoutput decoding, JSON encoding
                    ./bench --jfr-summary FILE.jfr     where a recorded pg_flo spent its time
 
@@ -72,6 +74,9 @@ record BenchOptions(
               --profile        pg_flo under JFR on the bulk workload (recvlogical,stdout,file unless --contenders),
                                then a summary of hot methods into benchmarks/results/profile-latest.md
               --verify         also count stdout's events (to a file instead of /dev/null)
+              --repeat         the whole run N times, the contenders in reverse order every second time, then how
+                               often each target was met and the median of each contender's rate: this machine's
+                               speed drifts between minutes, and contenders run one after the other
             """;
 
     static BenchOptions parse(String[] args, Path repository) {
@@ -89,6 +94,7 @@ record BenchOptions(
         boolean verify = false;
         boolean keep = false;
         long timeoutSeconds = 1800;
+        int repeat = 1;
         List<String> jvmArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -124,6 +130,7 @@ record BenchOptions(
                         case "--webhook-batch-size" -> batchSize = (int) parseCount(arg, value);
                         case "--timeout" -> timeoutSeconds = parseCount(arg, value);
                         case "--jvm-arg" -> jvmArgs.add(value);
+                        case "--repeat" -> repeat = (int) Math.min(parseCount(arg, value), 100);
                         default -> throw new UsageException("unknown option " + arg);
                     }
                 }
@@ -144,7 +151,15 @@ record BenchOptions(
             }
         }
         return new BenchOptions(workloads, contenders, sourceUrl, jar, results, work, heap, batchSize, profile, verify,
-                keep, Duration.ofSeconds(timeoutSeconds), List.copyOf(jvmArgs), !profile && !verify, repository);
+                keep, Duration.ofSeconds(timeoutSeconds), List.copyOf(jvmArgs), !profile && !verify, repository, repeat);
+    }
+
+    /** The same run with the contenders in the opposite order (for {@code --repeat}). */
+    BenchOptions reversed() {
+        List<String> order = new ArrayList<>(contenders);
+        Collections.reverse(order);
+        return new BenchOptions(workloads, List.copyOf(order), sourceUrl, pgFloJar, resultsDirectory, workDirectory, heap,
+                webhookBatchSize, profile, verify, keepOutput, timeout, extraJvmArgs, writeLatest, repository, repeat);
     }
 
     private static long parseCount(String option, String value) {

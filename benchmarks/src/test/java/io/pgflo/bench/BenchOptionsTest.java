@@ -46,6 +46,18 @@ class BenchOptionsTest {
     }
 
     @Test
+    void repeatsWithTheContendersInReverseOrderEverySecondRun() {
+        BenchOptions options = BenchOptions.parse(new String[] {"--contenders", "recvlogical,webhook,debezium", "--repeat", "3"}, REPOSITORY);
+
+        assertThat(options.repeat()).isEqualTo(3);
+        assertThat(options.reversed().contenders()).containsExactly("debezium", "webhook", "recvlogical");
+        assertThat(options.reversed().repeat()).isEqualTo(3);
+        assertThat(BenchOptions.parse(new String[0], REPOSITORY).repeat()).isEqualTo(1);
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--repeat", "0"}, REPOSITORY))
+                .hasMessageContaining("--repeat must be at least 1");
+    }
+
+    @Test
     void rejectsUnknownContendersByName() {
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--contenders", "stdout,kafka"}, REPOSITORY))
                 .hasMessageContaining("unknown contender 'kafka'");

@@ -1,0 +1,85 @@
+package io.pgflo.bench;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What {@code --repeat N} prints after its runs: per workload and contender, the rate of every run and their median,
+ * and for a row with a target how many runs met it, with the figure the target is stated on (its ratio, or its rate).
+ * One run's verdict follows the machine's speed in the minute each contender ran; the count over runs does less so.
+ */
+final class RepeatSummary {
+    private RepeatSummary() {}
+
+    static String render(List<List<ContenderResult>> runs) {
+        Map<String, List<ContenderResult>> rows = new LinkedHashMap<>();
+        Map<ContenderResult, Double> nativeRates = new IdentityHashMap<>();
+        for (List<ContenderResult> run : runs) {
+            for (ContenderResult result : run) {
+                rows.computeIfAbsent(result.workload() + "\u0000" + result.contender(), key -> new ArrayList<>()).add(result);
+                nativeRates.put(result, run.stream()
+                        .filter(other -> other.id().equals("native") && other.workload().equals(result.workload())
+                                && other.ok() && other.eventsPerSecond() != null)
+                        .map(ContenderResult::eventsPerSecond).findFirst().orElse(null));
+            }
+        }
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-20s %-8s %-10s  %-40s %-16s %s%n",
+                "contender", "workload", "median/s", "events/s of each run", "target", "met"));
+        for (List<ContenderResult> results : rows.values()) {
+            ContenderResult first = results.get(0);
+            List<Double> rates = new ArrayList<>();
+            List<String> each = new ArrayList<>();
+            String target = null;
+            int met = 0;
+            int judged = 0;
+            List<String> figures = new ArrayList<>();
+            for (ContenderResult result : results) {
+                each.add(result.ok() && result.eventsPerSecond() != null
+                        ? String.format(Locale.ROOT, "%,.0f", result.eventsPerSecond()) : result.status());
+                if (result.ok() && result.eventsPerSecond() != null) {
+                    rates.add(result.eventsPerSecond());
+                }
+                if (result.target() != null) {
+                    target = result.target();
+                    if (result.targetMet() != null) {
+                        judged++;
+                        met += result.targetMet() ? 1 : 0;
+                    }
+                    figures.add(figureOf(result, nativeRates.get(result)));
+                }
+            }
+            String verdict = target == null ? "-" : met + " of " + judged + " (" + String.join(", ", figures) + ")";
+            out.append(String.format(Locale.ROOT, "%-20s %-8s %-10s  %-40s %-16s %s%n", first.contender(), first.workload(),
+                    rates.isEmpty() ? "-" : String.format(Locale.ROOT, "%,.0f", median(rates)), String.join(" ", each),
+                    target == null ? "-" : target, verdict));
+        }
+        return out.toString();
+    }
+
+    /** The number a target is stated on: x dbz, x recv, x native, or the rate; "-" when the run gave none. */
+    private static String figureOf(ContenderResult result, Double nativeRate) {
+        String target = result.target();
+        if (target.contains("native")) {
+            return nativeRate == null || result.eventsPerSecond() == null ? "-"
+                    : String.format(Locale.ROOT, "%.2fx native", result.eventsPerSecond() / nativeRate);
+        }
+        if (target.contains("debezium")) {
+            return result.ratioToDebezium() == null ? "-" : String.format(Locale.ROOT, "%.2fx", result.ratioToDebezium());
+        }
+        if (target.contains("recv")) {
+            return result.ratioToRecvLogical() == null ? "-" : String.format(Locale.ROOT, "%.2fx", result.ratioToRecvLogical());
+        }
+        return result.eventsPerSecond() == null ? "-" : String.format(Locale.ROOT, "%,.0f/s", result.eventsPerSecond());
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(Double::compare);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}
