@@ -92,11 +92,12 @@ final class StreamRunner {
             Injector injector = Guice.createInjector(new StreamModule(options, selected));
             source = injector.getInstance(ChangeSource.class);
             attempt.sourceOpened = true;
+            if (source instanceof PostgresChangeSource postgres) {
+                // The server starts decoding while the sink connects; the sink's checkpoint then says what to skip.
+                // Outside the try below: a source failure here is retried, and the retry needs the slot it created.
+                postgres.beginStreaming();
+            }
             try {
-                if (source instanceof PostgresChangeSource postgres) {
-                    // The server starts decoding while the sink connects; the sink's checkpoint then says what to skip.
-                    postgres.beginStreaming();
-                }
                 sink = injector.getInstance(Sink.class);
             } catch (RuntimeException e) {
                 if (!streamedBefore && source instanceof PostgresChangeSource postgres) {

@@ -40,6 +40,8 @@ public final class PostgresChangeSource implements ChangeSource {
     private HeartbeatEmitter heartbeat;
     private StreamReader reader;
     private boolean started;
+    /** The process id of the walsender serving {@link #replication}, or -1. */
+    private int walsenderPid = -1;
 
     private PostgresChangeSource(WalSourceConfig config, Connection metadata, ReplicationSetup setup, List<TableName> tables,
             Lsn slotPosition) {
@@ -95,10 +97,9 @@ public final class PostgresChangeSource implements ChangeSource {
         if (started || !setup.createdSlot()) {
             return;
         }
-        // A stream begun early holds the slot: it ends first, and the server frees the slot when its walsender exits.
-        closeStream();
         try {
-            if (setup.dropSlotOnceInactive(Duration.ofSeconds(10))) {
+            // A stream begun early holds the slot: it ends first, and the server frees the slot when its walsender exits.
+            if (endStreamAndAwaitRelease() && setup.dropSlotIfInactive()) {
                 log.info("dropped slot {} created by this run, which did not start", config.names().slot());
             } else {
                 log.warn("slot {} created by this run is in use by another process; left as it is",
@@ -132,6 +133,19 @@ public final class PostgresChangeSource implements ChangeSource {
             log.warn("slot {} was confirmed up to {} but the sink's checkpoint is {}: changes in between were "
                     + "acknowledged by an earlier run and cannot be read again", config.names().slot(), slotPosition, resumeAfter);
         }
+        if (stream != null && resumeAfter.isAfter(slotPosition)) {
+            // The stream begun at the slot's position would carry again what the checkpoint covers (the sink made it
+            // durable, the slot never heard): begun again at the checkpoint, the server skips that before decoding it.
+            log.info("the sink's checkpoint {} is ahead of slot {} at {}: streaming again from the checkpoint", resumeAfter,
+                    config.names().slot(), slotPosition);
+            try {
+                if (!endStreamAndAwaitRelease()) {
+                    throw slotInUse(null);
+                }
+            } catch (SQLException e) {
+                throw failure("cannot restart streaming from slot " + config.names().slot(), e);
+            }
+        }
         if (stream == null) {
             openStream(resumeAfter.equals(Lsn.ZERO)
                     ? LogSequenceNumber.INVALID_LSN
@@ -152,12 +166,14 @@ public final class PostgresChangeSource implements ChangeSource {
     private void openStream(LogSequenceNumber startPosition) {
         replication = PgConnections.openReplication(config.endpoint(), applicationName(config));
         try (Statement statement = replication.createStatement()) {
+            walsenderPid = replication.unwrap(PGConnection.class).getBackendPID();
             // Stable text forms for timestamps and dates whatever the server's or the JVM's defaults.
             statement.execute("SET TimeZone = 'UTC'");
             statement.execute("SET DateStyle = 'ISO, YMD'");
             statement.execute("SET IntervalStyle = 'postgres'");
             statement.execute("SET extra_float_digits = 3");
         } catch (SQLException e) {
+            closeStream();
             throw failure("cannot configure the replication session", e);
         }
         try {
@@ -172,9 +188,9 @@ public final class PostgresChangeSource implements ChangeSource {
                     .withStatusInterval((int) config.statusInterval().toMillis(), TimeUnit.MILLISECONDS)
                     .start();
         } catch (SQLException e) {
+            closeStream();
             if ("55006".equals(e.getSQLState())) {
-                throw new ConfigurationException("replication slot " + config.names().slot()
-                        + " is in use by another process; stop that pg_flo or use another --group", e);
+                throw slotInUse(e);
             }
             throw failure("cannot start streaming from slot " + config.names().slot(), e);
         }
@@ -202,6 +218,13 @@ public final class PostgresChangeSource implements ChangeSource {
         closeQuietly(metadata);
     }
 
+    /** Ends the stream, then waits (up to 10 s) until the server has freed the slot; false if another process holds it. */
+    private boolean endStreamAndAwaitRelease() throws SQLException {
+        int pid = walsenderPid;
+        closeStream();
+        return pid < 0 || setup.awaitSlotReleasedBy(pid, Duration.ofSeconds(10));
+    }
+
     private void closeStream() {
         if (reader != null) {
             try {
@@ -222,6 +245,12 @@ public final class PostgresChangeSource implements ChangeSource {
         }
         closeQuietly(replication);
         replication = null;
+        walsenderPid = -1;
+    }
+
+    private ConfigurationException slotInUse(SQLException cause) {
+        return new ConfigurationException("replication slot " + config.names().slot()
+                + " is in use by another process; stop that pg_flo or use another --group", cause);
     }
 
     private SourceException failure(String what, SQLException e) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -201,44 +202,52 @@ final class ReplicationSetup {
         }
     }
 
-    /** Drops the group's slot; for a slot this run created and never streamed from. */
-    /**
-     * Drops the slot unless another process uses it. A walsender of our own that was just told to stop may hold it
-     * for some milliseconds more, so an active slot is waited for, up to {@code patience}; then it is left alone.
-     *
-     * @return whether the slot is gone
-     */
-    boolean dropSlotOnceInactive(Duration patience) throws SQLException {
-        long deadline = System.nanoTime() + patience.toNanos();
+    /** Drops the group's slot if no process streams from it; true when it is gone. */
+    boolean dropSlotIfInactive() throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT pg_catalog.pg_drop_replication_slot(slot_name) FROM pg_catalog.pg_replication_slots "
                         + "WHERE slot_name = ? AND NOT active")) {
             statement.setString(1, config.names().slot());
-            while (true) {
-                try (ResultSet dropped = statement.executeQuery()) {
-                    if (dropped.next()) {
-                        return true;
-                    }
+            try (ResultSet dropped = statement.executeQuery()) {
+                if (dropped.next()) {
+                    return true;
                 }
-                if (System.nanoTime() > deadline || !slotExists()) {
-                    return !slotExists();
-                }
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
+            }
+        }
+        return slotHolder().isEmpty();
+    }
+
+    /**
+     * Waits until the walsender with process id {@code ownPid}, whose connection was just closed, has let go of the
+     * slot (it exits some milliseconds after its client). Returns at once when the slot is free or held by another
+     * process; false when that other process holds it, or {@code ownPid} still does after {@code patience}.
+     */
+    boolean awaitSlotReleasedBy(int ownPid, Duration patience) throws SQLException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            Optional<Integer> holder = slotHolder();
+            if (holder.isEmpty()) {
+                return true;
+            }
+            if (holder.get() != ownPid || System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             }
         }
     }
 
-    private boolean slotExists() throws SQLException {
+    /** The process streaming from the slot, if any (and if the slot exists). */
+    private Optional<Integer> slotHolder() throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+                "SELECT active_pid FROM pg_catalog.pg_replication_slots WHERE slot_name = ? AND active")) {
             statement.setString(1, config.names().slot());
             try (ResultSet rows = statement.executeQuery()) {
-                return rows.next();
+                return rows.next() ? Optional.of(rows.getInt(1)) : Optional.empty();
             }
         }
     }

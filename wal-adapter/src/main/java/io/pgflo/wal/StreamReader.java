@@ -146,7 +146,9 @@ final class StreamReader implements Runnable {
      * reads nothing while the sink gets ready (a long schema sync, say). False when stopped first.
      */
     private boolean awaitRelease() throws SQLException {
-        long wait = Math.max(1, statusIntervalNanos / 2);
+        // Nothing reads the server's keep-alive requests meanwhile: a status message at least every second answers
+        // them for any wal_sender_timeout above that, and at most ten a second whatever the status interval.
+        long wait = Math.min(Math.max(statusIntervalNanos / 2, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.SECONDS.toNanos(1));
         try {
             while (!released.await(wait, TimeUnit.NANOSECONDS)) {
                 if (stopping) {
@@ -155,6 +157,9 @@ final class StreamReader implements Runnable {
                 stream.forceUpdateStatus();
             }
         } catch (InterruptedException e) {
+            if (!stopping) {
+                fail(new SourceException(description + " was interrupted before it started", e));
+            }
             return false;
         }
         assembler.resumeAfter(resumeAfter);
