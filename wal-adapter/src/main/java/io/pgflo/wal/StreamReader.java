@@ -49,7 +49,6 @@ final class StreamReader implements Runnable {
     private volatile boolean stopping;
     /** Opened by {@link #release}: until then nothing is read, so nothing is decoded before the checkpoint is known. */
     private final CountDownLatch released = new CountDownLatch(1);
-    private Lsn resumeAfter = Lsn.ZERO;
 
     StreamReader(PGReplicationStream stream, ChangeEventAssembler assembler, String description, Duration statusInterval) {
         this.stream = stream;
@@ -67,7 +66,8 @@ final class StreamReader implements Runnable {
 
     /** Lets the thread read, and skip the transactions at or before {@code resumeAfter} (the sink's checkpoint). */
     void release(Lsn resumeAfter) {
-        this.resumeAfter = resumeAfter;
+        // Set before the latch opens, read by this thread only after it: the latch orders the two.
+        assembler.resumeAfter(resumeAfter);
         released.countDown();
     }
 
@@ -162,7 +162,6 @@ final class StreamReader implements Runnable {
             }
             return false;
         }
-        assembler.resumeAfter(resumeAfter);
         return !stopping;
     }
 
