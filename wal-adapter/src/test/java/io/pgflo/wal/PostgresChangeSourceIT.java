@@ -76,18 +76,9 @@ class PostgresChangeSourceIT {
     @Test
     void resumesAfterTheAcknowledgedCheckpointWithoutRepeats(TestPostgres pg) throws Exception {
         String db = pg.createDatabase("resume");
-        pg.execute(db, "CREATE TABLE t (id int PRIMARY KEY)");
-        WalSourceConfig config = WalSourceConfig.of(pg.endpoint(db), "resume", "public", List.of("t"))
-                .withHeartbeatInterval(Duration.ZERO);
-        Lsn checkpoint;
-        try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
-            source.start(Lsn.ZERO);
-            pg.execute(db, "INSERT INTO t VALUES (1)", "INSERT INTO t VALUES (2)");
-            List<SourceMessage> first = drain(source, 4);
-            checkpoint = ((TransactionCommit) first.get(1)).endLsn();
-            // Only the first transaction is durable "in the sink"; the second must come again.
-            source.acknowledge(checkpoint);
-        }
+        WalSourceConfig config = tableOfIds(pg, db, "resume");
+        // Only the first transaction is durable "in the sink"; the second must come again.
+        Lsn checkpoint = firstRun(pg, db, config, 2, true);
         pg.execute(db, "INSERT INTO t VALUES (3)");
         try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
             assertThat(source.slotPosition()).isEqualTo(checkpoint);
@@ -101,16 +92,8 @@ class PostgresChangeSourceIT {
     @Test
     void aStreamBegunEarlyKeepsItsWalsenderAndDeliversOnlyWhatFollowsTheCheckpoint(TestPostgres pg) throws Exception {
         String db = pg.createDatabase("early");
-        pg.execute(db, "CREATE TABLE t (id int PRIMARY KEY)");
-        WalSourceConfig config = WalSourceConfig.of(pg.endpoint(db), "early", "public", List.of("t"))
-                .withHeartbeatInterval(Duration.ZERO);
-        Lsn checkpoint;
-        try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
-            source.start(Lsn.ZERO);
-            pg.execute(db, "INSERT INTO t VALUES (1)");
-            checkpoint = ((TransactionCommit) drain(source, 2).get(1)).endLsn();
-            source.acknowledge(checkpoint);
-        }
+        WalSourceConfig config = tableOfIds(pg, db, "early");
+        Lsn checkpoint = firstRun(pg, db, config, 1, true);
         try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
             assertThat(source.slotPosition()).isEqualTo(checkpoint);
             source.beginStreaming();
@@ -128,16 +111,9 @@ class PostgresChangeSourceIT {
     @Test
     void aStreamBegunEarlyIsBegunAgainAtACheckpointAheadOfTheSlot(TestPostgres pg) throws Exception {
         String db = pg.createDatabase("ahead");
-        pg.execute(db, "CREATE TABLE t (id int PRIMARY KEY)");
-        WalSourceConfig config = WalSourceConfig.of(pg.endpoint(db), "ahead", "public", List.of("t"))
-                .withHeartbeatInterval(Duration.ZERO);
-        Lsn checkpoint;
-        try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
-            source.start(Lsn.ZERO);
-            pg.execute(db, "INSERT INTO t VALUES (1)", "INSERT INTO t VALUES (2)");
-            // The sink made the first transaction durable but the slot never heard of it: it still starts before both.
-            checkpoint = ((TransactionCommit) drain(source, 4).get(1)).endLsn();
-        }
+        WalSourceConfig config = tableOfIds(pg, db, "ahead");
+        // The sink made the first transaction durable but the slot never heard of it: it still starts before both.
+        Lsn checkpoint = firstRun(pg, db, config, 2, false);
         try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
             assertThat(source.slotPosition()).isLessThan(checkpoint);
             source.beginStreaming();
@@ -173,9 +149,7 @@ class PostgresChangeSourceIT {
     @Test
     void aNewSlotIsDroppedWhenTheRunFailsAfterItsStreamWasBegun(TestPostgres pg) throws Exception {
         String db = pg.createDatabase("dropearly");
-        pg.execute(db, "CREATE TABLE t (id int PRIMARY KEY)");
-        WalSourceConfig config = WalSourceConfig.of(pg.endpoint(db), "dropearly", "public", List.of("t"))
-                .withHeartbeatInterval(Duration.ZERO);
+        WalSourceConfig config = tableOfIds(pg, db, "dropearly");
         String slots = "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'pg_flo_dropearly_slot'";
         try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
             source.beginStreaming();
@@ -227,9 +201,7 @@ class PostgresChangeSourceIT {
     @Test
     void refusesASlotInUseByAnotherProcess(TestPostgres pg) {
         String db = pg.createDatabase("busy");
-        pg.execute(db, "CREATE TABLE t (id int PRIMARY KEY)");
-        WalSourceConfig config = WalSourceConfig.of(pg.endpoint(db), "busy", "public", List.of("t"))
-                .withHeartbeatInterval(Duration.ZERO);
+        WalSourceConfig config = tableOfIds(pg, db, "busy");
         try (PostgresChangeSource first = PostgresChangeSource.open(config)) {
             first.start(Lsn.ZERO);
             assertThatThrownBy(() -> PostgresChangeSource.open(config))
@@ -258,6 +230,32 @@ class PostgresChangeSourceIT {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("127.0.0.1:1")
                 .hasMessageNotContaining("pw-not-shown");
+    }
+
+    /** Creates table {@code t (id int PRIMARY KEY)} and a source config for it, without heartbeats. */
+    private static WalSourceConfig tableOfIds(TestPostgres pg, String db, String group) {
+        pg.execute(db, "CREATE TABLE t (id int PRIMARY KEY)");
+        return WalSourceConfig.of(pg.endpoint(db), group, "public", List.of("t")).withHeartbeatInterval(Duration.ZERO);
+    }
+
+    /**
+     * A first run from a new slot: inserts ids 1 to {@code rows} into {@code t}, one transaction each, reads them all, and
+     * returns the end of the first transaction's commit, the checkpoint of a sink that made that one durable;
+     * {@code acknowledge} reports it to the slot too.
+     */
+    private static Lsn firstRun(TestPostgres pg, String db, WalSourceConfig config, int rows, boolean acknowledge)
+            throws InterruptedException {
+        try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
+            source.start(Lsn.ZERO);
+            for (int id = 1; id <= rows; id++) {
+                pg.execute(db, "INSERT INTO t VALUES (" + id + ")");
+            }
+            Lsn checkpoint = ((TransactionCommit) drain(source, 2 * rows).get(1)).endLsn();
+            if (acknowledge) {
+                source.acknowledge(checkpoint);
+            }
+            return checkpoint;
+        }
     }
 
     /** The {@code id} of each change event's new row, in order. */
