@@ -40,16 +40,20 @@ record Delivery(Long events, boolean ok, String note) {
         if (again > 0) {
             notes.add(again + " delivered again");
         }
-        long heartbeats = receiver.heartbeats();
-        notes.add(receiver.requests() + " requests" + (heartbeats == 0 ? "" : " (" + heartbeats + " heartbeats)"));
+        notes.add(requests(receiver));
         return new Delivery(distinct, ok, String.join(", ", notes));
     }
 
     /** What the webhook receiver counted, with its number of requests in the note. */
     static Delivery received(WebhookReceiver receiver, long expected) {
         Delivery delivery = counted(receiver.events(), expected, "receiver got");
-        long heartbeats = receiver.heartbeats();
-        String requests = receiver.requests() + " requests" + (heartbeats == 0 ? "" : " (" + heartbeats + " heartbeats)");
+        String requests = requests(receiver);
         return new Delivery(delivery.events(), delivery.ok(), delivery.note().isEmpty() ? requests : delivery.note() + ", " + requests);
+    }
+
+    /** {@code 1000578 requests (578 heartbeats)}. */
+    private static String requests(WebhookReceiver receiver) {
+        long heartbeats = receiver.heartbeats();
+        return receiver.requests() + " requests" + (heartbeats == 0 ? "" : " (" + heartbeats + " heartbeats)");
     }
 }

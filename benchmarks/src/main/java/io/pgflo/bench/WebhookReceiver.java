@@ -200,17 +200,9 @@ final class WebhookReceiver implements AutoCloseable {
      * start with {@code "type"}.
      */
     static boolean isHeartbeat(byte[] body, int length) {
-        int first = 0;
-        while (first < length && Character.isWhitespace(body[first])) {
-            first++;
-        }
-        if (length - first < HEARTBEAT_START.length) {
+        int first = firstNonSpace(body, length);
+        if (!matchesAt(body, length, first, HEARTBEAT_START)) {
             return false;
-        }
-        for (int j = 0; j < HEARTBEAT_START.length; j++) {
-            if (body[first + j] != HEARTBEAT_START[j]) {
-                return false;
-            }
         }
         for (int i = first + HEARTBEAT_START.length; i < length; i++) {
             if (body[i] == ',' || body[i] == '{') {
@@ -222,12 +214,9 @@ final class WebhookReceiver implements AutoCloseable {
 
     /** The number after the body's last {@code "lsn":} (Debezium's {@code source} block is near the end), or -1. */
     static long lastLsn(byte[] body, int length) {
-        outer:
         for (int i = length - LSN_FIELD.length; i >= 0; i--) {
-            for (int j = 0; j < LSN_FIELD.length; j++) {
-                if (body[i + j] != LSN_FIELD[j]) {
-                    continue outer;
-                }
+            if (!matchesAt(body, length, i, LSN_FIELD)) {
+                continue;
             }
             long value = 0;
             int digits = 0;
@@ -240,10 +229,7 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     static long countEvents(byte[] body, int length) {
-        int first = 0;
-        while (first < length && Character.isWhitespace(body[first])) {
-            first++;
-        }
+        int first = firstNonSpace(body, length);
         if (first == length) {
             return 0;
         }
@@ -251,16 +237,33 @@ final class WebhookReceiver implements AutoCloseable {
             return 1;
         }
         long count = 0;
-        outer:
         for (int i = first; i <= length - EVENT_START.length; i++) {
-            for (int j = 0; j < EVENT_START.length; j++) {
-                if (body[i + j] != EVENT_START[j]) {
-                    continue outer;
-                }
+            if (matchesAt(body, length, i, EVENT_START)) {
+                count++;
             }
-            count++;
         }
         return count;
+    }
+
+    private static int firstNonSpace(byte[] body, int length) {
+        int first = 0;
+        while (first < length && Character.isWhitespace(body[first])) {
+            first++;
+        }
+        return first;
+    }
+
+    /** Whether {@code pattern} stands in the body's first {@code length} bytes at {@code at}. */
+    private static boolean matchesAt(byte[] body, int length, int at, byte[] pattern) {
+        if (at < 0 || length - at < pattern.length) {
+            return false;
+        }
+        for (int j = 0; j < pattern.length; j++) {
+            if (body[at + j] != pattern[j]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long chunkSize(Input in) throws IOException {
