@@ -24,7 +24,9 @@ import java.util.List;
  * @param timeout the longest one contender may take
  * @param extraJvmArgs more JVM flags for pg_flo
  * @param writeLatest also write {@code results/latest.json} (not for profiling or smoke runs)
- * @param repository the pg_flo repository ({@code ./mvnw}, {@code benchmarks/target})
+ * @param repository the pg_flo repository ({@code ./mvnw}, {@code ./pg_flo}, {@code benchmarks/target})
+ * @param repeat how many times the whole run is made
+ * @param cds whether the {@code pg_flo} launcher may use its class-data-sharing archive (off: plain class loading)
  */
 record BenchOptions(
         List<Workload> workloads,
@@ -42,7 +44,8 @@ record BenchOptions(
         List<String> extraJvmArgs,
         boolean writeLatest,
         Path repository,
-        int repeat) {
+        int repeat,
+        boolean cds) {
 
     /** The contenders of a run without {@code --contenders}. */
     static final List<String> ALL_CONTENDERS = List.of("recvlogical", "stdout", "file", "webhook", "webhook-batch", "postgres", "native");
@@ -59,6 +62,7 @@ record BenchOptions(
             Usage: ./bench [--workload bulk|oltp|both] [--rows N] [--transactions N] [--contenders LIST]
                            [--source-url JDBC_URL] [--heap 512m] [--webhook-batch-size 500] [--profile] [--verify]
                            [--keep-output] [--timeout SECONDS] [--pg-flo-jar PATH] [--jvm-arg ARG]... [--repeat N]
+                           [--no-cds]
                    ./bench --jmh [JMH options]        microbenchmarks: pgoutput decoding, JSON encoding
                    ./bench --jfr-summary FILE.jfr     where a recorded pg_flo spent its time
 
@@ -77,6 +81,7 @@ record BenchOptions(
               --repeat         the whole run N times, the contenders in reverse order every second time, then how
                                often each target was met and the median of each contender's rate: this machine's
                                speed drifts between minutes, and contenders run one after the other
+              --no-cds         start pg_flo without the launcher's class-data-sharing archive (to see what it saves)
             """;
 
     static BenchOptions parse(String[] args, Path repository) {
@@ -92,6 +97,7 @@ record BenchOptions(
         int batchSize = 500;
         boolean profile = false;
         boolean verify = false;
+        boolean cds = true;
         boolean keep = false;
         long timeoutSeconds = 1800;
         int repeat = 1;
@@ -108,6 +114,7 @@ record BenchOptions(
                 case "--profile" -> profile = true;
                 case "--verify" -> verify = true;
                 case "--keep-output" -> keep = true;
+                case "--no-cds" -> cds = false;
                 case "--help", "-h" -> throw new UsageException(null);
                 default -> {
                     if (value == null) {
@@ -151,7 +158,7 @@ record BenchOptions(
             }
         }
         return new BenchOptions(workloads, contenders, sourceUrl, jar, results, work, heap, batchSize, profile, verify,
-                keep, Duration.ofSeconds(timeoutSeconds), List.copyOf(jvmArgs), !profile && !verify, repository, repeat);
+                keep, Duration.ofSeconds(timeoutSeconds), List.copyOf(jvmArgs), !profile && !verify, repository, repeat, cds);
     }
 
     /** The same run with the contenders in the opposite order (for {@code --repeat}). */
@@ -159,7 +166,7 @@ record BenchOptions(
         List<String> order = new ArrayList<>(contenders);
         Collections.reverse(order);
         return new BenchOptions(workloads, List.copyOf(order), sourceUrl, pgFloJar, resultsDirectory, workDirectory, heap,
-                webhookBatchSize, profile, verify, keepOutput, timeout, extraJvmArgs, writeLatest, repository, repeat);
+                webhookBatchSize, profile, verify, keepOutput, timeout, extraJvmArgs, writeLatest, repository, repeat, cds);
     }
 
     private static long parseCount(String option, String value) {

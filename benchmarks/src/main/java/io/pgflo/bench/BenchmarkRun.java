@@ -56,7 +56,8 @@ final class BenchmarkRun {
                 embedded = TestPostgres.start();
                 binaries = embedded.binDirectory();
             }
-            try (BenchContext context = new BenchContext(options, PgFloJar.snapshot(options.pgFloJar(), runDirectory()), binaries)) {
+            try (BenchContext context = new BenchContext(options, PgFloJar.snapshot(options.pgFloJar(),
+                    options.repository().resolve("pg_flo"), runDirectory(), options.cds()), binaries)) {
                 List<Contender> contenders = Contenders.selected(options);
                 for (Workload workload : options.workloads()) {
                     Database database = embedded == null ? Database.fromUrl(options.sourceUrl())

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * pg_flo with one of its sinks: {@code java -Xmx512m -jar pg_flo.jar stream <sink>} on the contender's group, with
- * a fresh status directory, so it starts from the slot's position. Subclasses add the sink's flags.
+ * pg_flo with one of its sinks: {@code pg_flo stream <sink>} (the launcher, with {@code -Xmx512m}) on the contender's
+ * group, with a fresh status directory, so it starts from the slot's position. Subclasses add the sink's flags.
  */
 abstract class PgFloContender implements Contender {
     /** The sink's name in {@code pg_flo sinks}. */
@@ -48,17 +48,16 @@ abstract class PgFloContender implements Contender {
         Files.createDirectories(directory);
         Path gcLog = directory.resolve("gc.log");
         Database source = run.source().database();
-        List<String> command = new ArrayList<>();
-        command.add(PgFloJar.javaExecutable());
-        command.add("-Xmx" + context.options().heap());
-        command.add("-XX:+ExitOnOutOfMemoryError");
-        command.add("-Xlog:gc:file=" + gcLog);
+        List<String> jvmOptions = new ArrayList<>();
+        jvmOptions.add("-Xmx" + context.options().heap());
+        jvmOptions.add("-XX:+ExitOnOutOfMemoryError");
+        jvmOptions.add("-Xlog:gc:file=" + gcLog);
         if (context.options().profile()) {
-            command.add("-XX:StartFlightRecording=filename=" + directory.resolve("pg_flo.jfr")
+            jvmOptions.add("-XX:StartFlightRecording=filename=" + directory.resolve("pg_flo.jfr")
                     + ",settings=profile,dumponexit=true");
         }
-        command.addAll(context.options().extraJvmArgs());
-        command.addAll(List.of("-jar", context.pgFlo().path().toString(), "stream", sink(),
+        jvmOptions.addAll(context.options().extraJvmArgs());
+        List<String> command = context.pgFlo().command(List.of("stream", sink(),
                 "--host", source.endpoint().host(),
                 "--port", Integer.toString(source.endpoint().port()),
                 "--dbname", source.endpoint().database(),
@@ -69,6 +68,7 @@ abstract class PgFloContender implements Contender {
                 "--status-dir", directory.resolve("status").toString()));
         command.addAll(sinkArguments(context, run));
         Map<String, String> environment = new HashMap<>(sinkEnvironment(context, run));
+        environment.putAll(context.pgFlo().environment(jvmOptions));
         if (source.endpoint().password() != null) {
             environment.put("PGFLO_PASSWORD", source.endpoint().password());
         }

@@ -16,37 +16,51 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
- * The pg_flo command under test: the shaded {@code pg_flo.jar}, run with this JVM's {@code java}.
+ * The pg_flo command under test: the shaded {@code pg_flo.jar}, started as users start it, by the {@code pg_flo}
+ * launcher (with its class-data-sharing archive) on this JVM's {@code java}.
  *
- * <p>Every contender of a run uses one snapshot of the jar, copied into the run's directory at the start: a build
- * running meanwhile (other work on the same tree) rewrites {@code app-cli/target/pg_flo.jar} in place.
+ * <p>Every contender of a run uses one snapshot of the jar and the launcher, copied into the run's directory at the
+ * start: a build running meanwhile (other work on the same tree) rewrites {@code app-cli/target/pg_flo.jar} in place.
+ * The launcher's archive is made there too, by the first command (the list of sinks), before any contender runs.
  */
 final class PgFloJar {
     private static final Pattern SINK_LINE = Pattern.compile("^\\s+(\\S+)\\s+");
 
     private final Path source;
     private final Path jar;
+    private final Path launcher;
+    private final boolean cds;
     private List<String> sinks;
     private final Map<String, String> help = new HashMap<>();
 
-    private PgFloJar(Path source, Path jar) {
+    private PgFloJar(Path source, Path jar, Path launcher, boolean cds) {
         this.source = source;
         this.jar = jar;
+        this.launcher = launcher;
+        this.cds = cds;
     }
 
-    /** A snapshot of {@code jar} in {@code directory}, or the missing jar itself when there is none. */
-    static PgFloJar snapshot(Path jar, Path directory) throws IOException, InterruptedException {
+    /**
+     * A snapshot of {@code jar} and {@code launcher} in {@code directory}, or the missing jar itself when there is
+     * none.
+     *
+     * @param cds whether the launcher may use its class-data-sharing archive
+     */
+    static PgFloJar snapshot(Path jar, Path launcher, Path directory, boolean cds) throws IOException, InterruptedException {
         Path source = jar.toAbsolutePath().normalize();
         if (!Files.isRegularFile(source)) {
-            return new PgFloJar(source, source);
+            return new PgFloJar(source, source, launcher, cds);
         }
         Files.createDirectories(directory);
+        Path launcherCopy = directory.resolve("pg_flo");
+        Files.copy(launcher, launcherCopy, StandardCopyOption.REPLACE_EXISTING);
+        launcherCopy.toFile().setExecutable(true);
         Path copy = directory.resolve("pg_flo.jar");
         for (int attempt = 1; ; attempt++) {
             Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING);
             try (ZipFile zip = new ZipFile(copy.toFile())) {
                 if (zip.getEntry("META-INF/MANIFEST.MF") != null) {
-                    return new PgFloJar(source, copy);
+                    return new PgFloJar(source, copy, launcherCopy, cds);
                 }
             } catch (ZipException e) {
                 // Copied while a build was writing it.
@@ -71,8 +85,25 @@ final class PgFloJar {
         return Files.isRegularFile(jar);
     }
 
-    static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /** {@code pg_flo args...}, to run with {@link #environment}. */
+    List<String> command(List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(launcher.toString());
+        command.addAll(args);
+        return command;
+    }
+
+    /** The launcher's settings: this JVM, {@code jvmOptions} (no spaces inside one), the archive in the run's directory. */
+    Map<String, String> environment(List<String> jvmOptions) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("JAVA_HOME", System.getProperty("java.home"));
+        environment.put("PGFLO_JAR", jar.toString());
+        environment.put("PGFLO_JAVA_OPTS", String.join(" ", jvmOptions));
+        environment.put("PGFLO_CDS_DIR", jar.resolveSibling("cds").toString());
+        if (!cds) {
+            environment.put("PGFLO_CDS", "off");
+        }
+        return environment;
     }
 
     /** The sinks {@code pg_flo sinks} lists: only those can be benchmarked. */
@@ -98,10 +129,11 @@ final class PgFloJar {
     }
 
     private String run(String... args) {
-        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
-        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command(List.of(args))).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("PGFLO_"));
+        builder.environment().putAll(environment(List.of("-XX:TieredStopAtLevel=1")));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process = builder.start();
             byte[] output = process.getInputStream().readAllBytes();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

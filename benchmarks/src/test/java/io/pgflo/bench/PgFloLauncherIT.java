@@ -1,0 +1,92 @@
+package io.pgflo.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code pg_flo} launcher as the benchmark (and a user) runs it: the first command makes the class-data archive,
+ * later ones map pg_flo's classes from it, and without it they come from the jar.
+ */
+class PgFloLauncherIT {
+    private static final Path REPOSITORY = repository();
+    private static final Path JAR = REPOSITORY.resolve("app-cli/target/pg_flo.jar");
+
+    @Test
+    void theFirstCommandMakesTheArchiveAndTheNextOneLoadsFromIt(@TempDir Path directory) throws Exception {
+        PgFloJar pgFlo = snapshot(directory, true);
+
+        assertThat(pgFlo.sinks()).containsExactlyInAnyOrder("stdout", "file", "postgres", "webhook");
+        List<Path> archives = archives(directory.resolve("cds"));
+        assertThat(archives).hasSize(1);
+
+        Result second = run(pgFlo, "sinks");
+        assertThat(second.exit()).isZero();
+        assertThat(second.stdout()).contains("io.pgflo.cli.Main source: shared objects file (top)")
+                .contains("webhook").doesNotContain("preparing the class-data archive");
+        assertThat(archives(directory.resolve("cds"))).isEqualTo(archives);
+    }
+
+    @Test
+    void withoutTheArchiveClassesComeFromTheJar(@TempDir Path directory) throws Exception {
+        PgFloJar pgFlo = snapshot(directory, false);
+
+        Result result = run(pgFlo, "sinks");
+
+        assertThat(result.exit()).isZero();
+        assertThat(result.stdout()).contains("io.pgflo.cli.Main source: file:").contains("postgres");
+        assertThat(directory.resolve("cds")).doesNotExist();
+    }
+
+    @Test
+    void aMissingJarIsOneLineAndStatusTwo(@TempDir Path directory) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(REPOSITORY.resolve("pg_flo").toString(), "sinks").redirectErrorStream(true);
+        builder.environment().put("PGFLO_JAR", directory.resolve("missing.jar").toString());
+        Process missing = builder.start();
+        String output = new String(missing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(missing.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(missing.exitValue()).isEqualTo(2);
+        assertThat(output).isEqualTo("pg_flo: pg_flo.jar not found at " + directory.resolve("missing.jar")
+                + "; build it with ./mvnw -q install -DskipTests, or set PGFLO_JAR\n");
+    }
+
+    private static PgFloJar snapshot(Path directory, boolean cds) throws IOException, InterruptedException {
+        assertThat(JAR).as("the shaded jar (built by app-cli's package phase, before this module's tests)").isRegularFile();
+        return PgFloJar.snapshot(JAR, REPOSITORY.resolve("pg_flo"), directory, cds);
+    }
+
+    private record Result(int exit, String stdout) {}
+
+    /** {@code pg_flo args} with class loading logged to stdout. */
+    private static Result run(PgFloJar pgFlo, String... args) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(pgFlo.command(List.of(args))).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("PGFLO_"));
+        Map<String, String> environment = pgFlo.environment(List.of("-Xlog:class+load=info:stdout"));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(process.exitValue(), output);
+    }
+
+    private static List<Path> archives(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jsa")).sorted().toList();
+        }
+    }
+
+    private static Path repository() {
+        Path module = Path.of("").toAbsolutePath();
+        return module.getFileName().toString().equals("benchmarks") ? module.getParent() : module;
+    }
+}
