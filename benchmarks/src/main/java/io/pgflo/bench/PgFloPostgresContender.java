@@ -8,6 +8,7 @@ import java.util.Map;
 final class PgFloPostgresContender extends PgFloContender {
     private final TargetTable target = new TargetTable("bench_pgflo");
     private List<String> ddlArguments = List.of();
+    private TargetBackendLaunch launch;
 
     @Override
     public String id() {
@@ -40,6 +41,13 @@ final class PgFloPostgresContender extends PgFloContender {
     }
 
     @Override
+    public Launch launch(BenchContext context, RunSpec run) throws Exception {
+        // The sink's connection to the target is named after the group (PostgresSink's application_name).
+        launch = new TargetBackendLaunch(super.launch(context, run), target.get(run), "pg_flo-" + names().group() + "-sink");
+        return launch;
+    }
+
+    @Override
     List<String> sinkArguments(BenchContext context, RunSpec run) {
         Database database = target.get(run);
         List<String> arguments = new ArrayList<>(List.of(
@@ -59,7 +67,12 @@ final class PgFloPostgresContender extends PgFloContender {
 
     @Override
     public Delivery verify(BenchContext context, RunSpec run) {
-        return target.verify(run);
+        Delivery delivery = target.verify(run);
+        String backend = launch == null ? "" : launch.note();
+        if (backend.isEmpty()) {
+            return delivery;
+        }
+        return new Delivery(delivery.events(), delivery.ok(), delivery.note().isEmpty() ? backend : delivery.note() + ", " + backend);
     }
 
     @Override
