@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
@@ -31,18 +32,31 @@ final class CdsTraining {
             "io/github/resilience4j/", "com/google/inject/", "com/beust/jcommander/", "ch/qos/logback/", "org/slf4j/");
     /** Used by the demo and the tests only: not worth a place in every start's archive. */
     private static final List<String> EXCLUDED = List.of("io/pgflo/testkit/", "META-INF/");
+    private static final Duration TIME_LIMIT = Duration.ofSeconds(60);
 
     private CdsTraining() {}
 
     public static void main(String[] args) throws IOException, URISyntaxException {
+        // Every command here ends in well under a second; should one hang (a loopback that drops connections instead
+        // of refusing them), the training ends anyway, and the JVM still writes the archive of what it loaded.
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(TIME_LIMIT.toMillis());
+                System.exit(0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "pg_flo-cds-training-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
         PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
-        Path status = Files.createTempDirectory("pg_flo-cds-training");
+        Path directory = Files.createTempDirectory("pg_flo-cds-training");
         try {
-            for (List<String> command : commands(status)) {
+            for (List<String> command : commands(directory)) {
                 new PgFloCommandLine(Map.of(), discard, discard).execute(command.toArray(String[]::new));
             }
         } finally {
-            try (Stream<Path> files = Files.walk(status)) {
+            try (Stream<Path> files = Files.walk(directory)) {
                 for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(file);
                 }
@@ -51,23 +65,28 @@ final class CdsTraining {
         loadRuntimeClasses();
     }
 
-    /** Each sink's stream against a port with no server behind it, and the commands that only print. */
-    static List<List<String>> commands(Path statusDirectory) {
+    /**
+     * Each sink's stream against a port with no server behind it, and the commands that only print; all with an empty
+     * plugins directory in {@code directory}, so that no plugin's code runs here.
+     */
+    static List<List<String>> commands(Path directory) {
+        List<String> root = List.of("--plugins-dir", directory.resolve("plugins").toString());
         List<String> source = List.of("--host", "127.0.0.1", "--port", "1", "--dbname", "training", "--user", "training",
-                "--group", "training", "--tables", "training", "--status-dir", statusDirectory.toString());
+                "--group", "training", "--tables", "training", "--status-dir", directory.resolve("status").toString());
         return List.of(
-                List.of("--help"),
-                List.of("sinks"),
-                List.of("stream", "--help"),
-                concat(List.of("stream", "stdout"), source),
-                concat(List.of("stream", "file", "--output-dir", statusDirectory.toString()), source),
-                concat(List.of("stream", "webhook", "--webhook-url", "http://127.0.0.1:1/"), source),
-                concat(List.of("stream", "postgres", "--target-host", "127.0.0.1", "--target-port", "1",
+                concat(root, List.of("--help")),
+                concat(root, List.of("sinks")),
+                concat(root, List.of("stream", "--help")),
+                concat(root, List.of("stream", "stdout"), source),
+                concat(root, List.of("stream", "file", "--output-dir", directory.resolve("output").toString()), source),
+                concat(root, List.of("stream", "webhook", "--webhook-url", "http://127.0.0.1:1/"), source),
+                concat(root, List.of("stream", "postgres", "--target-host", "127.0.0.1", "--target-port", "1",
                         "--target-dbname", "training", "--target-user", "training"), source));
     }
 
-    private static List<String> concat(List<String> first, List<String> second) {
-        return Stream.concat(first.stream(), second.stream()).toList();
+    @SafeVarargs
+    private static List<String> concat(List<String>... parts) {
+        return Stream.of(parts).flatMap(List::stream).toList();
     }
 
     private static void loadRuntimeClasses() throws IOException, URISyntaxException {

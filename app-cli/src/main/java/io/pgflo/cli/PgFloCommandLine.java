@@ -11,11 +11,13 @@ import io.pgflo.domain.ConfigurationException;
 import io.pgflo.domain.SinkProvider;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Parses {@code pg_flo} command lines and runs them. Sink subcommands come from the sink registry, so a new sink,
@@ -138,12 +140,25 @@ final class PgFloCommandLine {
 
     private int runStream(StreamRunner runner) {
         List<Signal> signals = List.of(new Signal("TERM"), new Signal("INT"));
+        List<SignalHandler> previous = new ArrayList<>();
         for (Signal signal : signals) {
-            Signal.handle(signal, s -> {
+            previous.add(Signal.handle(signal, s -> {
                 log.info("SIG{} received: writing what is committed, then stopping", s.getName());
                 runner.stop();
-            });
+            }));
         }
+        try {
+            return runStreamUntilStopped(runner);
+        } finally {
+            // A signal after the stream ended is not this stream's to handle (the launcher's training run executes
+            // several commands in one JVM, and must stop at once on Ctrl-C).
+            for (int i = 0; i < signals.size(); i++) {
+                Signal.handle(signals.get(i), previous.get(i));
+            }
+        }
+    }
+
+    private int runStreamUntilStopped(StreamRunner runner) {
         try {
             runner.run();
             return ExitCode.OK;

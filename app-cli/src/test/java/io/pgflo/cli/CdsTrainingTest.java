@@ -3,6 +3,7 @@ package io.pgflo.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -10,13 +11,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** The launcher's training run walks the real start-up of every command, so its archive holds what a start loads. */
 class CdsTrainingTest {
     @Test
-    void everyStreamCommandGetsAsFarAsConnectingToTheSource(@TempDir Path status) {
-        List<List<String>> commands = CdsTraining.commands(status);
-        List<String> sinks = commands.stream().filter(c -> c.size() > 2 && c.get(0).equals("stream")).map(c -> c.get(1)).toList();
+    void everyStreamCommandGetsAsFarAsConnectingToTheSource(@TempDir Path directory) {
+        List<List<String>> commands = CdsTraining.commands(directory);
+        List<String> sinks = commands.stream().map(c -> c.subList(2, c.size()))
+                .filter(c -> c.size() > 2 && c.get(0).equals("stream")).map(c -> c.get(1)).toList();
         assertThat(sinks).containsExactlyInAnyOrder("stdout", "file", "webhook", "postgres");
         for (List<String> command : commands) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -24,12 +28,31 @@ class CdsTrainingTest {
             int exit = new PgFloCommandLine(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
                     new PrintStream(err, true, StandardCharsets.UTF_8)).execute(command.toArray(String[]::new));
             String stderr = err.toString(StandardCharsets.UTF_8);
-            if (command.get(0).equals("stream") && command.size() > 2) {
+            assertThat(command.subList(0, 2)).as("no plugin runs in the training").containsExactly("--plugins-dir",
+                    directory.resolve("plugins").toString());
+            if (command.get(2).equals("stream") && command.size() > 4) {
                 // Past parsing, the Guice wiring and the sink's options: a usage error here would leave all that out.
                 assertThat(stderr).as(String.join(" ", command)).contains("cannot connect to 127.0.0.1:1/training");
             } else {
                 assertThat(exit).as(String.join(" ", command) + ": " + stderr).isZero();
             }
+        }
+    }
+
+    @Test
+    void aStreamLeavesTheSignalHandlersAsItFoundThem(@TempDir Path directory) {
+        Signal term = new Signal("TERM");
+        SignalHandler mine = signal -> {};
+        SignalHandler before = Signal.handle(term, mine);
+        try {
+            List<String> stdout = CdsTraining.commands(directory).stream()
+                    .filter(c -> c.size() > 3 && c.get(2).equals("stream") && c.get(3).equals("stdout")).findFirst().orElseThrow();
+            new PgFloCommandLine(Map.of(), new PrintStream(OutputStream.nullOutputStream()),
+                    new PrintStream(OutputStream.nullOutputStream())).execute(stdout.toArray(String[]::new));
+
+            assertThat(Signal.handle(term, mine)).isSameAs(mine);
+        } finally {
+            Signal.handle(term, before);
         }
     }
 

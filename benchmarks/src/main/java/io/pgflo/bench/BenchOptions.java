@@ -136,7 +136,13 @@ record BenchOptions(
                         case "--heap" -> heap = value;
                         case "--webhook-batch-size" -> batchSize = (int) parseCount(arg, value);
                         case "--timeout" -> timeoutSeconds = parseCount(arg, value);
-                        case "--jvm-arg" -> jvmArgs.add(value);
+                        case "--jvm-arg" -> {
+                            if (value.chars().anyMatch(Character::isWhitespace)) {
+                                throw new UsageException("--jvm-arg '" + value + "' holds whitespace, which the pg_flo "
+                                        + "launcher's PGFLO_JAVA_OPTS cannot carry; pass one option per --jvm-arg");
+                            }
+                            jvmArgs.add(value);
+                        }
                         case "--repeat" -> repeat = (int) Math.min(parseCount(arg, value), 100);
                         default -> throw new UsageException("unknown option " + arg);
                     }
@@ -158,7 +164,7 @@ record BenchOptions(
             }
         }
         return new BenchOptions(workloads, contenders, sourceUrl, jar, results, work, heap, batchSize, profile, verify,
-                keep, Duration.ofSeconds(timeoutSeconds), List.copyOf(jvmArgs), !profile && !verify, repository, repeat, cds);
+                keep, Duration.ofSeconds(timeoutSeconds), List.copyOf(jvmArgs), !profile && !verify && cds, repository, repeat, cds);
     }
 
     /** The same run with the contenders in the opposite order (for {@code --repeat}). */

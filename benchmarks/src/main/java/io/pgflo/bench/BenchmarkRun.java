@@ -27,6 +27,7 @@ final class BenchmarkRun {
     private final PrintStream progress;
     private final String timestamp = ZonedDateTime.now(ZoneOffset.UTC).format(TIMESTAMP);
     private String serverVersion = "";
+    private String classDataSharing = "not run";
 
     BenchmarkRun(BenchOptions options, PrintStream progress) {
         this.options = options;
@@ -56,8 +57,9 @@ final class BenchmarkRun {
                 embedded = TestPostgres.start();
                 binaries = embedded.binDirectory();
             }
-            try (BenchContext context = new BenchContext(options, PgFloJar.snapshot(options.pgFloJar(),
-                    options.repository().resolve("pg_flo"), runDirectory(), options.cds()), binaries)) {
+            PgFloJar pgFlo = PgFloJar.snapshot(options.pgFloJar(), options.repository().resolve("pg_flo"), runDirectory(),
+                    options.cds());
+            try (BenchContext context = new BenchContext(options, pgFlo, binaries)) {
                 List<Contender> contenders = Contenders.selected(options);
                 for (Workload workload : options.workloads()) {
                     Database database = embedded == null ? Database.fromUrl(options.sourceUrl())
@@ -72,6 +74,8 @@ final class BenchmarkRun {
                         }
                     }
                 }
+            } finally {
+                classDataSharing = pgFlo.classDataSharing();
             }
         } finally {
             if (embedded != null) {
@@ -157,6 +161,7 @@ final class BenchmarkRun {
         tool.put("pg_flo JVM flags", "-Xmx" + options.heap() + " -XX:+ExitOnOutOfMemoryError"
                 + (options.profile() ? " + JFR (profile settings)" : "")
                 + (options.extraJvmArgs().isEmpty() ? "" : " " + String.join(" ", options.extraJvmArgs())));
+        tool.put("pg_flo launcher", "./pg_flo; class-data-sharing archive: " + classDataSharing);
         tool.put("git commit", GitCommit.describe(options.pgFloJar()));
         tool.put("source", options.sourceUrl() == null ? "embedded PostgreSQL (testkit)" : "given by --source-url");
         if (options.verify()) {

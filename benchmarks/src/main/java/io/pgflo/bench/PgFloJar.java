@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
@@ -93,8 +94,18 @@ final class PgFloJar {
         return command;
     }
 
-    /** The launcher's settings: this JVM, {@code jvmOptions} (no spaces inside one), the archive in the run's directory. */
+    /**
+     * The launcher's settings: this JVM, {@code jvmOptions}, the archive in the run's directory.
+     *
+     * @throws IllegalArgumentException when an option holds whitespace (the launcher splits its options on it)
+     */
     Map<String, String> environment(List<String> jvmOptions) {
+        for (String option : jvmOptions) {
+            if (option.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("JVM option '" + option + "' holds whitespace, which the pg_flo "
+                        + "launcher's PGFLO_JAVA_OPTS cannot carry; use paths without spaces");
+            }
+        }
         Map<String, String> environment = new HashMap<>();
         environment.put("JAVA_HOME", System.getProperty("java.home"));
         environment.put("PGFLO_JAR", jar.toString());
@@ -104,6 +115,35 @@ final class PgFloJar {
             environment.put("PGFLO_CDS", "off");
         }
         return environment;
+    }
+
+    /**
+     * Whether the launcher's archive served this run: {@code off (--no-cds)}, {@code used}, or why not (the first line
+     * of what the training run said).
+     */
+    String classDataSharing() {
+        if (!cds) {
+            return "off (--no-cds)";
+        }
+        Path directory = jar.resolveSibling("cds");
+        if (!Files.isDirectory(directory)) {
+            return "not made";
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            List<Path> all = files.toList();
+            if (all.stream().anyMatch(f -> f.getFileName().toString().endsWith(".jsa"))) {
+                return "used";
+            }
+            for (Path failed : all) {
+                if (failed.getFileName().toString().endsWith(".failed")) {
+                    String why = Files.readString(failed).strip().lines().findFirst().orElse("no reason given");
+                    return "not made (" + why + ")";
+                }
+            }
+            return "not made";
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 
     /** The sinks {@code pg_flo sinks} lists: only those can be benchmarked. */

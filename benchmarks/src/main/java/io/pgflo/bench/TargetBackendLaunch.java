@@ -24,6 +24,7 @@ final class TargetBackendLaunch implements Launch {
     private final ProcessStats backend = new ProcessStats();
     private long backendPid = -1;
     private long lastLookup;
+    private Connection lookups;
 
     TargetBackendLaunch(Launch pgFlo, Database target, String applicationName) {
         this.pgFlo = pgFlo;
@@ -43,6 +44,9 @@ final class TargetBackendLaunch implements Launch {
         if (backendPid < 0 && (lastLookup == 0 || now - lastLookup >= NANOS_BETWEEN_LOOKUPS)) {
             lastLookup = now;
             backendPid = lookUp();
+            if (backendPid > 0) {
+                closeLookups();
+            }
         }
         if (backendPid > 0) {
             backend.sample(backendPid);
@@ -55,14 +59,32 @@ final class TargetBackendLaunch implements Launch {
         return seconds == null ? "" : String.format(Locale.ROOT, "target backend %.1f cpu s", seconds);
     }
 
+    /** The newest backend of that name in the target database; one connection for all the lookups. */
     private long lookUp() {
-        try (Connection connection = target.connect();
-                Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT pid FROM pg_stat_activity WHERE application_name = '"
-                        + applicationName.replace("'", "''") + "' AND datname = current_database() ORDER BY backend_start LIMIT 1")) {
-            return rows.next() ? rows.getLong(1) : -1;
+        try {
+            if (lookups == null) {
+                lookups = target.connect();
+            }
+            try (Statement statement = lookups.createStatement();
+                    ResultSet rows = statement.executeQuery("SELECT pid FROM pg_stat_activity WHERE application_name = '"
+                            + applicationName.replace("'", "''") + "' AND datname = current_database()"
+                            + " ORDER BY backend_start DESC LIMIT 1")) {
+                return rows.next() ? rows.getLong(1) : -1;
+            }
         } catch (SQLException e) {
+            closeLookups();
             return -1;
+        }
+    }
+
+    private void closeLookups() {
+        if (lookups != null) {
+            try {
+                lookups.close();
+            } catch (SQLException e) {
+                // Only a lookup connection: nothing was written through it.
+            }
+            lookups = null;
         }
     }
 
@@ -73,6 +95,7 @@ final class TargetBackendLaunch implements Launch {
 
     @Override
     public void stop() throws Exception {
+        closeLookups();
         pgFlo.stop();
     }
 

@@ -37,6 +37,24 @@ class BenchOptionsTest {
     }
 
     @Test
+    void withoutTheClassDataArchiveTheRunKeepsLatestResultsAlone() {
+        BenchOptions options = BenchOptions.parse(new String[] {"--no-cds"}, REPOSITORY);
+
+        assertThat(options.cds()).isFalse();
+        assertThat(options.writeLatest()).isFalse();
+        assertThat(options.reversed().cds()).isFalse();
+        assertThat(BenchOptions.parse(new String[0], REPOSITORY).cds()).isTrue();
+    }
+
+    @Test
+    void aJvmArgumentWithWhitespaceIsRefusedBecauseTheLauncherSplitsOnIt() {
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--jvm-arg", "-Xlog:gc:file=/a b/gc.log"}, REPOSITORY))
+                .isInstanceOf(BenchOptions.UsageException.class)
+                .hasMessage("--jvm-arg '-Xlog:gc:file=/a b/gc.log' holds whitespace, which the pg_flo launcher's "
+                        + "PGFLO_JAVA_OPTS cannot carry; pass one option per --jvm-arg");
+    }
+
+    @Test
     void runsDebeziumOnlyWhenAskedFor() {
         BenchOptions options = BenchOptions.parse(new String[] {"--contenders", "recvlogical,webhook,debezium"}, REPOSITORY);
 

@@ -48,6 +48,33 @@ class PgFloLauncherIT {
     }
 
     @Test
+    void aJvmThatCannotMakeAnArchiveIsAskedOnceAndPgFloStartsWithoutOne(@TempDir Path directory) throws Exception {
+        // A JDK without a base archive refuses -XX:ArchiveClassesAtExit; this one says so and runs everything else.
+        Path fakeHome = directory.resolve("jdk");
+        Files.createDirectories(fakeHome.resolve("bin"));
+        Path fakeJava = fakeHome.resolve("bin/java");
+        Files.writeString(fakeJava, "#!/bin/bash\n"
+                + "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*) echo 'no base archive' >&2; exit 1;; esac; done\n"
+                + "exec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' \"$@\"\n");
+        assertThat(fakeJava.toFile().setExecutable(true)).isTrue();
+        PgFloJar pgFlo = snapshot(directory.resolve("run"), true);
+
+        Result first = run(pgFlo, Map.of("JAVA_HOME", fakeHome.toString()), "sinks");
+        Result second = run(pgFlo, Map.of("JAVA_HOME", fakeHome.toString()), "sinks");
+
+        assertThat(first.exit()).isZero();
+        assertThat(first.stdout()).contains("this JVM could not make a class-data archive").contains("webhook");
+        assertThat(second.exit()).isZero();
+        assertThat(second.stdout()).doesNotContain("class-data archive").contains("webhook");
+        try (Stream<Path> files = Files.list(directory.resolve("run/cds"))) {
+            List<Path> left = files.toList();
+            assertThat(left).hasSize(1);
+            assertThat(left.get(0).getFileName().toString()).endsWith(".jsa.failed");
+            assertThat(Files.readString(left.get(0))).contains("no base archive");
+        }
+    }
+
+    @Test
     void aMissingJarIsOneLineAndStatusTwo(@TempDir Path directory) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(REPOSITORY.resolve("pg_flo").toString(), "sinks").redirectErrorStream(true);
         builder.environment().put("PGFLO_JAR", directory.resolve("missing.jar").toString());
@@ -69,10 +96,16 @@ class PgFloLauncherIT {
 
     /** {@code pg_flo args} with class loading logged to stdout. */
     private static Result run(PgFloJar pgFlo, String... args) throws IOException, InterruptedException {
+        return run(pgFlo, Map.of(), args);
+    }
+
+    /** As above, with {@code overrides} on top of the launcher's settings; stderr goes to the result too. */
+    private static Result run(PgFloJar pgFlo, Map<String, String> overrides, String... args)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(pgFlo.command(List.of(args))).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("PGFLO_"));
-        Map<String, String> environment = pgFlo.environment(List.of("-Xlog:class+load=info:stdout"));
-        builder.environment().putAll(environment);
+        builder.environment().putAll(pgFlo.environment(List.of("-Xlog:class+load=info:stdout")));
+        builder.environment().putAll(overrides);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
