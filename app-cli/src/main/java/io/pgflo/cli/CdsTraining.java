@@ -7,7 +7,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
@@ -56,11 +55,7 @@ final class CdsTraining {
                 new PgFloCommandLine(Map.of(), discard, discard).execute(command.toArray(String[]::new));
             }
         } finally {
-            try (Stream<Path> files = Files.walk(directory)) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(file);
-                }
-            }
+            DirectoryTree.delete(directory);
         }
         loadRuntimeClasses();
     }

@@ -77,7 +77,7 @@ final class DemoCommand {
                 }
             }
         } finally {
-            deleteRecursively(statusDir);
+            DirectoryTree.delete(statusDir);
         }
         out.flush();
         log.info("demo finished: run 'pg_flo stream stdout --help' to stream from your own database");
@@ -159,16 +159,5 @@ final class DemoCommand {
             Thread.sleep(50);
         }
         throw new IllegalStateException("the demo stream did not catch up within " + timeout.toSeconds() + "s");
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

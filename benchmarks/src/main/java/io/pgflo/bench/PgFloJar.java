@@ -110,11 +110,27 @@ final class PgFloJar {
         environment.put("JAVA_HOME", System.getProperty("java.home"));
         environment.put("PGFLO_JAR", jar.toString());
         environment.put("PGFLO_JAVA_OPTS", String.join(" ", jvmOptions));
-        environment.put("PGFLO_CDS_DIR", jar.resolveSibling("cds").toString());
+        environment.put("PGFLO_CDS_DIR", cdsDirectory().toString());
         if (!cds) {
             environment.put("PGFLO_CDS", "off");
         }
         return environment;
+    }
+
+    /**
+     * {@code pg_flo args...} with output and errors on one stream, in an environment of the launcher's settings only
+     * (none of ours).
+     */
+    ProcessBuilder processBuilder(List<String> args, List<String> jvmOptions) {
+        ProcessBuilder builder = new ProcessBuilder(command(args)).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("PGFLO_"));
+        builder.environment().putAll(environment(jvmOptions));
+        return builder;
+    }
+
+    /** The launcher's archive directory: the run's own, beside the jar's snapshot. */
+    private Path cdsDirectory() {
+        return jar.resolveSibling("cds");
     }
 
     /**
@@ -125,7 +141,7 @@ final class PgFloJar {
         if (!cds) {
             return "off (--no-cds)";
         }
-        Path directory = jar.resolveSibling("cds");
+        Path directory = cdsDirectory();
         if (!Files.isDirectory(directory)) {
             return "not made";
         }
@@ -169,11 +185,8 @@ final class PgFloJar {
     }
 
     private String run(String... args) {
-        ProcessBuilder builder = new ProcessBuilder(command(List.of(args))).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(name -> name.startsWith("PGFLO_"));
-        builder.environment().putAll(environment(List.of("-XX:TieredStopAtLevel=1")));
         try {
-            Process process = builder.start();
+            Process process = processBuilder(List.of(args), List.of("-XX:TieredStopAtLevel=1")).start();
             byte[] output = process.getInputStream().readAllBytes();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

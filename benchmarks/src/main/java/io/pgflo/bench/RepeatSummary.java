@@ -21,10 +21,8 @@ final class RepeatSummary {
         for (List<ContenderResult> run : runs) {
             for (ContenderResult result : run) {
                 rows.computeIfAbsent(result.workload() + "\u0000" + result.contender(), key -> new ArrayList<>()).add(result);
-                nativeRates.put(result, run.stream()
-                        .filter(other -> other.id().equals("native") && other.workload().equals(result.workload())
-                                && other.ok() && other.eventsPerSecond() != null)
-                        .map(ContenderResult::eventsPerSecond).findFirst().orElse(null));
+                nativeRates.put(result, Targets.rateOf(
+                        run.stream().filter(other -> other.workload().equals(result.workload())).toList(), "native"));
             }
         }
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-20s %-8s %-10s  %-40s %-16s %s%n",

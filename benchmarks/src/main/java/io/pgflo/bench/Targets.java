@@ -71,7 +71,8 @@ final class Targets {
         return evaluated;
     }
 
-    private static Double rateOf(List<ContenderResult> results, String id) {
+    /** The rate of contender {@code id} among one workload's results, when it ran to the end. */
+    static Double rateOf(List<ContenderResult> results, String id) {
         return results.stream().filter(r -> r.id().equals(id) && r.ok()).map(ContenderResult::eventsPerSecond)
                 .findFirst().orElse(null);
     }

@@ -102,9 +102,7 @@ class PgFloLauncherIT {
     /** As above, with {@code overrides} on top of the launcher's settings; stderr goes to the result too. */
     private static Result run(PgFloJar pgFlo, Map<String, String> overrides, String... args)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(pgFlo.command(List.of(args))).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(name -> name.startsWith("PGFLO_"));
-        builder.environment().putAll(pgFlo.environment(List.of("-Xlog:class+load=info:stdout")));
+        ProcessBuilder builder = pgFlo.processBuilder(List.of(args), List.of("-Xlog:class+load=info:stdout"));
         builder.environment().putAll(overrides);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
