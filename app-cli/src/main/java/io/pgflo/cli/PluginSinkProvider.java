@@ -61,6 +61,11 @@ final class PluginSinkProvider implements SinkProvider<Object> {
         return withPluginLoader(() -> delegate.capturesDdl(options));
     }
 
+    @Override
+    public boolean acceptsProvisionalChanges(Object options) {
+        return withPluginLoader(() -> delegate.acceptsProvisionalChanges(options));
+    }
+
     private <T> T withPluginLoader(Supplier<T> call) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -96,6 +101,14 @@ final class PluginSinkProvider implements SinkProvider<Object> {
         public void flush() {
             withPluginLoader(() -> {
                 sink.flush();
+                return null;
+            });
+        }
+
+        @Override
+        public void discardOpenTransaction() {
+            withPluginLoader(() -> {
+                sink.discardOpenTransaction();
                 return null;
             });
         }

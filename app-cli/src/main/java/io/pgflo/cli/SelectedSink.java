@@ -16,4 +16,9 @@ record SelectedSink(SinkProvider<?> provider, Object options) {
     boolean capturesDdl() {
         return ((SinkProvider) provider).capturesDdl(options);
     }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    boolean acceptsProvisionalChanges() {
+        return ((SinkProvider) provider).acceptsProvisionalChanges(options);
+    }
 }

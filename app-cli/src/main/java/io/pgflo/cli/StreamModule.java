@@ -34,7 +34,8 @@ final class StreamModule extends AbstractModule {
     @Singleton
     WalSourceConfig sourceConfig() {
         return new WalSourceConfig(options.endpoint(), ReplicationNames.forGroup(options.group), options.schema,
-                options.tables, options.heartbeatInterval(), Duration.ofSeconds(10), selected.capturesDdl());
+                options.tables, options.heartbeatInterval(), Duration.ofSeconds(10), selected.capturesDdl(),
+                selected.acceptsProvisionalChanges());
     }
 
     @Provides

@@ -11,6 +11,10 @@ import java.util.List;
  * A batch cut inside a large transaction therefore carries the previous checkpoint: the sink writes the events,
  * but a restart resumes before that transaction, and sinks that deliver exactly once undo or overwrite the
  * partial work.
+ *
+ * <p>Every event of a batch belongs to a finished transaction, or every one to the open transaction. A provisional
+ * event ({@link ChangeEvent#provisional()}) cannot tell by its commit LSN: it belongs to a finished transaction when
+ * the batch's checkpoint moves past the sink's, to the open one when it does not.
  */
 public record Batch(List<ChangeEvent> events, Lsn checkpoint) {
     public Batch {

@@ -28,6 +28,8 @@ public final class Batcher {
     private boolean hasCommittedItem;
     private long oldestCommittedItemAt;
     private long openTransactionStartedAt;
+    /** Whether events of the open transaction went out in a batch already (a transaction larger than a batch). */
+    private boolean openTransactionCut;
 
     public Batcher(BatchPolicy policy, Lsn startCheckpoint) {
         this.policy = requireNonNull(policy, "policy is null");
@@ -55,6 +57,20 @@ public final class Batcher {
         }
         committedCount = held.size();
         committedCheckpoint = Lsn.max(committedCheckpoint, commit.endLsn());
+        openTransactionCut = false;
+    }
+
+    /**
+     * Drops the held events of the open transaction (see {@link OpenTransactionDiscarded}). Returns whether some of its
+     * events went out in a batch already, which the sink must then discard too.
+     */
+    public boolean discardOpen() {
+        if (held.size() > committedCount) {
+            held.subList(committedCount, held.size()).clear();
+        }
+        boolean cut = openTransactionCut;
+        openTransactionCut = false;
+        return cut;
     }
 
     /** The batch to write now, or null when no rule says to cut yet. */
@@ -92,6 +108,7 @@ public final class Batcher {
     }
 
     private Batch cutOpenTransaction() {
+        openTransactionCut = true;
         Batch batch = new Batch(held, emittedCheckpoint);
         held = newHeldList();
         return batch;

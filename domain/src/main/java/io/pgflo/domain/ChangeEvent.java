@@ -8,11 +8,17 @@ import java.util.List;
 /**
  * One committed change to one table: the unit every sink receives.
  *
+ * <p>Or, for a sink that asked for them ({@link SinkProvider#acceptsProvisionalChanges}), a provisional change: one
+ * of a large transaction the source streams before it knows whether it commits. Its {@code commitLsn} is
+ * {@link Lsn#MAX} and its {@code commitTime} {@link java.time.Instant#EPOCH}; the {@link TransactionCommit} that
+ * follows its transaction's changes confirms them, an {@link OpenTransactionDiscarded} voids them.
+ *
  * @param operation what happened
  * @param schema the table's schema
  * @param table the table's name
  * @param lsn the WAL position of this change
- * @param commitLsn the WAL position of the commit of the transaction the change belongs to
+ * @param commitLsn the WAL position of the commit of the transaction the change belongs to ({@link Lsn#MAX} for a
+ *     provisional change)
  * @param xid the source transaction id
  * @param commitTime when the transaction committed on the source
  * @param ordinal the change's 0-based position within its transaction; with {@code commitLsn} it names the change
@@ -61,6 +67,11 @@ public record ChangeEvent(
     /** Columns whose value is an unchanged TOAST value: present in neither row, unchanged on the source. */
     public List<String> unchangedToastColumns() {
         return newRow == null ? List.of() : newRow.unchangedToastColumns();
+    }
+
+    /** Whether this change belongs to a transaction not known to commit yet (see the class comment). */
+    public boolean provisional() {
+        return commitLsn.equals(Lsn.MAX);
     }
 
     /** {@code schema.table}, unquoted, for messages. */

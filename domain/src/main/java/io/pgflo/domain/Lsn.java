@@ -7,6 +7,11 @@ package io.pgflo.domain;
 public record Lsn(long value) implements Comparable<Lsn> {
     /** The position before any WAL; also "no checkpoint yet". */
     public static final Lsn ZERO = new Lsn(0);
+    /**
+     * The highest position; the {@code commitLsn} of a provisional change ({@link ChangeEvent#provisional()}), whose
+     * commit is not known yet.
+     */
+    public static final Lsn MAX = new Lsn(-1L);
 
     public static Lsn of(long value) {
         return value == 0 ? ZERO : new Lsn(value);

@@ -42,6 +42,8 @@ public final class Pipeline {
                 batcher.add(event, now);
             } else if (message instanceof TransactionCommit commit) {
                 batcher.commit(commit, now);
+            } else if (message instanceof OpenTransactionDiscarded && batcher.discardOpen()) {
+                sink.discardOpenTransaction();
             }
             Batch batch = batcher.poll(now);
             if (batch == null && message == null) {

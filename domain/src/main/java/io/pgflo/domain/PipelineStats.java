@@ -14,7 +14,7 @@ public final class PipelineStats {
     void recordBatch(Batch batch) {
         eventsWritten.addAndGet(batch.size());
         batchesWritten.incrementAndGet();
-        if (!batch.isEmpty()) {
+        if (!batch.isEmpty() && !batch.events().get(batch.size() - 1).provisional()) {
             lastCommitTime.set(batch.events().get(batch.size() - 1).commitTime());
         }
     }

@@ -27,6 +27,17 @@ public interface Sink extends AutoCloseable {
      */
     void writeBatch(Batch batch);
 
+    /**
+     * Undoes the provisional changes of the open transaction written so far (see {@link ChangeEvent#provisional()}):
+     * they were never committed on the source, or will come again at their commit. Called in order with
+     * {@link #writeBatch}, only on a sink whose provider {@link SinkProvider#acceptsProvisionalChanges accepts
+     * provisional changes}; a sink that makes writes visible before their transaction's checkpoint cannot.
+     */
+    default void discardOpenTransaction() {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot discard the changes of an unfinished "
+                + "transaction; its provider must not accept provisional changes");
+    }
+
     /** Blocks until every batch written so far is durable; throws if one cannot be made durable. */
     default void flush() {}
 

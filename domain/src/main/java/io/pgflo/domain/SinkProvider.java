@@ -41,4 +41,15 @@ public interface SinkProvider<O> {
     default boolean capturesDdl(O options) {
         return false;
     }
+
+    /**
+     * Whether this sink, with these options, takes provisional changes: those of a large transaction that the source
+     * streams while the server is still decoding it (pgoutput's streaming of in-progress transactions), before it is
+     * known to commit. The server then sends such a transaction as it decodes it, instead of spilling it to disk and
+     * sending it only after the commit. Only a sink that keeps a transaction's changes invisible until its checkpoint
+     * moves, and can undo them ({@link Sink#discardOpenTransaction()}), may say yes.
+     */
+    default boolean acceptsProvisionalChanges(O options) {
+        return false;
+    }
 }

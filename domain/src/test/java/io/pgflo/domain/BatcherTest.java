@@ -58,6 +58,32 @@ class BatcherTest {
     }
 
     @Test
+    void discardingTheOpenTransactionDropsItsHeldEventsAndSaysWhetherSomeWentOutAlready() {
+        Batcher batcher = new Batcher(new BatchPolicy(3, Duration.ofHours(1)), Lsn.ZERO);
+        batcher.add(insert(1, 10, 0), 0);
+        batcher.commit(commit(10), 0);
+        batcher.add(insert(11, 99, 0), 0);
+        assertThat(batcher.discardOpen()).as("nothing of it was cut").isFalse();
+        assertThat(batcher.drainCommitted().events()).extracting(ChangeEvent::lsn).containsExactly(Lsn.of(1));
+
+        for (int i = 0; i < 4; i++) {
+            batcher.add(insert(20 + i, 99, i), 0);
+        }
+        assertThat(batcher.poll(0).size()).as("a transaction larger than a batch").isEqualTo(4);
+        batcher.add(insert(30, 99, 4), 0);
+        assertThat(batcher.discardOpen()).as("part of it went out").isTrue();
+        assertThat(batcher.drainCommitted()).as("the held part is gone").isNull();
+        assertThat(batcher.discardOpen()).as("said once").isFalse();
+
+        for (int i = 0; i < 3; i++) {
+            batcher.add(insert(40 + i, 50, i), 0);
+        }
+        batcher.poll(0);
+        batcher.commit(commit(50), 0);
+        assertThat(batcher.discardOpen()).as("a transaction that committed after a cut is not open").isFalse();
+    }
+
+    @Test
     void cutsByAgeOfTheOldestCommittedEvent() {
         Batcher batcher = new Batcher(new BatchPolicy(1000, Duration.ofMillis(100)), Lsn.ZERO);
         batcher.add(insert(1, 10, 0), 0);

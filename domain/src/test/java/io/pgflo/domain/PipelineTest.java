@@ -128,6 +128,21 @@ class PipelineTest {
         assertThat(source.acknowledged).containsExactly(Lsn.of(18));
     }
 
+    @Test
+    void aDiscardedOpenTransactionIsDiscardedByTheSinkOnlyIfPartOfItWasWritten() throws Exception {
+        OpenTransactionDiscarded discard = new OpenTransactionDiscarded(7, "rolled back");
+        ScriptedSource source = new ScriptedSource(List.of(insert(1, 10, 0), commit(10), insert(11, 99, 0), discard,
+                insert(21, 99, 0), insert(22, 99, 1), insert(23, 99, 2), discard, insert(31, 40, 0), commit(40)));
+        RecordingSink sink = new RecordingSink(Lsn.ZERO);
+        Pipeline pipeline = new Pipeline(source, sink, new BatchPolicy(2, Duration.ofHours(1)));
+        source.onDrained = pipeline::stop;
+        pipeline.run();
+        assertThat(sink.discards).as("the first discard found nothing written, the second two events").containsExactly(2);
+        assertThat(sink.events).extracting(ChangeEvent::lsn)
+                .containsExactly(Lsn.of(1), Lsn.of(21), Lsn.of(22), Lsn.of(31));
+        assertThat(source.acknowledged).containsExactly(Lsn.of(18), Lsn.of(48));
+    }
+
     private static final class ScriptedSource implements ChangeSource {
         private final Deque<SourceMessage> script;
         final List<Lsn> acknowledged = new ArrayList<>();
@@ -176,8 +191,10 @@ class PipelineTest {
     private static final class RecordingSink implements Sink {
         final List<ChangeEvent> events = new ArrayList<>();
         final List<Lsn> checkpointAtEachAck = new ArrayList<>();
+        final List<Integer> discards = new ArrayList<>();
         RuntimeException failure;
         private Lsn checkpoint;
+        private int openWritten;
 
         RecordingSink(Lsn checkpoint) {
             this.checkpoint = checkpoint;
@@ -196,8 +213,17 @@ class PipelineTest {
             events.addAll(batch.events());
             if (batch.checkpoint().isAfter(checkpoint)) {
                 checkpointAtEachAck.add(batch.checkpoint());
+                openWritten = 0;
+            } else {
+                openWritten += batch.size();
             }
             checkpoint = batch.checkpoint();
+        }
+
+        @Override
+        public void discardOpenTransaction() {
+            discards.add(openWritten);
+            openWritten = 0;
         }
 
         @Override

@@ -5,6 +5,7 @@ import io.pgflo.domain.Column;
 import io.pgflo.domain.ColumnType;
 import io.pgflo.domain.ColumnValue;
 import io.pgflo.domain.Lsn;
+import io.pgflo.domain.OpenTransactionDiscarded;
 import io.pgflo.domain.Operation;
 import io.pgflo.domain.Row;
 import io.pgflo.domain.SourceMessage;
@@ -16,33 +17,63 @@ import io.pgflo.wal.PgOutputMessage.Insert;
 import io.pgflo.wal.PgOutputMessage.LogicalMessage;
 import io.pgflo.wal.PgOutputMessage.Relation;
 import io.pgflo.wal.PgOutputMessage.RelationColumn;
+import io.pgflo.wal.PgOutputMessage.StreamAbort;
+import io.pgflo.wal.PgOutputMessage.StreamCommit;
+import io.pgflo.wal.PgOutputMessage.StreamStart;
+import io.pgflo.wal.PgOutputMessage.StreamStop;
+import io.pgflo.wal.PgOutputMessage.Streamed;
 import io.pgflo.wal.PgOutputMessage.Truncate;
 import io.pgflo.wal.PgOutputMessage.Update;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns pgoutput messages into change events and commits: keeps the relation cache, numbers the changes within
  * each transaction, and drops transactions that a checkpoint already covers.
+ *
+ * <p>Transactions the server streams before their commit (protocol 2) are spooled ({@link TransactionSpool}) and
+ * delivered at their commit, in commit order like any other. With {@link #deliverProvisionally}, one of them may go out
+ * while it streams: the first streamed transaction that nothing else overlaps has its changes delivered as provisional
+ * events at once, confirmed by its commit. Anything that would have to reach the sink before its commit (another
+ * transaction's commit, another streamed transaction) or that rolls part of it back turns those events void
+ * ({@link OpenTransactionDiscarded}); the transaction then comes again, whole, from its spool at its commit.
  */
 final class ChangeEventAssembler {
+    private static final Logger log = LoggerFactory.getLogger(ChangeEventAssembler.class);
+
     /** Prefix of the logical messages the DDL capture trigger emits; their content is the DDL statement. */
     static final String DDL_PREFIX = "pg_flo_ddl";
+    /** Memory a streamed transaction's spool may use before it moves to a file. */
+    static final int SPOOL_MEMORY = 8 << 20;
 
     private final IntFunction<ColumnType> types;
+    private final PgOutputDecoder decoder = new PgOutputDecoder();
     private final Map<Integer, RelationInfo> relations = new HashMap<>();
+    private final Map<Long, StreamedTransaction> streamed = new LinkedHashMap<>();
+    private Path spoolDirectory = Path.of(System.getProperty("java.io.tmpdir"));
+    private int spoolMemory = SPOOL_MEMORY;
     private Lsn resumeAfter = Lsn.ZERO;
     private boolean deliverDdl;
-    private Begin transaction;
+    private boolean deliverProvisionally;
+    /** The transaction whose changes are being delivered: a Begin's, a spooled one's at its commit, or null. */
+    private Context current;
     private boolean skipping;
-    private int ordinal;
+    /** The streamed transaction whose block is being received, or null between blocks. */
+    private StreamedTransaction block;
+    /** The streamed transaction whose changes go out provisionally, or null. */
+    private StreamedTransaction provisional;
 
     ChangeEventAssembler(IntFunction<ColumnType> types) {
         this.types = types;
@@ -57,51 +88,179 @@ final class ChangeEventAssembler {
         this.deliverDdl = deliver;
     }
 
+    /** Whether a streamed transaction's changes may go out before its commit (see the class comment); off by default. */
+    void deliverProvisionally(boolean deliver) {
+        this.deliverProvisionally = deliver;
+    }
+
+    /** Where streamed transactions larger than {@code memory} bytes are spooled. */
+    void spoolTo(Path directory, int memory) {
+        this.spoolDirectory = directory;
+        this.spoolMemory = memory;
+    }
+
     void resumeAfter(Lsn checkpoint) {
         this.resumeAfter = checkpoint;
     }
 
     /**
+     * Decodes one message as the server sent it, and handles it.
+     *
+     * @param lsn the WAL position of the message (the start of its XLogData)
+     */
+    void accept(ByteBuffer buffer, Lsn lsn, Consumer<SourceMessage> out) {
+        if (block == null) {
+            accept(decoder.decode(buffer), lsn, out);
+            return;
+        }
+        ByteBuffer raw = buffer.duplicate();
+        PgOutputMessage message = decoder.decode(buffer, true);
+        if (message instanceof Streamed inBlock) {
+            block.spool.append(inBlock.xid(), lsn, raw);
+            if (block == provisional) {
+                Context context = new Context(Lsn.MAX, block.xid, Instant.EPOCH, block);
+                handle(inBlock.message(), lsn, context, out);
+            }
+        } else {
+            accept(message, lsn, out);
+        }
+    }
+
+    /**
+     * Handles one decoded message outside a streamed block.
+     *
      * @param lsn the WAL position of the message (the start of its XLogData)
      */
     void accept(PgOutputMessage message, Lsn lsn, Consumer<SourceMessage> out) {
         if (message instanceof Begin begin) {
-            transaction = begin;
-            ordinal = 0;
+            if (provisional != null) {
+                discardProvisional("transaction " + begin.xid() + " committed while it streamed", out);
+            }
+            current = new Context(begin.finalLsn(), begin.xid(), begin.commitTime(), null);
             // A commit record that starts before the checkpoint ends at or before it: delivered already.
             skipping = begin.finalLsn().isBefore(resumeAfter);
         } else if (message instanceof Commit commit) {
             if (!skipping) {
-                out.accept(new TransactionCommit(currentXid(), commit.commitLsn(), commit.endLsn(), commit.commitTime()));
+                out.accept(new TransactionCommit(current == null ? 0 : current.xid, commit.commitLsn(), commit.endLsn(),
+                        commit.commitTime()));
             }
-            transaction = null;
+            current = null;
             skipping = false;
-        } else if (message instanceof Relation relation) {
-            relations.put(relation.oid(), describe(relation));
-        } else if (skipping) {
+        } else if (message instanceof StreamStart start) {
+            streamStart(start, out);
+        } else if (message instanceof StreamStop) {
+            block = null;
+        } else if (message instanceof StreamCommit commit) {
+            streamCommit(commit, out);
+        } else if (message instanceof StreamAbort abort) {
+            streamAbort(abort, out);
+        } else if (message instanceof Streamed inBlock) {
+            throw new PgOutputException("message of streamed transaction " + inBlock.xid() + " at " + lsn
+                    + " outside a stream block");
+        } else if (!skipping) {
+            handle(message, lsn, current, out);
+        }
+    }
+
+    private void streamStart(StreamStart start, Consumer<SourceMessage> out) {
+        StreamedTransaction transaction = streamed.get(start.xid());
+        if (transaction == null) {
+            if (!start.first()) {
+                throw new PgOutputException("the server streams transaction " + start.xid()
+                        + " on, but its first block never arrived");
+            }
+            transaction = new StreamedTransaction(start.xid(), new TransactionSpool(start.xid(), spoolDirectory, spoolMemory));
+            streamed.put(start.xid(), transaction);
+        }
+        if (provisional != null && provisional != transaction) {
+            discardProvisional("transaction " + start.xid() + " streams alongside it", out);
+        }
+        if (provisional == null && deliverProvisionally && start.first() && streamed.size() == 1 && current == null) {
+            provisional = transaction;
+        }
+        block = transaction;
+    }
+
+    private void streamCommit(StreamCommit commit, Consumer<SourceMessage> out) {
+        StreamedTransaction transaction = streamed.remove(commit.xid());
+        if (transaction == null) {
+            throw new PgOutputException("commit of streamed transaction " + commit.xid() + " at " + commit.commitLsn()
+                    + ", which never streamed");
+        }
+        try {
+            TransactionCommit end = new TransactionCommit(commit.xid(), commit.commitLsn(), commit.endLsn(), commit.commitTime());
+            if (commit.commitLsn().isBefore(resumeAfter)) {
+                if (transaction == provisional) {
+                    discardProvisional("the checkpoint covers it", out);
+                }
+            } else if (transaction == provisional) {
+                relations.putAll(transaction.relations);
+                provisional = null;
+                out.accept(end);
+            } else {
+                current = new Context(commit.commitLsn(), commit.xid(), commit.commitTime(), null);
+                transaction.spool.replay((lsn, bytes) -> handle(((Streamed) decoder.decode(bytes, true)).message(), lsn,
+                        current, out));
+                current = null;
+                out.accept(end);
+            }
+        } finally {
+            transaction.close();
+        }
+    }
+
+    private void streamAbort(StreamAbort abort, Consumer<SourceMessage> out) {
+        StreamedTransaction transaction = streamed.get(abort.xid());
+        if (transaction == null) {
             return;
+        }
+        if (abort.subxid() == abort.xid()) {
+            streamed.remove(abort.xid());
+            if (transaction == provisional) {
+                discardProvisional("it rolled back", out);
+            }
+            transaction.close();
+        } else if (transaction.spool.abortSubtransaction(abort.subxid()) && transaction == provisional) {
+            discardProvisional("it rolled back subtransaction " + abort.subxid(), out);
+        }
+    }
+
+    private void discardProvisional(String reason, Consumer<SourceMessage> out) {
+        log.info("changes of transaction {} sent before its commit are void ({}); {}", provisional.xid, reason,
+                streamed.containsKey(provisional.xid) ? "it goes out whole at its commit" : "nothing of it goes out");
+        out.accept(new OpenTransactionDiscarded(provisional.xid, reason));
+        provisional.relations.clear();
+        provisional = null;
+    }
+
+    /** A Relation, a change, or a logical message, of the transaction {@code context} (null outside any). */
+    private void handle(PgOutputMessage message, Lsn lsn, Context context, Consumer<SourceMessage> out) {
+        if (message instanceof Relation relation) {
+            (context != null && context.stream != null ? context.stream.relations : relations)
+                    .put(relation.oid(), describe(relation));
         } else if (message instanceof Insert insert) {
-            RelationInfo table = relation(insert.relationOid(), lsn);
-            out.accept(event(Operation.INSERT, table, lsn, row(table, insert.newTuple(), false), null, null));
+            RelationInfo table = relation(insert.relationOid(), lsn, context);
+            out.accept(event(Operation.INSERT, table, lsn, context, row(table, insert.newTuple(), false), null, null));
         } else if (message instanceof Update update) {
-            RelationInfo table = relation(update.relationOid(), lsn);
+            RelationInfo table = relation(update.relationOid(), lsn, context);
             Row oldRow = update.oldTuple() == null ? null : row(table, update.oldTuple(), update.oldKind() == 'K');
-            out.accept(event(Operation.UPDATE, table, lsn, row(table, update.newTuple(), false), oldRow, null));
+            out.accept(event(Operation.UPDATE, table, lsn, context, row(table, update.newTuple(), false), oldRow, null));
         } else if (message instanceof Delete delete) {
-            RelationInfo table = relation(delete.relationOid(), lsn);
-            out.accept(event(Operation.DELETE, table, lsn, null, row(table, delete.oldTuple(), delete.oldKind() == 'K'), null));
+            RelationInfo table = relation(delete.relationOid(), lsn, context);
+            out.accept(event(Operation.DELETE, table, lsn, context, null,
+                    row(table, delete.oldTuple(), delete.oldKind() == 'K'), null));
         } else if (message instanceof Truncate truncate) {
             for (int oid : truncate.relationOids()) {
-                out.accept(event(Operation.TRUNCATE, relation(oid, lsn), lsn, null, null, null));
+                out.accept(event(Operation.TRUNCATE, relation(oid, lsn, context), lsn, context, null, null, null));
             }
-        } else if (message instanceof LogicalMessage logical && logical.transactional() && transaction != null
+        } else if (message instanceof LogicalMessage logical && logical.transactional() && context != null
                 && DDL_PREFIX.equals(logical.prefix()) && deliverDdl) {
-            out.accept(ddl(logical, lsn));
+            out.accept(ddl(logical, lsn, context));
         }
         // Origin and Type messages, and logical messages of other prefixes, carry nothing a sink needs.
     }
 
-    private ChangeEvent ddl(LogicalMessage message, Lsn lsn) {
+    private ChangeEvent ddl(LogicalMessage message, Lsn lsn, Context context) {
         // Content: "schema\ntable\nstatement", written by the DDL capture trigger.
         String content = new String(message.content(), StandardCharsets.UTF_8);
         String[] parts = content.split("\n", 3);
@@ -109,25 +268,24 @@ final class ChangeEventAssembler {
             throw new PgOutputException("malformed DDL message at " + lsn + ": expected schema, table and statement");
         }
         RelationInfo table = new RelationInfo(parts[0], parts[1], 'd', List.of(), List.of());
-        return event(Operation.DDL, table, lsn, null, null, parts[2]);
+        return event(Operation.DDL, table, lsn, context, null, null, parts[2]);
     }
 
-    private ChangeEvent event(Operation operation, RelationInfo table, Lsn lsn, Row newRow, Row oldRow, String ddl) {
-        if (transaction == null) {
+    private ChangeEvent event(Operation operation, RelationInfo table, Lsn lsn, Context context, Row newRow, Row oldRow,
+            String ddl) {
+        if (context == null) {
             throw new PgOutputException(operation + " on " + table.schema() + "." + table.table() + " at " + lsn
                     + " outside a transaction");
         }
-        Instant commitTime = transaction.commitTime();
-        return new ChangeEvent(operation, table.schema(), table.table(), lsn, transaction.finalLsn(), transaction.xid(),
-                commitTime, ordinal++, table.keyColumns(), newRow, oldRow, ddl);
+        return new ChangeEvent(operation, table.schema(), table.table(), lsn, context.commitLsn, context.xid,
+                context.commitTime, context.nextOrdinal(), table.keyColumns(), newRow, oldRow, ddl);
     }
 
-    private long currentXid() {
-        return transaction == null ? 0 : transaction.xid();
-    }
-
-    private RelationInfo relation(int oid, Lsn lsn) {
-        RelationInfo info = relations.get(oid);
+    private RelationInfo relation(int oid, Lsn lsn, Context context) {
+        RelationInfo info = context != null && context.stream != null ? context.stream.relations.get(oid) : null;
+        if (info == null) {
+            info = relations.get(oid);
+        }
         if (info == null) {
             throw new PgOutputException("change at " + lsn + " refers to relation " + Integer.toUnsignedString(oid)
                     + " before any Relation message described it");
@@ -165,5 +323,28 @@ final class ChangeEventAssembler {
             };
         }
         return new Row(size == count ? List.of(values) : List.of(Arrays.copyOf(values, size)));
+    }
+
+    /**
+     * The transaction changes are being delivered for: its commit (or {@link Lsn#MAX} for provisional changes), and for
+     * provisional ones the streamed transaction, whose own relation descriptions come first and which numbers them.
+     */
+    private static final class Context {
+        final Lsn commitLsn;
+        final long xid;
+        final Instant commitTime;
+        final StreamedTransaction stream;
+        private int ordinal;
+
+        Context(Lsn commitLsn, long xid, Instant commitTime, StreamedTransaction stream) {
+            this.commitLsn = commitLsn;
+            this.xid = xid;
+            this.commitTime = commitTime;
+            this.stream = stream;
+        }
+
+        int nextOrdinal() {
+            return stream == null ? ordinal++ : stream.ordinal++;
+        }
     }
 }

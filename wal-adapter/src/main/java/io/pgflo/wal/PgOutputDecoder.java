@@ -9,6 +9,11 @@ import io.pgflo.wal.PgOutputMessage.LogicalMessage;
 import io.pgflo.wal.PgOutputMessage.Origin;
 import io.pgflo.wal.PgOutputMessage.Relation;
 import io.pgflo.wal.PgOutputMessage.RelationColumn;
+import io.pgflo.wal.PgOutputMessage.StreamAbort;
+import io.pgflo.wal.PgOutputMessage.StreamCommit;
+import io.pgflo.wal.PgOutputMessage.StreamStart;
+import io.pgflo.wal.PgOutputMessage.StreamStop;
+import io.pgflo.wal.PgOutputMessage.Streamed;
 import io.pgflo.wal.PgOutputMessage.Truncate;
 import io.pgflo.wal.PgOutputMessage.Type;
 import io.pgflo.wal.PgOutputMessage.Update;
@@ -20,7 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses pgoutput (protocol version 1) messages. Stateless and thread-safe.
+ * Parses pgoutput messages, protocol version 1 and 2 (streaming of in-progress transactions). Stateless and
+ * thread-safe: whether a message lies within a streamed transaction's block, and so starts with an xid, is the caller's
+ * to say.
  *
  * <p>Strings are decoded as UTF-8: the source database must use the UTF8 encoding, which the source checks at start.
  */
@@ -28,27 +35,50 @@ public final class PgOutputDecoder {
     /** Seconds from the Unix epoch to PostgreSQL's epoch, 2000-01-01 UTC. */
     private static final long PG_EPOCH_SECONDS = 946_684_800L;
 
-    /** Decodes one message; the buffer's position is left after it. */
+    /** Decodes one message outside a streamed block; the buffer's position is left after it. */
     public PgOutputMessage decode(ByteBuffer buffer) {
+        return decode(buffer, false);
+    }
+
+    /**
+     * Decodes one message; the buffer's position is left after it.
+     *
+     * @param inStreamBlock whether the message came between a Stream Start and its Stream Stop: a Relation, Type,
+     *     change or logical message there carries an xid, and comes back as a {@link Streamed}
+     */
+    public PgOutputMessage decode(ByteBuffer buffer, boolean inStreamBlock) {
         byte tag = buffer.get();
         try {
-            return switch (tag) {
-                case 'B' -> new Begin(lsn(buffer), timestamp(buffer), Integer.toUnsignedLong(buffer.getInt()));
-                case 'C' -> new Commit(buffer.get(), lsn(buffer), lsn(buffer), timestamp(buffer));
-                case 'O' -> new Origin(lsn(buffer), cString(buffer));
-                case 'R' -> relation(buffer);
-                case 'Y' -> new Type(buffer.getInt(), cString(buffer), cString(buffer));
-                case 'I' -> insert(buffer);
-                case 'U' -> update(buffer);
-                case 'D' -> delete(buffer);
-                case 'T' -> truncate(buffer);
-                case 'M' -> message(buffer);
-                default -> throw new PgOutputException("unknown pgoutput message type '" + (char) tag + "' (0x"
-                        + Integer.toHexString(tag & 0xFF) + "); is the slot's plugin pgoutput with proto_version 1?");
-            };
+            if (inStreamBlock && tag != 'E') {
+                long xid = Integer.toUnsignedLong(buffer.getInt());
+                return new Streamed(xid, message(tag, buffer));
+            }
+            return message(tag, buffer);
         } catch (BufferUnderflowException e) {
             throw new PgOutputException("truncated pgoutput message of type '" + (char) tag + "'", e);
         }
+    }
+
+    private static PgOutputMessage message(byte tag, ByteBuffer buffer) {
+        return switch (tag) {
+            case 'B' -> new Begin(lsn(buffer), timestamp(buffer), Integer.toUnsignedLong(buffer.getInt()));
+            case 'C' -> new Commit(buffer.get(), lsn(buffer), lsn(buffer), timestamp(buffer));
+            case 'O' -> new Origin(lsn(buffer), cString(buffer));
+            case 'R' -> relation(buffer);
+            case 'Y' -> new Type(buffer.getInt(), cString(buffer), cString(buffer));
+            case 'I' -> insert(buffer);
+            case 'U' -> update(buffer);
+            case 'D' -> delete(buffer);
+            case 'T' -> truncate(buffer);
+            case 'M' -> logicalMessage(buffer);
+            case 'S' -> new StreamStart(Integer.toUnsignedLong(buffer.getInt()), buffer.get() == 1);
+            case 'E' -> new StreamStop();
+            case 'c' -> new StreamCommit(Integer.toUnsignedLong(buffer.getInt()), buffer.get(), lsn(buffer), lsn(buffer),
+                    timestamp(buffer));
+            case 'A' -> new StreamAbort(Integer.toUnsignedLong(buffer.getInt()), Integer.toUnsignedLong(buffer.getInt()));
+            default -> throw new PgOutputException("unknown pgoutput message type '" + (char) tag + "' (0x"
+                    + Integer.toHexString(tag & 0xFF) + "); is the slot's plugin pgoutput with proto_version 1 or 2?");
+        };
     }
 
     private static Relation relation(ByteBuffer buffer) {
@@ -106,7 +136,7 @@ public final class PgOutputDecoder {
         return new Truncate((options & 1) != 0, (options & 2) != 0, relations);
     }
 
-    private static LogicalMessage message(ByteBuffer buffer) {
+    private static LogicalMessage logicalMessage(ByteBuffer buffer) {
         boolean transactional = (buffer.get() & 1) != 0;
         Lsn lsn = lsn(buffer);
         String prefix = cString(buffer);

@@ -4,7 +4,10 @@ import io.pgflo.domain.Lsn;
 import java.time.Instant;
 import java.util.List;
 
-/** The messages of the pgoutput logical decoding protocol, version 1, as the decoder reads them. */
+/**
+ * The messages of the pgoutput logical decoding protocol, as the decoder reads them: version 1, and version 2's
+ * streaming of in-progress transactions.
+ */
 public sealed interface PgOutputMessage {
 
     record Begin(Lsn finalLsn, Instant commitTime, long xid) implements PgOutputMessage {}
@@ -39,4 +42,25 @@ public sealed interface PgOutputMessage {
 
     /** A message from {@code pg_logical_emit_message}. */
     record LogicalMessage(boolean transactional, Lsn lsn, String prefix, byte[] content) implements PgOutputMessage {}
+
+    /** Starts a block of changes of the in-progress transaction {@code xid}; {@code first} for its first block. */
+    record StreamStart(long xid, boolean first) implements PgOutputMessage {}
+
+    /** Ends the current block of a streamed transaction. */
+    record StreamStop() implements PgOutputMessage {}
+
+    /** The streamed transaction {@code xid} committed: every block of it came before. */
+    record StreamCommit(long xid, int flags, Lsn commitLsn, Lsn endLsn, Instant commitTime) implements PgOutputMessage {}
+
+    /**
+     * The streamed transaction {@code xid} rolled back ({@code subxid == xid}), or only its subtransaction
+     * {@code subxid} did, with every subtransaction begun after it.
+     */
+    record StreamAbort(long xid, long subxid) implements PgOutputMessage {}
+
+    /**
+     * A message within a block of a streamed transaction: a Relation, Type, change or logical message, which then
+     * carries the xid of the (sub)transaction it belongs to.
+     */
+    record Streamed(long xid, PgOutputMessage message) implements PgOutputMessage {}
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
+import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +43,11 @@ public final class PostgresChangeSource implements ChangeSource {
     private boolean started;
     /** The process id of the walsender serving {@link #replication}, or -1. */
     private int walsenderPid = -1;
+    /** Whether the server streams large transactions before their commit (pgoutput protocol 2). */
+    private final boolean streamInProgress;
 
     private PostgresChangeSource(WalSourceConfig config, Connection metadata, ReplicationSetup setup, List<TableName> tables,
-            Lsn slotPosition) {
+            Lsn slotPosition, boolean streamInProgress) {
         this.config = config;
         this.metadata = metadata;
         this.setup = setup;
@@ -53,6 +56,8 @@ public final class PostgresChangeSource implements ChangeSource {
         TypeRegistry types = new TypeRegistry(metadata);
         this.assembler = new ChangeEventAssembler(types::resolve);
         assembler.deliverDdl(config.captureDdl());
+        this.streamInProgress = streamInProgress;
+        assembler.deliverProvisionally(streamInProgress);
     }
 
     /**
@@ -68,7 +73,13 @@ public final class PostgresChangeSource implements ChangeSource {
             if (config.captureDdl()) {
                 DdlCapture.install(metadata, config.endpoint().describe(), config.names().group(), tables);
             }
-            return new PostgresChangeSource(config, metadata, setup, tables, setup.confirmedFlushLsn());
+            // Protocol 2, with its streaming of in-progress transactions, came with PostgreSQL 14.
+            boolean streamInProgress = config.provisionalChanges()
+                    && metadata.getMetaData().getDatabaseMajorVersion() >= 14;
+            if (config.provisionalChanges() && !streamInProgress) {
+                log.info("the source is older than PostgreSQL 14: large transactions arrive after their commit");
+            }
+            return new PostgresChangeSource(config, metadata, setup, tables, setup.confirmedFlushLsn(), streamInProgress);
         } catch (SQLException e) {
             closeQuietly(metadata);
             throw new ConfigurationException("cannot prepare replication on " + config.endpoint().describe() + ": "
@@ -177,16 +188,19 @@ public final class PostgresChangeSource implements ChangeSource {
             throw failure("cannot configure the replication session", e);
         }
         try {
-            stream = replication.unwrap(PGConnection.class).getReplicationAPI()
+            ChainedLogicalStreamBuilder builder = replication.unwrap(PGConnection.class).getReplicationAPI()
                     .replicationStream()
                     .logical()
                     .withSlotName(config.names().slot())
                     .withStartPosition(startPosition)
-                    .withSlotOption("proto_version", 1)
+                    .withSlotOption("proto_version", streamInProgress ? 2 : 1)
                     .withSlotOption("publication_names", config.names().publication())
                     .withSlotOption("messages", true)
-                    .withStatusInterval((int) config.statusInterval().toMillis(), TimeUnit.MILLISECONDS)
-                    .start();
+                    .withStatusInterval((int) config.statusInterval().toMillis(), TimeUnit.MILLISECONDS);
+            if (streamInProgress) {
+                builder.withSlotOption("streaming", "on");
+            }
+            stream = builder.start();
         } catch (SQLException e) {
             closeStream();
             if ("55006".equals(e.getSQLState())) {

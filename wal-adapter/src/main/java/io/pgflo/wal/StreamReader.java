@@ -34,7 +34,6 @@ final class StreamReader implements Runnable {
 
     private final PGReplicationStream stream;
     private final ChangeEventAssembler assembler;
-    private final PgOutputDecoder decoder = new PgOutputDecoder();
     private final BlockingQueue<List<SourceMessage>> queue = new ArrayBlockingQueue<>(CHUNKS);
     /** The reader's chunk being filled. */
     private List<SourceMessage> filling = new ArrayList<>(CHUNK);
@@ -123,7 +122,7 @@ final class StreamReader implements Runnable {
                 ByteBuffer buffer = stream.readPending();
                 if (buffer != null) {
                     Lsn lsn = Lsn.of(stream.getLastReceiveLSN().asLong());
-                    assembler.accept(decoder.decode(buffer), lsn, this::put);
+                    assembler.accept(buffer, lsn, this::put);
                     pause = MIN_IDLE_PAUSE_NANOS;
                 } else {
                     // Nothing more to read now: what was read goes to the pipeline before the pause.

@@ -18,6 +18,10 @@ import java.util.List;
  * @param statusInterval how often the client reports its position to the server unasked
  * @param captureDdl whether to install the DDL capture event trigger on the source, so that schema changes to the
  *     replicated tables arrive as DDL events in WAL order
+ * @param provisionalChanges whether the sink takes provisional changes: the server (PostgreSQL 14 or later) then streams
+ *     large transactions while it decodes them (pgoutput protocol 2), and the first that nothing overlaps goes out at
+ *     once, as provisional events that its commit confirms (see {@link io.pgflo.domain.OpenTransactionDiscarded}).
+ *     Without it, the server holds a large transaction back until its commit, spilling it to disk.
  */
 public record WalSourceConfig(
         DatabaseEndpoint endpoint,
@@ -26,7 +30,8 @@ public record WalSourceConfig(
         List<String> tables,
         Duration heartbeatInterval,
         Duration statusInterval,
-        boolean captureDdl) {
+        boolean captureDdl,
+        boolean provisionalChanges) {
 
     public WalSourceConfig {
         requireNonNull(endpoint, "endpoint is null");
@@ -37,16 +42,28 @@ public record WalSourceConfig(
         requireNonNull(statusInterval, "statusInterval is null");
     }
 
+    public WalSourceConfig(DatabaseEndpoint endpoint, ReplicationNames names, String schema, List<String> tables,
+            Duration heartbeatInterval, Duration statusInterval, boolean captureDdl) {
+        this(endpoint, names, schema, tables, heartbeatInterval, statusInterval, captureDdl, false);
+    }
+
     public static WalSourceConfig of(DatabaseEndpoint endpoint, String group, String schema, List<String> tables) {
         return new WalSourceConfig(endpoint, ReplicationNames.forGroup(group), schema, tables, Duration.ofSeconds(10),
                 Duration.ofSeconds(10), false);
     }
 
     public WalSourceConfig withHeartbeatInterval(Duration interval) {
-        return new WalSourceConfig(endpoint, names, schema, tables, interval, statusInterval, captureDdl);
+        return new WalSourceConfig(endpoint, names, schema, tables, interval, statusInterval, captureDdl,
+                provisionalChanges);
     }
 
     public WalSourceConfig withCaptureDdl(boolean capture) {
-        return new WalSourceConfig(endpoint, names, schema, tables, heartbeatInterval, statusInterval, capture);
+        return new WalSourceConfig(endpoint, names, schema, tables, heartbeatInterval, statusInterval, capture,
+                provisionalChanges);
+    }
+
+    public WalSourceConfig withProvisionalChanges(boolean provisional) {
+        return new WalSourceConfig(endpoint, names, schema, tables, heartbeatInterval, statusInterval, captureDdl,
+                provisional);
     }
 }

@@ -7,21 +7,188 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pgflo.domain.ChangeEvent;
 import io.pgflo.domain.ColumnType;
 import io.pgflo.domain.Lsn;
+import io.pgflo.domain.OpenTransactionDiscarded;
 import io.pgflo.domain.Operation;
 import io.pgflo.domain.SourceMessage;
 import io.pgflo.domain.TransactionCommit;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ChangeEventAssemblerTest {
-    private final PgOutputDecoder decoder = new PgOutputDecoder();
     private final ChangeEventAssembler assembler = new ChangeEventAssembler(oid -> ColumnType.ofOid(oid, "t" + oid));
     private final List<SourceMessage> out = new ArrayList<>();
 
+    @TempDir
+    Path spoolDirectory;
+
     private void feed(PgOutputBytes bytes, long lsn) {
-        assembler.accept(decoder.decode(bytes.buffer()), Lsn.of(lsn), out::add);
+        assembler.accept(bytes.buffer(), Lsn.of(lsn), out::add);
+    }
+
+    private void streamStart(int xid, boolean first) {
+        feed(message('S').i32(xid).i8(first ? 1 : 0), 0);
+    }
+
+    private void streamStop() {
+        feed(message('E'), 0);
+    }
+
+    /** Inside a block: the relation, as the server sends it into each streamed transaction. */
+    private void streamedRelation(int xid) {
+        feed(message('R').i32(xid).i32(1).string("public").string("users").i8('d').i16(2)
+                .i8(1).string("id").i32(23).i32(-1).i8(0).string("data").i32(25).i32(-1), 0);
+    }
+
+    private void streamedInsert(int xid, String id, long lsn) {
+        feed(message('I').i32(xid).i32(1).i8('N').i16(2).text(id).text("row " + id), lsn);
+    }
+
+    private void streamCommit(int xid, long commitLsn) {
+        feed(message('c').i32(xid).i8(0).i64(commitLsn).i64(commitLsn + 8).i64(0), commitLsn);
+    }
+
+    private void streamAbort(int xid, int subxid) {
+        feed(message('A').i32(xid).i32(subxid), 0);
+    }
+
+    private List<String> summary() {
+        return out.stream().map(m -> m instanceof ChangeEvent e
+                ? e.newRow().text("id") + (e.provisional() ? "?" : "@" + e.commitLsn().value())
+                : m instanceof TransactionCommit c ? "commit " + c.commitLsn().value()
+                : "discard " + ((OpenTransactionDiscarded) m).xid()).toList();
+    }
+
+    @Test
+    void aStreamedTransactionIsDeliveredAtItsCommitFromItsSpool() {
+        assembler.spoolTo(spoolDirectory, 64);
+        streamStart(50, true);
+        streamedRelation(50);
+        streamedInsert(50, "1", 110);
+        streamStop();
+        assertThat(out).as("nothing before the commit").isEmpty();
+        streamStart(50, false);
+        streamedInsert(51, "2", 120);
+        streamedInsert(50, "3", 130);
+        streamStop();
+        streamCommit(50, 300);
+        assertThat(summary()).containsExactly("1@300", "2@300", "3@300", "commit 300");
+        assertThat(out.subList(0, 3)).extracting(m -> ((ChangeEvent) m).ordinal()).containsExactly(0, 1, 2);
+        assertThat(((ChangeEvent) out.get(1)).xid()).as("the top-level xid").isEqualTo(50);
+        assertThat(((ChangeEvent) out.get(1)).lsn()).isEqualTo(Lsn.of(120));
+        assertThat(spoolDirectory.toFile().list()).as("spool file removed").isEmpty();
+    }
+
+    @Test
+    void provisionalDeliverySendsTheChangesAsTheyStreamAndTheCommitConfirmsThem() {
+        assembler.deliverProvisionally(true);
+        streamStart(50, true);
+        streamedRelation(50);
+        streamedInsert(50, "1", 110);
+        streamStop();
+        streamStart(50, false);
+        streamedInsert(50, "2", 120);
+        streamStop();
+        assertThat(summary()).containsExactly("1?", "2?");
+        assertThat(((ChangeEvent) out.get(1)).ordinal()).isEqualTo(1);
+        streamCommit(50, 300);
+        assertThat(summary()).containsExactly("1?", "2?", "commit 300");
+        // The stream's relation is the shared one once the transaction committed.
+        begin(400, 60);
+        feed(message('I').i32(1).i8('N').i16(2).text("9").text("x"), 350);
+        commit(400);
+        assertThat(summary()).endsWith("9@400", "commit 400");
+    }
+
+    @Test
+    void aTransactionCommittingWhileAnotherStreamsVoidsTheProvisionalChangesWhichComeAgainAtTheCommit() {
+        assembler.deliverProvisionally(true);
+        relation();
+        streamStart(50, true);
+        streamedInsert(50, "1", 110);
+        streamStop();
+        begin(200, 60);
+        feed(message('I').i32(1).i8('N').i16(2).text("small").text("x"), 150);
+        commit(200);
+        streamStart(50, false);
+        streamedInsert(50, "2", 220);
+        streamStop();
+        streamCommit(50, 300);
+        assertThat(summary()).containsExactly("1?", "discard 50", "small@200", "commit 200", "1@300", "2@300", "commit 300");
+    }
+
+    @Test
+    void aSecondStreamedTransactionVoidsTheFirstsProvisionalChanges() {
+        assembler.deliverProvisionally(true);
+        relation();
+        streamStart(50, true);
+        streamedInsert(50, "1", 110);
+        streamStop();
+        streamStart(70, true);
+        streamedInsert(70, "7", 120);
+        streamStop();
+        streamCommit(70, 200);
+        streamCommit(50, 300);
+        assertThat(summary()).containsExactly("1?", "discard 50", "7@200", "commit 200", "1@300", "commit 300");
+    }
+
+    @Test
+    void aRollbackVoidsTheProvisionalChangesAndDeliversNothing() {
+        assembler.deliverProvisionally(true);
+        relation();
+        streamStart(50, true);
+        streamedInsert(50, "1", 110);
+        streamStop();
+        streamAbort(50, 50);
+        streamStart(80, true);
+        streamedInsert(80, "8", 210);
+        streamStop();
+        streamAbort(80, 80);
+        assertThat(summary()).containsExactly("1?", "discard 50", "8?", "discard 80");
+    }
+
+    @Test
+    void aRolledBackSubtransactionIsLeftOutOfTheTransaction() {
+        assembler.deliverProvisionally(true);
+        relation();
+        streamStart(50, true);
+        streamedInsert(50, "1", 110);
+        streamedInsert(51, "2", 120);
+        streamStop();
+        streamAbort(50, 52);
+        assertThat(summary()).as("a subtransaction that sent nothing changes nothing").containsExactly("1?", "2?");
+        streamAbort(50, 51);
+        streamStart(50, false);
+        streamedInsert(50, "3", 130);
+        streamStop();
+        streamCommit(50, 300);
+        assertThat(summary()).containsExactly("1?", "2?", "discard 50", "1@300", "3@300", "commit 300");
+    }
+
+    @Test
+    void aStreamedTransactionTheCheckpointCoversIsNotDeliveredAgain() {
+        assembler.deliverProvisionally(true);
+        assembler.resumeAfter(Lsn.of(500));
+        relation();
+        streamStart(50, true);
+        streamedInsert(50, "1", 110);
+        streamStop();
+        streamCommit(50, 300);
+        assembler.deliverProvisionally(false);
+        streamStart(51, true);
+        streamedInsert(51, "2", 310);
+        streamStop();
+        streamCommit(51, 400);
+        assertThat(summary()).containsExactly("1?", "discard 50");
+    }
+
+    @Test
+    void aStreamWhoseFirstBlockNeverCameIsAnError() {
+        assertThatThrownBy(() -> streamStart(50, false))
+                .isInstanceOf(PgOutputException.class).hasMessageContaining("transaction 50");
     }
 
     private void relation() {

@@ -13,6 +13,11 @@ import io.pgflo.wal.PgOutputMessage.LogicalMessage;
 import io.pgflo.wal.PgOutputMessage.Origin;
 import io.pgflo.wal.PgOutputMessage.Relation;
 import io.pgflo.wal.PgOutputMessage.RelationColumn;
+import io.pgflo.wal.PgOutputMessage.StreamAbort;
+import io.pgflo.wal.PgOutputMessage.StreamCommit;
+import io.pgflo.wal.PgOutputMessage.StreamStart;
+import io.pgflo.wal.PgOutputMessage.StreamStop;
+import io.pgflo.wal.PgOutputMessage.Streamed;
 import io.pgflo.wal.PgOutputMessage.Truncate;
 import io.pgflo.wal.PgOutputMessage.Type;
 import io.pgflo.wal.PgOutputMessage.Update;
@@ -37,6 +42,31 @@ class PgOutputDecoderTest {
     void decodesTimestampsBeforeThePostgresEpoch() {
         Begin begin = (Begin) decode(message('B').i64(1).i64(-1).i32(1));
         assertThat(begin.commitTime()).isEqualTo(Instant.parse("1999-12-31T23:59:59.999999Z"));
+    }
+
+    @Test
+    void decodesTheStreamingMessagesOfProtocol2() {
+        assertThat(decode(message('S').i32(-5).i8(1))).isEqualTo(new StreamStart(4_294_967_291L, true));
+        assertThat(decode(message('S').i32(9).i8(0))).isEqualTo(new StreamStart(9, false));
+        StreamCommit commit = (StreamCommit) decode(message('c').i32(9).i8(0).i64(100).i64(180).i64(Y2K_MICROS_TO_2026));
+        assertThat(commit).isEqualTo(new StreamCommit(9, 0, Lsn.of(100), Lsn.of(180),
+                Instant.parse("2026-11-24T12:00:00.123456Z")));
+        assertThat(decode(message('A').i32(9).i32(12))).isEqualTo(new StreamAbort(9, 12));
+    }
+
+    @Test
+    void messagesWithinAStreamBlockCarryTheXidOfTheirSubtransaction() {
+        ByteBuffer insert = message('I').i32(12).i32(16384).i8('N').i16(1).text("7").buffer();
+        Streamed streamed = (Streamed) decoder.decode(insert, true);
+        assertThat(streamed.xid()).isEqualTo(12);
+        assertThat(((Insert) streamed.message()).relationOid()).isEqualTo(16384);
+        assertThat(((Insert) streamed.message()).newTuple().text(0)).isEqualTo("7");
+        assertThat(insert.hasRemaining()).isFalse();
+
+        Streamed relation = (Streamed) decoder.decode(message('R').i32(9).i32(16384).string("public").string("t").i8('d')
+                .i16(1).i8(1).string("id").i32(23).i32(-1).buffer(), true);
+        assertThat(((Relation) relation.message()).name()).isEqualTo("t");
+        assertThat(decoder.decode(message('E').buffer(), true)).as("the block's end has no xid").isEqualTo(new StreamStop());
     }
 
     @Test

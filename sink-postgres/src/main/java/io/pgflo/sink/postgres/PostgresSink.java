@@ -120,6 +120,21 @@ public final class PostgresSink implements Sink {
         worker.await();
     }
 
+    /**
+     * Rolls back the open target transaction, which holds only the changes of the unfinished source transaction
+     * (whatever finished before them was committed first), on the sink's thread after the batches before.
+     */
+    @Override
+    public void discardOpenTransaction() {
+        if (closed) {
+            throw new IllegalStateException("the PostgreSQL sink is closed");
+        }
+        worker.submit(() -> {
+            log.debug("rolling back {} changes of a source transaction that will not commit as they were sent", openEvents);
+            rollback();
+        });
+    }
+
     /** The batch, on the sink's thread: one target transaction, retries, and the row-by-row diagnosis. */
     private void writeNow(Batch batch) {
         boolean rowByRow = false;
@@ -215,8 +230,12 @@ public final class PostgresSink implements Sink {
         }
         // Changes of transactions that end at or before the batch's checkpoint are committed with it; the rest belong
         // to a source transaction that is still open and stay in an open target transaction.
+        // A provisional change (its commit unknown when it was sent) belongs to the transaction this batch completes
+        // if the batch moves the checkpoint, else to the open one: a batch never mixes the two (see Batch).
+        boolean completes = target.isAfter(checkpoint);
         int complete = start;
-        while (complete < events.size() && events.get(complete).commitLsn().isBefore(target)) {
+        while (complete < events.size() && (events.get(complete).provisional() ? completes
+                : events.get(complete).commitLsn().isBefore(target))) {
             complete++;
         }
         int from = start;

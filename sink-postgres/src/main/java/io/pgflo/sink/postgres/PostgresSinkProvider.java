@@ -34,4 +34,10 @@ public final class PostgresSinkProvider implements SinkProvider<PostgresSinkOpti
     public boolean capturesDdl(PostgresSinkOptions options) {
         return options.trackDdl();
     }
+
+    /** Yes: a source transaction's changes stay in an open target transaction until its commit, and roll back. */
+    @Override
+    public boolean acceptsProvisionalChanges(PostgresSinkOptions options) {
+        return true;
+    }
 }

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 /**
@@ -64,9 +65,11 @@ final class Replication implements AutoCloseable {
     static Replication start(TestPostgres sourceServer, String sourceDb, TestPostgres targetServer, String targetDb,
             String group, List<String> tables, UnaryOperator<PostgresSinkConfig> sinkConfig, BatchPolicy policy,
             Recorder recorder) {
+        // As the command line wires it for this sink: large transactions stream, and go out provisionally.
         WalSourceConfig config = WalSourceConfig.of(sourceServer.endpoint(sourceDb), group, "public", tables)
                 .withHeartbeatInterval(Duration.ZERO)
-                .withCaptureDdl(true);
+                .withCaptureDdl(true)
+                .withProvisionalChanges(new PostgresSinkProvider().acceptsProvisionalChanges(new PostgresSinkOptions()));
         PostgresChangeSource source = PostgresChangeSource.open(config);
         PostgresSink sink;
         try {
@@ -156,12 +159,17 @@ final class Replication implements AutoCloseable {
         return rows;
     }
 
-    /** Keeps the events the sink was given, for tests that look at what the source sent. */
+    /** Keeps the events the sink was given, and how often it was told to discard, for tests that look at the stream. */
     static final class Recorder {
         private final List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+        private final AtomicInteger discards = new AtomicInteger();
 
         List<ChangeEvent> events() {
             return events;
+        }
+
+        int discards() {
+            return discards.get();
         }
 
         Sink around(Sink sink) {
@@ -180,6 +188,12 @@ final class Replication implements AutoCloseable {
                 @Override
                 public void flush() {
                     sink.flush();
+                }
+
+                @Override
+                public void discardOpenTransaction() {
+                    sink.discardOpenTransaction();
+                    discards.incrementAndGet();
                 }
 
                 @Override

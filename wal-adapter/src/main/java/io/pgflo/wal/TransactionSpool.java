@@ -1,0 +1,250 @@
+package io.pgflo.wal;
+
+import io.pgflo.domain.Lsn;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The raw pgoutput messages of one streamed transaction, kept in WAL order until the transaction ends: in memory up to
+ * a limit, then in a temporary file, which {@link #close()} deletes. What the server streams before a commit is not
+ * known to commit, so it is kept here to be delivered then (or dropped, at a rollback).
+ *
+ * <p>A rolled-back subtransaction is cut off where its first message starts. That is exact: the server sends a
+ * subtransaction's rollback as soon as it decodes it, so everything after that point belongs to the subtransaction or
+ * to ones begun inside it, which rolled back with it. PostgreSQL's own subscriber does the same with its stream files.
+ *
+ * <p>Each entry is the message's WAL position (8 bytes), its length (4) and its bytes. Not thread-safe.
+ */
+final class TransactionSpool implements AutoCloseable {
+    private static final int FILE_BUFFER = 1 << 16;
+    private static final int HEADER = Long.BYTES + Integer.BYTES;
+
+    /** What a replay hands over: the message's WAL position and its bytes (position 0, valid during the call). */
+    @FunctionalInterface
+    interface Entry {
+        void accept(Lsn lsn, ByteBuffer message);
+    }
+
+    private final long xid;
+    private final Path directory;
+    private final int memoryLimit;
+    private final Map<Long, Long> subtransactionStarts = new HashMap<>();
+    private byte[] memory = new byte[4096];
+    /** Bytes kept: in {@link #memory} until the file exists, then in the file and {@link #pending}. */
+    private long size;
+    private long messages;
+    private Path path;
+    private FileChannel file;
+    private ByteBuffer pending;
+
+    /**
+     * @param xid the streamed transaction, for messages and the file's name
+     * @param directory where the file goes once {@code memoryLimit} bytes are kept
+     */
+    TransactionSpool(long xid, Path directory, int memoryLimit) {
+        this.xid = xid;
+        this.directory = directory;
+        this.memoryLimit = memoryLimit;
+    }
+
+    /**
+     * Keeps the message (its remaining bytes; the buffer's position is not moved).
+     *
+     * @param messageXid the (sub)transaction the message names: the first message of a subtransaction marks where a
+     *     rollback of it cuts
+     */
+    void append(long messageXid, Lsn lsn, ByteBuffer message) {
+        if (messageXid != xid) {
+            subtransactionStarts.putIfAbsent(messageXid, size);
+        }
+        int length = message.remaining();
+        if (file == null && size + HEADER + length > memoryLimit) {
+            moveToFile();
+        }
+        if (file == null) {
+            ensureMemory((int) size + HEADER + length);
+            ByteBuffer target = ByteBuffer.wrap(memory, (int) size, HEADER + length);
+            target.putLong(lsn.value()).putInt(length).put(message.duplicate());
+        } else {
+            if (pending.remaining() < HEADER) {
+                flushPending();
+            }
+            pending.putLong(lsn.value()).putInt(length);
+            ByteBuffer bytes = message.duplicate();
+            while (bytes.hasRemaining()) {
+                if (!pending.hasRemaining()) {
+                    flushPending();
+                }
+                int chunk = Math.min(pending.remaining(), bytes.remaining());
+                ByteBuffer slice = bytes.slice();
+                slice.limit(chunk);
+                pending.put(slice);
+                bytes.position(bytes.position() + chunk);
+            }
+        }
+        size += HEADER + length;
+        messages++;
+    }
+
+    /**
+     * Drops the messages of subtransaction {@code subxid} and of every one begun after it; returns false, dropping
+     * nothing, if it sent none.
+     */
+    boolean abortSubtransaction(long subxid) {
+        Long start = subtransactionStarts.get(subxid);
+        if (start == null) {
+            return false;
+        }
+        subtransactionStarts.values().removeIf(offset -> offset >= start);
+        if (file == null) {
+            messages = count(start);
+            size = start;
+            return true;
+        }
+        flushPending();
+        try {
+            file.truncate(start);
+            file.position(start);
+        } catch (IOException e) {
+            throw failure("cannot cut the spool file " + path + " of transaction " + xid, e);
+        }
+        size = start;
+        messages = count(start);
+        return true;
+    }
+
+    /** Hands over every message kept, in order. */
+    void replay(Entry entry) {
+        if (file == null) {
+            ByteBuffer all = ByteBuffer.wrap(memory, 0, (int) size);
+            while (all.hasRemaining()) {
+                Lsn lsn = Lsn.of(all.getLong());
+                int length = all.getInt();
+                ByteBuffer message = all.slice();
+                message.limit(length);
+                all.position(all.position() + length);
+                entry.accept(lsn, message);
+            }
+            return;
+        }
+        flushPending();
+        read(size, entry);
+    }
+
+    /** Messages kept. */
+    long messages() {
+        return messages;
+    }
+
+    /** Bytes kept, entry headers included. */
+    long bytes() {
+        return size;
+    }
+
+    /** Deletes the file, if there is one. */
+    @Override
+    public void close() {
+        memory = null;
+        if (file != null) {
+            try {
+                file.close();
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                throw failure("cannot delete the spool file " + path + " of transaction " + xid, e);
+            } finally {
+                file = null;
+            }
+        }
+    }
+
+    /** The number of messages in the first {@code end} bytes. */
+    private long count(long end) {
+        long[] count = {0};
+        if (file == null) {
+            ByteBuffer all = ByteBuffer.wrap(memory, 0, (int) end);
+            while (all.hasRemaining()) {
+                all.getLong();
+                int length = all.getInt();
+                all.position(all.position() + length);
+                count[0]++;
+            }
+        } else {
+            read(end, (lsn, message) -> count[0]++);
+        }
+        return count[0];
+    }
+
+    private void read(long end, Entry entry) {
+        try {
+            file.position(0);
+            // Not closed: closing the stream would close the channel, which stays open for more messages.
+            InputStream channel = Channels.newInputStream(file);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(channel, FILE_BUFFER));
+            long offset = 0;
+            byte[] bytes = new byte[256];
+            while (offset < end) {
+                Lsn lsn = Lsn.of(in.readLong());
+                int length = in.readInt();
+                if (bytes.length < length) {
+                    bytes = new byte[Math.max(length, bytes.length * 2)];
+                }
+                in.readFully(bytes, 0, length);
+                entry.accept(lsn, ByteBuffer.wrap(bytes, 0, length).slice());
+                offset += HEADER + length;
+            }
+            file.position(size);
+        } catch (EOFException e) {
+            throw new PgOutputException("the spool file " + path + " of transaction " + xid + " ends early", e);
+        } catch (IOException e) {
+            throw failure("cannot read the spool file " + path + " of transaction " + xid, e);
+        }
+    }
+
+    private void moveToFile() {
+        try {
+            path = Files.createTempFile(directory, "pg_flo-xid-" + xid + "-", ".spool");
+            file = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            file.write(ByteBuffer.wrap(memory, 0, (int) size));
+            pending = ByteBuffer.allocate(FILE_BUFFER);
+            memory = null;
+        } catch (IOException e) {
+            throw failure("cannot spool transaction " + xid + " to a file in " + directory
+                    + " (it is larger than the memory it may use)", e);
+        }
+    }
+
+    private void flushPending() {
+        pending.flip();
+        try {
+            while (pending.hasRemaining()) {
+                file.write(pending);
+            }
+        } catch (IOException e) {
+            throw failure("cannot write the spool file " + path + " of transaction " + xid, e);
+        }
+        pending.clear();
+    }
+
+    private void ensureMemory(int needed) {
+        if (needed > memory.length) {
+            memory = Arrays.copyOf(memory, Math.max(needed, Math.min(memory.length * 2, memoryLimit)));
+        }
+    }
+
+    private static UncheckedIOException failure(String message, IOException e) {
+        return new UncheckedIOException(message + ": " + e.getMessage(), e);
+    }
+}
