@@ -157,7 +157,8 @@ final class ChangeEventAssembler {
         } else if (message instanceof Streamed inBlock) {
             throw new PgOutputException("message of streamed transaction " + inBlock.xid() + " at " + lsn
                     + " outside a stream block");
-        } else if (!skipping) {
+        } else if (!skipping || message instanceof Relation) {
+            // A Relation in a skipped transaction still describes the table for the transactions after it.
             handle(message, lsn, current, out);
         }
     }
