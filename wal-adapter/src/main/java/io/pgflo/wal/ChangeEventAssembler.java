@@ -55,8 +55,11 @@ final class ChangeEventAssembler {
 
     /** Prefix of the logical messages the DDL capture trigger emits; their content is the DDL statement. */
     static final String DDL_PREFIX = "pg_flo_ddl";
-    /** Memory a streamed transaction's spool may use before it moves to a file. */
-    static final int SPOOL_MEMORY = 8 << 20;
+    /**
+     * Memory a streamed transaction's spool may use before it moves to a file. Small: the server streams only
+     * transactions past its {@code logical_decoding_work_mem}, and several may stream at once.
+     */
+    static final int SPOOL_MEMORY = 1 << 20;
 
     private final IntFunction<ColumnType> types;
     private final PgOutputDecoder decoder = new PgOutputDecoder();

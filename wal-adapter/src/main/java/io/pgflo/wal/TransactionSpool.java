@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * The raw pgoutput messages of one streamed transaction, kept in WAL order until the transaction ends: in memory up to
- * a limit, then in a temporary file, which {@link #close()} deletes. What the server streams before a commit is not
+ * a limit, then in a temporary file, removed from its directory as soon as it is open (or, where the system does not
+ * allow that, by {@link #close()}). What the server streams before a commit is not
  * known to commit, so it is kept here to be delivered then (or dropped, at a rollback).
  *
  * <p>A rolled-back subtransaction is cut off where its first message starts. That is exact: the server sends a
@@ -49,6 +50,7 @@ final class TransactionSpool implements AutoCloseable {
     private Path path;
     private FileChannel file;
     private ByteBuffer pending;
+    private boolean unlinked;
 
     /**
      * @param xid the streamed transaction, for messages and the file's name
@@ -161,7 +163,9 @@ final class TransactionSpool implements AutoCloseable {
         if (file != null) {
             try {
                 file.close();
-                Files.deleteIfExists(path);
+                if (!unlinked) {
+                    Files.deleteIfExists(path);
+                }
             } catch (IOException e) {
                 throw failure("cannot delete the spool file " + path + " of transaction " + xid, e);
             } finally {
@@ -217,6 +221,14 @@ final class TransactionSpool implements AutoCloseable {
         try {
             path = Files.createTempFile(directory, "pg_flo-xid-" + xid + "-", ".spool");
             file = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try {
+                // Unlinked at once where the system allows it (the open channel keeps the data), so that a process
+                // that is killed leaves no file behind; elsewhere close() deletes it.
+                Files.delete(path);
+                unlinked = true;
+            } catch (IOException e) {
+                unlinked = false;
+            }
             file.write(ByteBuffer.wrap(memory, 0, (int) size));
             pending = ByteBuffer.allocate(FILE_BUFFER);
             memory = null;
