@@ -12,9 +12,10 @@ import java.security.Security;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.KeySpec;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.SecretKey;
 import javax.crypto.SecretKeyFactory;
@@ -68,7 +69,15 @@ final class SaltedPasswordCache {
 
     /** One per {@code SecretKeyFactory.getInstance(ALGORITHM)}; the derived keys are shared. */
     static final class CachingFactory extends SecretKeyFactorySpi {
-        private static final Map<String, byte[]> DERIVED = new ConcurrentHashMap<>();
+        /** A few entries: one per server and user a stream connects to. Evicted oldest first beyond that. */
+        private static final int ENTRIES = 16;
+        private static final Map<String, byte[]> DERIVED = Collections.synchronizedMap(
+                new LinkedHashMap<>(ENTRIES * 2, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+                        return size() > ENTRIES;
+                    }
+                });
         private static final AtomicLong DERIVATIONS = new AtomicLong();
 
         @Override

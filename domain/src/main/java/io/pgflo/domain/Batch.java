@@ -12,9 +12,8 @@ import java.util.List;
  * but a restart resumes before that transaction, and sinks that deliver exactly once undo or overwrite the
  * partial work.
  *
- * <p>Every event of a batch belongs to a finished transaction, or every one to the open transaction. A provisional
- * event ({@link ChangeEvent#provisional()}) cannot tell by its commit LSN: it belongs to a finished transaction when
- * the batch's checkpoint moves past the sink's, to the open one when it does not.
+ * <p>A provisional event ({@link ChangeEvent#provisional()}) in a batch always belongs to the open transaction: once
+ * that transaction commits, the events of it still held get its commit LSN and time before they are cut.
  */
 public record Batch(List<ChangeEvent> events, Lsn checkpoint) {
     public Batch {

@@ -55,6 +55,13 @@ public final class Batcher {
             hasCommittedItem = true;
             oldestCommittedItemAt = added ? openTransactionStartedAt : nowNanos;
         }
+        for (int i = committedCount; i < held.size(); i++) {
+            // Sent before its commit was known: what is still held goes out with the commit's LSN and time, so that
+            // only changes already written as part of the open transaction are provisional.
+            if (held.get(i).provisional()) {
+                held.set(i, held.get(i).confirmedBy(commit));
+            }
+        }
         committedCount = held.size();
         committedCheckpoint = Lsn.max(committedCheckpoint, commit.endLsn());
         openTransactionCut = false;

@@ -74,6 +74,12 @@ public record ChangeEvent(
         return commitLsn.equals(Lsn.MAX);
     }
 
+    /** This change with the commit LSN and time of {@code commit}, the end of its transaction. */
+    public ChangeEvent confirmedBy(TransactionCommit commit) {
+        return new ChangeEvent(operation, schema, table, lsn, commit.commitLsn(), xid, commit.commitTime(), ordinal,
+                keyColumns, newRow, oldRow, ddl);
+    }
+
     /** {@code schema.table}, unquoted, for messages. */
     public String qualifiedTable() {
         return schema + "." + table;

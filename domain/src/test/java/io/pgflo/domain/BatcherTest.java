@@ -84,6 +84,28 @@ class BatcherTest {
     }
 
     @Test
+    void theProvisionalEventsStillHeldAtTheirCommitGoOutWithItsLsnAndTime() {
+        Batcher batcher = new Batcher(new BatchPolicy(3, Duration.ofHours(1)), Lsn.ZERO);
+        for (int i = 0; i < 3; i++) {
+            batcher.add(provisional(20 + i, i), 0);
+        }
+        Batch open = batcher.poll(0);
+        assertThat(open.events()).as("cut while open").hasSize(3).allMatch(ChangeEvent::provisional);
+        batcher.add(provisional(23, 3), 0);
+        batcher.commit(commit(90), 0);
+        Batch rest = batcher.drainCommitted();
+        assertThat(rest.events()).extracting(ChangeEvent::commitLsn).containsExactly(Lsn.of(90));
+        assertThat(rest.events()).noneMatch(ChangeEvent::provisional);
+        assertThat(rest.checkpoint()).isEqualTo(Lsn.of(98));
+    }
+
+    private static ChangeEvent provisional(long lsn, int ordinal) {
+        ChangeEvent event = insert(lsn, 1, ordinal);
+        return new ChangeEvent(event.operation(), event.schema(), event.table(), event.lsn(), Lsn.MAX, event.xid(),
+                event.commitTime(), ordinal, event.keyColumns(), event.newRow(), event.oldRow(), null);
+    }
+
+    @Test
     void cutsByAgeOfTheOldestCommittedEvent() {
         Batcher batcher = new Batcher(new BatchPolicy(1000, Duration.ofMillis(100)), Lsn.ZERO);
         batcher.add(insert(1, 10, 0), 0);

@@ -112,12 +112,17 @@ final class ChangeEventAssembler {
      * @param lsn the WAL position of the message (the start of its XLogData)
      */
     void accept(ByteBuffer buffer, Lsn lsn, Consumer<SourceMessage> out) {
+        ByteBuffer raw = block == null ? null : buffer.duplicate();
+        PgOutputMessage message;
+        try {
+            message = decoder.decode(buffer, block != null);
+        } catch (PgOutputException e) {
+            throw new PgOutputException(e.getMessage() + " at " + lsn, e);
+        }
         if (block == null) {
-            accept(decoder.decode(buffer), lsn, out);
+            accept(message, lsn, out);
             return;
         }
-        ByteBuffer raw = buffer.duplicate();
-        PgOutputMessage message = decoder.decode(buffer, true);
         if (message instanceof Streamed inBlock) {
             block.spool.append(inBlock.xid(), lsn, raw);
             if (block == provisional) {
@@ -136,14 +141,15 @@ final class ChangeEventAssembler {
      */
     void accept(PgOutputMessage message, Lsn lsn, Consumer<SourceMessage> out) {
         if (message instanceof Begin begin) {
-            if (provisional != null) {
-                discardProvisional("transaction " + begin.xid() + " committed while it streamed", out);
-            }
+            // Should it hold changes while a streamed transaction goes out provisionally, the first of them voids
+            // that (see emit); a heartbeat's, or any other without changes, does not.
             current = new Context(begin.finalLsn(), begin.xid(), begin.commitTime(), null);
             // A commit record that starts before the checkpoint ends at or before it: delivered already.
             skipping = begin.finalLsn().isBefore(resumeAfter);
         } else if (message instanceof Commit commit) {
-            if (!skipping) {
+            // Without changes while a provisional transaction is open, its commit must not move the checkpoint: that
+            // would commit the provisional changes with it. The checkpoint moves at the provisional one's commit.
+            if (!skipping && provisional == null) {
                 out.accept(new TransactionCommit(current == null ? 0 : current.xid, commit.commitLsn(), commit.endLsn(),
                         commit.commitTime()));
             }
@@ -197,6 +203,12 @@ final class ChangeEventAssembler {
                 if (transaction == provisional) {
                     discardProvisional("the checkpoint covers it", out);
                 }
+                // Delivered before; but the tables its stream described stay described so for what follows.
+                transaction.spool.replay((lsn, bytes) -> {
+                    if (((Streamed) decoder.decode(bytes, true)).message() instanceof Relation relation) {
+                        relations.put(relation.oid(), describe(relation));
+                    }
+                });
             } else if (transaction == provisional) {
                 relations.putAll(transaction.relations);
                 provisional = null;
@@ -244,24 +256,47 @@ final class ChangeEventAssembler {
                     .put(relation.oid(), describe(relation));
         } else if (message instanceof Insert insert) {
             RelationInfo table = relation(insert.relationOid(), lsn, context);
-            out.accept(event(Operation.INSERT, table, lsn, context, row(table, insert.newTuple(), false), null, null));
+            emit(event(Operation.INSERT, table, lsn, context, row(table, insert.newTuple(), false), null, null), out);
         } else if (message instanceof Update update) {
             RelationInfo table = relation(update.relationOid(), lsn, context);
             Row oldRow = update.oldTuple() == null ? null : row(table, update.oldTuple(), update.oldKind() == 'K');
-            out.accept(event(Operation.UPDATE, table, lsn, context, row(table, update.newTuple(), false), oldRow, null));
+            emit(event(Operation.UPDATE, table, lsn, context, row(table, update.newTuple(), false), oldRow, null), out);
         } else if (message instanceof Delete delete) {
             RelationInfo table = relation(delete.relationOid(), lsn, context);
-            out.accept(event(Operation.DELETE, table, lsn, context, null,
-                    row(table, delete.oldTuple(), delete.oldKind() == 'K'), null));
+            emit(event(Operation.DELETE, table, lsn, context, null,
+                    row(table, delete.oldTuple(), delete.oldKind() == 'K'), null), out);
         } else if (message instanceof Truncate truncate) {
             for (int oid : truncate.relationOids()) {
-                out.accept(event(Operation.TRUNCATE, relation(oid, lsn, context), lsn, context, null, null, null));
+                emit(event(Operation.TRUNCATE, relation(oid, lsn, context), lsn, context, null, null, null), out);
             }
         } else if (message instanceof LogicalMessage logical && logical.transactional() && context != null
                 && DDL_PREFIX.equals(logical.prefix()) && deliverDdl) {
-            out.accept(ddl(logical, lsn, context));
+            emit(ddl(logical, lsn, context), out);
         }
         // Origin and Type messages, and logical messages of other prefixes, carry nothing a sink needs.
+    }
+
+    /** Hands the change over; the first change of another transaction voids the provisional one (see accept). */
+    private void emit(ChangeEvent event, Consumer<SourceMessage> out) {
+        if (provisional != null && !event.provisional()) {
+            discardProvisional("transaction " + event.xid() + " committed while it streamed", out);
+        }
+        out.accept(event);
+    }
+
+    /**
+     * Forgets every streamed transaction, deleting their spools, once the stream they came on has ended: a new stream
+     * sends them again from their start.
+     */
+    void reset() {
+        for (StreamedTransaction transaction : streamed.values()) {
+            transaction.close();
+        }
+        streamed.clear();
+        block = null;
+        provisional = null;
+        current = null;
+        skipping = false;
     }
 
     private ChangeEvent ddl(LogicalMessage message, Lsn lsn, Context context) {

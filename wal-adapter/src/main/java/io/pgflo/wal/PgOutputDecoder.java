@@ -44,12 +44,13 @@ public final class PgOutputDecoder {
      * Decodes one message; the buffer's position is left after it.
      *
      * @param inStreamBlock whether the message came between a Stream Start and its Stream Stop: a Relation, Type,
-     *     change or logical message there carries an xid, and comes back as a {@link Streamed}
+     *     change or logical message there carries an xid, and comes back as a {@link Streamed} (an Origin does not)
      */
     public PgOutputMessage decode(ByteBuffer buffer, boolean inStreamBlock) {
         byte tag = buffer.get();
         try {
-            if (inStreamBlock && tag != 'E') {
+            // Origin, sent after a block's Stream Start for a transaction with a replication origin, carries none.
+            if (inStreamBlock && carriesXid(tag)) {
                 long xid = Integer.toUnsignedLong(buffer.getInt());
                 return new Streamed(xid, message(tag, buffer));
             }
@@ -57,6 +58,13 @@ public final class PgOutputDecoder {
         } catch (BufferUnderflowException e) {
             throw new PgOutputException("truncated pgoutput message of type '" + (char) tag + "'", e);
         }
+    }
+
+    private static boolean carriesXid(byte tag) {
+        return switch (tag) {
+            case 'R', 'Y', 'I', 'U', 'D', 'T', 'M' -> true;
+            default -> false;
+        };
     }
 
     private static PgOutputMessage message(byte tag, ByteBuffer buffer) {

@@ -241,11 +241,18 @@ public final class PostgresChangeSource implements ChangeSource {
 
     private void closeStream() {
         if (reader != null) {
+            boolean ended;
             try {
-                reader.stop();
+                ended = reader.stop();
             } catch (SQLException e) {
+                // Thrown only once the thread has ended, by the last report of its position.
+                ended = true;
                 log.warn("could not report the last position to slot {}: {}", config.names().slot(),
                         PgConnections.firstLine(e.getMessage()));
+            }
+            if (ended) {
+                // The transactions streamed so far come again from their start on the next stream.
+                assembler.reset();
             }
             reader = null;
         }

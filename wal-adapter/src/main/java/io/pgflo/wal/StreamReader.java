@@ -96,8 +96,11 @@ final class StreamReader implements Runnable {
         pendingAcknowledgement.accumulateAndGet(durable, (previous, next) -> previous == null ? next : Lsn.max(previous, next));
     }
 
-    /** Stops the thread, then reports the last acknowledged position from the caller's thread. */
-    void stop() throws SQLException {
+    /**
+     * Stops the thread, then reports the last acknowledged position from the caller's thread. Returns whether the
+     * thread has ended (it is given 10 s).
+     */
+    boolean stop() throws SQLException {
         stopping = true;
         thread.interrupt();
         try {
@@ -105,9 +108,11 @@ final class StreamReader implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!thread.isAlive()) {
-            reportAcknowledgement();
+        if (thread.isAlive()) {
+            return false;
         }
+        reportAcknowledgement();
+        return true;
     }
 
     @Override

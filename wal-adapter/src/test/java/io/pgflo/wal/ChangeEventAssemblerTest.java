@@ -121,6 +121,71 @@ class ChangeEventAssemblerTest {
     }
 
     @Test
+    void aTransactionWithoutChangesLeavesTheProvisionalOneAloneAndItsCommitDoesNotMoveTheCheckpoint() {
+        assembler.deliverProvisionally(true);
+        relation();
+        streamStart(50, true);
+        streamedInsert(50, "1", 110);
+        streamStop();
+        // A heartbeat: a transactional logical message of another prefix, no change.
+        begin(200, 60);
+        feed(message('M').i8(1).i64(150).string(HeartbeatEmitter.PREFIX).i32(0), 150);
+        commit(200);
+        streamStart(50, false);
+        streamedInsert(50, "2", 220);
+        streamStop();
+        streamCommit(50, 300);
+        assertThat(summary()).containsExactly("1?", "2?", "commit 300");
+    }
+
+    @Test
+    void anOriginInAStreamBlockIsNotTakenForAChange() {
+        assembler.deliverProvisionally(true);
+        relation();
+        streamStart(50, true);
+        feed(message('O').i64(77).string("upstream"), 0);
+        streamedInsert(50, "1", 110);
+        streamStop();
+        streamCommit(50, 300);
+        assertThat(summary()).containsExactly("1?", "commit 300");
+    }
+
+    @Test
+    void aStreamedTransactionTheCheckpointCoversStillDescribesItsTables() {
+        assembler.resumeAfter(Lsn.of(500));
+        streamStart(50, true);
+        streamedRelation(50);
+        streamedInsert(50, "1", 110);
+        streamStop();
+        streamCommit(50, 300);
+        begin(600, 60);
+        feed(message('I').i32(1).i8('N').i16(2).text("9").text("x"), 550);
+        commit(600);
+        assertThat(summary()).containsExactly("9@600", "commit 600");
+    }
+
+    @Test
+    void afterAResetAStreamedTransactionStartsAfresh() {
+        relation();
+        streamStart(50, true);
+        streamedInsert(50, "1", 110);
+        streamStop();
+        assembler.reset();
+        streamStart(50, true);
+        streamedInsert(50, "1", 110);
+        streamedInsert(50, "2", 120);
+        streamStop();
+        streamCommit(50, 300);
+        assertThat(summary()).as("the first stream's part is not there twice").containsExactly("1@300", "2@300", "commit 300");
+    }
+
+    @Test
+    void aDecodingErrorNamesThePosition() {
+        assertThatThrownBy(() -> feed(message('I').i32(1), 0x16B3748L))
+                .isInstanceOf(PgOutputException.class).hasMessageEndingWith(" at 0/16B3748");
+    }
+
+    @Test
     void aSecondStreamedTransactionVoidsTheFirstsProvisionalChanges() {
         assembler.deliverProvisionally(true);
         relation();

@@ -67,6 +67,8 @@ class PgOutputDecoderTest {
                 .i16(1).i8(1).string("id").i32(23).i32(-1).buffer(), true);
         assertThat(((Relation) relation.message()).name()).isEqualTo("t");
         assertThat(decoder.decode(message('E').buffer(), true)).as("the block's end has no xid").isEqualTo(new StreamStop());
+        assertThat(decoder.decode(message('O').i64(77).string("upstream").buffer(), true))
+                .as("nor has an origin").isEqualTo(new Origin(Lsn.of(77), "upstream"));
     }
 
     @Test

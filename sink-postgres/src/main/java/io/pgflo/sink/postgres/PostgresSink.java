@@ -230,12 +230,9 @@ public final class PostgresSink implements Sink {
         }
         // Changes of transactions that end at or before the batch's checkpoint are committed with it; the rest belong
         // to a source transaction that is still open and stay in an open target transaction.
-        // A provisional change (its commit unknown when it was sent) belongs to the transaction this batch completes
-        // if the batch moves the checkpoint, else to the open one: a batch never mixes the two (see Batch).
-        boolean completes = target.isAfter(checkpoint);
+        // A provisional change (commit LSN Lsn.MAX) is never before the target: it stays open (see Batch).
         int complete = start;
-        while (complete < events.size() && (events.get(complete).provisional() ? completes
-                : events.get(complete).commitLsn().isBefore(target))) {
+        while (complete < events.size() && events.get(complete).commitLsn().isBefore(target)) {
             complete++;
         }
         int from = start;

@@ -52,9 +52,19 @@ public final class PostgresSinkOptions {
             + "on the replicated tables; installs an event trigger on the source (needs a superuser there)")
     boolean trackDdl = true;
 
+    @Parameter(names = "--stream-large-transactions", arity = 1, description = "have a PostgreSQL 14+ source send "
+            + "large transactions while it decodes them, and apply them as they come (committed with the source's commit); "
+            + "false holds each back until its commit, spilled to disk on the source")
+    boolean streamLargeTransactions = true;
+
     @Parameter(names = "--target-retries", description = "retries of a batch after a transient target error "
             + "(connection loss, serialization failure, deadlock) before the stream stops")
     int targetRetries = PostgresSinkConfig.DEFAULT_MAX_RETRIES;
+
+    /** Whether the source may stream large transactions to this sink before their commit. */
+    public boolean streamLargeTransactions() {
+        return streamLargeTransactions;
+    }
 
     /** Whether DDL capture is wanted on the source. */
     public boolean trackDdl() {
@@ -103,6 +113,7 @@ public final class PostgresSinkOptions {
     public String toString() {
         return "--target-host " + targetHost + " --target-port " + targetPort + " --target-dbname " + targetDbname
                 + " --target-user " + targetUser + (targetPassword == null ? "" : " --target-password ***")
-                + (syncSchema ? " --sync-schema --schema-copier " + schemaCopier : "") + " --track-ddl " + trackDdl;
+                + (syncSchema ? " --sync-schema --schema-copier " + schemaCopier : "") + " --track-ddl " + trackDdl
+                + " --stream-large-transactions " + streamLargeTransactions;
     }
 }

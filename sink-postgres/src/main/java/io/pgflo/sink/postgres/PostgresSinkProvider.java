@@ -35,9 +35,12 @@ public final class PostgresSinkProvider implements SinkProvider<PostgresSinkOpti
         return options.trackDdl();
     }
 
-    /** Yes: a source transaction's changes stay in an open target transaction until its commit, and roll back. */
+    /**
+     * Yes, unless {@code --stream-large-transactions false}: a source transaction's changes stay in an open target
+     * transaction until its commit, and roll back.
+     */
     @Override
     public boolean acceptsProvisionalChanges(PostgresSinkOptions options) {
-        return true;
+        return options.streamLargeTransactions();
     }
 }

@@ -34,6 +34,7 @@ class PostgresSinkProviderTest {
                 "--target-user", "writer", "--target-password", "target-secret", "--target-sslmode", "require",
                 "--sync-schema", "--schema-copier", "catalog", "--pg-dump-path", "/opt/pg/bin", "--target-retries", "9");
         assertThat(provider.capturesDdl(options)).isTrue();
+        assertThat(provider.acceptsProvisionalChanges(options)).isTrue();
         PostgresSinkConfig config = options.toConfig(CONTEXT);
         assertThat(config.target()).isEqualTo(new DatabaseEndpoint("replica", 6543, "copy", "writer", "target-secret",
                 "require", null));
@@ -46,8 +47,10 @@ class PostgresSinkProviderTest {
         assertThat(config.maxRetries()).isEqualTo(9);
         assertThat(options.toString()).contains("--target-password ***").doesNotContain("target-secret");
 
-        PostgresSinkOptions off = parse("--target-dbname", "copy", "--target-user", "writer", "--track-ddl", "false");
+        PostgresSinkOptions off = parse("--target-dbname", "copy", "--target-user", "writer", "--track-ddl", "false",
+                "--stream-large-transactions", "false");
         assertThat(provider.capturesDdl(off)).isFalse();
+        assertThat(provider.acceptsProvisionalChanges(off)).isFalse();
         assertThat(off.toConfig(CONTEXT).trackDdl()).isFalse();
         assertThat(off.toConfig(CONTEXT).schemaCopier()).isEqualTo(SchemaSync.Copier.AUTO);
     }

@@ -37,12 +37,16 @@ class StreamedTransactionsIT {
             execute(bulk, BULK.formatted(1, 5_000));
             awaitTrue(() -> provisional(seen) > 0, "provisional changes while the transaction is open");
             assertThat(rowsInTarget(target)).as("nothing visible before the source commits").isZero();
+            // A heartbeat meanwhile (a transaction without changes) leaves the provisional changes be.
+            sourceServer.execute(source, "SELECT pg_logical_emit_message(true, 'pg_flo_heartbeat', '')");
             execute(bulk, "UPDATE items SET counter = counter + 1 WHERE id % 7 = 0", "DELETE FROM items WHERE id % 11 = 0");
             bulk.commit();
             replication.awaitCaughtUp();
             replication.assertSameTable("items");
             assertThat(seen.discards()).isZero();
-            assertThat(provisional(seen)).as("every change went out before the commit").isEqualTo(5_000 + 714 + 454);
+            long xid = seen.events().stream().filter(ChangeEvent::provisional).findFirst().orElseThrow().xid();
+            assertThat(seen.events().stream().filter(e -> e.xid() == xid).count())
+                    .as("every change once, most before the commit").isEqualTo(5_000 + 714 + 454);
         }
     }
 
