@@ -7,6 +7,7 @@ import io.pgflo.domain.ChangeSource;
 import io.pgflo.domain.ConfigurationException;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.domain.Sink;
+import io.pgflo.domain.TransientSinkException;
 import io.pgflo.wal.PostgresChangeSource;
 import io.pgflo.wal.SourceException;
 import java.time.Duration;
@@ -42,8 +43,9 @@ final class StreamRunner {
      *
      * <p>Once the stream has run, losing the source (the server restarting, the connection cut) is survived: the
      * source and sink are built again and the stream resumes from the sink's checkpoint, after a back-off that doubles
-     * up to 30 s, at most {@code --reconnect-attempts} times in a row. Failures before the first start (bad flags, a
-     * missing table) and sink failures are not retried here.
+     * up to 30 s, at most {@code --reconnect-attempts} times in a row; so is a sink's {@link TransientSinkException},
+     * and a target that cannot be reached when the sink is built again. Failures before the first start (bad flags, a
+     * missing table) and other sink failures are not retried here.
      */
     void run() throws InterruptedException {
         try {
@@ -55,9 +57,12 @@ final class StreamRunner {
                     succeeded = !attempt.interruptedBeforeStart;
                     return;
                 } catch (RuntimeException e) {
+                    // After a first stream, the flags are known to be good: a source or target that cannot be
+                    // reached now is one that went away.
                     boolean sourceLost = e instanceof SourceException
-                            || (streamedBefore && !attempt.sourceOpened && e instanceof ConfigurationException);
-                    if (!sourceLost || stopRequested || attempts >= options.reconnectAttempts) {
+                            || (streamedBefore && !attempt.sinkOpened && e instanceof ConfigurationException);
+                    boolean sinkLost = causedBy(e, TransientSinkException.class);
+                    if (!(sourceLost || sinkLost) || stopRequested || attempts >= options.reconnectAttempts) {
                         throw e;
                     }
                     if (attempt.streamed) {
@@ -65,8 +70,8 @@ final class StreamRunner {
                     }
                     attempts++;
                     long delay = Math.min(30_000L, options.reconnectBackoffMillis * (1L << Math.min(attempts - 1, 16)));
-                    log.warn("source lost ({}); reconnecting in {} ms, attempt {} of {}", PgFloCommandLine.oneLine(e.getMessage()),
-                            delay, attempts, options.reconnectAttempts);
+                    log.warn("{} lost ({}); reconnecting in {} ms, attempt {} of {}", sinkLost ? "sink's destination" : "source",
+                            PgFloCommandLine.oneLine(e.getMessage()), delay, attempts, options.reconnectAttempts);
                     if (stopSignal.await(delay, TimeUnit.MILLISECONDS)) {
                         succeeded = true;
                         return;
@@ -80,7 +85,7 @@ final class StreamRunner {
 
     /** What one attempt got to, so that a failure can be judged. */
     private static final class Attempt {
-        boolean sourceOpened;
+        boolean sinkOpened;
         boolean streamed;
         boolean interruptedBeforeStart;
     }
@@ -91,7 +96,6 @@ final class StreamRunner {
         try {
             Injector injector = Guice.createInjector(new StreamModule(options, selected));
             source = injector.getInstance(ChangeSource.class);
-            attempt.sourceOpened = true;
             if (source instanceof PostgresChangeSource postgres) {
                 // The server starts decoding while the sink connects; the sink's checkpoint then says what to skip.
                 // Outside the try below: a source failure here is retried, and the retry needs the slot it created.
@@ -99,6 +103,7 @@ final class StreamRunner {
             }
             try {
                 sink = injector.getInstance(Sink.class);
+                attempt.sinkOpened = true;
             } catch (RuntimeException e) {
                 if (!streamedBefore && source instanceof PostgresChangeSource postgres) {
                     postgres.dropSlotIfNew();
@@ -124,6 +129,15 @@ final class StreamRunner {
             closeQuietly(sink);
             closeQuietly(source);
         }
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the stream got as far as streaming; failures before that are bad input, after it are not. */

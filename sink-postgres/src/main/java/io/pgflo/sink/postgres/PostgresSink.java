@@ -9,6 +9,7 @@ import io.pgflo.domain.ConfigurationException;
 import io.pgflo.domain.Lsn;
 import io.pgflo.domain.Operation;
 import io.pgflo.domain.Sink;
+import io.pgflo.domain.TransientSinkException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -156,9 +157,14 @@ public final class PostgresSink implements Sink {
                 boolean lostEarlierChanges = carriedOpen;
                 rollback();
                 if (lostEarlierChanges) {
-                    throw new PostgresSinkException(e.getMessage() + "; this rolled back the changes of an unfinished "
-                            + "source transaction received in earlier batches, so the stream must restart from checkpoint "
-                            + checkpoint + " to receive them again", e.getCause());
+                    String message = e.getMessage() + "; this rolled back the changes of an unfinished source transaction "
+                            + "received in earlier batches, so the stream must restart from checkpoint " + checkpoint
+                            + " to receive them again";
+                    if (e.isTransient()) {
+                        // The target may be back by then: the command line restarts the stream.
+                        throw new TransientSinkException(message, e.getCause());
+                    }
+                    throw new PostgresSinkException(message, e.getCause());
                 }
                 if (e.isTransient() && retries < config.maxRetries()) {
                     retries++;
