@@ -75,8 +75,8 @@ final class ChangeEventAssembler {
     private boolean skipping;
     /** The streamed transaction whose block is being received, or null between blocks. */
     private StreamedTransaction block;
-    /** The streamed transaction whose changes go out provisionally, or null. */
-    private StreamedTransaction provisional;
+    /** The streamed transaction whose changes go out provisionally (its {@code stream}), or null. */
+    private Context provisional;
 
     ChangeEventAssembler(IntFunction<ColumnType> types) {
         this.types = types;
@@ -125,9 +125,8 @@ final class ChangeEventAssembler {
         }
         if (message instanceof Streamed inBlock) {
             block.spool.append(inBlock.xid(), lsn, raw);
-            if (block == provisional) {
-                Context context = new Context(Lsn.MAX, block.xid, Instant.EPOCH, block);
-                handle(inBlock.message(), lsn, context, out);
+            if (isProvisional(block)) {
+                handle(inBlock.message(), lsn, provisional, out);
             }
         } else {
             accept(message, lsn, out);
@@ -182,11 +181,11 @@ final class ChangeEventAssembler {
             transaction = new StreamedTransaction(start.xid(), new TransactionSpool(start.xid(), spoolDirectory, spoolMemory));
             streamed.put(start.xid(), transaction);
         }
-        if (provisional != null && provisional != transaction) {
+        if (provisional != null && provisional.stream != transaction) {
             discardProvisional("transaction " + start.xid() + " streams alongside it", out);
         }
         if (provisional == null && deliverProvisionally && start.first() && streamed.size() == 1 && current == null) {
-            provisional = transaction;
+            provisional = new Context(Lsn.MAX, transaction.xid, Instant.EPOCH, transaction);
         }
         block = transaction;
     }
@@ -200,23 +199,22 @@ final class ChangeEventAssembler {
         try {
             TransactionCommit end = new TransactionCommit(commit.xid(), commit.commitLsn(), commit.endLsn(), commit.commitTime());
             if (commit.commitLsn().isBefore(resumeAfter)) {
-                if (transaction == provisional) {
+                if (isProvisional(transaction)) {
                     discardProvisional("the checkpoint covers it", out);
                 }
                 // Delivered before; but the tables its stream described stay described so for what follows.
                 transaction.spool.replay((lsn, bytes) -> {
-                    if (((Streamed) decoder.decode(bytes, true)).message() instanceof Relation relation) {
+                    if (spooled(bytes) instanceof Relation relation) {
                         relations.put(relation.oid(), describe(relation));
                     }
                 });
-            } else if (transaction == provisional) {
+            } else if (isProvisional(transaction)) {
                 relations.putAll(transaction.relations);
                 provisional = null;
                 out.accept(end);
             } else {
                 current = new Context(commit.commitLsn(), commit.xid(), commit.commitTime(), null);
-                transaction.spool.replay((lsn, bytes) -> handle(((Streamed) decoder.decode(bytes, true)).message(), lsn,
-                        current, out));
+                transaction.spool.replay((lsn, bytes) -> handle(spooled(bytes), lsn, current, out));
                 current = null;
                 out.accept(end);
             }
@@ -232,11 +230,11 @@ final class ChangeEventAssembler {
         }
         if (abort.subxid() == abort.xid()) {
             streamed.remove(abort.xid());
-            if (transaction == provisional) {
+            if (isProvisional(transaction)) {
                 discardProvisional("it rolled back", out);
             }
             transaction.close();
-        } else if (transaction.spool.abortSubtransaction(abort.subxid()) && transaction == provisional) {
+        } else if (transaction.spool.abortSubtransaction(abort.subxid()) && isProvisional(transaction)) {
             discardProvisional("it rolled back subtransaction " + abort.subxid(), out);
         }
     }
@@ -245,8 +243,17 @@ final class ChangeEventAssembler {
         log.info("changes of transaction {} sent before its commit are void ({}); {}", provisional.xid, reason,
                 streamed.containsKey(provisional.xid) ? "it goes out whole at its commit" : "nothing of it goes out");
         out.accept(new OpenTransactionDiscarded(provisional.xid, reason));
-        provisional.relations.clear();
+        provisional.stream.relations.clear();
         provisional = null;
+    }
+
+    private boolean isProvisional(StreamedTransaction transaction) {
+        return provisional != null && provisional.stream == transaction;
+    }
+
+    /** A message of a spooled stream block, without its xid. */
+    private PgOutputMessage spooled(ByteBuffer bytes) {
+        return ((Streamed) decoder.decode(bytes, true)).message();
     }
 
     /** A Relation, a change, or a logical message, of the transaction {@code context} (null outside any). */
@@ -365,8 +372,8 @@ final class ChangeEventAssembler {
     }
 
     /**
-     * The transaction changes are being delivered for: its commit (or {@link Lsn#MAX} for provisional changes), and for
-     * provisional ones the streamed transaction, whose own relation descriptions come first and which numbers them.
+     * The transaction changes are being delivered for, numbering them: its commit (or {@link Lsn#MAX} for provisional
+     * changes), and for provisional ones the streamed transaction, whose own relation descriptions come first.
      */
     private static final class Context {
         final Lsn commitLsn;
@@ -383,7 +390,7 @@ final class ChangeEventAssembler {
         }
 
         int nextOrdinal() {
-            return stream == null ? ordinal++ : stream.ordinal++;
+            return ordinal++;
         }
     }
 }

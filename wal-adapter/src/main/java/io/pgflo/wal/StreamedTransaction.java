@@ -12,8 +12,6 @@ final class StreamedTransaction implements AutoCloseable {
     final long xid;
     final TransactionSpool spool;
     final Map<Integer, RelationInfo> relations = new HashMap<>();
-    /** The next provisional change's position in the transaction. */
-    int ordinal;
 
     StreamedTransaction(long xid, TransactionSpool spool) {
         this.xid = xid;

@@ -42,7 +42,8 @@ final class TransactionSpool implements AutoCloseable {
     private final long xid;
     private final Path directory;
     private final int memoryLimit;
-    private final Map<Long, Long> subtransactionStarts = new HashMap<>();
+    /** Where each subtransaction's first message starts: what a rollback of it cuts back to. */
+    private final Map<Long, Mark> subtransactionStarts = new HashMap<>();
     private byte[] memory = new byte[4096];
     /** Bytes kept: in {@link #memory} until the file exists, then in the file and {@link #pending}. */
     private long size;
@@ -69,8 +70,8 @@ final class TransactionSpool implements AutoCloseable {
      *     rollback of it cuts
      */
     void append(long messageXid, Lsn lsn, ByteBuffer message) {
-        if (messageXid != xid) {
-            subtransactionStarts.putIfAbsent(messageXid, size);
+        if (messageXid != xid && !subtransactionStarts.containsKey(messageXid)) {
+            subtransactionStarts.put(messageXid, new Mark(size, messages));
         }
         int length = message.remaining();
         if (file == null && size + HEADER + length > memoryLimit) {
@@ -81,20 +82,16 @@ final class TransactionSpool implements AutoCloseable {
             ByteBuffer target = ByteBuffer.wrap(memory, (int) size, HEADER + length);
             target.putLong(lsn.value()).putInt(length).put(message.duplicate());
         } else {
-            if (pending.remaining() < HEADER) {
+            if (pending.remaining() < HEADER + length) {
                 flushPending();
             }
             pending.putLong(lsn.value()).putInt(length);
-            ByteBuffer bytes = message.duplicate();
-            while (bytes.hasRemaining()) {
-                if (!pending.hasRemaining()) {
-                    flushPending();
-                }
-                int chunk = Math.min(pending.remaining(), bytes.remaining());
-                ByteBuffer slice = bytes.slice();
-                slice.limit(chunk);
-                pending.put(slice);
-                bytes.position(bytes.position() + chunk);
+            if (length <= pending.remaining()) {
+                pending.put(message.duplicate());
+            } else {
+                // Larger than the buffer: written as it is, after the header.
+                flushPending();
+                write(message.duplicate());
             }
         }
         size += HEADER + length;
@@ -106,25 +103,22 @@ final class TransactionSpool implements AutoCloseable {
      * nothing, if it sent none.
      */
     boolean abortSubtransaction(long subxid) {
-        Long start = subtransactionStarts.get(subxid);
+        Mark start = subtransactionStarts.get(subxid);
         if (start == null) {
             return false;
         }
-        subtransactionStarts.values().removeIf(offset -> offset >= start);
-        if (file == null) {
-            messages = count(start);
-            size = start;
-            return true;
+        subtransactionStarts.values().removeIf(mark -> mark.offset() >= start.offset());
+        if (file != null) {
+            flushPending();
+            try {
+                file.truncate(start.offset());
+                file.position(start.offset());
+            } catch (IOException e) {
+                throw failure("cannot cut the spool file " + path + " of transaction " + xid, e);
+            }
         }
-        flushPending();
-        try {
-            file.truncate(start);
-            file.position(start);
-        } catch (IOException e) {
-            throw failure("cannot cut the spool file " + path + " of transaction " + xid, e);
-        }
-        size = start;
-        messages = count(start);
+        size = start.offset();
+        messages = start.messages();
         return true;
     }
 
@@ -143,17 +137,12 @@ final class TransactionSpool implements AutoCloseable {
             return;
         }
         flushPending();
-        read(size, entry);
+        read(entry);
     }
 
     /** Messages kept. */
     long messages() {
         return messages;
-    }
-
-    /** Bytes kept, entry headers included. */
-    long bytes() {
-        return size;
     }
 
     /** Deletes the file, if there is one. */
@@ -174,24 +163,7 @@ final class TransactionSpool implements AutoCloseable {
         }
     }
 
-    /** The number of messages in the first {@code end} bytes. */
-    private long count(long end) {
-        long[] count = {0};
-        if (file == null) {
-            ByteBuffer all = ByteBuffer.wrap(memory, 0, (int) end);
-            while (all.hasRemaining()) {
-                all.getLong();
-                int length = all.getInt();
-                all.position(all.position() + length);
-                count[0]++;
-            }
-        } else {
-            read(end, (lsn, message) -> count[0]++);
-        }
-        return count[0];
-    }
-
-    private void read(long end, Entry entry) {
+    private void read(Entry entry) {
         try {
             file.position(0);
             // Not closed: closing the stream would close the channel, which stays open for more messages.
@@ -199,7 +171,7 @@ final class TransactionSpool implements AutoCloseable {
             DataInputStream in = new DataInputStream(new BufferedInputStream(channel, FILE_BUFFER));
             long offset = 0;
             byte[] bytes = new byte[256];
-            while (offset < end) {
+            while (offset < size) {
                 Lsn lsn = Lsn.of(in.readLong());
                 int length = in.readInt();
                 if (bytes.length < length) {
@@ -229,8 +201,8 @@ final class TransactionSpool implements AutoCloseable {
             } catch (IOException e) {
                 unlinked = false;
             }
-            file.write(ByteBuffer.wrap(memory, 0, (int) size));
             pending = ByteBuffer.allocate(FILE_BUFFER);
+            write(ByteBuffer.wrap(memory, 0, (int) size));
             memory = null;
         } catch (IOException e) {
             throw failure("cannot spool transaction " + xid + " to a file in " + directory
@@ -240,14 +212,18 @@ final class TransactionSpool implements AutoCloseable {
 
     private void flushPending() {
         pending.flip();
+        write(pending);
+        pending.clear();
+    }
+
+    private void write(ByteBuffer bytes) {
         try {
-            while (pending.hasRemaining()) {
-                file.write(pending);
+            while (bytes.hasRemaining()) {
+                file.write(bytes);
             }
         } catch (IOException e) {
             throw failure("cannot write the spool file " + path + " of transaction " + xid, e);
         }
-        pending.clear();
     }
 
     private void ensureMemory(int needed) {
@@ -255,6 +231,9 @@ final class TransactionSpool implements AutoCloseable {
             memory = Arrays.copyOf(memory, Math.max(needed, Math.min(memory.length * 2, memoryLimit)));
         }
     }
+
+    /** A position in the spool: its byte offset, and the messages before it. */
+    private record Mark(long offset, long messages) {}
 
     private static UncheckedIOException failure(String message, IOException e) {
         return new UncheckedIOException(message + ": " + e.getMessage(), e);

@@ -110,10 +110,7 @@ public final class PostgresSink implements Sink {
     @Override
     public void writeBatch(Batch batch) {
         requireNonNull(batch, "batch is null");
-        if (closed) {
-            throw new IllegalStateException("the PostgreSQL sink is closed");
-        }
-        worker.submit(() -> writeNow(batch));
+        submit(() -> writeNow(batch));
     }
 
     @Override
@@ -127,13 +124,18 @@ public final class PostgresSink implements Sink {
      */
     @Override
     public void discardOpenTransaction() {
-        if (closed) {
-            throw new IllegalStateException("the PostgreSQL sink is closed");
-        }
-        worker.submit(() -> {
+        submit(() -> {
             log.debug("rolling back {} changes of a source transaction that will not commit as they were sent", openEvents);
             rollback();
         });
+    }
+
+    /** Runs {@code work} on the sink's thread after what was submitted before. */
+    private void submit(Runnable work) {
+        if (closed) {
+            throw new IllegalStateException("the PostgreSQL sink is closed");
+        }
+        worker.submit(work);
     }
 
     /** The batch, on the sink's thread: one target transaction, retries, and the row-by-row diagnosis. */
