@@ -3,14 +3,9 @@ package io.pgflo.cli;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.text.Normalizer;
 import java.time.Duration;
 import java.util.Enumeration;
 import java.util.List;
@@ -18,10 +13,6 @@ import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
-import javax.crypto.Mac;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The training run behind the {@code pg_flo} launcher's class-data-sharing archive: the launcher runs this once per
@@ -68,31 +59,7 @@ final class CdsTraining {
             DirectoryTree.delete(directory);
         }
         loadRuntimeClasses();
-        loadScramClasses();
-    }
-
-    /**
-     * The JDK's classes a SCRAM handshake uses (security providers, SHA-256, HMAC, PBKDF2 through the cache, the
-     * Unicode normaliser behind SASLprep), and the platform MBeans pgjdbc asks for the heap size, none of which a
-     * refused connection reaches: about a hundred classes every start would otherwise read from the JDK's image.
-     */
-    private static void loadScramClasses() {
-        try {
-            SaltedPasswordCache.install();
-            byte[] salt = new byte[16];
-            SecretKeyFactory.getInstance(SaltedPasswordCache.ALGORITHM)
-                    .generateSecret(new PBEKeySpec("training".toCharArray(), salt, 2, 256)).getEncoded();
-            Mac hmac = Mac.getInstance("HmacSHA256");
-            hmac.init(new SecretKeySpec(salt, "HmacSHA256"));
-            hmac.doFinal(salt);
-            MessageDigest.getInstance("SHA-256").digest(salt);
-            new SecureRandom().nextBytes(salt);
-            Normalizer.normalize("training", Normalizer.Form.NFKC);
-            // pgjdbc sizes its result buffer from the heap at every connection, through the platform MBeans.
-            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        } catch (GeneralSecurityException e) {
-            // A JDK without these has no SCRAM for pgjdbc either; the archive just lacks them.
-        }
+        StartupWarmUp.run(); // the classes of a SCRAM handshake and of pgjdbc's set-up, which a refused connection skips
     }
 
     /**

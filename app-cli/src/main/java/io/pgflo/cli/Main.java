@@ -6,7 +6,7 @@ public final class Main {
 
     public static void main(String[] args) {
         configureGuice();
-        SaltedPasswordCache.install();
+        StartupWarmUp.start();
         int status = new PgFloCommandLine(System.getenv(), System.out, System.err).execute(args);
         System.exit(status);
     }

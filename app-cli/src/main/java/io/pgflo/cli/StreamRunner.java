@@ -94,6 +94,7 @@ final class StreamRunner {
         ChangeSource source = null;
         Sink sink = null;
         try {
+            StartupWarmUp.awaitDone(); // the SCRAM cache in place before the first connection
             Injector injector = Guice.createInjector(new StreamModule(options, selected));
             source = injector.getInstance(ChangeSource.class);
             if (source instanceof PostgresChangeSource postgres) {
