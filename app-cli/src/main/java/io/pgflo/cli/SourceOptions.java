@@ -40,6 +40,10 @@ final class SourceOptions {
     @Parameter(names = "--status-dir", description = "directory for checkpoint files")
     Path statusDir = Path.of("pg_flo_status");
 
+    @Parameter(names = "--spool-dir", description = "directory for the temporary files of large transactions that "
+            + "the server streams before their commit (default: the JVM's temporary directory)")
+    Path spoolDir;
+
     @Parameter(names = "--sslmode", description = "source sslmode: disable, allow, prefer, require, verify-ca, verify-full")
     String sslMode;
 

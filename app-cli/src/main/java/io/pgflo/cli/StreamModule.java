@@ -35,7 +35,9 @@ final class StreamModule extends AbstractModule {
     WalSourceConfig sourceConfig() {
         return new WalSourceConfig(options.endpoint(), ReplicationNames.forGroup(options.group), options.schema,
                 options.tables, options.heartbeatInterval(), Duration.ofSeconds(10), selected.capturesDdl(),
-                selected.acceptsProvisionalChanges());
+                selected.acceptsProvisionalChanges())
+                .withSpoolDirectory(options.spoolDir == null ? WalSourceConfig.DEFAULT_SPOOL_DIRECTORY
+                        : WritableDirectory.prepare("--spool-dir", options.spoolDir));
     }
 
     @Provides
@@ -47,7 +49,7 @@ final class StreamModule extends AbstractModule {
     @Provides
     @Singleton
     SinkContext sinkContext(WalSourceConfig config, PostgresChangeSource source) {
-        return new SinkContext(config.names().group(), StatusDirectory.prepare(options.statusDir), config.endpoint(),
+        return new SinkContext(config.names().group(), WritableDirectory.prepare("--status-dir", options.statusDir), config.endpoint(),
                 source.tables());
     }
 

@@ -85,6 +85,18 @@ class BadInputIT {
     }
 
     @Test
+    void aSpoolDirectoryThatIsAFileIsRefusedBeforeTheSourceIsTouched(TestPostgres pg) throws Exception {
+        String db = pg.createDatabase("badspool");
+        pg.execute(db, "CREATE TABLE t (id int PRIMARY KEY)");
+        Path file = Files.writeString(status.resolve("spool-file"), "x");
+        assertThat(stream(pg, db, TestPostgres.SUPERUSER_PASSWORD, "--tables", "t", "--spool-dir", file.toString()))
+                .isEqualTo(2);
+        assertThat(err()).contains("cannot create --spool-dir " + file).hasLineCount(1);
+        assertThat(pg.queryLong(db, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'pg_flo_bad_slot'"))
+                .as("no slot made").isZero();
+    }
+
+    @Test
     void aCorruptStatusFileIsRefusedAndLeftAsItWas(TestPostgres pg) throws Exception {
         String db = pg.createDatabase("corrupt");
         pg.execute(db, "CREATE TABLE t (id int PRIMARY KEY)");

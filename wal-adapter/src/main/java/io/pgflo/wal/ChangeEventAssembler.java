@@ -65,7 +65,7 @@ final class ChangeEventAssembler {
     private final PgOutputDecoder decoder = new PgOutputDecoder();
     private final Map<Integer, RelationInfo> relations = new HashMap<>();
     private final Map<Long, StreamedTransaction> streamed = new LinkedHashMap<>();
-    private Path spoolDirectory = Path.of(System.getProperty("java.io.tmpdir"));
+    private Path spoolDirectory = WalSourceConfig.DEFAULT_SPOOL_DIRECTORY;
     private int spoolMemory = SPOOL_MEMORY;
     private Lsn resumeAfter = Lsn.ZERO;
     private boolean deliverDdl;
@@ -96,9 +96,14 @@ final class ChangeEventAssembler {
         this.deliverProvisionally = deliver;
     }
 
+    /** Where streamed transactions are spooled once they outgrow their memory. */
+    void spoolTo(Path directory) {
+        this.spoolDirectory = directory;
+    }
+
     /** Where streamed transactions larger than {@code memory} bytes are spooled. */
     void spoolTo(Path directory, int memory) {
-        this.spoolDirectory = directory;
+        spoolTo(directory);
         this.spoolMemory = memory;
     }
 

@@ -58,6 +58,7 @@ public final class PostgresChangeSource implements ChangeSource {
         assembler.deliverDdl(config.captureDdl());
         this.streamInProgress = streamInProgress;
         assembler.deliverProvisionally(streamInProgress);
+        assembler.spoolTo(config.spoolDirectory());
     }
 
     /**

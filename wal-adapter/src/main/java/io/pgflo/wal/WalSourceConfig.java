@@ -3,6 +3,7 @@ package io.pgflo.wal;
 import static java.util.Objects.requireNonNull;
 
 import io.pgflo.domain.DatabaseEndpoint;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -22,6 +23,9 @@ import java.util.List;
  *     large transactions while it decodes them (pgoutput protocol 2), and the first that nothing overlaps goes out at
  *     once, as provisional events that its commit confirms (see {@link io.pgflo.domain.OpenTransactionDiscarded}).
  *     Without it, the server holds a large transaction back until its commit, spilling it to disk.
+ * @param spoolDirectory where a transaction the server streams before its commit is spooled once it outgrows its
+ *     memory (a temporary file per transaction, unlinked when it is opened); {@link #DEFAULT_SPOOL_DIRECTORY} unless
+ *     set. It needs room for the largest transaction in flight.
  */
 public record WalSourceConfig(
         DatabaseEndpoint endpoint,
@@ -31,7 +35,11 @@ public record WalSourceConfig(
         Duration heartbeatInterval,
         Duration statusInterval,
         boolean captureDdl,
-        boolean provisionalChanges) {
+        boolean provisionalChanges,
+        Path spoolDirectory) {
+
+    /** The JVM's temporary directory ({@code java.io.tmpdir}). */
+    public static final Path DEFAULT_SPOOL_DIRECTORY = Path.of(System.getProperty("java.io.tmpdir"));
 
     public WalSourceConfig {
         requireNonNull(endpoint, "endpoint is null");
@@ -40,6 +48,13 @@ public record WalSourceConfig(
         tables = List.copyOf(tables);
         requireNonNull(heartbeatInterval, "heartbeatInterval is null");
         requireNonNull(statusInterval, "statusInterval is null");
+        requireNonNull(spoolDirectory, "spoolDirectory is null");
+    }
+
+    public WalSourceConfig(DatabaseEndpoint endpoint, ReplicationNames names, String schema, List<String> tables,
+            Duration heartbeatInterval, Duration statusInterval, boolean captureDdl, boolean provisionalChanges) {
+        this(endpoint, names, schema, tables, heartbeatInterval, statusInterval, captureDdl, provisionalChanges,
+                DEFAULT_SPOOL_DIRECTORY);
     }
 
     public WalSourceConfig(DatabaseEndpoint endpoint, ReplicationNames names, String schema, List<String> tables,
@@ -54,16 +69,21 @@ public record WalSourceConfig(
 
     public WalSourceConfig withHeartbeatInterval(Duration interval) {
         return new WalSourceConfig(endpoint, names, schema, tables, interval, statusInterval, captureDdl,
-                provisionalChanges);
+                provisionalChanges, spoolDirectory);
     }
 
     public WalSourceConfig withCaptureDdl(boolean capture) {
         return new WalSourceConfig(endpoint, names, schema, tables, heartbeatInterval, statusInterval, capture,
-                provisionalChanges);
+                provisionalChanges, spoolDirectory);
     }
 
     public WalSourceConfig withProvisionalChanges(boolean provisional) {
         return new WalSourceConfig(endpoint, names, schema, tables, heartbeatInterval, statusInterval, captureDdl,
-                provisional);
+                provisional, spoolDirectory);
+    }
+
+    public WalSourceConfig withSpoolDirectory(Path directory) {
+        return new WalSourceConfig(endpoint, names, schema, tables, heartbeatInterval, statusInterval, captureDdl,
+                provisionalChanges, directory);
     }
 }

@@ -16,12 +16,15 @@ import io.pgflo.domain.TransactionCommit;
 import io.pgflo.testkit.PipelineThread;
 import io.pgflo.testkit.PostgresExtension;
 import io.pgflo.testkit.TestPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The replication stream against a real PostgreSQL. */
 @ExtendWith(PostgresExtension.class)
@@ -184,6 +187,23 @@ class PostgresChangeSourceIT {
         } finally {
             running.stop(Duration.ofSeconds(10));
             source.close();
+        }
+    }
+
+    @Test
+    void aStreamedTransactionSpoolsIntoTheConfiguredDirectory(TestPostgres pg, @TempDir Path temp) throws Exception {
+        String db = pg.createDatabase("spooldir");
+        pg.execute(db, "ALTER DATABASE " + db + " SET logical_decoding_work_mem = '64kB'");
+        // Below a regular file: no process, not even root's, can create a file there.
+        Path notADirectory = Files.writeString(temp.resolve("a-file"), "").resolve("spool");
+        WalSourceConfig config = tableOfIds(pg, db, "spooldir").withProvisionalChanges(true)
+                .withSpoolDirectory(notADirectory);
+        try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
+            source.start(Lsn.ZERO);
+            // About 3 MB of changes: the server streams them, and the spool outgrows its memory.
+            pg.execute(db, "INSERT INTO t SELECT generate_series(1, 100000)");
+            assertThatThrownBy(() -> drain(source, 100_001)) // the changes and the commit
+                    .hasStackTraceContaining("to a file in " + notADirectory);
         }
     }
 
