@@ -352,6 +352,10 @@ public final class PostgresSink implements Sink {
      * Session settings that make the text values read back exactly as the source wrote them, and keep the target's
      * own triggers and foreign keys from firing on replicated changes (as PostgreSQL's own replication does) when the
      * user may set {@code session_replication_role}.
+     *
+     * <p>No idle timeouts for this session: it waits, idle and often inside a transaction, for as long as the source
+     * keeps a transaction open or stays quiet. A target-wide {@code idle_in_transaction_session_timeout} would end the
+     * open part of a large source transaction, and the restart would meet the same wait again, every time.
      */
     private void prepareSession(Connection target) throws SQLException {
         target.setAutoCommit(true);
@@ -361,6 +365,10 @@ public final class PostgresSink implements Sink {
             statement.execute("SET TimeZone = 'UTC'");
             statement.execute("SET extra_float_digits = 3");
             statement.execute("SET bytea_output = 'hex'");
+            statement.execute("SET idle_in_transaction_session_timeout = 0");
+            if (target.getMetaData().getDatabaseMajorVersion() >= 14) {
+                statement.execute("SET idle_session_timeout = 0");
+            }
             trySet(target, "lc_monetary", sourceSettings.lcMonetary());
             trySet(target, "search_path", sourceSettings.searchPath());
             try {

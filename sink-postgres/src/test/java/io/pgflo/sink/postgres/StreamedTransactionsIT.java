@@ -51,6 +51,30 @@ class StreamedTransactionsIT {
     }
 
     @Test
+    void theTargetsIdleTimeoutsDoNotEndTheSinksSessionWhileTheSourceIsSlow() throws Exception {
+        String source = streamingSource("stream_idle_src");
+        String target = targetServer.createDatabase("stream_idle_dst");
+        targetServer.execute(target, "ALTER DATABASE " + target + " SET idle_in_transaction_session_timeout = '1s'",
+                "ALTER DATABASE " + target + " SET idle_session_timeout = '1s'");
+        Replication.Recorder seen = new Replication.Recorder();
+        try (Replication replication = start(source, target, "stream_idle", seen);
+                Connection bulk = transaction(source)) {
+            execute(bulk, BULK.formatted(1, 5_000));
+            awaitTrue(() -> provisional(seen) > 0, "provisional changes while the transaction is open");
+            Thread.sleep(2_500); // the sink's session idle inside the open target transaction
+            execute(bulk, BULK.formatted(5_001, 6_000));
+            bulk.commit();
+            replication.awaitCaughtUp();
+            Thread.sleep(2_500); // idle outside a transaction
+            sourceServer.execute(source, "INSERT INTO items (id, label) VALUES (100001, 'after a quiet spell')");
+            replication.awaitCaughtUp();
+            replication.assertSameTable("items");
+            assertThat(replication.failure()).isNull();
+            assertThat(seen.discards()).isZero();
+        }
+    }
+
+    @Test
     void aTransactionCommittingWhileAnotherStreamsGoesFirstAndTheStreamedOneComesAgainWhole() throws Exception {
         String source = streamingSource("stream_mixed_src");
         String target = targetServer.createDatabase("stream_mixed_dst");
