@@ -5,6 +5,7 @@ import io.pgflo.domain.DatabaseEndpoint;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 import org.postgresql.PGProperty;
 
@@ -12,8 +13,27 @@ import org.postgresql.PGProperty;
 final class PgConnections {
     private PgConnections() {}
 
+    /**
+     * A regular connection, without the server's {@code idle_session_timeout} (PostgreSQL 14+): the stream keeps it
+     * for lookups (a type a DDL change brought in) that may come after hours without any.
+     */
     static Connection open(DatabaseEndpoint endpoint, String applicationName) {
-        return connect(endpoint, properties(endpoint, applicationName));
+        Connection connection = connect(endpoint, properties(endpoint, applicationName));
+        try {
+            if (connection.getMetaData().getDatabaseMajorVersion() >= 14) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("SET idle_session_timeout = 0");
+                }
+            }
+            return connection;
+        } catch (SQLException e) {
+            try {
+                connection.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw connectionFailure(endpoint, e);
+        }
     }
 
     static Connection openReplication(DatabaseEndpoint endpoint, String applicationName) {

@@ -208,6 +208,22 @@ class PostgresChangeSourceIT {
     }
 
     @Test
+    void aTypeThatArrivesAfterTheServersIdleTimeoutIsStillLookedUp(TestPostgres pg) throws Exception {
+        String db = pg.createDatabase("idlesession");
+        pg.execute(db, "ALTER DATABASE " + db + " SET idle_session_timeout = '1s'");
+        WalSourceConfig config = tableOfIds(pg, db, "idlesession");
+        try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
+            source.start(Lsn.ZERO);
+            Thread.sleep(2_500); // the source's own connections idle past the timeout
+            pg.execute(db, "CREATE TYPE mood AS ENUM ('calm', 'busy')", "ALTER TABLE t ADD COLUMN m mood",
+                    "INSERT INTO t VALUES (1, 'busy')");
+            ChangeEvent insert = (ChangeEvent) drain(source, 2).get(0);
+            assertThat(insert.newRow().get("m").orElseThrow().type().name()).isEqualTo("mood");
+            assertThat(insert.newRow().text("m")).isEqualTo("busy");
+        }
+    }
+
+    @Test
     void refusesMissingTablesNamingThem(TestPostgres pg) {
         String db = pg.createDatabase("missing");
         pg.execute(db, "CREATE TABLE present (id int PRIMARY KEY)");
