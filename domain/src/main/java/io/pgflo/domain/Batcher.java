@@ -2,6 +2,7 @@ package io.pgflo.domain;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,6 +26,8 @@ public final class Batcher {
     private int committedCount;
     private Lsn committedCheckpoint;
     private Lsn emittedCheckpoint;
+    private Instant committedTime;
+    private Instant emittedTime;
     private boolean hasCommittedItem;
     private long oldestCommittedItemAt;
     private long openTransactionStartedAt;
@@ -64,6 +67,7 @@ public final class Batcher {
         }
         committedCount = held.size();
         committedCheckpoint = Lsn.max(committedCheckpoint, commit.endLsn());
+        committedTime = commit.commitTime();
         openTransactionCut = false;
     }
 
@@ -78,6 +82,14 @@ public final class Batcher {
         boolean cut = openTransactionCut;
         openTransactionCut = false;
         return cut;
+    }
+
+    /**
+     * The source commit time of the newest transaction in the batches cut so far, a transaction without changes (a
+     * heartbeat) included; null before the first. How far the sink is behind the source, once that batch is written.
+     */
+    public Instant lastCutCommitTime() {
+        return emittedTime;
     }
 
     /** The batch to write now, or null when no rule says to cut yet. */
@@ -111,6 +123,7 @@ public final class Batcher {
         committedCount = 0;
         hasCommittedItem = false;
         emittedCheckpoint = committedCheckpoint;
+        emittedTime = committedTime;
         return batch;
     }
 

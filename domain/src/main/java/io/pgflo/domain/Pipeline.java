@@ -52,7 +52,7 @@ public final class Pipeline {
             }
             if (batch != null) {
                 sink.writeBatch(batch);
-                stats.recordBatch(batch);
+                stats.recordBatch(batch, batcher.lastCutCommitTime());
             } else if (message == null) {
                 // Idle: let the sink finish what it holds, so its checkpoint is acknowledged (and a failure of a
                 // batch it returned from surfaces) without waiting for the next batch.
@@ -63,7 +63,7 @@ public final class Pipeline {
         Batch last = batcher.drainCommitted();
         if (last != null) {
             sink.writeBatch(last);
-            stats.recordBatch(last);
+            stats.recordBatch(last, batcher.lastCutCommitTime());
         }
         sink.flush();
         acknowledgeDurable(acknowledged);

@@ -11,11 +11,12 @@ public final class PipelineStats {
     private final AtomicReference<Lsn> checkpoint = new AtomicReference<>(Lsn.ZERO);
     private final AtomicReference<Instant> lastCommitTime = new AtomicReference<>();
 
-    void recordBatch(Batch batch) {
+    /** @param commitTime the source commit time of the newest transaction written so far, or null */
+    void recordBatch(Batch batch, Instant commitTime) {
         eventsWritten.addAndGet(batch.size());
         batchesWritten.incrementAndGet();
-        if (!batch.isEmpty() && !batch.events().get(batch.size() - 1).provisional()) {
-            lastCommitTime.set(batch.events().get(batch.size() - 1).commitTime());
+        if (commitTime != null) {
+            lastCommitTime.set(commitTime);
         }
     }
 
@@ -40,7 +41,10 @@ public final class PipelineStats {
         return checkpoint.get();
     }
 
-    /** The source commit time of the last event written, or null before the first. */
+    /**
+     * The source commit time of the newest transaction handed to the sink, heartbeats included (so an idle stream's
+     * lag stays within the heartbeat interval instead of growing), or null before the first.
+     */
     public Instant lastCommitTime() {
         return lastCommitTime.get();
     }

@@ -5,6 +5,7 @@ import static io.pgflo.domain.TestEvents.insert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class BatcherTest {
@@ -146,5 +147,27 @@ class BatcherTest {
         assertThat(batcher.poll(5)).isNull();
         batcher.commit(commit(10), 5);
         assertThat(batcher.poll(5).size()).isEqualTo(1);
+    }
+
+    @Test
+    void theCutCommitTimeIsTheNewestCutTransactionsHeartbeatsIncludedAndNotAnOpenTransactionsPart() {
+        Batcher batcher = new Batcher(new BatchPolicy(2, Duration.ofHours(1)), Lsn.ZERO);
+        assertThat(batcher.lastCutCommitTime()).isNull();
+        Instant first = Instant.parse("2026-12-01T10:00:00Z");
+        batcher.add(insert(1, 10, 0), 0);
+        batcher.commit(new TransactionCommit(7, Lsn.of(10), Lsn.of(18), first), 0);
+        assertThat(batcher.lastCutCommitTime()).as("committed, not cut yet").isNull();
+        batcher.drainCommitted();
+        assertThat(batcher.lastCutCommitTime()).isEqualTo(first);
+
+        Instant heartbeat = first.plusSeconds(10);
+        batcher.commit(new TransactionCommit(8, Lsn.of(30), Lsn.of(38), heartbeat), 0);
+        assertThat(batcher.drainCommitted().events()).isEmpty();
+        assertThat(batcher.lastCutCommitTime()).as("a transaction without changes").isEqualTo(heartbeat);
+
+        batcher.add(insert(41, 99, 0), 0);
+        batcher.add(insert(42, 99, 1), 0);
+        assertThat(batcher.poll(0).size()).as("part of an open transaction").isEqualTo(2);
+        assertThat(batcher.lastCutCommitTime()).isEqualTo(heartbeat);
     }
 }

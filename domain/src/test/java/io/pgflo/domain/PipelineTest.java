@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -28,6 +29,19 @@ class PipelineTest {
         assertThat(source.acknowledged).containsExactly(Lsn.of(18), Lsn.of(38));
         assertThat(sink.checkpointAtEachAck).containsExactlyElementsOf(source.acknowledged);
         assertThat(pipeline.stats().eventsWritten()).isEqualTo(2);
+    }
+
+    @Test
+    void theStatsCommitTimeFollowsHeartbeatsSoAnIdleStreamShowsNoGrowingLag() throws Exception {
+        Instant heartbeat = Instant.parse("2026-12-01T10:00:10Z");
+        ScriptedSource source = new ScriptedSource(List.of(insert(1, 10, 0), commit(10),
+                new TransactionCommit(8, Lsn.of(30), Lsn.of(38), heartbeat)));
+        RecordingSink sink = new RecordingSink(Lsn.ZERO);
+        Pipeline pipeline = new Pipeline(source, sink, new BatchPolicy(1, Duration.ZERO));
+        source.onDrained = pipeline::stop;
+        pipeline.run();
+        assertThat(pipeline.stats().lastCommitTime()).isEqualTo(heartbeat);
+        assertThat(pipeline.stats().eventsWritten()).isEqualTo(1);
     }
 
     @Test
