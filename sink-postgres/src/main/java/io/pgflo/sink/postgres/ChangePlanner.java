@@ -103,8 +103,9 @@ final class ChangePlanner {
             return List.of(change(Kind.UPSERT, table, event, sent, newKey, List.of()));
         }
         List<ColumnValue> set = sent.stream().filter(value -> !key.contains(value.name())).toList();
-        // Nothing to set but the key: set it to itself, so that the row count still proves the row is there.
-        return List.of(change(Kind.UPDATE, table, event, set.isEmpty() ? newKey.subList(0, 1) : set, newKey, List.of()));
+        // Nothing to set but unchanged values (a touch): one of them is set to itself, so that the row count still
+        // proves the row is there. Not the key, which may be an identity column that only DEFAULT may update.
+        return List.of(change(Kind.UPDATE, table, event, set, newKey, set.isEmpty() ? unchanged.subList(0, 1) : List.of()));
     }
 
     private List<RowChange> planDelete(Connection connection, TableName table, ChangeEvent event) throws SQLException {

@@ -146,8 +146,9 @@ final class NetChanges {
             }
         }
         Shape shape = earlier.shape();
+        // Two touches (no column sent) stay a touch, which sets its carried column to itself.
         Shape merged = new Shape(Kind.UPDATE, shape.table(), List.copyOf(columns), List.copyOf(types), shape.key(),
-                shape.keyTypes(), List.of(), shape.exactKeys());
+                shape.keyTypes(), columns.isEmpty() ? shape.carried() : List.of(), shape.exactKeys());
         return new RowChange(merged, later.event(), values, later.keyValues(), earlier.fresh());
     }
 

@@ -34,13 +34,20 @@ final class StatementSql {
         return insertFromUnnest(shape).toString();
     }
 
-    /** UPDATE ... SET the sent columns FROM unnest(...) WHERE key matches. */
+    /**
+     * UPDATE ... SET the sent columns FROM unnest(...) WHERE key matches; with no column sent, SET the carried column
+     * (one whose value was not sent) to itself.
+     */
     static String update(Shape shape) {
         int columns = shape.columns().size();
         StringBuilder sql = new StringBuilder("UPDATE ").append(shape.table().quoted()).append(" AS t SET ");
         StringJoiner set = new StringJoiner(", ");
         for (int i = 0; i < columns; i++) {
             set.add(quoteIdentifier(shape.columns().get(i)) + " = " + cast("v.p" + (i + 1), shape.types().get(i)));
+        }
+        if (columns == 0) {
+            String itself = quoteIdentifier(shape.carried().get(0));
+            set.add(itself + " = t." + itself);
         }
         sql.append(set).append(" FROM ").append(unnest(columns + shape.key().size())).append(" WHERE ");
         appendKeyMatch(sql, shape, columns);

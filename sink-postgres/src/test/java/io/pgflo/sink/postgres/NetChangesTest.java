@@ -46,6 +46,26 @@ class NetChangesTest {
     }
 
     @Test
+    void twoTouchesOfARowStayATouchThatSetsItsCarriedColumnToItself() {
+        Shape touch = new Shape(Kind.UPDATE, TABLE, List.of(), List.of(), List.of("id"), List.of("integer"),
+                List.of("body"), List.of(true));
+        NetChanges net = new NetChanges();
+        net.add(new RowChange(touch, event(), List.of(), List.of("1"), false));
+        net.add(new RowChange(touch, event(), List.of(), List.of("1"), false));
+        RowChange change = net.drain().get(0).get(0);
+        assertThat(change.shape().columns()).isEmpty();
+        assertThat(change.shape().carried()).containsExactly("body");
+        assertThat(StatementSql.update(change.shape())).isEqualTo("UPDATE \"public\".\"t\" AS t SET \"body\" = t.\"body\" FROM unnest(?::text[]) AS v(p1) "
+                + "WHERE t.\"id\" = CAST(v.p1 AS integer)");
+
+        net.add(new RowChange(touch, event(), List.of(), List.of("1"), false));
+        net.add(update("1", List.of("a"), List.of("a2")));
+        RowChange then = net.drain().get(0).get(0);
+        assertThat(then.shape().columns()).containsExactly("a");
+        assertThat(StatementSql.update(then.shape())).startsWith("UPDATE \"public\".\"t\" AS t SET \"a\" = CAST(v.p1 AS text) FROM");
+    }
+
+    @Test
     void aRowDeletedAndInsertedAgainIsUpsertedAndNotFresh() {
         NetChanges net = new NetChanges();
         net.add(delete("1"));
