@@ -137,12 +137,15 @@ final class DdlReplayer {
         log.info("replayed DDL at {} on {}: {}", event.lsn(),
                 table == null ? "schema " + event.schema() : table,
                 SqlStates.abbreviate(event.ddl().strip().replaceAll("\\s+", " "), 200));
-        if (oid != null) {
-            followRename(connection, table, oid);
+        TableName now = oid == null ? table : followRename(connection, table, oid);
+        if (now != null) {
+            // A column the statement added or altered may be GENERATED ALWAYS AS IDENTITY now.
+            IdentityColumns.relax(connection, now);
         }
     }
 
-    private void followRename(Connection connection, TableName before, long oid) throws SQLException {
+    /** The table's name after the statement, or null when it dropped the table. */
+    private TableName followRename(Connection connection, TableName before, long oid) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT n.nspname, c.relname FROM pg_catalog.pg_class c "
                 + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ?")) {
             statement.setLong(1, oid);
@@ -156,6 +159,7 @@ final class DdlReplayer {
                         log.info("table {} is now {}", before, after);
                     }
                 }
+                return after;
             }
         }
     }

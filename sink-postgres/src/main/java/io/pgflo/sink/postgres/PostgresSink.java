@@ -7,6 +7,7 @@ import io.pgflo.domain.BatchWorker;
 import io.pgflo.domain.ChangeEvent;
 import io.pgflo.domain.ConfigurationException;
 import io.pgflo.domain.Lsn;
+import io.pgflo.domain.TableName;
 import io.pgflo.domain.Operation;
 import io.pgflo.domain.Sink;
 import io.pgflo.domain.TransientSinkException;
@@ -79,6 +80,9 @@ public final class PostgresSink implements Sink {
                         result.existing());
             }
             prepareSession(target);
+            for (TableName table : config.tables()) {
+                IdentityColumns.relax(target, table);
+            }
             checkpoints.create(target);
             this.checkpoint = checkpoints.load(target);
             target.commit();

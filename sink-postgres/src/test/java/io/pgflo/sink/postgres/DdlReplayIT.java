@@ -59,6 +59,24 @@ class DdlReplayIT {
     }
 
     @Test
+    void anIdentityColumnGeneratedAlwaysThatDdlAddsGetsTheSourcesValues() {
+        String source = sourceServer.createDatabase("ddl_ident_src");
+        String target = targetServer.createDatabase("ddl_ident_dst");
+        sourceServer.execute(source, "CREATE TABLE orders (id uuid PRIMARY KEY, note text)");
+        try (Replication replication = Replication.start(sourceServer, source, targetServer, target, "ddl_ident", List.of())) {
+            sourceServer.execute(source,
+                    "INSERT INTO orders VALUES ('00000000-0000-0000-0000-000000000001', 'before')",
+                    "ALTER TABLE orders ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY",
+                    "INSERT INTO orders (id, note) VALUES ('00000000-0000-0000-0000-000000000002', 'after')",
+                    "UPDATE orders SET note = 'changed'");
+            replication.awaitCaughtUp();
+            replication.assertSameTable("orders");
+            assertThat(Replication.rows(targetServer, target, "SELECT seq, note FROM orders ORDER BY seq"))
+                    .containsExactly("1 | changed", "2 | changed");
+        }
+    }
+
+    @Test
     void leavesOutSchemaChangesOfTablesItDoesNotReplicate() {
         String source = sourceServer.createDatabase("ddl_other_src");
         String target = targetServer.createDatabase("ddl_other_dst");

@@ -85,6 +85,29 @@ class KeysAndToastIT {
     }
 
     @Test
+    void identityColumnsGeneratedAlwaysGetTheSourcesValues() {
+        String source = sourceServer.createDatabase("always_src");
+        String target = targetServer.createDatabase("always_dst");
+        sourceServer.execute(source, "CREATE TABLE tickets (code text PRIMARY KEY, "
+                + "number int GENERATED ALWAYS AS IDENTITY (START WITH 100), state text)");
+        try (Replication replication = Replication.start(sourceServer, source, targetServer, target, "always", List.of(),
+                config -> config.withSyncSchema(true), new BatchPolicy(1_000, Duration.ofMillis(20)),
+                new Replication.Recorder())) {
+            sourceServer.execute(source, "INSERT INTO tickets (code, state) VALUES ('a', 'open'), ('b', 'open'), ('c', 'open')",
+                    "UPDATE tickets SET state = 'closed' WHERE code = 'a'",
+                    "UPDATE tickets SET number = DEFAULT WHERE code = 'b'", // the only way an ALWAYS column changes
+                    "DELETE FROM tickets WHERE code = 'c'");
+            replication.awaitCaughtUp();
+            replication.assertSameTable("tickets");
+            assertThat(Replication.rows(targetServer, target, "SELECT code, number, state FROM tickets ORDER BY code"))
+                    .containsExactly("a | 100 | closed", "b | 103 | open");
+            assertThat(Replication.rows(targetServer, target,
+                    "SELECT attidentity FROM pg_attribute WHERE attrelid = 'tickets'::regclass AND attname = 'number'"))
+                    .as("still an identity column, by default").containsExactly("d");
+        }
+    }
+
+    @Test
     void compositeKeysReplicaIdentityIndexesAndFullIdentityTablesEndEqual() {
         String source = sourceServer.createDatabase("identity_src");
         String target = targetServer.createDatabase("identity_dst");
