@@ -59,6 +59,11 @@ public record WebhookSinkConfig(
         requireNonNull(url, "url is null");
         checkUrl(url);
         headers = List.copyOf(requireNonNull(headers, "headers is null"));
+        if (url.getRawUserInfo() != null
+                && headers.stream().anyMatch(header -> header.name().equalsIgnoreCase("Authorization"))) {
+            throw new ConfigurationException("--webhook-url has a user and password (sent as basic authentication) and "
+                    + "--webhook-header sets Authorization too; give the credentials one way");
+        }
         if (secret != null) {
             StandardWebhooksSigner.keyOf(secret);
         }

@@ -53,6 +53,28 @@ class WebhookSinkDeliveryTest {
     }
 
     @Test
+    void aUserAndPasswordInTheUrlAreSentAsBasicAuthenticationAndNeverShown() throws Exception {
+        String url = receiver.url().replace("http://", "http://pg%20user:s%3Acr%40t@");
+        WebhookSinkConfig config = WebhookSinkConfig.builder(url).lanes(1).build();
+        assertThat(config.redactedUrl()).doesNotContain("user").doesNotContain("s:cr");
+        try (WebhookSink sink = new WebhookSink(config, new RecordingReceiver.MemoryCheckpoints())) {
+            TestEvents.write(sink, batch(inserts(1)));
+        }
+        assertThat(receiver.exchanges()).singleElement().satisfies(exchange -> assertThat(exchange.header("Authorization"))
+                .isEqualTo("Basic " + java.util.Base64.getEncoder().encodeToString(
+                        "pg user:s:cr@t".getBytes(StandardCharsets.UTF_8))));
+    }
+
+    @Test
+    void credentialsInTheUrlAndAnAuthorizationHeaderTogetherAreRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WebhookSinkConfig.builder("https://u:p@example.com/hook")
+                        .header("Authorization: Bearer t").build())
+                .isInstanceOf(io.pgflo.domain.ConfigurationException.class)
+                .hasMessageContaining("give the credentials one way")
+                .hasMessageNotContaining("u:p");
+    }
+
+    @Test
     void idempotencyKeyNamesTheChangeByCommitLsnAndOrdinal() {
         ChangeEvent third = TestEvents.insert(0xABCDEF, 2, 1, "x");
 
