@@ -118,7 +118,10 @@ final class ReplicationSetup {
 
     private void checkSlotIsFree() throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT active_pid, plugin, database FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+                // wal_status is PostgreSQL 13+, invalidation_reason 17+; through to_jsonb, older servers give null.
+                "SELECT active_pid, plugin, database, pg_catalog.to_jsonb(s) ->> 'wal_status', "
+                        + "pg_catalog.to_jsonb(s) ->> 'invalidation_reason' "
+                        + "FROM pg_catalog.pg_replication_slots s WHERE slot_name = ?")) {
             statement.setString(1, config.names().slot());
             try (ResultSet rows = statement.executeQuery()) {
                 if (!rows.next()) {
@@ -137,6 +140,14 @@ final class ReplicationSetup {
                 if (!"pgoutput".equals(rows.getString(2))) {
                     throw new ConfigurationException("replication slot " + config.names().slot() + " uses plugin "
                             + rows.getString(2) + ", not pgoutput; use another --group, or drop the slot");
+                }
+                if ("lost".equals(rows.getString(4))) {
+                    String reason = rows.getString(5) == null ? "the WAL it needed was removed, see max_slot_wal_keep_size"
+                            : rows.getString(5);
+                    throw new ConfigurationException("replication slot " + config.names().slot() + " was invalidated by "
+                            + "the server (" + reason + "), so the changes after its position are gone; drop it (SELECT "
+                            + "pg_drop_replication_slot('" + config.names().slot() + "')) and bring the destination up to "
+                            + "date from a fresh copy of the tables before streaming again");
                 }
             }
         }

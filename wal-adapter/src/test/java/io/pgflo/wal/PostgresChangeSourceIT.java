@@ -224,6 +224,26 @@ class PostgresChangeSourceIT {
     }
 
     @Test
+    void refusesASlotTheServerInvalidatedSayingWhatToDo() throws Exception {
+        try (TestPostgres pg = TestPostgres.start()) {
+            pg.execute("postgres", "ALTER SYSTEM SET max_slot_wal_keep_size = '16MB'", "SELECT pg_reload_conf()");
+            String db = pg.createDatabase("invalidated");
+            WalSourceConfig config = tableOfIds(pg, db, "invalidated");
+            PostgresChangeSource.open(config).close();
+            for (int round = 0; round < 3; round++) { // well past 16 MB of WAL, each segment switched and recycled
+                pg.execute(db, "CREATE TABLE IF NOT EXISTS filler (v text)",
+                        "INSERT INTO filler SELECT repeat('x', 1000) FROM generate_series(1, 20000)",
+                        "SELECT pg_switch_wal()", "CHECKPOINT");
+            }
+            assertThat(pg.queryLong(db, "SELECT count(*) FROM pg_replication_slots WHERE wal_status = 'lost'")).isOne();
+            assertThatThrownBy(() -> PostgresChangeSource.open(config))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("replication slot pg_flo_invalidated_slot was invalidated by the server")
+                    .hasMessageContaining("pg_drop_replication_slot('pg_flo_invalidated_slot')");
+        }
+    }
+
+    @Test
     void refusesMissingTablesNamingThem(TestPostgres pg) {
         String db = pg.createDatabase("missing");
         pg.execute(db, "CREATE TABLE present (id int PRIMARY KEY)");
