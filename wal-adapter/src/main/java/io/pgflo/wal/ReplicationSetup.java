@@ -156,19 +156,31 @@ final class ReplicationSetup {
     private void ensurePublication(List<TableName> tables) throws SQLException {
         String publication = config.names().publication();
         String tableList = tables.stream().map(TableName::quoted).collect(Collectors.joining(", "));
+        // A partitioned table's changes are published under its own name, not its partitions' (PostgreSQL 13+): the
+        // name the user asked for, and the one a target table of the same shape has.
+        boolean viaRoot = connection.getMetaData().getDatabaseMajorVersion() >= 13;
         boolean exists;
-        try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?")) {
+        boolean publishesViaRoot;
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT pg_catalog.to_jsonb(p) ->> 'pubviaroot' FROM pg_catalog.pg_publication p WHERE pubname = ?")) {
             statement.setString(1, publication);
             try (ResultSet rows = statement.executeQuery()) {
                 exists = rows.next();
+                publishesViaRoot = exists && "true".equals(rows.getString(1));
             }
         }
         try (Statement statement = connection.createStatement()) {
             String quoted = TableName.quoteIdentifier(publication);
             if (!exists) {
-                statement.execute("CREATE PUBLICATION " + quoted + " FOR TABLE " + tableList);
-            } else if (!publishedTables(publication).equals(new HashSet<>(tables))) {
-                statement.execute("ALTER PUBLICATION " + quoted + " SET TABLE " + tableList);
+                statement.execute("CREATE PUBLICATION " + quoted + " FOR TABLE " + tableList
+                        + (viaRoot ? " WITH (publish_via_partition_root = true)" : ""));
+            } else {
+                if (viaRoot && !publishesViaRoot) {
+                    statement.execute("ALTER PUBLICATION " + quoted + " SET (publish_via_partition_root = true)");
+                }
+                if (!publishedTables(publication).equals(new HashSet<>(tables))) {
+                    statement.execute("ALTER PUBLICATION " + quoted + " SET TABLE " + tableList);
+                }
             }
         } catch (SQLException e) {
             if ("42501".equals(e.getSQLState())) {

@@ -244,6 +244,27 @@ class PostgresChangeSourceIT {
     }
 
     @Test
+    void aPartitionedTablesChangesComeUnderItsOwnName(TestPostgres pg) throws Exception {
+        String db = pg.createDatabase("partitioned");
+        pg.execute(db, "CREATE TABLE readings (id int, at date, v int, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
+                "CREATE TABLE readings_2025 PARTITION OF readings FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
+                "CREATE TABLE readings_2026 PARTITION OF readings FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+                // A publication of an earlier pg_flo, made without the option: it is set on it.
+                "CREATE PUBLICATION pg_flo_partitioned_publication FOR TABLE readings");
+        WalSourceConfig config = WalSourceConfig.of(pg.endpoint(db), "partitioned", "public", List.of("readings"))
+                .withHeartbeatInterval(Duration.ZERO);
+        try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
+            source.start(Lsn.ZERO);
+            pg.execute(db, "INSERT INTO readings VALUES (1, '2025-06-01', 10), (2, '2026-06-01', 20)",
+                    "UPDATE readings SET v = 21 WHERE id = 2");
+            List<SourceMessage> messages = drain(source, 5);
+            assertThat(messages).filteredOn(ChangeEvent.class::isInstance).map(ChangeEvent.class::cast)
+                    .extracting(event -> event.operation() + " " + event.qualifiedTable())
+                    .containsExactly("INSERT public.readings", "INSERT public.readings", "UPDATE public.readings");
+        }
+    }
+
+    @Test
     void refusesMissingTablesNamingThem(TestPostgres pg) {
         String db = pg.createDatabase("missing");
         pg.execute(db, "CREATE TABLE present (id int PRIMARY KEY)");
