@@ -53,22 +53,22 @@ final class StartupWarmUp {
 
     /** The work itself, on the calling thread; also the class-data-sharing training's SCRAM part. */
     static void run() {
-        SaltedPasswordCache.install();
         try {
+            SaltedPasswordCache.install();
             scram();
-        } catch (GeneralSecurityException | RuntimeException e) {
-            // A JDK without these has no SCRAM for pgjdbc either: nothing to warm.
+            try {
+                Class.forName("org.postgresql.Driver", true, StartupWarmUp.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                // Not on the class path (a test of the CLI alone): nothing to warm.
+            }
+            // pgjdbc sizes its result buffer from the heap at every connection, through the platform MBeans, and sends
+            // the JVM's time zone in its start-up packet.
+            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+            TimeZone.getDefault().getID();
+            records();
+        } catch (GeneralSecurityException | RuntimeException | LinkageError e) {
+            // Only warming: whatever failed here fails, or not, where a stream needs it, with that stream's message.
         }
-        try {
-            Class.forName("org.postgresql.Driver", true, StartupWarmUp.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            // Not on the class path (a test of the CLI alone): nothing to warm.
-        }
-        // pgjdbc sizes its result buffer from the heap at every connection, through the platform MBeans, and sends the
-        // JVM's time zone in its start-up packet.
-        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        TimeZone.getDefault().getID();
-        records();
     }
 
     /**

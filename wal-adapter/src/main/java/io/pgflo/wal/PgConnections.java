@@ -32,7 +32,8 @@ final class PgConnections {
             } catch (SQLException suppressed) {
                 e.addSuppressed(suppressed);
             }
-            throw connectionFailure(endpoint, e);
+            throw new ConfigurationException("cannot turn off idle_session_timeout for pg_flo's session on "
+                    + endpoint.describe() + ": " + firstLine(e.getMessage()), e);
         }
     }
 

@@ -155,10 +155,12 @@ final class ReplicationSetup {
 
     private void ensurePublication(List<TableName> tables) throws SQLException {
         String publication = config.names().publication();
+        String quoted = TableName.quoteIdentifier(publication);
         String tableList = tables.stream().map(TableName::quoted).collect(Collectors.joining(", "));
         // A partitioned table's changes are published under its own name, not its partitions' (PostgreSQL 13+): the
-        // name the user asked for, and the one a target table of the same shape has.
-        boolean viaRoot = connection.getMetaData().getDatabaseMajorVersion() >= 13;
+        // name the user asked for, and the one a target table of the same shape has. Only asked for when a table is
+        // partitioned, so that a publication someone else owns needs no change otherwise.
+        boolean viaRoot = connection.getMetaData().getDatabaseMajorVersion() >= 13 && anyPartitioned(tables);
         boolean exists;
         boolean publishesViaRoot;
         try (PreparedStatement statement = connection.prepareStatement(
@@ -169,27 +171,46 @@ final class ReplicationSetup {
                 publishesViaRoot = exists && "true".equals(rows.getString(1));
             }
         }
+        List<String> changes = new ArrayList<>();
+        if (!exists) {
+            changes.add("CREATE PUBLICATION " + quoted + " FOR TABLE " + tableList
+                    + (viaRoot ? " WITH (publish_via_partition_root = true)" : ""));
+        } else {
+            if (viaRoot && !publishesViaRoot) {
+                changes.add("ALTER PUBLICATION " + quoted + " SET (publish_via_partition_root = true)");
+            }
+            if (!publishedTables(publication).equals(new HashSet<>(tables))) {
+                changes.add("ALTER PUBLICATION " + quoted + " SET TABLE " + tableList);
+            }
+        }
         try (Statement statement = connection.createStatement()) {
-            String quoted = TableName.quoteIdentifier(publication);
-            if (!exists) {
-                statement.execute("CREATE PUBLICATION " + quoted + " FOR TABLE " + tableList
-                        + (viaRoot ? " WITH (publish_via_partition_root = true)" : ""));
-            } else {
-                if (viaRoot && !publishesViaRoot) {
-                    statement.execute("ALTER PUBLICATION " + quoted + " SET (publish_via_partition_root = true)");
-                }
-                if (!publishedTables(publication).equals(new HashSet<>(tables))) {
-                    statement.execute("ALTER PUBLICATION " + quoted + " SET TABLE " + tableList);
-                }
+            for (String change : changes) {
+                statement.execute(change);
             }
         } catch (SQLException e) {
             if ("42501".equals(e.getSQLState())) {
-                throw new ConfigurationException("user " + config.endpoint().user() + " may not create publication "
-                        + publication + " (" + PgConnections.firstLine(e.getMessage())
-                        + "); create it as the tables' owner: CREATE PUBLICATION " + publication + " FOR TABLE " + tableList, e);
+                throw new ConfigurationException("user " + config.endpoint().user() + " may not "
+                        + (exists ? "change" : "create") + " publication " + publication + " ("
+                        + PgConnections.firstLine(e.getMessage()) + "); as the tables' owner, run: "
+                        + String.join("; ", changes), e);
             }
             throw e;
         }
+    }
+
+    private boolean anyPartitioned(List<TableName> tables) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT c.relkind = 'p' FROM pg_catalog.pg_class c WHERE c.oid = pg_catalog.to_regclass(?)")) {
+            for (TableName table : tables) {
+                statement.setString(1, table.quoted());
+                try (ResultSet rows = statement.executeQuery()) {
+                    if (rows.next() && rows.getBoolean(1)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private Set<TableName> publishedTables(String publication) throws SQLException {

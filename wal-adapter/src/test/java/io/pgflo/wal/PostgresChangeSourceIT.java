@@ -265,6 +265,25 @@ class PostgresChangeSourceIT {
     }
 
     @Test
+    void aPublicationThatAnotherUserOwnsIsUsedAsItIs(TestPostgres pg) throws Exception {
+        String db = pg.createDatabase("foreignpub");
+        String role = "cdc_" + db; // roles are per server; the database name is unique
+        pg.execute(db, "CREATE TABLE t (id int PRIMARY KEY)",
+                "CREATE ROLE " + role + " LOGIN REPLICATION PASSWORD 'cdc-pw'", "GRANT SELECT ON t TO " + role,
+                // As the README advises a user that may not create it: made by the tables' owner.
+                "CREATE PUBLICATION pg_flo_foreignpub_publication FOR TABLE t");
+        var endpoint = pg.endpoint(db);
+        var cdc = new io.pgflo.domain.DatabaseEndpoint(endpoint.host(), endpoint.port(), db, role, "cdc-pw", null, null);
+        WalSourceConfig config = WalSourceConfig.of(cdc, "foreignpub", "public", List.of("t"))
+                .withHeartbeatInterval(Duration.ZERO);
+        try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
+            source.start(Lsn.ZERO);
+            pg.execute(db, "INSERT INTO t VALUES (1)");
+            assertThat(insertedIds(drain(source, 2))).containsExactly("1");
+        }
+    }
+
+    @Test
     void refusesMissingTablesNamingThem(TestPostgres pg) {
         String db = pg.createDatabase("missing");
         pg.execute(db, "CREATE TABLE present (id int PRIMARY KEY)");

@@ -357,9 +357,10 @@ public final class PostgresSink implements Sink {
      * own triggers and foreign keys from firing on replicated changes (as PostgreSQL's own replication does) when the
      * user may set {@code session_replication_role}.
      *
-     * <p>No idle timeouts for this session: it waits, idle and often inside a transaction, for as long as the source
-     * keeps a transaction open or stays quiet. A target-wide {@code idle_in_transaction_session_timeout} would end the
-     * open part of a large source transaction, and the restart would meet the same wait again, every time.
+     * <p>No idle or transaction timeouts for this session: it waits, idle and often inside a transaction, for as long
+     * as the source keeps a transaction open or stays quiet. A target-wide {@code idle_in_transaction_session_timeout}
+     * (or PostgreSQL 17's {@code transaction_timeout}) would end the open part of a large source transaction, and the
+     * restart would meet the same wait again, every time.
      */
     private void prepareSession(Connection target) throws SQLException {
         target.setAutoCommit(true);
@@ -370,8 +371,12 @@ public final class PostgresSink implements Sink {
             statement.execute("SET extra_float_digits = 3");
             statement.execute("SET bytea_output = 'hex'");
             statement.execute("SET idle_in_transaction_session_timeout = 0");
-            if (target.getMetaData().getDatabaseMajorVersion() >= 14) {
+            int version = target.getMetaData().getDatabaseMajorVersion();
+            if (version >= 14) {
                 statement.execute("SET idle_session_timeout = 0");
+            }
+            if (version >= 17) {
+                statement.execute("SET transaction_timeout = 0");
             }
             trySet(target, "lc_monetary", sourceSettings.lcMonetary());
             trySet(target, "search_path", sourceSettings.searchPath());

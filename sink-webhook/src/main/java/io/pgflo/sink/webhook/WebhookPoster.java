@@ -55,7 +55,7 @@ final class WebhookPoster {
         this.url = withUser.newBuilder().username("").password("").build();
         this.redactedUrl = config.redactedUrl();
         Headers.Builder headers = new Headers.Builder();
-        if (!withUser.username().isEmpty()) {
+        if (!withUser.username().isEmpty() || !withUser.password().isEmpty()) {
             // As curl and browsers do: OkHttp itself sends nothing for a URL's user and password.
             headers.add("Authorization", Credentials.basic(withUser.username(), withUser.password(), UTF_8));
         }

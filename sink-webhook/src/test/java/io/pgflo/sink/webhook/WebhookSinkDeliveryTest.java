@@ -66,6 +66,17 @@ class WebhookSinkDeliveryTest {
     }
 
     @Test
+    void aPasswordWithoutAUserIsSentAsBasicAuthenticationToo() throws Exception {
+        WebhookSinkConfig config = WebhookSinkConfig.builder(receiver.url().replace("http://", "http://:t%40ken@"))
+                .lanes(1).build();
+        try (WebhookSink sink = new WebhookSink(config, new RecordingReceiver.MemoryCheckpoints())) {
+            TestEvents.write(sink, batch(inserts(1)));
+        }
+        assertThat(receiver.exchanges()).singleElement().satisfies(exchange -> assertThat(exchange.header("Authorization"))
+                .isEqualTo("Basic " + java.util.Base64.getEncoder().encodeToString(":t@ken".getBytes(StandardCharsets.UTF_8))));
+    }
+
+    @Test
     void credentialsInTheUrlAndAnAuthorizationHeaderTogetherAreRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> WebhookSinkConfig.builder("https://u:p@example.com/hook")
                         .header("Authorization: Bearer t").build())
