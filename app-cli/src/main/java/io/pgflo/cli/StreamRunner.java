@@ -9,6 +9,7 @@ import io.pgflo.domain.Pipeline;
 import io.pgflo.domain.Sink;
 import io.pgflo.domain.TransientSinkException;
 import io.pgflo.wal.PostgresChangeSource;
+import io.pgflo.wal.SlotInvalidatedException;
 import io.pgflo.wal.SourceException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -60,7 +61,8 @@ final class StreamRunner {
                     // After a first stream, the flags are known to be good: a source or target that cannot be
                     // reached now is one that went away.
                     boolean sourceLost = e instanceof SourceException
-                            || (streamedBefore && !attempt.sinkOpened && e instanceof ConfigurationException);
+                            || (streamedBefore && !attempt.sinkOpened && e instanceof ConfigurationException
+                                    && !(e instanceof SlotInvalidatedException));
                     boolean sinkLost = causedBy(e, TransientSinkException.class);
                     if (!(sourceLost || sinkLost) || stopRequested || attempts >= options.reconnectAttempts) {
                         throw e;

@@ -144,7 +144,7 @@ final class ReplicationSetup {
                 if ("lost".equals(rows.getString(4))) {
                     String reason = rows.getString(5) == null ? "the WAL it needed was removed, see max_slot_wal_keep_size"
                             : rows.getString(5);
-                    throw new ConfigurationException("replication slot " + config.names().slot() + " was invalidated by "
+                    throw new SlotInvalidatedException("replication slot " + config.names().slot() + " was invalidated by "
                             + "the server (" + reason + "), so the changes after its position are gone; drop it (SELECT "
                             + "pg_drop_replication_slot('" + config.names().slot() + "')) and bring the destination up to "
                             + "date from a fresh copy of the tables before streaming again");

@@ -237,7 +237,7 @@ class PostgresChangeSourceIT {
             }
             assertThat(pg.queryLong(db, "SELECT count(*) FROM pg_replication_slots WHERE wal_status = 'lost'")).isOne();
             assertThatThrownBy(() -> PostgresChangeSource.open(config))
-                    .isInstanceOf(ConfigurationException.class)
+                    .isInstanceOf(SlotInvalidatedException.class) // which a reconnecting stream does not retry
                     .hasMessageContaining("replication slot pg_flo_invalidated_slot was invalidated by the server")
                     .hasMessageContaining("pg_drop_replication_slot('pg_flo_invalidated_slot')");
         }
