@@ -207,9 +207,10 @@ final class ChangeEventAssembler {
                 if (isProvisional(transaction)) {
                     discardProvisional("the checkpoint covers it", out);
                 }
-                // Delivered before; but the tables its stream described stay described so for what follows.
+                // Delivered before; but the tables its stream described stay described so for what follows. Only
+                // the Relations are decoded (by their tag), not the changes around them.
                 transaction.spool.replay((lsn, bytes) -> {
-                    if (spooled(bytes) instanceof Relation relation) {
+                    if (bytes.get(bytes.position()) == 'R' && spooled(bytes) instanceof Relation relation) {
                         relations.put(relation.oid(), describe(relation));
                     }
                 });

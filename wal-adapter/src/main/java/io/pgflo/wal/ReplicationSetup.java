@@ -24,6 +24,8 @@ final class ReplicationSetup {
     private final Connection connection;
     private final WalSourceConfig config;
     private boolean createdSlot;
+    /** Whether a replicated table is partitioned; known once {@link #resolveTables()} ran. */
+    private boolean partitioned;
 
     ReplicationSetup(Connection connection, WalSourceConfig config) {
         this.connection = connection;
@@ -54,7 +56,7 @@ final class ReplicationSetup {
             }
         }
         List<TableName> tables = resolveTables();
-        checkSlotIsFree();
+        checkSlot();
         ensurePublication(tables);
         createdSlot = ensureSlot();
         return tables;
@@ -76,12 +78,14 @@ final class ReplicationSetup {
         List<TableName> tables = new ArrayList<>();
         if (config.tables().isEmpty()) {
             try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                    "SELECT c.relname, c.relkind FROM pg_catalog.pg_class c "
+                            + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                             + "WHERE n.nspname = ? AND c.relkind IN ('r', 'p') ORDER BY c.relname")) {
                 statement.setString(1, schema);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         tables.add(new TableName(schema, rows.getString(1)));
+                        partitioned |= "p".equals(rows.getString(2));
                     }
                 }
             }
@@ -105,6 +109,7 @@ final class ReplicationSetup {
                         throw new ConfigurationException(schema + "." + table + " is not a table; --tables takes tables only");
                     } else {
                         tables.add(new TableName(schema, table));
+                        partitioned |= "p".equals(rows.getString(1));
                     }
                 }
             }
@@ -116,7 +121,8 @@ final class ReplicationSetup {
         return tables;
     }
 
-    private void checkSlotIsFree() throws SQLException {
+    /** An existing slot must be free, this database's, pgoutput's, and not invalidated. */
+    private void checkSlot() throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 // wal_status is PostgreSQL 13+, invalidation_reason 17+; through to_jsonb, older servers give null.
                 "SELECT active_pid, plugin, database, pg_catalog.to_jsonb(s) ->> 'wal_status', "
@@ -160,7 +166,7 @@ final class ReplicationSetup {
         // A partitioned table's changes are published under its own name, not its partitions' (PostgreSQL 13+): the
         // name the user asked for, and the one a target table of the same shape has. Only asked for when a table is
         // partitioned, so that a publication someone else owns needs no change otherwise.
-        boolean viaRoot = connection.getMetaData().getDatabaseMajorVersion() >= 13 && anyPartitioned(tables);
+        boolean viaRoot = partitioned && connection.getMetaData().getDatabaseMajorVersion() >= 13;
         boolean exists;
         boolean publishesViaRoot;
         try (PreparedStatement statement = connection.prepareStatement(
@@ -196,21 +202,6 @@ final class ReplicationSetup {
             }
             throw e;
         }
-    }
-
-    private boolean anyPartitioned(List<TableName> tables) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT c.relkind = 'p' FROM pg_catalog.pg_class c WHERE c.oid = pg_catalog.to_regclass(?)")) {
-            for (TableName table : tables) {
-                statement.setString(1, table.quoted());
-                try (ResultSet rows = statement.executeQuery()) {
-                    if (rows.next() && rows.getBoolean(1)) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
     }
 
     private Set<TableName> publishedTables(String publication) throws SQLException {

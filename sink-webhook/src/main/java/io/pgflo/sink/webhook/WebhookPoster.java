@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import okhttp3.Call;
-import okhttp3.Credentials;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -51,13 +50,12 @@ final class WebhookPoster {
         this.config = config;
         this.client = client;
         this.clock = clock;
-        HttpUrl withUser = HttpUrl.get(config.url().toString());
-        this.url = withUser.newBuilder().username("").password("").build();
+        this.url = HttpUrl.get(config.url().toString()).newBuilder().username("").password("").build();
         this.redactedUrl = config.redactedUrl();
         Headers.Builder headers = new Headers.Builder();
-        if (!withUser.username().isEmpty() || !withUser.password().isEmpty()) {
-            // As curl and browsers do: OkHttp itself sends nothing for a URL's user and password.
-            headers.add("Authorization", Credentials.basic(withUser.username(), withUser.password(), UTF_8));
+        String urlAuthorization = WebhookSinkConfig.urlAuthorization(config.url());
+        if (urlAuthorization != null) {
+            headers.add("Authorization", urlAuthorization);
         }
         if (config.headers().stream().noneMatch(header -> header.name().equalsIgnoreCase("User-Agent"))) {
             headers.add("User-Agent", UserAgent.VALUE);

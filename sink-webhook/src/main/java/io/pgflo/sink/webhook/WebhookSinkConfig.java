@@ -5,10 +5,12 @@ import static java.util.Objects.requireNonNull;
 import io.pgflo.domain.ConfigurationException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 
 /**
@@ -115,6 +117,18 @@ public record WebhookSinkConfig(
     /** Whether requests carry a JSON array of events rather than one event. */
     public boolean batchMode() {
         return batchSize > 1;
+    }
+
+    /**
+     * The {@code Authorization} header for a user or password in the URL (basic authentication, as curl sends it:
+     * OkHttp itself sends nothing for them), or null when the URL has neither.
+     */
+    static String urlAuthorization(URI url) {
+        HttpUrl parsed = HttpUrl.get(url.toString());
+        if (parsed.username().isEmpty() && parsed.password().isEmpty()) {
+            return null;
+        }
+        return Credentials.basic(parsed.username(), parsed.password(), StandardCharsets.UTF_8);
     }
 
     /** The URL for messages and logs: no user, password, query or fragment, which may hold credentials. */
