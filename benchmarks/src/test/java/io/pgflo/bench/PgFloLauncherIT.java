@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +73,32 @@ class PgFloLauncherIT {
             assertThat(left.get(0).getFileName().toString()).endsWith(".jsa.failed");
             assertThat(Files.readString(left.get(0))).contains("no base archive");
         }
+    }
+
+    @Test
+    void thePostgresSinkRunsOnC1UnlessTheOptionsChooseACompiler(@TempDir Path directory) throws Exception {
+        PgFloJar pgFlo = snapshot(directory, false);
+
+        assertThat(stopLevel(pgFlo, List.of(), "stream", "postgres", "--help")).isEqualTo("1");
+        assertThat(stopLevel(pgFlo, List.of("-Xmx256m"), "stream", "postgres", "--help")).isEqualTo("1");
+        assertThat(stopLevel(pgFlo, List.of(), "stream", "stdout", "--help")).isEqualTo("4");
+        assertThat(stopLevel(pgFlo, List.of(), "stream", "webhook", "--help")).isEqualTo("4");
+        assertThat(stopLevel(pgFlo, List.of(), "sinks")).isEqualTo("4");
+        assertThat(stopLevel(pgFlo, List.of("-XX:TieredStopAtLevel=4"), "stream", "postgres", "--help")).isEqualTo("4");
+        assertThat(stopLevel(pgFlo, List.of("-XX:-TieredCompilation"), "stream", "postgres", "--help")).isEqualTo("4");
+    }
+
+    /** The JIT's {@code TieredStopAtLevel} in the JVM that {@code pg_flo args} started, with these options. */
+    private static String stopLevel(PgFloJar pgFlo, List<String> options, String... args)
+            throws IOException, InterruptedException {
+        List<String> jvmOptions = new ArrayList<>(options);
+        jvmOptions.add("-XX:+PrintFlagsFinal");
+        Process process = pgFlo.processBuilder(List.of(args), jvmOptions).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output.lines().filter(line -> line.contains(" TieredStopAtLevel "))
+                .map(line -> line.trim().split("\\s+")[3]).findFirst().orElseThrow();
     }
 
     @Test
