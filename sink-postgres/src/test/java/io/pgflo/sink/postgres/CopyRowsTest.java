@@ -50,6 +50,29 @@ class CopyRowsTest {
     }
 
     @Test
+    void aValueThatTurnsNonAsciiOrSpecialPartWayIsEncodedWholeAtEveryPointOfTheChunk() throws SQLException {
+        // The ASCII start of a value is copied as it is; the rest is encoded and escaped. Each length of the filler
+        // puts the switch at another place before and across the chunk's end.
+        String mixed = "ascii start \u00e9 then \\ and \t and \uD83D\uDC18 end";
+        String escaped = "ascii start \u00e9 then \\\\ and \\t and \uD83D\uDC18 end";
+        for (int shift = 0; shift < 40; shift++) {
+            String filler = "x".repeat((1 << 16) - 30 + shift);
+            List<Integer> chunks = new ArrayList<>();
+            assertThat(encode(chunks, row("1", filler), row("2", mixed), row("3", "tail\\")))
+                    .isEqualTo("1\t" + filler + "\n2\t" + escaped + "\n3\ttail\\\\\n");
+            assertThat(chunks).allSatisfy(size -> assertThat(size).isBetween(1, 1 << 16));
+        }
+    }
+
+    @Test
+    void anAsciiValueLargerThanAChunkIsSplitIntact() throws SQLException {
+        String big = "0123456789".repeat(20_000);
+        List<Integer> chunks = new ArrayList<>();
+        assertThat(encode(chunks, row("1", big), row("2", "a"))).isEqualTo("1\t" + big + "\n2\ta\n");
+        assertThat(chunks).allSatisfy(size -> assertThat(size).isBetween(1, 1 << 16));
+    }
+
+    @Test
     void namesTheColumnsInTheStatement() {
         assertThat(CopyRows.statement(SHAPE)).isEqualTo("COPY \"public\".\"t\" (\"id\", \"v\") FROM STDIN");
     }
