@@ -61,7 +61,9 @@ public record WebhookSinkConfig(
         requireNonNull(url, "url is null");
         checkUrl(url);
         headers = List.copyOf(requireNonNull(headers, "headers is null"));
-        if (url.getRawUserInfo() != null
+        // The credentials as the request will carry them: java.net.URI sees no user in a host with an underscore
+        // (my_service), OkHttp does, and would send its basic authentication beside the header's.
+        if (urlAuthorization(url) != null
                 && headers.stream().anyMatch(header -> header.name().equalsIgnoreCase("Authorization"))) {
             throw new ConfigurationException("--webhook-url has a user and password (sent as basic authentication) and "
                     + "--webhook-header sets Authorization too; give the credentials one way");

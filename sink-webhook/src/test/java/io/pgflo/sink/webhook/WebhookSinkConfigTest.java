@@ -54,12 +54,25 @@ class WebhookSinkConfigTest {
 
     @Test
     void acceptsWhatABrowserWouldAndKeepsCredentialsOutOfToString() {
-        WebhookSinkConfig config = WebhookSinkConfig.builder("HTTPS://user:pw@my_service:8443/in?token=abc").secret("s3cret")
+        WebhookSinkConfig config = WebhookSinkConfig.builder("HTTPS://my_service:8443/in?token=abc").secret("s3cret")
                 .header("Authorization", "Bearer xyz").build();
+        WebhookSinkConfig withUser = WebhookSinkConfig.builder("HTTPS://user:pw@my_service:8443/in?token=abc").build();
 
         assertThat(config.redactedUrl()).isEqualTo("https://my_service:8443/in");
         assertThat(config.toString()).contains("https://my_service:8443/in", "Authorization: ***", "signed=true")
-                .doesNotContain("pw", "abc", "s3cret", "xyz");
+                .doesNotContain("abc", "s3cret", "xyz");
+        assertThat(withUser.redactedUrl()).isEqualTo("https://my_service:8443/in");
+        assertThat(withUser.toString()).doesNotContain("user", "pw", "abc");
+    }
+
+    @Test
+    void credentialsInTheUrlOfAHostWithAnUnderscoreAndAnAuthorizationHeaderAreRefusedToo() {
+        // java.net.URI reads no user in such a URL; OkHttp does, and the request would carry both credentials.
+        assertThatThrownBy(() -> WebhookSinkConfig.builder("https://user:pw@my_service:8443/in")
+                        .header("Authorization", "Bearer xyz").build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("give the credentials one way")
+                .hasMessageNotContaining("pw");
     }
 
     @Test
