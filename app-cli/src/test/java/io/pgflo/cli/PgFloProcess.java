@@ -83,6 +83,10 @@ final class PgFloProcess implements AutoCloseable {
         return process.kill();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** SIGTERM; returns the exit status. */
     int stop() {
         process.terminate();
