@@ -76,28 +76,39 @@ class PgFloLauncherIT {
     }
 
     @Test
-    void thePostgresSinkRunsOnC1UnlessTheOptionsChooseACompiler(@TempDir Path directory) throws Exception {
+    void thePostgresSinkRunsOnC1AndTheParallelCollectorUnlessTheOptionsChooseOthers(@TempDir Path directory)
+            throws Exception {
         PgFloJar pgFlo = snapshot(directory, false);
+        List<String> postgres = List.of("stream", "postgres", "--help");
 
-        assertThat(stopLevel(pgFlo, List.of(), "stream", "postgres", "--help")).isEqualTo("1");
-        assertThat(stopLevel(pgFlo, List.of("-Xmx256m"), "stream", "postgres", "--help")).isEqualTo("1");
-        assertThat(stopLevel(pgFlo, List.of(), "stream", "stdout", "--help")).isEqualTo("4");
-        assertThat(stopLevel(pgFlo, List.of(), "stream", "webhook", "--help")).isEqualTo("4");
-        assertThat(stopLevel(pgFlo, List.of(), "sinks")).isEqualTo("4");
-        assertThat(stopLevel(pgFlo, List.of("-XX:TieredStopAtLevel=4"), "stream", "postgres", "--help")).isEqualTo("4");
-        assertThat(stopLevel(pgFlo, List.of("-XX:-TieredCompilation"), "stream", "postgres", "--help")).isEqualTo("4");
+        assertThat(flags(pgFlo, List.of(), postgres)).containsExactly("1", "true");
+        assertThat(flags(pgFlo, List.of("-Xmx256m"), postgres)).containsExactly("1", "true");
+        assertThat(flags(pgFlo, List.of(), List.of("stream", "stdout", "--help"))).containsExactly("4", "false");
+        assertThat(flags(pgFlo, List.of(), List.of("stream", "webhook", "--help"))).containsExactly("4", "false");
+        assertThat(flags(pgFlo, List.of(), List.of("sinks"))).containsExactly("4", "false");
+        assertThat(flags(pgFlo, List.of("-XX:TieredStopAtLevel=4"), postgres)).containsExactly("4", "true");
+        assertThat(flags(pgFlo, List.of("-XX:-TieredCompilation"), postgres)).containsExactly("4", "true");
+        assertThat(flags(pgFlo, List.of("-XX:+UseG1GC"), postgres)).containsExactly("1", "false");
+        assertThat(flags(pgFlo, List.of("-XX:+UseSerialGC"), postgres)).containsExactly("1", "false");
     }
 
-    /** The JIT's {@code TieredStopAtLevel} in the JVM that {@code pg_flo args} started, with these options. */
-    private static String stopLevel(PgFloJar pgFlo, List<String> options, String... args)
+    /**
+     * The JIT's {@code TieredStopAtLevel} and whether {@code UseParallelGC} is on, in the JVM that {@code pg_flo args}
+     * started with these options.
+     */
+    private static List<String> flags(PgFloJar pgFlo, List<String> options, List<String> args)
             throws IOException, InterruptedException {
         List<String> jvmOptions = new ArrayList<>(options);
         jvmOptions.add("-XX:+PrintFlagsFinal");
-        Process process = pgFlo.processBuilder(List.of(args), jvmOptions).start();
+        Process process = pgFlo.processBuilder(args, jvmOptions).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
-        return output.lines().filter(line -> line.contains(" TieredStopAtLevel "))
+        return List.of(flag(output, "TieredStopAtLevel"), flag(output, "UseParallelGC"));
+    }
+
+    private static String flag(String printFlagsFinal, String name) {
+        return printFlagsFinal.lines().filter(line -> line.contains(" " + name + " "))
                 .map(line -> line.trim().split("\\s+")[3]).findFirst().orElseThrow();
     }
 
