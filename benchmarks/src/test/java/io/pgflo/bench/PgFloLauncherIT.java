@@ -90,6 +90,8 @@ class PgFloLauncherIT {
         assertThat(flags(pgFlo, List.of("-XX:-TieredCompilation"), postgres)).containsExactly("4", "true");
         assertThat(flags(pgFlo, List.of("-XX:+UseG1GC"), postgres)).containsExactly("1", "false");
         assertThat(flags(pgFlo, List.of("-XX:+UseSerialGC"), postgres)).containsExactly("1", "false");
+        assertThat(flags(pgFlo, List.of("-XX:+UseNUMA", "-XX:+DisableExplicitGC"), postgres)) // neither a collector
+                .containsExactly("1", "true");
     }
 
     /**
