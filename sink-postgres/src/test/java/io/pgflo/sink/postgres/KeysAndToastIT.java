@@ -44,8 +44,7 @@ class KeysAndToastIT {
                 "CREATE TABLE profiles (id bigint PRIMARY KEY, visits int, bio text, settings jsonb)",
                 "ALTER TABLE profiles ALTER COLUMN bio SET STORAGE EXTERNAL");
         Replication.Recorder seen = new Replication.Recorder();
-        try (Replication replication = Replication.start(sourceServer, source, targetServer, target, "toast", List.of(),
-                config -> config.withSyncSchema(true), new BatchPolicy(1_000, Duration.ofMillis(20)), seen)) {
+        try (Replication replication = Replication.start(sourceServer, source, targetServer, target, "toast", List.of(), seen)) {
             sourceServer.execute(source, "INSERT INTO profiles SELECT g, 0, repeat('bio of ' || g || ' ', 2000), "
                     + "(SELECT jsonb_object_agg(md5(i::text), i) FROM generate_series(1, 500) i) FROM generate_series(1, 50) g");
             replication.awaitCaughtUp();
@@ -70,8 +69,7 @@ class KeysAndToastIT {
                 "CREATE TABLE notes (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text)",
                 "ALTER TABLE notes ALTER COLUMN body SET STORAGE EXTERNAL");
         Replication.Recorder seen = new Replication.Recorder();
-        try (Replication replication = Replication.start(sourceServer, source, targetServer, target, "touch", List.of(),
-                config -> config.withSyncSchema(true), new BatchPolicy(1_000, Duration.ofMillis(20)), seen)) {
+        try (Replication replication = Replication.start(sourceServer, source, targetServer, target, "touch", List.of(), seen)) {
             sourceServer.execute(source, "INSERT INTO notes (body) SELECT repeat(md5(g::text), 400) FROM generate_series(1, 3) g");
             replication.awaitCaughtUp();
             // A touch: the new row holds the same TOAST pointer, so the server sends the key and "unchanged" for body.

@@ -53,8 +53,14 @@ final class Replication implements AutoCloseable {
     /** Streams {@code tables} of schema public (all when empty), with DDL capture and schema sync. */
     static Replication start(TestPostgres sourceServer, String sourceDb, TestPostgres targetServer, String targetDb,
             String group, List<String> tables) {
+        return start(sourceServer, sourceDb, targetServer, targetDb, group, tables, new Recorder());
+    }
+
+    /** As above (schema sync, small batches), with the events the sink was given recorded. */
+    static Replication start(TestPostgres sourceServer, String sourceDb, TestPostgres targetServer, String targetDb,
+            String group, List<String> tables, Recorder recorder) {
         return start(sourceServer, sourceDb, targetServer, targetDb, group, tables, config -> config.withSyncSchema(true),
-                new BatchPolicy(1_000, Duration.ofMillis(20)));
+                new BatchPolicy(1_000, Duration.ofMillis(20)), recorder);
     }
 
     static Replication start(TestPostgres sourceServer, String sourceDb, TestPostgres targetServer, String targetDb,
