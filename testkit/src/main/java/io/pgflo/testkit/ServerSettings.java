@@ -21,8 +21,8 @@ final class ServerSettings {
     private static Map<String, String> createConfig() {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("wal_level", "logical");
-        config.put("max_replication_slots", "32");
-        config.put("max_wal_senders", "32");
+        config.put("max_replication_slots", "64");
+        config.put("max_wal_senders", "64");
         config.put("max_connections", "200");
         config.put("fsync", "off");
         config.put("synchronous_commit", "off");

@@ -98,7 +98,7 @@ public final class TestPostgres implements AutoCloseable {
 
     /**
      * Drops a database with its replication slots (a database with a slot cannot be dropped, and slots are limited to
-     * 32 per server), ending any session still connected to it.
+     * 64 per server), ending any session still connected to it.
      */
     public void dropDatabase(String database) {
         requireNonNull(database, "database is null");

@@ -31,7 +31,7 @@ class TestPostgresTest {
     @Test
     void runsWithLogicalWalLevel() {
         assertThat(pg.queryString("postgres", "SHOW wal_level")).isEqualTo("logical");
-        assertThat(pg.queryLong("postgres", "SHOW max_replication_slots")).isEqualTo(32);
+        assertThat(pg.queryLong("postgres", "SHOW max_replication_slots")).isEqualTo(64);
         assertThat(pg.queryLong("postgres", "SELECT current_setting('server_version_num')::int / 10000")).isEqualTo(15);
     }
 

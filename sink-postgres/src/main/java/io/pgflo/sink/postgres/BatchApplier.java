@@ -5,6 +5,8 @@ import io.pgflo.domain.Operation;
 import io.pgflo.domain.TableName;
 import io.pgflo.sink.postgres.RowChange.Kind;
 import io.pgflo.sink.postgres.RowChange.Shape;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,11 +32,14 @@ import org.slf4j.LoggerFactory;
  * cannot touch a row twice, and an UPDATE ... FROM would pick one of the two at random): a repeated key starts a new
  * statement, so the result is the same as applying the changes one by one in commit order. Row-by-row mode (groups of
  * one) is that reference; the sink falls back to it to find the change a multi-row statement failed on.
+ *
+ * <p>Runs of fresh rows go into an {@link OpenCopy}, which may stay open after {@link #apply} returns, while the
+ * transaction stays open: {@link #finishCopy} ends it, and so does any other use of the connection by the applier.
  */
 final class BatchApplier {
     private static final Logger log = LoggerFactory.getLogger(BatchApplier.class);
     static final int MAX_ROWS_PER_STATEMENT = 10_000;
-    /** Below this many rows the savepoint round trips of {@link #tryPlainInsert} cost more than they save. */
+    /** Below this many rows the savepoint round trips of {@link #copy} cost more than they save. */
     static final int PLAIN_INSERT_MIN_ROWS = 50;
 
     private final TargetKeys targetKeys;
@@ -42,9 +47,13 @@ final class BatchApplier {
     private final ChangePlanner planner;
     private final DdlReplayer ddl;
     private final NetChanges net = new NetChanges();
-    /** Tables whose fresh rows go through INSERT ... ON CONFLICT, not COPY (see {@link #tryPlainInsert}). */
+    /** Tables whose fresh rows go through INSERT ... ON CONFLICT, not COPY (see {@link #copy}). */
     private final Set<TableName> noCopy = new HashSet<>();
     private final Map<Shape, String> sql = new HashMap<>();
+    /** The connection of the last {@link #apply}, and the same as the rest of the applier uses it (see {@link #guard}). */
+    private Connection raw;
+    private Connection guarded;
+    private OpenCopy openCopy;
 
     BatchApplier(TargetKeys targetKeys, TargetTables targetTables, DdlReplayer ddl) {
         this.targetKeys = targetKeys;
@@ -58,7 +67,20 @@ final class BatchApplier {
      * commute are merged per key ({@link NetChanges}) unless {@code rowByRow}; the others, and all of them in
      * row-by-row mode, are applied in order. Returns the statements run.
      */
-    int apply(Connection connection, List<ChangeEvent> events, boolean rowByRow) throws ApplyException {
+    int apply(Connection target, List<ChangeEvent> events, boolean rowByRow) throws ApplyException {
+        Connection connection = guard(target);
+        try {
+            int statements = applyAll(connection, events, rowByRow);
+            if (openCopy != null) {
+                pushCopy();
+            }
+            return statements;
+        } catch (CopyFailed e) {
+            throw e.failure;
+        }
+    }
+
+    private int applyAll(Connection connection, List<ChangeEvent> events, boolean rowByRow) throws ApplyException {
         Group group = null;
         int statements = 0;
         for (int i = 0; i < events.size(); i++) {
@@ -121,8 +143,33 @@ final class BatchApplier {
         return statements;
     }
 
-    /** Forgets what was learnt in a transaction that was rolled back, and anything not yet applied. */
+    /**
+     * Ends the open COPY, if any, before the transaction commits or the connection runs anything else. When the target
+     * refuses the COPY, it is undone and its rows go in with INSERT ... ON CONFLICT.
+     */
+    void finishCopy() throws ApplyException {
+        OpenCopy copy = openCopy;
+        if (copy == null) {
+            return;
+        }
+        openCopy = null;
+        try {
+            copy.end(raw);
+        } catch (SQLException e) {
+            undoRefused(copy, e);
+            reapply(copy.rows());
+        }
+    }
+
+    /**
+     * Forgets what was learnt in a transaction that is being rolled back, and anything not yet applied; abandons the
+     * open COPY, so that the connection can roll back.
+     */
     void reset() {
+        if (openCopy != null) {
+            openCopy.abandon();
+            openCopy = null;
+        }
         targetKeys.forget();
         targetTables.forget();
         net.drain();
@@ -175,7 +222,7 @@ final class BatchApplier {
         Shape shape = group.shape;
         int rows = group.changes.size();
         if (shape.kind() == Kind.UPSERT && rows >= PLAIN_INSERT_MIN_ROWS && group.allFresh()
-                && !noCopy.contains(shape.table()) && tryPlainInsert(connection, group)) {
+                && !noCopy.contains(shape.table()) && copy(connection, group)) {
             return 1;
         }
         String text = sql.computeIfAbsent(shape, BatchApplier::sqlFor);
@@ -212,54 +259,129 @@ final class BatchApplier {
      * A COPY of rows the source had just inserted, which costs the target a fraction of INSERT ... ON CONFLICT. Only
      * where the target's columns have the source's types: COPY reads each value with the target column's input
      * function, where the INSERT casts it to the source's type first (a timestamptz value into a timestamp column, say,
-     * would otherwise land at another hour). In a savepoint: if COPY fails for any reason (a row is there already
-     * because the target held rows before the stream started, or the target refuses COPY), the copy is undone, the
-     * group goes through ON CONFLICT, which reports a real error with its row, and the table is not copied into again.
+     * would otherwise land at another hour). The rows join the open COPY when it has their shape. If the COPY fails for
+     * any reason (a row is there already because the target held rows before the stream started, or the target
+     * refuses COPY), it is undone, its rows go through ON CONFLICT, which reports a real error with its row, and the
+     * table is not copied into again. Returns false when the group should go through ON CONFLICT instead.
      */
-    private boolean tryPlainInsert(Connection connection, Group group) throws ApplyException {
+    private boolean copy(Connection connection, Group group) throws ApplyException {
+        if (openCopy != null && !openCopy.shape().equals(group.shape)) {
+            finishCopy();
+        }
         TableName table = group.shape.table();
-        try {
-            if (!targetTables.hasColumnTypes(connection, table, group.shape.columns(), group.shape.types())) {
-                noCopy.add(table);
-                log.info("{} on the target has other column types than on the source; its new rows go in with INSERT, "
-                        + "which casts each value from the source's type", table);
-                return false;
-            }
-        } catch (SQLException e) {
-            throw new ApplyException(describe(group) + ": cannot read the target table's columns: " + SqlStates.describe(e),
-                    e, false);
-        }
-        Savepoint savepoint;
-        try {
-            savepoint = connection.setSavepoint();
-        } catch (SQLException e) {
-            throw new ApplyException(describe(group) + " failed: " + SqlStates.describe(e), e, false);
-        }
-        try {
-            CopyRows.copy(connection, CopyRows.statement(group.shape), group.changes);
-        } catch (SQLException e) {
+        if (openCopy == null) {
             try {
-                connection.rollback(savepoint);
-            } catch (SQLException rollback) {
-                // The connection is gone or broken: report the COPY's own error (a transient one is retried).
-                throw new ApplyException(describe(group) + " failed: " + SqlStates.describe(e), e, false);
+                if (!targetTables.hasColumnTypes(connection, table, group.shape.columns(), group.shape.types())) {
+                    noCopy.add(table);
+                    log.info("{} on the target has other column types than on the source; its new rows go in with "
+                            + "INSERT, which casts each value from the source's type", table);
+                    return false;
+                }
+                openCopy = new OpenCopy(group.shape, raw.setSavepoint());
+            } catch (SQLException e) {
+                throw new ApplyException(describe(group.changes) + ": cannot prepare a COPY: " + SqlStates.describe(e),
+                        e, false);
             }
-            noCopy.add(table);
-            if (SqlStates.UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                log.info("{} already holds some rows the source inserted ({}); using INSERT ... ON CONFLICT for it from now on",
-                        table, SqlStates.firstLine(e.getMessage()));
-            } else {
-                log.info("COPY into {} failed ({}); using INSERT ... ON CONFLICT for it from now on", table,
-                        SqlStates.firstLine(e.getMessage()));
-            }
-            return false;
         }
+        OpenCopy copy = openCopy;
         try {
-            connection.releaseSavepoint(savepoint);
+            copy.append(raw, group.changes);
         } catch (SQLException e) {
-            throw new ApplyException(describe(group) + " failed: " + SqlStates.describe(e), e, false);
+            openCopy = null;
+            undoRefused(copy, e);
+            reapply(copy.rows());
+            return true;
+        }
+        if (copy.full()) {
+            finishCopy();
         }
         return true;
+    }
+
+    private void pushCopy() throws ApplyException {
+        OpenCopy copy = openCopy;
+        try {
+            copy.push();
+        } catch (SQLException e) {
+            openCopy = null;
+            undoRefused(copy, e);
+            reapply(copy.rows());
+        }
+    }
+
+    /** Rolls a failed COPY back to its savepoint, and sends the table's fresh rows through ON CONFLICT from now on. */
+    private void undoRefused(OpenCopy copy, SQLException e) throws ApplyException {
+        try {
+            copy.undo(raw);
+        } catch (SQLException rollback) {
+            // The connection is gone or broken: report the COPY's own error (a transient one is retried).
+            throw new ApplyException(describe(copy.rows()) + " failed: " + SqlStates.describe(e), e, false);
+        }
+        TableName table = copy.shape().table();
+        noCopy.add(table);
+        if (SqlStates.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+            log.info("{} already holds some rows the source inserted ({}); using INSERT ... ON CONFLICT for it from now on",
+                    table, SqlStates.firstLine(e.getMessage()));
+        } else {
+            log.info("COPY into {} failed ({}); using INSERT ... ON CONFLICT for it from now on", table,
+                    SqlStates.firstLine(e.getMessage()));
+        }
+    }
+
+    /** The rows of an undone COPY, in their order, through ON CONFLICT: a repeated key starts a new statement. */
+    private void reapply(List<RowChange> rows) throws ApplyException {
+        Group group = null;
+        for (RowChange row : rows) {
+            if (group != null && group.accepts(row, false)) {
+                group.add(row);
+            } else {
+                flush(guarded, group);
+                group = new Group(row, false);
+            }
+        }
+        flush(guarded, group);
+    }
+
+    /**
+     * The connection, as everything in the applier but the COPY itself uses it: any call ends the open COPY first.
+     * pgjdbc cannot run a statement while a COPY is in progress (it would wait for the COPY's lock for ever), and a
+     * lookup of a table's key or columns may need the connection at any point of the planning.
+     */
+    private Connection guard(Connection target) {
+        if (target != raw) {
+            if (openCopy != null) {
+                openCopy.abandon(); // a new connection: the old one's transaction is gone, and its COPY with it
+                openCopy = null;
+            }
+            raw = target;
+            guarded = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                        if (method.getDeclaringClass() != Object.class && openCopy != null) {
+                            try {
+                                finishCopy();
+                            } catch (ApplyException e) {
+                                throw new CopyFailed(e);
+                            }
+                        }
+                        try {
+                            return method.invoke(target, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+        return guarded;
+    }
+
+    /** Carries the failure of a COPY that a call on the guarded connection ended, out to {@link #apply}. */
+    private static final class CopyFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient ApplyException failure;
+
+        CopyFailed(ApplyException failure) {
+            super(failure.getMessage(), failure, false, false);
+            this.failure = failure;
+        }
     }
 
     /** One text[] parameter per column, from the first parameter on; returns the next parameter's index. */
@@ -338,12 +460,16 @@ final class BatchApplier {
     }
 
     private static String describe(Group group) {
-        RowChange first = group.changes.get(0);
-        int rows = group.changes.size();
+        return describe(group.changes);
+    }
+
+    private static String describe(List<RowChange> changes) {
+        RowChange first = changes.get(0);
+        int rows = changes.size();
         if (rows == 1) {
             return describe(first);
         }
-        RowChange last = group.changes.get(rows - 1);
+        RowChange last = changes.get(rows - 1);
         return verb(first.kind()) + " of " + rows + " rows in " + first.table() + " (" + first.describeKey()
                 + " ... " + last.describeKey() + ", LSN " + first.event().lsn() + " to " + last.event().lsn() + ")";
     }

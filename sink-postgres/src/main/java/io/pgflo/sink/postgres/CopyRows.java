@@ -4,12 +4,9 @@ import static io.pgflo.domain.TableName.quoteIdentifier;
 
 import io.pgflo.sink.postgres.RowChange.Shape;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.StringJoiner;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /**
  * Writes rows with {@code COPY ... FROM STDIN} in text format: the cheapest way into a table for the server, which
@@ -28,19 +25,6 @@ final class CopyRows {
             columns.add(quoteIdentifier(column));
         }
         return "COPY " + shape.table().quoted() + columns + " FROM STDIN";
-    }
-
-    /** Copies the rows (each the values of {@code sql}'s columns, null for NULL); returns how many the server took. */
-    static long copy(Connection connection, String sql, List<RowChange> rows) throws SQLException {
-        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
-        try {
-            encode(rows, copy::writeToCopy);
-            return copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        }
     }
 
     /** Where encoded COPY data goes, a chunk at a time. */

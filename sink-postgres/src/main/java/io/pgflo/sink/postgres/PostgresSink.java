@@ -219,6 +219,7 @@ public final class PostgresSink implements Sink {
                     + "on the next run", openEvents);
         }
         if (connection != null) {
+            applier.reset();
             try {
                 connection.rollback();
             } catch (SQLException e) {
@@ -271,6 +272,7 @@ public final class PostgresSink implements Sink {
     }
 
     private void commit(Lsn lsn) throws ApplyException {
+        applier.finishCopy();
         try {
             if (lsn.isAfter(checkpoint)) {
                 checkpoints.save(connection, lsn);
@@ -360,7 +362,8 @@ public final class PostgresSink implements Sink {
      * <p>No idle or transaction timeouts for this session: it waits, idle and often inside a transaction, for as long
      * as the source keeps a transaction open or stays quiet. A target-wide {@code idle_in_transaction_session_timeout}
      * (or PostgreSQL 17's {@code transaction_timeout}) would end the open part of a large source transaction, and the
-     * restart would meet the same wait again, every time.
+     * restart would meet the same wait again, every time. No statement timeout either: a COPY stays open while the
+     * rows of a source transaction keep coming (see {@link OpenCopy}), as long as the source takes.
      */
     private void prepareSession(Connection target) throws SQLException {
         target.setAutoCommit(true);
@@ -371,6 +374,7 @@ public final class PostgresSink implements Sink {
             statement.execute("SET extra_float_digits = 3");
             statement.execute("SET bytea_output = 'hex'");
             statement.execute("SET idle_in_transaction_session_timeout = 0");
+            statement.execute("SET statement_timeout = 0");
             int version = target.getMetaData().getDatabaseMajorVersion();
             if (version >= 14) {
                 statement.execute("SET idle_session_timeout = 0");

@@ -55,7 +55,8 @@ class StreamedTransactionsIT {
         String source = streamingSource("stream_idle_src");
         String target = targetServer.createDatabase("stream_idle_dst");
         targetServer.execute(target, "ALTER DATABASE " + target + " SET idle_in_transaction_session_timeout = '1s'",
-                "ALTER DATABASE " + target + " SET idle_session_timeout = '1s'");
+                "ALTER DATABASE " + target + " SET idle_session_timeout = '1s'",
+                "ALTER DATABASE " + target + " SET statement_timeout = '1s'");
         Replication.Recorder seen = new Replication.Recorder();
         try (Replication replication = start(source, target, "stream_idle", seen);
                 Connection bulk = transaction(source)) {
@@ -141,6 +142,60 @@ class StreamedTransactionsIT {
             second.assertSameTable("items");
             assertThat(Replication.rows(targetServer, target, "SELECT count(*), sum(counter) FROM items"))
                     .containsExactly("5000 | 5000");
+        }
+    }
+
+    @Test
+    void aCopyOverSeveralBatchesThatTheTargetRefusesIsUndoneWholeAndItsRowsGoInWithOnConflict() throws Exception {
+        String source = streamingSource("stream_refused_src");
+        String target = targetServer.createDatabase("stream_refused_dst");
+        // A row the target held before the stream: the COPY, open since the first of the transaction's batches of
+        // 500, meets it near the end.
+        targetServer.execute(target, TABLE, "INSERT INTO items VALUES (4800, 'old', 7)");
+        try (Replication replication = start(source, target, "stream_refused", new Replication.Recorder());
+                Connection bulk = transaction(source)) {
+            execute(bulk, BULK.formatted(1, 5_000));
+            bulk.commit();
+            replication.awaitCaughtUp();
+            replication.assertSameTable("items");
+        }
+    }
+
+    @Test
+    void anOpenCopyEndsBeforeTheSinkLooksUpANewTableOrRunsAnyOtherStatement() throws Exception {
+        String source = streamingSource("stream_between_src");
+        sourceServer.execute(source, "CREATE TABLE others (code text PRIMARY KEY, note text)");
+        String target = targetServer.createDatabase("stream_between_dst");
+        try (Replication replication = start(source, target, "stream_between", new Replication.Recorder());
+                Connection bulk = transaction(source)) {
+            execute(bulk, BULK.formatted(1, 2_000),
+                    // First sight of this table: its key is read from the target while the COPY into items is open.
+                    "INSERT INTO others SELECT 'c' || g, 'note ' || g FROM generate_series(1, 300) g",
+                    "UPDATE items SET counter = counter + 1 WHERE id <= 10",
+                    BULK.formatted(2_001, 3_000),
+                    "DELETE FROM items WHERE id BETWEEN 2500 AND 2600",
+                    BULK.formatted(3_001, 4_000),
+                    "TRUNCATE others",
+                    "INSERT INTO others VALUES ('after', 'the truncate')");
+            bulk.commit();
+            replication.awaitCaughtUp();
+            replication.assertSameTable("items");
+            replication.assertSameTable("others");
+        }
+    }
+
+    @Test
+    void aTransactionLargerThanOneCopyGoesInSeveralAndARefusedOneIsRetriedWhole() throws Exception {
+        String source = streamingSource("stream_large_src");
+        String target = targetServer.createDatabase("stream_large_dst");
+        int rows = OpenCopy.MAX_ROWS + 5_000;
+        targetServer.execute(target, TABLE, "INSERT INTO items VALUES (" + (rows - 1_000) + ", 'old', 7)");
+        try (Replication replication = start(source, target, "stream_large", new Replication.Recorder());
+                Connection bulk = transaction(source)) {
+            execute(bulk, BULK.formatted(1, rows));
+            bulk.commit();
+            replication.awaitCaughtUp();
+            replication.assertSameTable("items");
         }
     }
 
