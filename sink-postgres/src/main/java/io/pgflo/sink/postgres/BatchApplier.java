@@ -265,7 +265,9 @@ final class BatchApplier {
      * table is not copied into again. Returns false when the group should go through ON CONFLICT instead.
      */
     private boolean copy(Connection connection, Group group) throws ApplyException {
-        if (openCopy != null && !openCopy.shape().equals(group.shape)) {
+        // A full COPY ends here, not when it filled: by now the sink has planned this batch while the target still
+        // had the COPY's last rows to read, so the target only waits for the next COPY's start.
+        if (openCopy != null && (openCopy.full() || !openCopy.shape().equals(group.shape))) {
             finishCopy();
         }
         TableName table = group.shape.table();
@@ -290,10 +292,6 @@ final class BatchApplier {
             openCopy = null;
             undoRefused(copy, e);
             reapply(copy.rows());
-            return true;
-        }
-        if (copy.full()) {
-            finishCopy();
         }
         return true;
     }

@@ -15,13 +15,15 @@ import org.postgresql.copy.CopyIn;
  * a COPY per group made the target wait at each group's end for the sink to plan and start the next.
  *
  * <p>It runs inside a savepoint and keeps the rows it took, so that a COPY the target refuses at its end is undone and
- * its rows can go in with INSERT ... ON CONFLICT instead. That bounds it: {@link #full()} says when it holds enough.
+ * its rows can go in with INSERT ... ON CONFLICT instead. That bounds it: once {@link #full()}, no more rows join it.
+ * The bound is small: the rows kept are live when a young collection comes, which copies them while the whole
+ * pipeline waits (25,000 rows doubled the pauses of a million-row transaction).
  */
 final class OpenCopy {
-    /** Enough rows for the target never to wait on the sink's planning, few enough to keep for a retry. */
-    static final int MAX_ROWS = 25_000;
-    /** The same bound for wide rows: at most this much COPY data kept for a retry. */
-    static final long MAX_BYTES = 32L << 20;
+    /** Two batches of the default size: the rows of one batch, and of the next while it is planned. */
+    static final int MAX_ROWS = 10_000;
+    /** The same bound for wide rows. */
+    static final long MAX_BYTES = 16L << 20;
 
     private final Shape shape;
     private final Savepoint savepoint;
