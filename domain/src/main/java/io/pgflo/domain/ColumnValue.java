@@ -2,30 +2,92 @@ package io.pgflo.domain;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
 /**
  * One column's value, kept in PostgreSQL's own text form so that every type round-trips exactly.
  *
- * <p>Three states: a text value, SQL {@code NULL} ({@code text == null}), or an unchanged TOAST value that
+ * <p>Three states: a text value, SQL {@code NULL} ({@code text() == null}), or an unchanged TOAST value that
  * the server did not send ({@link #unchangedToast()}): the column kept its old value, which nobody here knows.
+ *
+ * <p>A value read from the wire keeps the wire's UTF-8 bytes ({@link #utf8(Column, byte[])}) and makes its
+ * {@code String} only when asked: a sink that writes bytes (the PostgreSQL sink's COPY) never needs one, and the
+ * thread reading the stream does not pay for the decoding of every value. Immutable and safe to share between threads;
+ * equal when column, text and TOAST state are.
  */
-public record ColumnValue(Column column, String text, boolean unchangedToast) {
-    public ColumnValue {
-        requireNonNull(column, "column is null");
-        if (unchangedToast && text != null) {
+public final class ColumnValue {
+    private final Column column;
+    private final String givenText;
+    private final byte[] utf8;
+    private final boolean unchangedToast;
+    /**
+     * The text made from {@link #utf8} at the first call of {@link #text()}. Not volatile: two threads racing both make
+     * an equal string, and a String is safe to read through a race.
+     */
+    private String decoded;
+
+    public ColumnValue(Column column, String text, boolean unchangedToast) {
+        this(column, text, null, unchangedToast);
+    }
+
+    private ColumnValue(Column column, String text, byte[] utf8, boolean unchangedToast) {
+        this.column = requireNonNull(column, "column is null");
+        if (unchangedToast && (text != null || utf8 != null)) {
             throw new IllegalArgumentException("an unchanged TOAST value carries no text: column " + column.name());
         }
+        this.givenText = text;
+        this.utf8 = utf8;
+        this.unchangedToast = unchangedToast;
     }
 
     public static ColumnValue text(Column column, String text) {
-        return new ColumnValue(column, requireNonNull(text, "text is null"), false);
+        return new ColumnValue(column, requireNonNull(text, "text is null"), null, false);
+    }
+
+    /**
+     * A text value given as its UTF-8 bytes, which must be valid UTF-8 and are not copied: the caller hands them over
+     * and does not change them afterwards.
+     */
+    public static ColumnValue utf8(Column column, byte[] utf8) {
+        return new ColumnValue(column, null, requireNonNull(utf8, "utf8 is null"), false);
     }
 
     public static ColumnValue sqlNull(Column column) {
-        return new ColumnValue(column, null, false);
+        return new ColumnValue(column, null, null, false);
     }
 
     public static ColumnValue unchangedToastOf(Column column) {
-        return new ColumnValue(column, null, true);
+        return new ColumnValue(column, null, null, true);
+    }
+
+    public Column column() {
+        return column;
+    }
+
+    /** The value's text, or null for SQL NULL and for an unchanged TOAST value. */
+    public String text() {
+        if (givenText != null || utf8 == null) {
+            return givenText;
+        }
+        String known = decoded;
+        if (known == null) {
+            known = new String(utf8, StandardCharsets.UTF_8);
+            decoded = known;
+        }
+        return known;
+    }
+
+    /**
+     * The value's UTF-8 bytes when it was made from them ({@link #utf8(Column, byte[])}), else null. Not a copy:
+     * callers must not change them.
+     */
+    public byte[] utf8OrNull() {
+        return utf8;
+    }
+
+    public boolean unchangedToast() {
+        return unchangedToast;
     }
 
     public String name() {
@@ -37,6 +99,22 @@ public record ColumnValue(Column column, String text, boolean unchangedToast) {
     }
 
     public boolean isNull() {
-        return text == null && !unchangedToast;
+        return utf8 == null && givenText == null && !unchangedToast;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ColumnValue that && unchangedToast == that.unchangedToast && column.equals(that.column)
+                && Objects.equals(text(), that.text());
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(column, text(), unchangedToast);
+    }
+
+    @Override
+    public String toString() {
+        return "ColumnValue[column=" + column + ", text=" + text() + ", unchangedToast=" + unchangedToast + "]";
     }
 }

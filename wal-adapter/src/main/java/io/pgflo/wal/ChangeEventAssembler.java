@@ -369,7 +369,7 @@ final class ChangeEventAssembler {
                 continue;
             }
             values[size++] = switch (tuple.kind(i)) {
-                case TupleData.TEXT -> ColumnValue.text(column, tuple.text(i));
+                case TupleData.TEXT -> ColumnValue.utf8(column, tuple.utf8(i));
                 case TupleData.UNCHANGED_TOAST -> table.unchangedToasts().get(i);
                 default -> table.nulls().get(i);
             };

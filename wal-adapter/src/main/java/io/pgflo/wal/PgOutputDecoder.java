@@ -156,18 +156,22 @@ public final class PgOutputDecoder {
     private static TupleData tuple(ByteBuffer buffer) {
         int count = buffer.getShort();
         byte[] kinds = new byte[count];
-        String[] texts = new String[count];
+        byte[][] values = new byte[count][];
         for (int i = 0; i < count; i++) {
             byte kind = buffer.get();
             kinds[i] = kind;
             switch (kind) {
                 case TupleData.NULL, TupleData.UNCHANGED_TOAST -> { }
-                case TupleData.TEXT -> texts[i] = utf8(buffer, buffer.getInt());
+                case TupleData.TEXT -> {
+                    byte[] value = new byte[buffer.getInt()];
+                    buffer.get(value);
+                    values[i] = value;
+                }
                 case 'b' -> throw new PgOutputException("binary tuple data is not supported; do not set the 'binary' option");
                 default -> throw new PgOutputException("unknown tuple data kind '" + (char) kind + "' in column " + i);
             }
         }
-        return new TupleData(kinds, texts);
+        return new TupleData(kinds, values);
     }
 
     private static void expect(ByteBuffer buffer, char marker, String message) {

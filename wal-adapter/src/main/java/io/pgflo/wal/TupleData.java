@@ -1,7 +1,10 @@
 package io.pgflo.wal;
 
+import java.nio.charset.StandardCharsets;
+
 /**
- * A row as pgoutput sends it: per column a kind and, for text values, PostgreSQL's text form.
+ * A row as pgoutput sends it: per column a kind and, for text values, PostgreSQL's text form as the wire's UTF-8 bytes
+ * (a String is made only where one is needed; see {@link io.pgflo.domain.ColumnValue}).
  *
  * <p>Arrays rather than records per column, because this is allocated once per row on the hot path.
  */
@@ -11,11 +14,11 @@ public final class TupleData {
     public static final byte TEXT = 't';
 
     private final byte[] kinds;
-    private final String[] texts;
+    private final byte[][] values;
 
-    TupleData(byte[] kinds, String[] texts) {
+    TupleData(byte[] kinds, byte[][] values) {
         this.kinds = kinds;
-        this.texts = texts;
+        this.values = values;
     }
 
     public int size() {
@@ -28,6 +31,12 @@ public final class TupleData {
 
     /** The text of a TEXT column, else null. */
     public String text(int column) {
-        return texts[column];
+        byte[] value = values[column];
+        return value == null ? null : new String(value, StandardCharsets.UTF_8);
+    }
+
+    /** The UTF-8 bytes of a TEXT column's text, else null; not a copy. */
+    public byte[] utf8(int column) {
+        return values[column];
     }
 }

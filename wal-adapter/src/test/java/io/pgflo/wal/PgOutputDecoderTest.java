@@ -22,6 +22,7 @@ import io.pgflo.wal.PgOutputMessage.Truncate;
 import io.pgflo.wal.PgOutputMessage.Type;
 import io.pgflo.wal.PgOutputMessage.Update;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -111,6 +112,10 @@ class PgOutputDecoderTest {
         assertThat(tuple.text(1)).isNull();
         assertThat(tuple.kind(2)).isEqualTo(TupleData.UNCHANGED_TOAST);
         assertThat(tuple.text(3)).isEqualTo("émoji 🎉, quote \" and \\ backslash");
+        // The wire's bytes as they came, for the sinks that write them as they are.
+        assertThat(tuple.utf8(3)).isEqualTo("émoji 🎉, quote \" and \\ backslash".getBytes(StandardCharsets.UTF_8));
+        assertThat(tuple.utf8(1)).isNull();
+        assertThat(tuple.utf8(2)).isNull();
     }
 
     @Test

@@ -38,9 +38,15 @@ final class CopyRows {
         Chunk chunk = new Chunk(output);
         for (RowChange row : rows) {
             List<String> values = row.values();
+            ColumnTexts wire = values instanceof ColumnTexts texts ? texts : null;
             for (int i = 0; i < values.size(); i++) {
                 if (i > 0) {
                     chunk.put((byte) '\t');
+                }
+                byte[] utf8 = wire == null ? null : wire.value(i).utf8OrNull();
+                if (utf8 != null) {
+                    chunk.putEscapedUtf8(utf8);
+                    continue;
                 }
                 String value = values.get(i);
                 if (value == null) {
@@ -106,7 +112,7 @@ final class CopyRows {
          * UTF-8 bytes, escaped. Every byte of a multi-byte UTF-8 sequence is above 0x7F, so escaping byte by byte is
          * exact.
          */
-        private void putEscapedUtf8(byte[] bytes) throws SQLException {
+        void putEscapedUtf8(byte[] bytes) throws SQLException {
             int specials = 0;
             for (byte b : bytes) {
                 if (b == '\\' || b == '\n' || b == '\r' || b == '\t') {

@@ -127,22 +127,17 @@ final class KnownPlans {
         /** The change for a row of these columns, or null when it has an unchanged TOAST value. */
         RowChange apply(ChangeEvent event, Row row, boolean fresh) {
             List<ColumnValue> values = row.values();
-            boolean writesRow = !shape.columns().isEmpty();
-            String[] texts = writesRow ? new String[values.size()] : null;
-            String[] key = new String[keyIndexes.length];
             for (int i = 0; i < values.size(); i++) {
-                ColumnValue value = values.get(i);
-                if (value.unchangedToast()) {
+                if (values.get(i).unchangedToast()) {
                     return null;
                 }
-                if (writesRow) {
-                    texts[i] = value.text();
-                }
             }
+            String[] key = new String[keyIndexes.length];
             for (int k = 0; k < keyIndexes.length; k++) {
                 key[k] = values.get(keyIndexes[k]).text();
             }
-            List<String> written = writesRow ? Arrays.asList(texts) : List.of();
+            // The row's values in its order, which is the shape's: their texts are made only if a statement needs them.
+            List<String> written = shape.columns().isEmpty() ? List.of() : new ColumnTexts(values);
             return new RowChange(shape, event, written, Arrays.asList(key), fresh && shape.kind() == Kind.UPSERT);
         }
     }

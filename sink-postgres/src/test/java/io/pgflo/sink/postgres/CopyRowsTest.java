@@ -3,6 +3,9 @@ package io.pgflo.sink.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgflo.domain.ChangeEvent;
+import io.pgflo.domain.Column;
+import io.pgflo.domain.ColumnType;
+import io.pgflo.domain.ColumnValue;
 import io.pgflo.domain.Lsn;
 import io.pgflo.domain.Operation;
 import io.pgflo.domain.Row;
@@ -77,6 +80,20 @@ class CopyRowsTest {
         assertThat(CopyRows.statement(SHAPE)).isEqualTo("COPY \"public\".\"t\" (\"id\", \"v\") FROM STDIN");
     }
 
+    @Test
+    void valuesStillInTheWiresUtf8AreWrittenExactlyAsTheirText() throws SQLException {
+        String big = ("\u00e9\\\t\uD83D\uDC18 x").repeat(40_000);
+        List<String> values = Arrays.asList("plain", null, "", "a\\b\nc\rd\te \\N \\.",
+                "h\u00e9llo \u4e2d\u6587 \uD83D\uDC18 Stra\u00dfe", big, "after the big one");
+        List<RowChange> asText = new ArrayList<>();
+        List<RowChange> asWire = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            asText.add(row(Integer.toString(i), values.get(i)));
+            asWire.add(wireRow(Integer.toString(i), values.get(i)));
+        }
+        assertThat(encode(asWire.toArray(RowChange[]::new))).isEqualTo(encode(asText.toArray(RowChange[]::new)));
+    }
+
     private static String escapedBig(String value) {
         return value.replace("\\", "\\\\").replace("\t", "\\t");
     }
@@ -92,6 +109,18 @@ class CopyRowsTest {
             out.write(bytes, offset, length);
         });
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A row as the known plans make it: the values read from the wire, their texts not made. */
+    private static RowChange wireRow(String id, String value) {
+        ChangeEvent event = new ChangeEvent(Operation.INSERT, "public", "t", Lsn.of(1), Lsn.of(1), 1, Instant.EPOCH, 0,
+                List.of("id"), new Row(List.of()), null, null);
+        Column idColumn = new Column("id", ColumnType.ofOid(23, "int4"), true);
+        Column valueColumn = new Column("v", ColumnType.ofOid(25, "text"), false);
+        ColumnValue v = value == null ? ColumnValue.sqlNull(valueColumn)
+                : ColumnValue.utf8(valueColumn, value.getBytes(StandardCharsets.UTF_8));
+        List<ColumnValue> wire = List.of(ColumnValue.utf8(idColumn, id.getBytes(StandardCharsets.UTF_8)), v);
+        return new RowChange(SHAPE, event, new ColumnTexts(wire), List.of(id), true);
     }
 
     private static RowChange row(String id, String value) {
