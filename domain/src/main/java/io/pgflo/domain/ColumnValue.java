@@ -11,21 +11,18 @@ import java.util.Objects;
  * <p>Three states: a text value, SQL {@code NULL} ({@code text() == null}), or an unchanged TOAST value that
  * the server did not send ({@link #unchangedToast()}): the column kept its old value, which nobody here knows.
  *
- * <p>A value read from the wire keeps the wire's UTF-8 bytes ({@link #utf8(Column, byte[])}) and makes its
+ * <p>A value read from the wire keeps the wire's UTF-8 bytes ({@link #utf8(Column, byte[])}) and makes a
  * {@code String} only when asked: a sink that writes bytes (the PostgreSQL sink's COPY) never needs one, and the
- * thread reading the stream does not pay for the decoding of every value. Immutable and safe to share between threads;
- * equal when column, text and TOAST state are.
+ * thread reading the stream does not pay for the decoding of every value. The String is not kept: a JSON sink encodes
+ * each value once, and keeping it next to the bytes made the batches in flight half as large again, and the young
+ * collections that copy them as much slower. Immutable and safe to share between threads; equal when column, text and
+ * TOAST state are.
  */
 public final class ColumnValue {
     private final Column column;
     private final String givenText;
     private final byte[] utf8;
     private final boolean unchangedToast;
-    /**
-     * The text made from {@link #utf8} at the first call of {@link #text()}. Not volatile: two threads racing both make
-     * an equal string, and a String is safe to read through a race.
-     */
-    private String decoded;
 
     public ColumnValue(Column column, String text, boolean unchangedToast) {
         this(column, text, null, unchangedToast);
@@ -65,17 +62,15 @@ public final class ColumnValue {
         return column;
     }
 
-    /** The value's text, or null for SQL NULL and for an unchanged TOAST value. */
+    /**
+     * The value's text, or null for SQL NULL and for an unchanged TOAST value. For a value from the wire, each call
+     * decodes its bytes anew: a caller that needs the text more than once keeps it.
+     */
     public String text() {
         if (givenText != null || utf8 == null) {
             return givenText;
         }
-        String known = decoded;
-        if (known == null) {
-            known = new String(utf8, StandardCharsets.UTF_8);
-            decoded = known;
-        }
-        return known;
+        return new String(utf8, StandardCharsets.UTF_8);
     }
 
     /**
