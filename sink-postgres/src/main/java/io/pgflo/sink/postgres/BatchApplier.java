@@ -156,8 +156,7 @@ final class BatchApplier {
         try {
             copy.end(raw);
         } catch (SQLException e) {
-            undoRefused(copy, e);
-            reapply(copy.rows());
+            retryRefused(copy, e);
         }
     }
 
@@ -290,8 +289,7 @@ final class BatchApplier {
             copy.append(raw, group.changes);
         } catch (SQLException e) {
             openCopy = null;
-            undoRefused(copy, e);
-            reapply(copy.rows());
+            retryRefused(copy, e);
         }
         return true;
     }
@@ -302,13 +300,15 @@ final class BatchApplier {
             copy.push();
         } catch (SQLException e) {
             openCopy = null;
-            undoRefused(copy, e);
-            reapply(copy.rows());
+            retryRefused(copy, e);
         }
     }
 
-    /** Rolls a failed COPY back to its savepoint, and sends the table's fresh rows through ON CONFLICT from now on. */
-    private void undoRefused(OpenCopy copy, SQLException e) throws ApplyException {
+    /**
+     * Rolls a failed COPY back to its savepoint, applies its rows through ON CONFLICT instead, and sends the table's
+     * fresh rows that way from now on.
+     */
+    private void retryRefused(OpenCopy copy, SQLException e) throws ApplyException {
         try {
             copy.undo(raw);
         } catch (SQLException rollback) {
@@ -324,12 +324,9 @@ final class BatchApplier {
             log.info("COPY into {} failed ({}); using INSERT ... ON CONFLICT for it from now on", table,
                     SqlStates.firstLine(e.getMessage()));
         }
-    }
-
-    /** The rows of an undone COPY, in their order, through ON CONFLICT: a repeated key starts a new statement. */
-    private void reapply(List<RowChange> rows) throws ApplyException {
+        // In their order: a repeated key starts a new statement.
         Group group = null;
-        for (RowChange row : rows) {
+        for (RowChange row : copy.rows()) {
             if (group != null && group.accepts(row, false)) {
                 group.add(row);
             } else {

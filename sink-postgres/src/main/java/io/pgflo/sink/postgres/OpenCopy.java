@@ -83,20 +83,22 @@ final class OpenCopy {
      * @throws SQLException when the connection cannot do that (it is broken)
      */
     void undo(Connection connection) throws SQLException {
-        if (copy != null && copy.isActive()) {
-            copy.cancelCopy();
-        }
+        cancel();
         connection.rollback(savepoint);
     }
 
     /** Abandons the COPY with the transaction it is in (which the caller rolls back); never throws. */
     void abandon() {
         try {
-            if (copy != null && copy.isActive()) {
-                copy.cancelCopy();
-            }
+            cancel();
         } catch (SQLException e) {
             // The connection is broken or the COPY ended; the rollback that follows, or the reconnect, sorts it out.
+        }
+    }
+
+    private void cancel() throws SQLException {
+        if (copy != null && copy.isActive()) {
+            copy.cancelCopy();
         }
     }
 }

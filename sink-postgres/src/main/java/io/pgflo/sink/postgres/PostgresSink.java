@@ -218,16 +218,9 @@ public final class PostgresSink implements Sink {
             log.info("rolling back {} changes of a source transaction that has not finished; they are delivered again "
                     + "on the next run", openEvents);
         }
-        if (connection != null) {
-            applier.reset();
-            try {
-                connection.rollback();
-            } catch (SQLException e) {
-                log.debug("rollback on close: {}", e.getMessage());
-            }
-            closeQuietly(connection);
-            connection = null;
-        }
+        rollback();
+        closeQuietly(connection);
+        connection = null;
     }
 
     private void write(Batch batch, boolean rowByRow) throws ApplyException {
