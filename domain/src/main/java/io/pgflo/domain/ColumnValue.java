@@ -3,6 +3,7 @@ package io.pgflo.domain;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -85,6 +86,17 @@ public final class ColumnValue {
         return unchangedToast;
     }
 
+    /**
+     * Whether both values have the same text (both null included). Two values from the wire compare their bytes, which
+     * valid UTF-8 makes the same as comparing their texts, without decoding either.
+     */
+    public boolean sameText(ColumnValue other) {
+        if (utf8 != null && other.utf8 != null) {
+            return Arrays.equals(utf8, other.utf8);
+        }
+        return Objects.equals(text(), other.text());
+    }
+
     public String name() {
         return column.name();
     }
@@ -100,7 +112,7 @@ public final class ColumnValue {
     @Override
     public boolean equals(Object other) {
         return other instanceof ColumnValue that && unchangedToast == that.unchangedToast && column.equals(that.column)
-                && Objects.equals(text(), that.text());
+                && sameText(that);
     }
 
     @Override

@@ -148,9 +148,7 @@ public final class PgOutputDecoder {
         boolean transactional = (buffer.get() & 1) != 0;
         Lsn lsn = lsn(buffer);
         String prefix = cString(buffer);
-        byte[] content = new byte[buffer.getInt()];
-        buffer.get(content);
-        return new LogicalMessage(transactional, lsn, prefix, content);
+        return new LogicalMessage(transactional, lsn, prefix, bytes(buffer, buffer.getInt()));
     }
 
     private static TupleData tuple(ByteBuffer buffer) {
@@ -162,11 +160,7 @@ public final class PgOutputDecoder {
             kinds[i] = kind;
             switch (kind) {
                 case TupleData.NULL, TupleData.UNCHANGED_TOAST -> { }
-                case TupleData.TEXT -> {
-                    byte[] value = new byte[buffer.getInt()];
-                    buffer.get(value);
-                    values[i] = value;
-                }
+                case TupleData.TEXT -> values[i] = bytes(buffer, buffer.getInt());
                 case 'b' -> throw new PgOutputException("binary tuple data is not supported; do not set the 'binary' option");
                 default -> throw new PgOutputException("unknown tuple data kind '" + (char) kind + "' in column " + i);
             }
@@ -211,10 +205,15 @@ public final class PgOutputDecoder {
             value = new String(buffer.array(), buffer.arrayOffset() + buffer.position(), length, StandardCharsets.UTF_8);
             buffer.position(buffer.position() + length);
         } else {
-            byte[] bytes = new byte[length];
-            buffer.get(bytes);
-            value = new String(bytes, StandardCharsets.UTF_8);
+            value = new String(bytes(buffer, length), StandardCharsets.UTF_8);
         }
         return value;
+    }
+
+    /** The next {@code length} bytes, copied: the buffer is the replication stream's, reused for the next message. */
+    private static byte[] bytes(ByteBuffer buffer, int length) {
+        byte[] bytes = new byte[length];
+        buffer.get(bytes);
+        return bytes;
     }
 }

@@ -86,7 +86,7 @@ public class PgOutputDecodeBenchmark {
             values[i] = switch (tuple.kind(i)) {
                 case TupleData.NULL -> ColumnValue.sqlNull(column);
                 case TupleData.UNCHANGED_TOAST -> ColumnValue.unchangedToastOf(column);
-                default -> ColumnValue.text(column, tuple.text(i));
+                default -> ColumnValue.utf8(column, tuple.utf8(i));
             };
         }
         return new ChangeEvent(Operation.INSERT, SampleRows.SCHEMA, SampleRows.TABLE, Lsn.of(0x3_0000_0100L),

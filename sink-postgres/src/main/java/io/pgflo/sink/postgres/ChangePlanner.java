@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Decides how one INSERT, UPDATE or DELETE event is written to the target, so that applying the resulting row changes
@@ -89,7 +88,7 @@ final class ChangePlanner {
             for (int i = 0; i < key.size(); i++) {
                 ColumnValue old = oldRow.get(key.get(i)).orElse(null);
                 oldKey.add(old == null ? newKey.get(i) : old);
-                keyChanged |= old != null && !Objects.equals(old.text(), newKey.get(i).text());
+                keyChanged |= old != null && !old.sameText(newKey.get(i));
             }
         }
         if (keyChanged) {

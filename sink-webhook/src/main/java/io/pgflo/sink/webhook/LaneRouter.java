@@ -5,8 +5,6 @@ import io.pgflo.domain.ColumnValue;
 import io.pgflo.domain.Operation;
 import io.pgflo.domain.Row;
 import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Which lane an event travels in, so that every change to one row goes through the same lane, in commit order.
@@ -30,18 +28,23 @@ final class LaneRouter {
         List<String> key = event.keyColumns();
         for (int i = 0, n = key.size(); i < n; i++) {
             String column = key.get(i);
-            Optional<ColumnValue> value = row.get(column);
-            if (value.isPresent() && value.get().unchangedToast()) {
+            ColumnValue value = row.get(column).orElse(null);
+            if (value != null && value.unchangedToast()) {
                 return true;
             }
             if (operation == Operation.UPDATE && event.oldRow() != null) {
-                Optional<ColumnValue> old = event.oldRow().get(column);
-                if (old.isPresent() && (old.get().unchangedToast() || !Objects.equals(old.get().text(), row.text(column)))) {
+                ColumnValue old = event.oldRow().get(column).orElse(null);
+                if (old != null && (old.unchangedToast() || !sameText(old, value))) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    /** Whether the old key value's text is the new one's; a column missing from the new row has none. */
+    private static boolean sameText(ColumnValue old, ColumnValue current) {
+        return current == null ? old.text() == null : old.sameText(current);
     }
 
     /** The lane of a non-barrier event: a hash of schema, table and key values. Tables without a key use one lane each. */
