@@ -130,19 +130,25 @@ final class BenchmarkRun {
         long started = System.nanoTime();
         source.generate(workload);
         Lsn end = source.markEnd();
-        String fingerprint = runs.keySet().stream().anyMatch(c -> c instanceof PgFloPostgresContender
-                || c instanceof NativeSubscriptionContender) ? source.fingerprint() : null;
+        String fingerprint = runs.keySet().stream().anyMatch(BenchmarkRun::writesToTarget) ? source.fingerprint() : null;
         progress.printf("%s workload written in %.1f s; every slot must confirm %s%n", workload.name(),
                 (System.nanoTime() - started) / 1e9, end);
         ContenderRunner runner = new ContenderRunner(context);
         for (Map.Entry<Contender, RunSpec> entry : runs.entrySet()) {
             Contender contender = entry.getKey();
+            if (writesToTarget(contender)) {
+                context.checkpointTarget();
+            }
             progress.printf("%-22s %s: draining...%n", contender.displayName(), workload.name());
             ContenderResult result = runner.run(contender, entry.getValue().withEnd(end, fingerprint));
             source.dropReplication(contender.names());
             progress.printf("%-22s %s: %s%n", contender.displayName(), workload.name(), summary(result));
             results.add(result);
         }
+    }
+
+    private static boolean writesToTarget(Contender contender) {
+        return contender instanceof PgFloPostgresContender || contender instanceof NativeSubscriptionContender;
     }
 
     private static String summary(ContenderResult result) {
