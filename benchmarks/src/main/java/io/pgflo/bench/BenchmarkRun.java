@@ -167,8 +167,8 @@ final class BenchmarkRun {
         tool.put("pg_flo JVM flags", "-Xmx" + options.heap() + " -XX:+ExitOnOutOfMemoryError"
                 + (options.profile() ? " + JFR (profile settings)" : "")
                 + (options.extraJvmArgs().isEmpty() ? "" : " " + String.join(" ", options.extraJvmArgs())));
-        tool.put("pg_flo launcher", "./pg_flo (pg_flo postgres on C1 alone and the parallel collector unless"
-                + " the flags choose others);"
+        tool.put("pg_flo launcher", "./pg_flo (pg_flo postgres on C1 alone and the parallel collector, half"
+                + " the heap young, unless the flags choose others);"
                 + " class-data-sharing archive: " + classDataSharing);
         tool.put("git commit", GitCommit.describe(options.pgFloJar()));
         tool.put("source", options.sourceUrl() == null ? "embedded PostgreSQL (testkit)" : "given by --source-url");

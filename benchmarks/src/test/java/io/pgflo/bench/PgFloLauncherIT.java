@@ -76,27 +76,30 @@ class PgFloLauncherIT {
     }
 
     @Test
-    void thePostgresSinkRunsOnC1AndTheParallelCollectorUnlessTheOptionsChooseOthers(@TempDir Path directory)
-            throws Exception {
+    void thePostgresSinkRunsOnC1AndTheParallelCollectorWithHalfTheHeapYoungUnlessTheOptionsChooseOthers(
+            @TempDir Path directory) throws Exception {
         PgFloJar pgFlo = snapshot(directory, false);
         List<String> postgres = List.of("stream", "postgres", "--help");
 
-        assertThat(flags(pgFlo, List.of(), postgres)).containsExactly("1", "true");
-        assertThat(flags(pgFlo, List.of("-Xmx256m"), postgres)).containsExactly("1", "true");
-        assertThat(flags(pgFlo, List.of(), List.of("stream", "stdout", "--help"))).containsExactly("4", "false");
-        assertThat(flags(pgFlo, List.of(), List.of("stream", "webhook", "--help"))).containsExactly("4", "false");
-        assertThat(flags(pgFlo, List.of(), List.of("sinks"))).containsExactly("4", "false");
-        assertThat(flags(pgFlo, List.of("-XX:TieredStopAtLevel=4"), postgres)).containsExactly("4", "true");
-        assertThat(flags(pgFlo, List.of("-XX:-TieredCompilation"), postgres)).containsExactly("4", "true");
-        assertThat(flags(pgFlo, List.of("-XX:+UseG1GC"), postgres)).containsExactly("1", "false");
-        assertThat(flags(pgFlo, List.of("-XX:+UseSerialGC"), postgres)).containsExactly("1", "false");
+        assertThat(flags(pgFlo, List.of(), postgres)).containsExactly("1", "true", "1");
+        assertThat(flags(pgFlo, List.of("-Xmx256m"), postgres)).containsExactly("1", "true", "1");
+        assertThat(flags(pgFlo, List.of(), List.of("stream", "stdout", "--help"))).containsExactly("4", "false", "2");
+        assertThat(flags(pgFlo, List.of(), List.of("stream", "webhook", "--help"))).containsExactly("4", "false", "2");
+        assertThat(flags(pgFlo, List.of(), List.of("sinks"))).containsExactly("4", "false", "2");
+        assertThat(flags(pgFlo, List.of("-XX:TieredStopAtLevel=4"), postgres)).containsExactly("4", "true", "1");
+        assertThat(flags(pgFlo, List.of("-XX:-TieredCompilation"), postgres)).containsExactly("4", "true", "1");
+        assertThat(flags(pgFlo, List.of("-XX:+UseG1GC"), postgres)).containsExactly("1", "false", "2");
+        assertThat(flags(pgFlo, List.of("-XX:+UseSerialGC"), postgres)).containsExactly("1", "false", "2");
+        assertThat(flags(pgFlo, List.of("-XX:NewRatio=3"), postgres)).containsExactly("1", "true", "3");
+        assertThat(flags(pgFlo, List.of("-Xmn64m"), postgres)).containsExactly("1", "true", "2");
+        assertThat(flags(pgFlo, List.of("-XX:MaxNewSize=64m"), postgres)).containsExactly("1", "true", "2");
         assertThat(flags(pgFlo, List.of("-XX:+UseNUMA", "-XX:+DisableExplicitGC"), postgres)) // neither a collector
-                .containsExactly("1", "true");
+                .containsExactly("1", "true", "1");
     }
 
     /**
-     * The JIT's {@code TieredStopAtLevel} and whether {@code UseParallelGC} is on, in the JVM that {@code pg_flo args}
-     * started with these options.
+     * The JIT's {@code TieredStopAtLevel}, whether {@code UseParallelGC} is on, and {@code NewRatio}, in the JVM that
+     * {@code pg_flo args} started with these options.
      */
     private static List<String> flags(PgFloJar pgFlo, List<String> options, List<String> args)
             throws IOException, InterruptedException {
@@ -106,7 +109,7 @@ class PgFloLauncherIT {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
-        return List.of(flag(output, "TieredStopAtLevel"), flag(output, "UseParallelGC"));
+        return List.of(flag(output, "TieredStopAtLevel"), flag(output, "UseParallelGC"), flag(output, "NewRatio"));
     }
 
     private static String flag(String printFlagsFinal, String name) {
