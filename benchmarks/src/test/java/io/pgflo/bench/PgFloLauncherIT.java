@@ -97,11 +97,38 @@ class PgFloLauncherIT {
                 .containsExactly("1", "true", "1");
     }
 
+    @Test
+    void everyCommandExitsWhenOutOfHeapUnlessTheOptionsSayOtherwise(@TempDir Path directory) throws Exception {
+        PgFloJar pgFlo = snapshot(directory, false);
+        List<String> stdout = List.of("stream", "stdout", "--help");
+
+        assertThat(flag(pgFlo, List.of(), List.of("sinks"), "ExitOnOutOfMemoryError")).isEqualTo("true");
+        assertThat(flag(pgFlo, List.of(), stdout, "ExitOnOutOfMemoryError")).isEqualTo("true");
+        assertThat(flag(pgFlo, List.of(), List.of("stream", "postgres", "--help"), "ExitOnOutOfMemoryError"))
+                .isEqualTo("true");
+        assertThat(flag(pgFlo, List.of("-XX:-ExitOnOutOfMemoryError"), stdout, "ExitOnOutOfMemoryError"))
+                .isEqualTo("false");
+        assertThat(flag(pgFlo, List.of("-XX:+CrashOnOutOfMemoryError"), stdout, "ExitOnOutOfMemoryError"))
+                .isEqualTo("false");
+    }
+
+    private static String flag(PgFloJar pgFlo, List<String> options, List<String> args, String name)
+            throws IOException, InterruptedException {
+        return flag(flagsFinal(pgFlo, options, args), name);
+    }
+
     /**
      * The JIT's {@code TieredStopAtLevel}, whether {@code UseParallelGC} is on, and {@code NewRatio}, in the JVM that
      * {@code pg_flo args} started with these options.
      */
     private static List<String> flags(PgFloJar pgFlo, List<String> options, List<String> args)
+            throws IOException, InterruptedException {
+        String output = flagsFinal(pgFlo, options, args);
+        return List.of(flag(output, "TieredStopAtLevel"), flag(output, "UseParallelGC"), flag(output, "NewRatio"));
+    }
+
+    /** What {@code -XX:+PrintFlagsFinal} prints in the JVM that {@code pg_flo args} started with these options. */
+    private static String flagsFinal(PgFloJar pgFlo, List<String> options, List<String> args)
             throws IOException, InterruptedException {
         List<String> jvmOptions = new ArrayList<>(options);
         jvmOptions.add("-XX:+PrintFlagsFinal");
@@ -109,7 +136,7 @@ class PgFloLauncherIT {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
-        return List.of(flag(output, "TieredStopAtLevel"), flag(output, "UseParallelGC"), flag(output, "NewRatio"));
+        return output;
     }
 
     private static String flag(String printFlagsFinal, String name) {

@@ -142,6 +142,12 @@ final class StreamReader implements Runnable {
             fail(streamFailure(e));
         } catch (RuntimeException e) {
             fail(e);
+        } catch (Error e) {
+            // An Error ends this thread as surely as an exception; without a failure kept for poll, the pipeline would
+            // take the silence for an idle source and wait for ever. Rethrown for the JVM's own handling (the launcher
+            // runs with -XX:+ExitOnOutOfMemoryError, which exits at the allocation already).
+            fail(new SourceException(description + " stopped: " + e, e));
+            throw e;
         }
     }
 
