@@ -113,8 +113,10 @@ final class BatchApplier {
                 statements += flushNet(connection);
                 statements += flush(connection, group);
                 group = null;
+                // One source statement, so one target statement, change by change too: tables that reference each
+                // other can only be truncated together.
                 int last = i;
-                while (!rowByRow && last + 1 < events.size() && events.get(last + 1).operation() == Operation.TRUNCATE
+                while (last + 1 < events.size() && events.get(last + 1).operation() == Operation.TRUNCATE
                         && events.get(last + 1).lsn().equals(event.lsn())) {
                     last++;
                 }

@@ -15,9 +15,9 @@ import java.util.Map;
  * of one or two per source transaction.
  *
  * <p>Only upserts, deletes and partial updates by key are merged. A partial update of a key deleted earlier in the
- * same run, a second key (a table whose deletes and upserts name different key columns), key changes that carry
- * TOAST values, and changes matched on all columns are not: the caller applies the merged changes, then those in
- * order.
+ * same run or of columns the key's earlier change described otherwise, a second key (a table whose deletes and upserts
+ * name different key columns), key changes that carry TOAST values, and changes matched on all columns are not: the
+ * caller applies the merged changes, then those in order.
  */
 final class NetChanges {
     private final Map<TableName, Net> tables = new LinkedHashMap<>();
@@ -46,7 +46,25 @@ final class NetChanges {
             return false;
         }
         RowChange previous = net.rows.get(change.keyValues());
-        return kind != Kind.UPDATE || previous == null || previous.kind() != Kind.DELETE;
+        return kind != Kind.UPDATE || previous == null || previous.kind() != Kind.DELETE && describedAlike(previous, change);
+    }
+
+    /**
+     * Whether a partial update can be laid over the key's earlier change: each column it sets is one the earlier full
+     * row has, and one the earlier change cast to the same type. Not so when the table changed between the two without
+     * a DDL event (capture off, or not installed): applied in order, the update then sets what the new description
+     * says.
+     */
+    private static boolean describedAlike(RowChange earlier, RowChange later) {
+        Shape before = earlier.shape();
+        Shape after = later.shape();
+        for (int i = 0; i < after.columns().size(); i++) {
+            int at = before.columns().indexOf(after.columns().get(i));
+            if (at < 0 ? earlier.kind() == Kind.UPSERT : !before.types().get(at).equals(after.types().get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     void add(RowChange change) {
@@ -116,12 +134,8 @@ final class NetChanges {
         List<String> values = new ArrayList<>(upsert.values());
         List<String> columns = upsert.shape().columns();
         for (int i = 0; i < update.shape().columns().size(); i++) {
-            int at = columns.indexOf(update.shape().columns().get(i));
-            if (at < 0) {
-                // A column the full row lacks (cannot happen for one table between two DDL); keep both apart.
-                return union(upsert, update);
-            }
-            values.set(at, update.values().get(i));
+            // Every column is there: accepts() sends an update that sets another one to be applied in order.
+            values.set(columns.indexOf(update.shape().columns().get(i)), update.values().get(i));
         }
         return new RowChange(upsert.shape(), update.event(), values, upsert.keyValues(), upsert.fresh());
     }

@@ -114,6 +114,28 @@ class ExactlyOnceIT {
     }
 
     @Test
+    void changeByChangeATruncateOfSeveralTablesStaysOneStatementSoTheErrorNamesTheRowAtFault() {
+        Fixture fixture = new Fixture("truncfk");
+        List<List<SourceMessage>> transactions = fixture.capture(2, i -> i == 1
+                ? List.of("TRUNCATE ledger, counters")
+                : List.of("BEGIN; INSERT INTO counters SELECT g, 0 FROM generate_series(1, 50) g; "
+                        + "INSERT INTO ledger SELECT g, 'row ' || g FROM generate_series(1, 50) g; COMMIT"));
+        Batch batch = batch(transactions);
+        try (PostgresSink sink = new PostgresSink(fixture.config())) {
+            // On the target, ledger references counters: neither can be truncated without the other.
+            targetServer.execute(fixture.target,
+                    "ALTER TABLE ledger ADD CONSTRAINT ledger_counter FOREIGN KEY (id) REFERENCES counters (id)",
+                    "ALTER TABLE ledger ADD CONSTRAINT not_37 CHECK (id <> 37)");
+            // The multi-row insert fails, and the batch is applied again change by change to find the row at fault.
+            assertThatThrownBy(() -> write(sink, batch))
+                    .isInstanceOf(PostgresSinkException.class)
+                    .hasMessageContaining("(id, note)=(37, row 37)")
+                    .hasMessageContaining("not_37");
+        }
+        assertThat(fixture.targetRows("SELECT count(*) FROM counters")).containsExactly("0");
+    }
+
+    @Test
     void retriesABatchOnANewConnectionWhenTheTargetDropsIt() {
         Fixture fixture = new Fixture("retry");
         List<List<SourceMessage>> transactions = fixture.capture(4, i -> List.of(

@@ -91,6 +91,20 @@ class NetChangesTest {
         assertThat(net.accepts(matched)).isFalse();
     }
 
+    @Test
+    void refusesAnUpdateOfColumnsTheEarlierChangeDescribedOtherwise() {
+        // The table changed between the two without a DDL event: applied in order, not merged (merging threw).
+        NetChanges net = new NetChanges();
+        net.add(upsert("1", "a1", "b1", true));
+        assertThat(net.accepts(update("1", List.of("c"), List.of("x")))).as("a column the full row lacks").isFalse();
+        assertThat(net.accepts(update("1", List.of("b"), List.of("x")))).isTrue();
+        net.add(update("2", List.of("a"), List.of("x")));
+        RowChange retyped = new RowChange(new Shape(Kind.UPDATE, TABLE, List.of("a"), List.of("integer"), List.of("id"),
+                List.of("integer"), List.of(), List.of(true)), event(), List.of("7"), List.of("2"), false);
+        assertThat(net.accepts(retyped)).as("a column cast to another type").isFalse();
+        assertThat(net.accepts(update("2", List.of("c"), List.of("y")))).as("updates unite their columns").isTrue();
+    }
+
     private static RowChange upsert(String id, String a, String b, boolean fresh) {
         return new RowChange(UPSERT, event(), List.of(id, a, b), List.of(id), fresh);
     }
