@@ -47,6 +47,9 @@ public final class PgOutputDecoder {
      *     change or logical message there carries an xid, and comes back as a {@link Streamed} (an Origin does not)
      */
     public PgOutputMessage decode(ByteBuffer buffer, boolean inStreamBlock) {
+        if (!buffer.hasRemaining()) {
+            throw new PgOutputException("empty pgoutput message");
+        }
         byte tag = buffer.get();
         try {
             // Origin, sent after a block's Stream Start for a transaction with a replication origin, carries none.
@@ -94,7 +97,8 @@ public final class PgOutputDecoder {
         String namespace = cString(buffer);
         String name = cString(buffer);
         char replicaIdentity = (char) buffer.get();
-        int count = buffer.getShort();
+        // Each column: flags, a name of at least its terminator, type oid and modifier.
+        int count = count(buffer, buffer.getShort(), 10, "column count");
         List<RelationColumn> columns = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             boolean key = (buffer.get() & 1) != 0;
@@ -135,7 +139,7 @@ public final class PgOutputDecoder {
     }
 
     private static Truncate truncate(ByteBuffer buffer) {
-        int count = buffer.getInt();
+        int count = count(buffer, buffer.getInt(), Integer.BYTES, "relation count");
         byte options = buffer.get();
         int[] relations = new int[count];
         for (int i = 0; i < count; i++) {
@@ -152,7 +156,7 @@ public final class PgOutputDecoder {
     }
 
     private static TupleData tuple(ByteBuffer buffer) {
-        int count = buffer.getShort();
+        int count = count(buffer, buffer.getShort(), 1, "column count");
         byte[] kinds = new byte[count];
         byte[][] values = new byte[count][];
         for (int i = 0; i < count; i++) {
@@ -199,6 +203,18 @@ public final class PgOutputDecoder {
         return value;
     }
 
+    /**
+     * A count read from the message, of items of at least {@code bytesEach} bytes, checked against what is left of it
+     * before anything that size is allocated: a corrupt length must not become a 2 GB array.
+     */
+    private static int count(ByteBuffer buffer, int count, int bytesEach, String what) {
+        if (count < 0 || (long) count * bytesEach > buffer.remaining()) {
+            throw new PgOutputException("corrupt pgoutput message: " + what + " " + count + " with "
+                    + buffer.remaining() + " bytes left");
+        }
+        return count;
+    }
+
     private static String utf8(ByteBuffer buffer, int length) {
         String value;
         if (buffer.hasArray()) {
@@ -212,7 +228,7 @@ public final class PgOutputDecoder {
 
     /** The next {@code length} bytes, copied: the buffer is the replication stream's, reused for the next message. */
     private static byte[] bytes(ByteBuffer buffer, int length) {
-        byte[] bytes = new byte[length];
+        byte[] bytes = new byte[count(buffer, length, 1, "value length")];
         buffer.get(bytes);
         return bytes;
     }

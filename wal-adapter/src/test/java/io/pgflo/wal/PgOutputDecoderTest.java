@@ -177,6 +177,23 @@ class PgOutputDecoderTest {
                 .isInstanceOf(PgOutputException.class).hasMessageContaining("binary");
         assertThatThrownBy(() -> decode(message('R').i32(1).bytes(new byte[] {'a', 'b'})))
                 .isInstanceOf(PgOutputException.class).hasMessageContaining("unterminated");
+        assertThatThrownBy(() -> decoder.decode(ByteBuffer.allocate(0)))
+                .isInstanceOf(PgOutputException.class).hasMessageContaining("empty");
+    }
+
+    @Test
+    void rejectsCorruptLengthsBeforeAllocatingThem() {
+        // A value of length -1, and of 2 GB in a message of a few bytes.
+        assertThatThrownBy(() -> decode(message('I').i32(1).i8('N').i16(1).i8('t').i32(-1)))
+                .isInstanceOf(PgOutputException.class).hasMessageContaining("value length -1");
+        assertThatThrownBy(() -> decode(message('I').i32(1).i8('N').i16(1).i8('t').i32(Integer.MAX_VALUE).i8('x')))
+                .isInstanceOf(PgOutputException.class).hasMessageContaining("value length 2147483647 with 1 bytes left");
+        assertThatThrownBy(() -> decode(message('I').i32(1).i8('N').i16(-1)))
+                .isInstanceOf(PgOutputException.class).hasMessageContaining("column count -1");
+        assertThatThrownBy(() -> decode(message('T').i32(Integer.MAX_VALUE).i8(0).i32(1)))
+                .isInstanceOf(PgOutputException.class).hasMessageContaining("relation count");
+        assertThatThrownBy(() -> decode(message('M').i8(1).i64(1).bytes(new byte[] {'p', 0}).i32(1 << 30)))
+                .isInstanceOf(PgOutputException.class).hasMessageContaining("value length");
     }
 
     private Object decode(PgOutputBytes bytes) {
