@@ -11,9 +11,9 @@ import java.util.List;
  *
  * <p>Rules, in order:
  * <ol>
- *   <li>When the held events reach {@code maxEvents}, the committed ones are cut; if none is committed (one
- *       transaction larger than a batch), all of them are cut without moving the checkpoint, so memory stays
- *       bounded whatever the transaction size.</li>
+ *   <li>When the held events reach {@code maxEvents}, or their values {@code maxBytes}, the committed ones are cut;
+ *       if none is committed (one transaction larger than a batch), all of them are cut without moving the
+ *       checkpoint, so memory stays bounded whatever the transaction size and the width of its rows.</li>
  *   <li>When the oldest committed, not yet cut, item is {@code maxDelay} old, the committed items are cut. An item
  *       is an event or a commit that moved the checkpoint (a heartbeat), so an idle stream still checkpoints.</li>
  * </ol>
@@ -23,7 +23,9 @@ public final class Batcher {
     private final BatchPolicy policy;
     private final long maxDelayNanos;
     private List<ChangeEvent> held;
+    private long heldBytes;
     private int committedCount;
+    private long committedBytes;
     private Lsn committedCheckpoint;
     private Lsn emittedCheckpoint;
     private Instant committedTime;
@@ -47,6 +49,7 @@ public final class Batcher {
             openTransactionStartedAt = nowNanos;
         }
         held.add(event);
+        heldBytes += event.valueBytes();
     }
 
     public void commit(TransactionCommit commit, long nowNanos) {
@@ -66,6 +69,7 @@ public final class Batcher {
             }
         }
         committedCount = held.size();
+        committedBytes = heldBytes;
         committedCheckpoint = Lsn.max(committedCheckpoint, commit.endLsn());
         committedTime = commit.commitTime();
         openTransactionCut = false;
@@ -78,6 +82,7 @@ public final class Batcher {
     public boolean discardOpen() {
         if (held.size() > committedCount) {
             held.subList(committedCount, held.size()).clear();
+            heldBytes = committedBytes;
         }
         boolean cut = openTransactionCut;
         openTransactionCut = false;
@@ -94,7 +99,7 @@ public final class Batcher {
 
     /** The batch to write now, or null when no rule says to cut yet. */
     public Batch poll(long nowNanos) {
-        if (held.size() >= policy.maxEvents()) {
+        if (held.size() >= policy.maxEvents() || heldBytes >= policy.maxBytes()) {
             return committedCount > 0 ? cutCommitted() : cutOpenTransaction();
         }
         if (hasCommittedItem && nowNanos - oldestCommittedItemAt >= maxDelayNanos) {
@@ -120,7 +125,9 @@ public final class Batcher {
             rest.addAll(open);
             held = rest;
         }
+        heldBytes -= committedBytes;
         committedCount = 0;
+        committedBytes = 0;
         hasCommittedItem = false;
         emittedCheckpoint = committedCheckpoint;
         emittedTime = committedTime;
@@ -131,6 +138,7 @@ public final class Batcher {
         openTransactionCut = true;
         Batch batch = new Batch(held, emittedCheckpoint);
         held = newHeldList();
+        heldBytes = 0;
         return batch;
     }
 

@@ -80,6 +80,21 @@ public record ChangeEvent(
                 keyColumns, newRow, oldRow, ddl);
     }
 
+    /**
+     * About how many bytes the change's values take: their UTF-8 lengths, old row and DDL text included. What batches
+     * and buffers are bounded by besides their number of events.
+     */
+    public long valueBytes() {
+        long bytes = ddl == null ? 0 : ddl.length();
+        if (newRow != null) {
+            bytes += newRow.valueBytes();
+        }
+        if (oldRow != null) {
+            bytes += oldRow.valueBytes();
+        }
+        return bytes;
+    }
+
     /** {@code schema.table}, unquoted, for messages. */
     public String qualifiedTable() {
         return schema + "." + table;

@@ -86,6 +86,11 @@ public final class ColumnValue {
         return unchangedToast;
     }
 
+    /** The value's length in UTF-8 bytes when it came from the wire, else in characters; 0 for none. */
+    public int valueBytes() {
+        return utf8 != null ? utf8.length : givenText != null ? givenText.length() : 0;
+    }
+
     /**
      * Whether both values have the same text (both null included). Two values from the wire compare their bytes, which
      * valid UTF-8 makes the same as comparing their texts, without decoding either.

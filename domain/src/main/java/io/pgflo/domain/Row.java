@@ -37,6 +37,15 @@ public record Row(List<ColumnValue> values) {
         return names == null ? List.of() : List.copyOf(names);
     }
 
+    /** The values' bytes: {@link ColumnValue#valueBytes()} summed. */
+    public long valueBytes() {
+        long bytes = 0;
+        for (ColumnValue value : values) {
+            bytes += value.valueBytes();
+        }
+        return bytes;
+    }
+
     public int size() {
         return values.size();
     }

@@ -59,6 +59,52 @@ class BatcherTest {
     }
 
     @Test
+    void cutsWhenTheHeldValuesReachTheByteBoundLeavingTheOpenTransactionBehind() {
+        Batcher batcher = new Batcher(new BatchPolicy(1_000, Duration.ofHours(1), 100), Lsn.ZERO);
+        batcher.add(wide(1, 10, 0, 40), 0);
+        batcher.add(wide(2, 10, 1, 40), 0);
+        batcher.commit(commit(10), 0);
+        assertThat(batcher.poll(0)).as("80 bytes held").isNull();
+        batcher.add(wide(11, 20, 0, 40), 0);
+        Batch first = batcher.poll(0);
+        assertThat(first.events()).extracting(ChangeEvent::lsn).containsExactly(Lsn.of(1), Lsn.of(2));
+        assertThat(first.checkpoint()).isEqualTo(Lsn.of(18));
+        assertThat(batcher.poll(0)).as("what is left, 40 bytes, is counted alone").isNull();
+        batcher.add(wide(12, 20, 1, 40), 0);
+        assertThat(batcher.poll(0)).isNull();
+        batcher.commit(commit(20), 0);
+        batcher.add(wide(21, 30, 0, 30), 0);
+        assertThat(batcher.poll(0).events()).extracting(ChangeEvent::lsn).containsExactly(Lsn.of(11), Lsn.of(12));
+    }
+
+    @Test
+    void splitsATransactionOfWideRowsByBytesWithoutMovingTheCheckpoint() {
+        Batcher batcher = new Batcher(new BatchPolicy(1_000, Duration.ofHours(1), 100), Lsn.of(5));
+        batcher.add(wide(11, 99, 0, 60), 0);
+        assertThat(batcher.poll(0)).isNull();
+        batcher.add(wide(12, 99, 1, 60), 0);
+        Batch part = batcher.poll(0);
+        assertThat(part.size()).isEqualTo(2);
+        assertThat(part.checkpoint()).isEqualTo(Lsn.of(5));
+        batcher.add(wide(13, 99, 2, 60), 0);
+        assertThat(batcher.poll(0)).as("the part cut is no longer counted").isNull();
+        // One value larger than the bound is a batch of its own.
+        batcher.add(wide(14, 99, 3, 500), 0);
+        assertThat(batcher.poll(0).events()).extracting(ChangeEvent::ordinal).containsExactly(2, 3);
+    }
+
+    @Test
+    void theDiscardedOpenTransactionsBytesAreNoLongerCounted() {
+        Batcher batcher = new Batcher(new BatchPolicy(1_000, Duration.ofHours(1), 100), Lsn.ZERO);
+        batcher.add(wide(1, 10, 0, 40), 0);
+        batcher.commit(commit(10), 0);
+        batcher.add(wide(11, 20, 0, 50), 0);
+        batcher.discardOpen();
+        batcher.add(wide(21, 30, 0, 50), 0);
+        assertThat(batcher.poll(0)).as("40 + 50 bytes held").isNull();
+    }
+
+    @Test
     void discardingTheOpenTransactionDropsItsHeldEventsAndSaysWhetherSomeWentOutAlready() {
         Batcher batcher = new Batcher(new BatchPolicy(3, Duration.ofHours(1)), Lsn.ZERO);
         batcher.add(insert(1, 10, 0), 0);
@@ -98,6 +144,13 @@ class BatcherTest {
         assertThat(rest.events()).extracting(ChangeEvent::commitLsn).containsExactly(Lsn.of(90));
         assertThat(rest.events()).noneMatch(ChangeEvent::provisional);
         assertThat(rest.checkpoint()).isEqualTo(Lsn.of(98));
+    }
+
+    /** An insert whose one value is {@code bytes} characters long. */
+    private static ChangeEvent wide(long lsn, long commitLsn, int ordinal, int bytes) {
+        Row row = new Row(java.util.List.of(ColumnValue.text(new Column("doc", new ColumnType(25, "text", 25, 0), false), "x".repeat(bytes))));
+        return new ChangeEvent(Operation.INSERT, "public", "t", Lsn.of(lsn), Lsn.of(commitLsn), 7, Instant.EPOCH, ordinal,
+                java.util.List.of(), row, null, null);
     }
 
     private static ChangeEvent provisional(long lsn, int ordinal) {

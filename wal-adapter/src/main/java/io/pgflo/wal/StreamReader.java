@@ -1,5 +1,6 @@
 package io.pgflo.wal;
 
+import io.pgflo.domain.ChangeEvent;
 import io.pgflo.domain.Lsn;
 import io.pgflo.domain.SourceMessage;
 import java.nio.ByteBuffer;
@@ -11,6 +12,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.postgresql.replication.LogSequenceNumber;
@@ -29,14 +31,24 @@ final class StreamReader implements Runnable {
     private static final int CHUNK = 256;
     /** Chunks held: at most {@code CHUNKS * CHUNK} = 8192 messages. */
     private static final int CHUNKS = 32;
+    /**
+     * Value bytes ({@link ChangeEvent#valueBytes()}) held in the queue, besides: 8192 rows with 1 MB documents would be
+     * 8 GB. A chunk goes out early once its values reach {@link #CHUNK_BYTES}; one chunk goes into an empty queue
+     * whatever its size, so a single huge row still passes.
+     */
+    static final long MAX_QUEUED_BYTES = 32L << 20;
+    static final long CHUNK_BYTES = 4L << 20;
     private static final long MIN_IDLE_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final long MAX_IDLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final PGReplicationStream stream;
     private final ChangeEventAssembler assembler;
-    private final BlockingQueue<List<SourceMessage>> queue = new ArrayBlockingQueue<>(CHUNKS);
-    /** The reader's chunk being filled. */
+    private final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(CHUNKS);
+    /** The value bytes of the chunks in the queue. */
+    private final AtomicLong queuedBytes = new AtomicLong();
+    /** The reader's chunk being filled, and its value bytes. */
     private List<SourceMessage> filling = new ArrayList<>(CHUNK);
+    private long fillingBytes;
     /** The consumer's chunk being taken, and the position in it. */
     private List<SourceMessage> taking = List.of();
     private int taken;
@@ -77,7 +89,7 @@ final class StreamReader implements Runnable {
      */
     SourceMessage poll(Duration timeout) throws InterruptedException {
         if (taken == taking.size()) {
-            List<SourceMessage> next = queue.poll();
+            Chunk next = queue.poll();
             if (next == null) {
                 throwIfFailed();
                 next = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -86,7 +98,8 @@ final class StreamReader implements Runnable {
                     return null;
                 }
             }
-            taking = next;
+            queuedBytes.addAndGet(-next.bytes);
+            taking = next.messages;
             taken = 0;
         }
         return taking.get(taken++);
@@ -177,7 +190,10 @@ final class StreamReader implements Runnable {
 
     private void put(SourceMessage message) {
         filling.add(message);
-        if (filling.size() == CHUNK) {
+        if (message instanceof ChangeEvent event) {
+            fillingBytes += event.valueBytes();
+        }
+        if (filling.size() == CHUNK || fillingBytes >= CHUNK_BYTES) {
             handOver();
         }
     }
@@ -187,12 +203,13 @@ final class StreamReader implements Runnable {
         if (filling.isEmpty()) {
             return;
         }
-        List<SourceMessage> chunk = filling;
+        Chunk chunk = new Chunk(filling, fillingBytes);
         filling = new ArrayList<>(CHUNK);
+        fillingBytes = 0;
         long lastStatus = System.nanoTime();
         try {
             while (!stopping) {
-                if (queue.offer(chunk, 10, TimeUnit.MILLISECONDS)) {
+                if (offer(chunk)) {
                     return;
                 }
                 reportAcknowledgement();
@@ -206,6 +223,22 @@ final class StreamReader implements Runnable {
         } catch (SQLException e) {
             throw streamFailure(e);
         }
+    }
+
+    /** Puts the chunk into the queue within 10 ms, if there is room for it and for its bytes. */
+    private boolean offer(Chunk chunk) throws InterruptedException {
+        long queued = queuedBytes.get();
+        if (queued > 0 && queued + chunk.bytes > MAX_QUEUED_BYTES) {
+            Thread.sleep(1);
+            return false;
+        }
+        // Counted before it is in the queue, so that the consumer never takes away bytes not yet added.
+        queuedBytes.addAndGet(chunk.bytes);
+        if (queue.offer(chunk, 10, TimeUnit.MILLISECONDS)) {
+            return true;
+        }
+        queuedBytes.addAndGet(-chunk.bytes);
+        return false;
     }
 
     private SourceException streamFailure(SQLException e) {
@@ -230,8 +263,14 @@ final class StreamReader implements Runnable {
     private void fail(RuntimeException error) {
         if (!stopping) {
             try {
-                if (!filling.isEmpty() && queue.offer(filling, 1, TimeUnit.SECONDS)) {
-                    filling = new ArrayList<>(CHUNK);
+                if (!filling.isEmpty()) {
+                    queuedBytes.addAndGet(fillingBytes);
+                    if (queue.offer(new Chunk(filling, fillingBytes), 1, TimeUnit.SECONDS)) {
+                        filling = new ArrayList<>(CHUNK);
+                        fillingBytes = 0;
+                    } else {
+                        queuedBytes.addAndGet(-fillingBytes);
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -246,4 +285,7 @@ final class StreamReader implements Runnable {
             throw error;
         }
     }
+
+    /** Messages handed over together, and their value bytes. */
+    private record Chunk(List<SourceMessage> messages, long bytes) {}
 }

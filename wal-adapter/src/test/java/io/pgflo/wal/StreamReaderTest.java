@@ -1,5 +1,6 @@
 package io.pgflo.wal;
 
+import static io.pgflo.wal.PgOutputBytes.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,6 +8,7 @@ import io.pgflo.domain.ColumnType;
 import io.pgflo.domain.Lsn;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.postgresql.replication.LogSequenceNumber;
@@ -48,6 +50,40 @@ class StreamReaderTest {
         StreamReader reader = started(() -> null);
 
         assertThat(reader.poll(Duration.ofMillis(200))).isNull();
+        assertThat(reader.stop()).isTrue();
+    }
+
+    @Test
+    void rowsOfLargeValuesFillTheQueueUpToItsBytesNotItsNumberOfMessages() throws Exception {
+        // One transaction of rows with a 1 MB value each, and a pipeline that takes nothing.
+        byte[] document = new byte[1 << 20];
+        java.util.Arrays.fill(document, (byte) 'x');
+        AtomicInteger reads = new AtomicInteger();
+        StreamReader reader = started(() -> {
+            int read = reads.getAndIncrement();
+            if (read == 0) {
+                return message('B').i64(1L << 40).i64(0).i32(7).buffer();
+            }
+            if (read == 1) {
+                return message('R').i32(1).string("public").string("docs").i8('d').i16(1)
+                        .i8(1).string("doc").i32(25).i32(-1).buffer();
+            }
+            return message('I').i32(1).i8('N').i16(1).i8('t').i32(document.length).bytes(document).buffer();
+        });
+        int before;
+        do {
+            before = reads.get();
+            Thread.sleep(300);
+        } while (reads.get() != before);
+
+        // Up to the queue's bytes, a chunk being filled (which goes out at 4 MB), and the row that was read last.
+        long bound = (StreamReader.MAX_QUEUED_BYTES + StreamReader.CHUNK_BYTES) / document.length + 1;
+        assertThat(reads.get() - 2L).as("rows read while nothing was taken").isBetween(bound - 4, bound + 2);
+        int taken = 0;
+        while (reader.poll(Duration.ofSeconds(1)) != null && taken < 100) {
+            taken++;
+        }
+        assertThat(taken).as("taking them lets the reader go on").isGreaterThan((int) bound);
         assertThat(reader.stop()).isTrue();
     }
 
