@@ -302,14 +302,28 @@ final class ChangeEventAssembler {
      * sends them again from their start.
      */
     void reset() {
+        // Every spool is closed, even when one cannot be: each holds an open file (unlinked, so its space is freed only
+        // then). The first failure is thrown after.
+        RuntimeException failure = null;
         for (StreamedTransaction transaction : streamed.values()) {
-            transaction.close();
+            try {
+                transaction.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
         }
         streamed.clear();
         block = null;
         provisional = null;
         current = null;
         skipping = false;
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     private ChangeEvent ddl(LogicalMessage message, Lsn lsn, Context context) {

@@ -192,7 +192,12 @@ final class TransactionSpool implements AutoCloseable {
     private void moveToFile() {
         try {
             path = Files.createTempFile(directory, "pg_flo-xid-" + xid + "-", ".spool");
-            file = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try {
+                file = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(path); // made, but not opened: close() would not know of it
+                throw e;
+            }
             try {
                 // Unlinked at once where the system allows it (the open channel keeps the data), so that a process
                 // that is killed leaves no file behind; elsewhere close() deletes it.
