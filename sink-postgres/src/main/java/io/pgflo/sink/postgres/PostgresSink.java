@@ -341,7 +341,7 @@ public final class PostgresSink implements Sink {
             closeQuietly(fresh);
             throw new ApplyException("cannot connect to the target " + config.target().describe() + ": "
                     + SqlStates.describe(e), e, false);
-        } catch (ApplyException e) {
+        } catch (ApplyException | RuntimeException e) {
             closeQuietly(fresh);
             throw e;
         }
