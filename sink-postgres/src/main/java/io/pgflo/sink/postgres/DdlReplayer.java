@@ -37,6 +37,8 @@ final class DdlReplayer {
     private final boolean filtered;
     private Set<TableName> tables;
     private Set<TableName> committedTables;
+    /** The tables as the commit under way makes them (null when it changes none): see {@link #inDoubtCommit}. */
+    private Set<TableName> committing;
     private boolean changed;
     private String baseSearchPath = "\"$user\", public";
     private long ignored;
@@ -51,12 +53,32 @@ final class DdlReplayer {
         this.committedTables = Set.copyOf(tables);
     }
 
+    /** The target transaction is about to commit: kept in case the answer to its COMMIT never arrives. */
+    void committing() {
+        committing = changed ? Set.copyOf(tables) : null;
+    }
+
     /** The target transaction committed: renames seen in it are facts now. */
     void committed() {
+        committing = null;
         if (changed) {
             committedTables = Set.copyOf(tables);
             changed = false;
         }
+    }
+
+    /**
+     * The connection broke at a COMMIT, which was rolled back here ({@link #rolledBack}); the target's checkpoint has
+     * told whether it took effect. If it did, the renames seen in it are facts after all: the retry skips the changes
+     * it covered, so they are not seen again.
+     */
+    void inDoubtCommit(boolean tookEffect) {
+        if (tookEffect && committing != null) {
+            committedTables = committing;
+            tables = new HashSet<>(committing);
+            changed = false;
+        }
+        committing = null;
     }
 
     /** The target transaction rolled back: forget the renames seen in it. */

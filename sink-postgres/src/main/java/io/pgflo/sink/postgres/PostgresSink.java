@@ -270,6 +270,7 @@ public final class PostgresSink implements Sink {
             if (lsn.isAfter(checkpoint)) {
                 checkpoints.save(connection, lsn);
             }
+            ddl.committing();
             connection.commit();
         } catch (SQLException e) {
             throw new ApplyException("cannot commit up to " + lsn + ": " + SqlStates.describe(e), e, false);
@@ -325,16 +326,17 @@ public final class PostgresSink implements Sink {
             prepareSession(fresh);
             Lsn stored = checkpoints.load(fresh);
             fresh.commit();
-            if (stored.isAfter(checkpoint)) {
+            boolean lastCommitWentThrough = stored.isAfter(checkpoint);
+            if (lastCommitWentThrough) {
                 // The connection broke during a commit that went through: the checkpoint says so, and the retry skips
                 // what that commit covered.
                 log.info("the last commit reached the target before the connection broke; checkpoint is {}", stored);
                 checkpoint = stored;
-                ddl.committed();
             } else if (!stored.equals(checkpoint)) {
                 throw new ApplyException("the checkpoint of group " + config.group() + " in the target is " + stored
                         + ", but this sink wrote " + checkpoint + "; is another pg_flo writing the same group?", null, false);
             }
+            ddl.inDoubtCommit(lastCommitWentThrough);
             log.info("reconnected to the target {}", config.target().describe());
             return fresh;
         } catch (SQLException e) {
