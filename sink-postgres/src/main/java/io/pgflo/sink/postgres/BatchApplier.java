@@ -132,7 +132,7 @@ final class BatchApplier {
                         ddl.apply(connection, event);
                     } catch (SQLException e) {
                         throw new ApplyException("DDL at " + event.lsn() + " on " + event.qualifiedTable() + " failed: "
-                                + SqlStates.describe(e) + "; statement: " + SqlStates.abbreviate(event.ddl(), 500), e, false);
+                                + SqlStates.describe(e) + "; statement: " + SqlStates.statement(event.ddl(), 500), e, false);
                     }
                     targetKeys.forget();
                     targetTables.forget();

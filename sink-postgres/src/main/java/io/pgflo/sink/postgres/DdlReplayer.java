@@ -158,7 +158,7 @@ final class DdlReplayer {
         }
         log.info("replayed DDL at {} on {}: {}", event.lsn(),
                 table == null ? "schema " + event.schema() : table,
-                SqlStates.abbreviate(event.ddl().strip().replaceAll("\\s+", " "), 200));
+                SqlStates.statement(event.ddl().strip().replaceAll("\\s+", " "), 200));
         TableName now = oid == null ? table : followRename(connection, table, oid);
         if (now != null) {
             // A column the statement added or altered may be GENERATED ALWAYS AS IDENTITY now.

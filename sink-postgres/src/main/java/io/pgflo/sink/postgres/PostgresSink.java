@@ -295,7 +295,7 @@ public final class PostgresSink implements Sink {
                 log.warn("DDL at {} ran before the last restart ({}); going on", event.lsn(), SqlStates.describe(e));
             } else {
                 throw new ApplyException("DDL at " + event.lsn() + " on " + event.qualifiedTable() + " failed: "
-                        + SqlStates.describe(e) + "; statement: " + SqlStates.abbreviate(event.ddl(), 500), e, false);
+                        + SqlStates.describe(e) + "; statement: " + SqlStates.statement(event.ddl(), 500), e, false);
             }
         }
         targetKeys.forget();

@@ -268,7 +268,7 @@ public final class SchemaSync {
                     statement.execute(sql);
                 } catch (SQLException e) {
                     throw new ConfigurationException("schema sync (" + what + ") failed on the target " + target.describe()
-                            + ": " + SqlStates.describe(e) + "; statement: " + SqlStates.abbreviate(sql, 300), e);
+                            + ": " + SqlStates.describe(e) + "; statement: " + SqlStates.statement(sql, 300), e);
                 }
             }
         }

@@ -2,6 +2,7 @@ package io.pgflo.sink.postgres;
 
 import java.io.IOException;
 import java.sql.SQLException;
+import java.util.regex.Pattern;
 
 /** Which PostgreSQL errors are worth a retry, and how to say an error in one line. */
 final class SqlStates {
@@ -9,6 +10,12 @@ final class SqlStates {
     static final String DUPLICATE_TABLE = "42P07";
     static final String UNDEFINED_OBJECT = "42704";
     static final String INSUFFICIENT_PRIVILEGE = "42501";
+
+    /** {@code PASSWORD 'x'} (also {@code ENCRYPTED PASSWORD}, {@code OPTIONS (password 'x')}) and its dollar-quoted form. */
+    private static final Pattern PASSWORD_LITERAL = Pattern.compile(
+            "(?i)(\\bpassword\\s+)(?:'(?:[^']|'')*'?|\\$(\\w*)\\$.*?(?:\\$\\2\\$|$))", Pattern.DOTALL);
+    /** {@code password=x} in a connection string. */
+    private static final Pattern PASSWORD_SETTING = Pattern.compile("(?i)(\\bpassword\\s*=\\s*)[^\\s,;)']+");
 
     private SqlStates() {}
 
@@ -46,6 +53,19 @@ final class SqlStates {
     }
 
     /** {@code text}, cut to {@code max} characters with a note of the full length. */
+    /**
+     * A statement for a log line or an error: abbreviated, and with the value after each {@code PASSWORD} hidden. DDL
+     * replays the client's whole query string, which may hold an {@code ALTER ROLE ... PASSWORD '...'} next to the
+     * statement on a replicated table.
+     */
+    static String statement(String sql, int max) {
+        if (sql == null) {
+            return null;
+        }
+        String hidden = PASSWORD_LITERAL.matcher(sql).replaceAll("$1'***'");
+        return abbreviate(PASSWORD_SETTING.matcher(hidden).replaceAll("$1***"), max);
+    }
+
     static String abbreviate(String text, int max) {
         if (text == null || text.length() <= max) {
             return text;
