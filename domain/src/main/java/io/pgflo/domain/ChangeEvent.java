@@ -29,6 +29,9 @@ import java.util.List;
  * @param oldRow the row, or its key, before the change when the server sent it (UPDATE of a key or under
  *     REPLICA IDENTITY FULL, DELETE), else null
  * @param ddl the DDL statement for {@link Operation#DDL}, else null
+ * @param valueBytes about how many bytes the change's values take (their UTF-8 lengths, old row and DDL text
+ *     included): what batches and buffers are bounded by besides their number of events. Given by the source, which
+ *     has the lengths at hand as it decodes; counted by the constructor without it
  */
 public record ChangeEvent(
         Operation operation,
@@ -42,8 +45,16 @@ public record ChangeEvent(
         List<String> keyColumns,
         Row newRow,
         Row oldRow,
-        String ddl)
+        String ddl,
+        long valueBytes)
         implements SourceMessage {
+
+    /** A change whose {@code valueBytes} are counted from its rows and DDL text. */
+    public ChangeEvent(Operation operation, String schema, String table, Lsn lsn, Lsn commitLsn, long xid,
+            Instant commitTime, int ordinal, List<String> keyColumns, Row newRow, Row oldRow, String ddl) {
+        this(operation, schema, table, lsn, commitLsn, xid, commitTime, ordinal, keyColumns, newRow, oldRow, ddl,
+                countBytes(newRow, oldRow, ddl));
+    }
 
     public ChangeEvent {
         requireNonNull(operation, "operation is null");
@@ -62,6 +73,9 @@ public record ChangeEvent(
         if (operation == Operation.DDL && ddl == null) {
             throw new IllegalArgumentException("DDL event at " + lsn + " has no statement");
         }
+        if (valueBytes < 0) {
+            throw new IllegalArgumentException("valueBytes must not be negative, got " + valueBytes);
+        }
     }
 
     /** Columns whose value is an unchanged TOAST value: present in neither row, unchanged on the source. */
@@ -77,14 +91,10 @@ public record ChangeEvent(
     /** This change with the commit LSN and time of {@code commit}, the end of its transaction. */
     public ChangeEvent confirmedBy(TransactionCommit commit) {
         return new ChangeEvent(operation, schema, table, lsn, commit.commitLsn(), xid, commit.commitTime(), ordinal,
-                keyColumns, newRow, oldRow, ddl);
+                keyColumns, newRow, oldRow, ddl, valueBytes);
     }
 
-    /**
-     * About how many bytes the change's values take: their UTF-8 lengths, old row and DDL text included. What batches
-     * and buffers are bounded by besides their number of events.
-     */
-    public long valueBytes() {
+    private static long countBytes(Row newRow, Row oldRow, String ddl) {
         long bytes = ddl == null ? 0 : ddl.length();
         if (newRow != null) {
             bytes += newRow.valueBytes();

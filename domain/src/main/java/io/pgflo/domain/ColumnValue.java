@@ -86,9 +86,21 @@ public final class ColumnValue {
         return unchangedToast;
     }
 
-    /** The value's length in UTF-8 bytes when it came from the wire, else in characters; 0 for none. */
+    /** The value's length in UTF-8 bytes, as the wire carried it; 0 for NULL and for an unchanged TOAST value. */
     public int valueBytes() {
-        return utf8 != null ? utf8.length : givenText != null ? givenText.length() : 0;
+        return utf8 != null ? utf8.length : givenText != null ? utf8Length(givenText) : 0;
+    }
+
+    private static int utf8Length(String text) {
+        int bytes = text.length();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                // 2 bytes up to U+07FF, 3 for the rest of the BMP, 4 for a surrogate pair (2 chars, 2 bytes more each)
+                bytes += c < 0x800 ? 1 : Character.isSurrogate(c) ? 1 : 2;
+            }
+        }
+        return bytes;
     }
 
     /**

@@ -40,8 +40,8 @@ public record Row(List<ColumnValue> values) {
     /** The values' bytes: {@link ColumnValue#valueBytes()} summed. */
     public long valueBytes() {
         long bytes = 0;
-        for (ColumnValue value : values) {
-            bytes += value.valueBytes();
+        for (int i = 0; i < values.size(); i++) {
+            bytes += values.get(i).valueBytes();
         }
         return bytes;
     }

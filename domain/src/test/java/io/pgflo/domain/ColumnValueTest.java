@@ -22,6 +22,16 @@ class ColumnValueTest {
     }
 
     @Test
+    void aValueCountsItsUtf8BytesWhetherMadeFromTheWireOrFromText() {
+        String text = "h\u00e9llo \u4e2d\u6587 \uD83D\uDC18";
+        int utf8 = text.getBytes(StandardCharsets.UTF_8).length;
+        assertThat(ColumnValue.text(NAME, text).valueBytes()).isEqualTo(utf8).isEqualTo(18);
+        assertThat(ColumnValue.utf8(NAME, text.getBytes(StandardCharsets.UTF_8)).valueBytes()).isEqualTo(utf8);
+        assertThat(ColumnValue.sqlNull(NAME).valueBytes()).isZero();
+        assertThat(ColumnValue.unchangedToastOf(NAME).valueBytes()).isZero();
+    }
+
+    @Test
     void anEmptyValueFromTheWireIsTheEmptyStringNotNull() {
         ColumnValue value = ColumnValue.utf8(NAME, new byte[0]);
         assertThat(value.text()).isEmpty();

@@ -269,18 +269,21 @@ final class ChangeEventAssembler {
                     .put(relation.oid(), describe(relation));
         } else if (message instanceof Insert insert) {
             RelationInfo table = relation(insert.relationOid(), lsn, context);
-            emit(event(Operation.INSERT, table, lsn, context, row(table, insert.newTuple(), false), null, null), out);
+            emit(event(Operation.INSERT, table, lsn, context, row(table, insert.newTuple(), false), null, null,
+                    insert.newTuple().valueBytes()), out);
         } else if (message instanceof Update update) {
             RelationInfo table = relation(update.relationOid(), lsn, context);
             Row oldRow = update.oldTuple() == null ? null : row(table, update.oldTuple(), update.oldKind() == 'K');
-            emit(event(Operation.UPDATE, table, lsn, context, row(table, update.newTuple(), false), oldRow, null), out);
+            long bytes = update.newTuple().valueBytes() + (oldRow == null ? 0 : update.oldTuple().valueBytes());
+            emit(event(Operation.UPDATE, table, lsn, context, row(table, update.newTuple(), false), oldRow, null, bytes),
+                    out);
         } else if (message instanceof Delete delete) {
             RelationInfo table = relation(delete.relationOid(), lsn, context);
             emit(event(Operation.DELETE, table, lsn, context, null,
-                    row(table, delete.oldTuple(), delete.oldKind() == 'K'), null), out);
+                    row(table, delete.oldTuple(), delete.oldKind() == 'K'), null, delete.oldTuple().valueBytes()), out);
         } else if (message instanceof Truncate truncate) {
             for (int oid : truncate.relationOids()) {
-                emit(event(Operation.TRUNCATE, relation(oid, lsn, context), lsn, context, null, null, null), out);
+                emit(event(Operation.TRUNCATE, relation(oid, lsn, context), lsn, context, null, null, null, 0), out);
             }
         } else if (message instanceof LogicalMessage logical && logical.transactional() && context != null
                 && DDL_PREFIX.equals(logical.prefix()) && deliverDdl) {
@@ -334,17 +337,17 @@ final class ChangeEventAssembler {
             throw new PgOutputException("malformed DDL message at " + lsn + ": expected schema, table and statement");
         }
         RelationInfo table = new RelationInfo(parts[0], parts[1], 'd', List.of(), List.of());
-        return event(Operation.DDL, table, lsn, context, null, null, parts[2]);
+        return event(Operation.DDL, table, lsn, context, null, null, parts[2], parts[2].length());
     }
 
     private ChangeEvent event(Operation operation, RelationInfo table, Lsn lsn, Context context, Row newRow, Row oldRow,
-            String ddl) {
+            String ddl, long valueBytes) {
         if (context == null) {
             throw new PgOutputException(operation + " on " + table.schema() + "." + table.table() + " at " + lsn
                     + " outside a transaction");
         }
         return new ChangeEvent(operation, table.schema(), table.table(), lsn, context.commitLsn, context.xid,
-                context.commitTime, context.nextOrdinal(), table.keyColumns(), newRow, oldRow, ddl);
+                context.commitTime, context.nextOrdinal(), table.keyColumns(), newRow, oldRow, ddl, valueBytes);
     }
 
     private RelationInfo relation(int oid, Lsn lsn, Context context) {

@@ -209,10 +209,15 @@ public final class PgOutputDecoder {
      */
     private static int count(ByteBuffer buffer, int count, int bytesEach, String what) {
         if (count < 0 || (long) count * bytesEach > buffer.remaining()) {
-            throw new PgOutputException("corrupt pgoutput message: " + what + " " + count + " with "
-                    + buffer.remaining() + " bytes left");
+            throw corrupt(buffer, count, what);
         }
         return count;
+    }
+
+    /** Apart from {@link #count}, which runs for every value, so that the JIT inlines that one. */
+    private static PgOutputException corrupt(ByteBuffer buffer, int count, String what) {
+        return new PgOutputException("corrupt pgoutput message: " + what + " " + count + " with " + buffer.remaining()
+                + " bytes left");
     }
 
     private static String utf8(ByteBuffer buffer, int length) {

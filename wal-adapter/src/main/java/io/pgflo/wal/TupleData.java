@@ -25,6 +25,17 @@ public final class TupleData {
         return kinds.length;
     }
 
+    /** The UTF-8 lengths of the text values, summed: an array walk, no value decoded. */
+    long valueBytes() {
+        long bytes = 0;
+        for (byte[] value : values) {
+            if (value != null) {
+                bytes += value.length;
+            }
+        }
+        return bytes;
+    }
+
     public byte kind(int column) {
         return kinds[column];
     }

@@ -104,6 +104,24 @@ class ChangeEventAssemblerTest {
     }
 
     @Test
+    void aChangeCarriesItsValuesUtf8BytesAsTheWireGaveThemTheSameAsCountedFromItsRows() {
+        relation();
+        begin(400, 60);
+        feed(message('I').i32(1).i8('N').i16(2).text("9").text("d\u00e9j\u00e0 \uD83D\uDC18"), 350);
+        feed(message('U').i32(1).i8('O').i16(2).text("9").text("old").i8('N').i16(2).text("9").i8('u'), 360);
+        feed(message('D').i32(1).i8('K').i16(2).text("9").i8('n'), 370);
+        commit(400);
+        List<ChangeEvent> events = out.stream().filter(ChangeEvent.class::isInstance).map(ChangeEvent.class::cast).toList();
+        assertThat(events).extracting(ChangeEvent::valueBytes).containsExactly(1L + 11, 1L + 1 + 3, 1L);
+        for (ChangeEvent event : events) {
+            ChangeEvent counted = new ChangeEvent(event.operation(), event.schema(), event.table(), event.lsn(),
+                    event.commitLsn(), event.xid(), event.commitTime(), event.ordinal(), event.keyColumns(),
+                    event.newRow(), event.oldRow(), event.ddl());
+            assertThat(counted).isEqualTo(event);
+        }
+    }
+
+    @Test
     void aTransactionCommittingWhileAnotherStreamsVoidsTheProvisionalChangesWhichComeAgainAtTheCommit() {
         assembler.deliverProvisionally(true);
         relation();
