@@ -13,7 +13,7 @@ final class SqlStates {
 
     /** {@code PASSWORD 'x'} (also {@code ENCRYPTED PASSWORD}, {@code OPTIONS (password 'x')}) and its dollar-quoted form. */
     private static final Pattern PASSWORD_LITERAL = Pattern.compile(
-            "(?i)(\\bpassword\\s+)(?:'(?:[^']|'')*'?|\\$(\\w*)\\$.*?(?:\\$\\2\\$|$))", Pattern.DOTALL);
+            "(?i)(\\bpassword\\s+)(?:'(?:[^']++|'')*+'?|\\$(\\w*)\\$.*?(?:\\$\\2\\$|$))", Pattern.DOTALL);
     /** {@code password=x} in a connection string. */
     private static final Pattern PASSWORD_SETTING = Pattern.compile("(?i)(\\bpassword\\s*=\\s*)[^\\s,;)']+");
 

@@ -23,4 +23,16 @@ class SqlStatesTest {
         assertThat(SqlStates.statement("ALTER ROLE bob PASSWORD 'x' -- " + "y".repeat(100), 30))
                 .isEqualTo("ALTER ROLE bob PASSWORD '***' ...(133 chars)");
     }
+
+    @Test
+    void aLongQuotedTextAfterPasswordDoesNotExhaustTheStack() throws Exception {
+        // A regex loop of one character per step recursed once per character: 2,000 overflowed a thread's stack.
+        String sql = "CREATE FUNCTION f() RETURNS void AS $$ BEGIN EXECUTE 'ALTER ROLE r PASSWORD ' || "
+                + "x".repeat(200_000) + "; END $$ LANGUAGE plpgsql";
+        String[] result = new String[1];
+        Thread thread = new Thread(null, () -> result[0] = SqlStates.statement(sql, 100), "small stack", 256 * 1024);
+        thread.start();
+        thread.join();
+        assertThat(result[0]).startsWith("CREATE FUNCTION f()").contains("PASSWORD '***'");
+    }
 }
