@@ -274,7 +274,7 @@ final class ChangeEventAssembler {
         } else if (message instanceof Update update) {
             RelationInfo table = relation(update.relationOid(), lsn, context);
             Row oldRow = update.oldTuple() == null ? null : row(table, update.oldTuple(), update.oldKind() == 'K');
-            long bytes = update.newTuple().valueBytes() + (oldRow == null ? 0 : update.oldTuple().valueBytes());
+            long bytes = update.newTuple().valueBytes() + (update.oldTuple() == null ? 0 : update.oldTuple().valueBytes());
             emit(event(Operation.UPDATE, table, lsn, context, row(table, update.newTuple(), false), oldRow, null, bytes),
                     out);
         } else if (message instanceof Delete delete) {

@@ -159,17 +159,21 @@ public final class PgOutputDecoder {
         int count = count(buffer, buffer.getShort(), 1, "column count");
         byte[] kinds = new byte[count];
         byte[][] values = new byte[count][];
+        long valueBytes = 0;
         for (int i = 0; i < count; i++) {
             byte kind = buffer.get();
             kinds[i] = kind;
             switch (kind) {
                 case TupleData.NULL, TupleData.UNCHANGED_TOAST -> { }
-                case TupleData.TEXT -> values[i] = bytes(buffer, buffer.getInt());
+                case TupleData.TEXT -> {
+                    values[i] = bytes(buffer, buffer.getInt());
+                    valueBytes += values[i].length;
+                }
                 case 'b' -> throw new PgOutputException("binary tuple data is not supported; do not set the 'binary' option");
                 default -> throw new PgOutputException("unknown tuple data kind '" + (char) kind + "' in column " + i);
             }
         }
-        return new TupleData(kinds, values);
+        return new TupleData(kinds, values, valueBytes);
     }
 
     private static void expect(ByteBuffer buffer, char marker, String message) {

@@ -232,9 +232,14 @@ final class StreamReader implements Runnable {
             Thread.sleep(1);
             return false;
         }
+        return enqueue(chunk, 10, TimeUnit.MILLISECONDS);
+    }
+
+    /** Puts the chunk into the queue within the timeout, its bytes counted when it is there. */
+    private boolean enqueue(Chunk chunk, long timeout, TimeUnit unit) throws InterruptedException {
         // Counted before it is in the queue, so that the consumer never takes away bytes not yet added.
         queuedBytes.addAndGet(chunk.bytes);
-        if (queue.offer(chunk, 10, TimeUnit.MILLISECONDS)) {
+        if (queue.offer(chunk, timeout, unit)) {
             return true;
         }
         queuedBytes.addAndGet(-chunk.bytes);
@@ -263,14 +268,9 @@ final class StreamReader implements Runnable {
     private void fail(RuntimeException error) {
         if (!stopping) {
             try {
-                if (!filling.isEmpty()) {
-                    queuedBytes.addAndGet(fillingBytes);
-                    if (queue.offer(new Chunk(filling, fillingBytes), 1, TimeUnit.SECONDS)) {
-                        filling = new ArrayList<>(CHUNK);
-                        fillingBytes = 0;
-                    } else {
-                        queuedBytes.addAndGet(-fillingBytes);
-                    }
+                if (!filling.isEmpty() && enqueue(new Chunk(filling, fillingBytes), 1, TimeUnit.SECONDS)) {
+                    filling = new ArrayList<>(CHUNK);
+                    fillingBytes = 0;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -15,25 +15,22 @@ public final class TupleData {
 
     private final byte[] kinds;
     private final byte[][] values;
+    private final long valueBytes;
 
-    TupleData(byte[] kinds, byte[][] values) {
+    /** @param valueBytes the lengths of {@code values} summed, which the decoder counts as it reads them */
+    TupleData(byte[] kinds, byte[][] values, long valueBytes) {
         this.kinds = kinds;
         this.values = values;
+        this.valueBytes = valueBytes;
     }
 
     public int size() {
         return kinds.length;
     }
 
-    /** The UTF-8 lengths of the text values, summed: an array walk, no value decoded. */
+    /** The UTF-8 lengths of the text values, summed. */
     long valueBytes() {
-        long bytes = 0;
-        for (byte[] value : values) {
-            if (value != null) {
-                bytes += value.length;
-            }
-        }
-        return bytes;
+        return valueBytes;
     }
 
     public byte kind(int column) {

@@ -74,9 +74,9 @@ final class DdlReplayer {
      */
     void inDoubtCommit(boolean tookEffect) {
         if (tookEffect && committing != null) {
-            committedTables = committing;
             tables = new HashSet<>(committing);
-            changed = false;
+            changed = true;
+            committed();
         }
         committing = null;
     }

@@ -52,7 +52,6 @@ final class SqlStates {
         return text.toString();
     }
 
-    /** {@code text}, cut to {@code max} characters with a note of the full length. */
     /**
      * A statement for a log line or an error: abbreviated, and with the value after each {@code PASSWORD} hidden. DDL
      * replays the client's whole query string, which may hold an {@code ALTER ROLE ... PASSWORD '...'} next to the
@@ -66,6 +65,7 @@ final class SqlStates {
         return abbreviate(PASSWORD_SETTING.matcher(hidden).replaceAll("$1***"), max);
     }
 
+    /** {@code text}, cut to {@code max} characters with a note of the full length. */
     static String abbreviate(String text, int max) {
         if (text == null || text.length() <= max) {
             return text;
