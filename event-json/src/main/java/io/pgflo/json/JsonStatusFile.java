@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -34,6 +35,9 @@ import java.util.Map;
  * disk, replaces the old file with an atomic rename, and the directory is forced too, so that after a crash the file
  * holds either the old checkpoint or the new one, never a mix or nothing. Saves are serialized; the file belongs to
  * one process.
+ *
+ * <p>The file is 0600 and the directories it creates 0700, whatever the umask: only the owner reads a checkpoint.
+ * The mode is the temporary file's, given when it is created, so the rename brings it along.
  */
 public final class JsonStatusFile implements CheckpointStore {
     private static final String LSN_FIELD = "lsn";
@@ -67,13 +71,13 @@ public final class JsonStatusFile implements CheckpointStore {
         }
     }
 
-    /** Creates the file's directory when it is missing; fails when it cannot, or cannot write there. */
+    /** Creates the file's directory (0700) when it is missing; fails when it cannot, or cannot write there. */
     public JsonStatusFile(Path file) {
         this.file = requireNonNull(file, "file is null").toAbsolutePath();
         this.directory = this.file.getParent();
         this.temporary = directory.resolve(this.file.getFileName() + ".tmp");
         try {
-            Files.createDirectories(directory);
+            OwnerOnlyFiles.createDirectories(directory);
         } catch (IOException e) {
             throw new IllegalStateException(
                     "cannot create status directory " + directory + " (" + describe(e) + "): check the --status-dir path",
@@ -113,8 +117,7 @@ public final class JsonStatusFile implements CheckpointStore {
     public synchronized void save(StatusRecord record) {
         requireNonNull(record, "record is null");
         byte[] content = render(record);
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = createTemporary()) {
             ByteBuffer buffer = ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
@@ -136,6 +139,19 @@ public final class JsonStatusFile implements CheckpointStore {
             throw new IllegalStateException("cannot replace status file " + file + " (" + describe(e) + ")", e);
         }
         forceDirectory();
+    }
+
+    /**
+     * A new, empty temporary file, 0600. One left over by a crash is replaced rather than reused: it may have been
+     * made with a wider mode, which the rename would pass on to the status file.
+     */
+    private FileChannel createTemporary() throws IOException {
+        try {
+            return OwnerOnlyFiles.createFile(temporary);
+        } catch (FileAlreadyExistsException e) {
+            Files.delete(temporary);
+            return OwnerOnlyFiles.createFile(temporary);
+        }
     }
 
     /** Makes the rename itself durable; some platforms (Windows) refuse to open a directory, and need not. */

@@ -86,7 +86,7 @@ public final class FileSink implements Sink {
      */
     public FileSink(FileSinkConfig config) {
         this.config = requireNonNull(config, "config is null");
-        this.directory = LogDirectory.open(config.outputDir());
+        this.directory = LogDirectory.open(config.outputDir(), config.fileMode());
         this.checkpoints = new FileSinkCheckpoint(config.statusFile());
         Optional<Position> saved = checkpoints.load();
         this.compressor = config.compress() ? new RotatedFileCompressor(directory) : null;
@@ -386,10 +386,9 @@ public final class FileSink implements Sink {
         return name;
     }
 
-    /** Creates an empty file and makes its name durable. */
+    /** Creates an empty file, with the configured mode, and makes its name durable. */
     private FileChannel createFile(LogFileName name) throws IOException {
-        Path path = directory.resolve(name, Kind.JSONL);
-        FileChannel created = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel created = directory.create(name, Kind.JSONL);
         try {
             directory.force();
         } catch (IOException e) {

@@ -28,6 +28,11 @@ public final class FileSinkOptions {
     @Parameter(names = "--compress", description = "gzip rotated files to .jsonl.gz")
     boolean compress;
 
+    @Parameter(names = "--file-mode", converter = FileModeConverter.class,
+            description = "octal permissions of the files in --output-dir, such as 0640 to let the group read them; "
+                    + "directories created for them get execute where this gives read (0640: 0750)")
+    String fileMode = "0600";
+
     /** The output directory, or null when not set yet. */
     public Path outputDir() {
         return outputDir;
@@ -44,12 +49,13 @@ public final class FileSinkOptions {
             throw new IllegalArgumentException("--output-dir is required: the directory for the JSON-lines files");
         }
         return new FileSinkConfig(outputDir, statusDir, ByteSizeText.parse("--max-file-size", maxFileSize),
-                DurationText.parse("--max-file-age", maxFileAge), compress, Clock.systemUTC());
+                DurationText.parse("--max-file-age", maxFileAge), compress, FileModeText.parse("--file-mode", fileMode),
+                Clock.systemUTC());
     }
 
     @Override
     public String toString() {
         return "--output-dir " + outputDir + " --max-file-size " + maxFileSize + " --max-file-age " + maxFileAge
-                + (compress ? " --compress" : "");
+                + (compress ? " --compress" : "") + " --file-mode " + fileMode;
     }
 }

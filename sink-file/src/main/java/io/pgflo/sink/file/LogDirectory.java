@@ -10,30 +10,40 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
-/** The output directory: where the log files are, which of its files are ours, and making its entries durable. */
+/**
+ * The output directory: where the log files are, which of its files are ours, creating them with the configured mode,
+ * and making its entries durable.
+ */
 final class LogDirectory {
     private static final Comparator<Entry> ORDER =
             Comparator.comparing(Entry::name).thenComparing(Entry::kind);
 
     private final Path path;
+    private final Set<PosixFilePermission> fileMode;
 
-    private LogDirectory(Path path) {
+    private LogDirectory(Path path, Set<PosixFilePermission> fileMode) {
         this.path = path;
+        this.fileMode = fileMode;
     }
 
-    /** Creates the directory when missing; a one-line {@link ConfigurationException} when it cannot be used. */
-    static LogDirectory open(Path directory) {
+    /**
+     * Creates the directory, and its missing parents, when missing, with {@code fileMode} and execute where it gives
+     * read; a one-line {@link ConfigurationException} when it cannot be used.
+     */
+    static LogDirectory open(Path directory, Set<PosixFilePermission> fileMode) {
         Path absolute = directory.toAbsolutePath().normalize();
         if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
             throw new ConfigurationException("--output-dir " + absolute + " is a file, not a directory; choose a directory");
         }
         try {
-            Files.createDirectories(absolute);
+            ExactMode.createDirectories(absolute, ExactMode.directoryMode(fileMode));
         } catch (FileAlreadyExistsException e) {
             throw new ConfigurationException("cannot create --output-dir " + absolute + ": " + e.getFile()
                     + " is a file, not a directory; choose a writable directory", e);
@@ -44,7 +54,7 @@ final class LogDirectory {
         if (!Files.isWritable(absolute)) {
             throw new ConfigurationException("--output-dir " + absolute + " is not writable; choose a writable directory");
         }
-        return new LogDirectory(absolute);
+        return new LogDirectory(absolute, fileMode);
     }
 
     Path path() {
@@ -53,6 +63,11 @@ final class LogDirectory {
 
     Path resolve(LogFileName name, Kind kind) {
         return path.resolve(name.fileName(kind));
+    }
+
+    /** Creates a new, empty file, with the configured mode; {@link FileAlreadyExistsException} when it exists. */
+    FileChannel create(LogFileName name, Kind kind) throws IOException {
+        return ExactMode.createFile(resolve(name, kind), fileMode);
     }
 
     /** Our files in the directory, oldest name first; other files are not ours and are never touched. */

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Gzips rotated files on a background thread, so that streaming does not wait for it, crash-safely:
  * {@code X.jsonl} is compressed to {@code X.jsonl.gz.tmp}, which is forced to disk and renamed to {@code X.jsonl.gz};
  * only then is {@code X.jsonl} deleted. A crash leaves either a temporary file (deleted and redone on the next start)
- * or both {@code X.jsonl} and a complete {@code X.jsonl.gz} (the next start deletes {@code X.jsonl}).
+ * or both {@code X.jsonl} and a complete {@code X.jsonl.gz} (the next start deletes {@code X.jsonl}). The
+ * {@code .jsonl.gz} has the configured file mode, like every file the sink writes.
  *
  * <p>Only files the checkpoint has moved past are handed here, so nothing else touches them.
  */
@@ -61,9 +62,10 @@ final class RotatedFileCompressor implements AutoCloseable {
         Path target = directory.resolve(name, Kind.GZ);
         long started = System.nanoTime();
         long size;
+        // Made anew, not reused: an interrupted run's temporary file may have a wider mode, which the rename would keep.
+        Files.deleteIfExists(temporary);
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
-                FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING)) {
+                FileChannel out = directory.create(name, Kind.GZ_TEMP)) {
             size = in.size();
             InputStream input = Channels.newInputStream(in);
             // The gzip stream's close must not close the channel, which is forced after it.

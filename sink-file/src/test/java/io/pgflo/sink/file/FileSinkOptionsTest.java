@@ -11,6 +11,7 @@ import io.pgflo.domain.Sink;
 import io.pgflo.domain.SinkContext;
 import io.pgflo.domain.SinkProvider;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -43,6 +44,77 @@ class FileSinkOptionsTest {
         assertThat(config.maxFileSize()).isEqualTo(100L * 1024 * 1024);
         assertThat(config.maxFileAge()).isEqualTo(Duration.ofHours(1));
         assertThat(config.compress()).isFalse();
+        assertThat(config.fileMode()).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "0600, rw-------",
+        "600, rw-------",
+        "0640, rw-r-----",
+        "0644, rw-r--r--",
+        "0660, rw-rw----",
+        "0755, rwxr-xr-x",
+        "0777, rwxrwxrwx",
+    })
+    void parsesAnOctalFileMode(String text, String permissions) {
+        assertThat(parse("--output-dir", "o", "--file-mode", text).toConfig(STATUS).fileMode())
+                .isEqualTo(PosixFilePermissions.fromString(permissions));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "0640, rwxr-x---",
+        "0644, rwxr-xr-x",
+        "0600, rwx------",
+        "0660, rwxrwx---",
+        "0604, rwx---r-x",
+    })
+    void directoriesForTheFilesGetExecuteWhereTheFilesAreReadable(String fileMode, String directoryMode) {
+        assertThat(ExactMode.directoryMode(FileModeText.parse("--file-mode", fileMode)))
+                .isEqualTo(PosixFilePermissions.fromString(directoryMode));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "rw-r----- | 0640",
+        "rw------- | 0600",
+        "rwxrwxrwx | 0777",
+    })
+    void formatsAModeAsFourOctalDigits(String permissions, String octal) {
+        assertThat(FileModeText.format(PosixFilePermissions.fromString(permissions))).isEqualTo(octal);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "abc   | must be an octal mode such as 0600, 0640 or 0644",
+        "0x1A4 | must be an octal mode such as 0600, 0640 or 0644",
+        "0648  | must be an octal mode such as 0600, 0640 or 0644",
+        "-600  | must be an octal mode such as 0600, 0640 or 0644",
+        "u=rw  | must be an octal mode such as 0600, 0640 or 0644",
+        "''    | must be an octal mode such as 0600, 0640 or 0644",
+        "1600  | must be between 0000 and 0777",
+        "4755  | must be between 0000 and 0777",
+        "10600 | must be between 0000 and 0777",
+        "0400  | must let the owner read and write",
+        "0200  | must let the owner read and write",
+        "0044  | must let the owner read and write",
+        "0000  | must let the owner read and write",
+    })
+    void rejectsABadFileModeWhileParsingNamingTheFlagAndWhatToFix(String text, String problem) {
+        assertThatThrownBy(() -> parse("--output-dir", "o", "--file-mode", text))
+                .isInstanceOf(ParameterException.class)
+                .hasMessageStartingWith("--file-mode " + problem)
+                .hasMessageEndingWith("got '" + text + "'")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void configRefusesAFileModeTheOwnerCannotReadAndWrite() {
+        FileSinkConfig config = FileSinkConfig.of(temp, temp);
+        assertThatThrownBy(() -> config.withFileMode(PosixFilePermissions.fromString("r--r--r--")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("file mode must let the owner read and write, got 0444");
     }
 
     @ParameterizedTest
@@ -119,7 +191,7 @@ class FileSinkOptionsTest {
         JCommander.newBuilder().addObject(new FileSinkOptions()).build().getUsageFormatter().usage(help);
 
         assertThat(help.toString()).contains("--max-file-size", "Default: 100MB", "--max-file-age", "Default: 1h",
-                "--compress", "--output-dir");
+                "--compress", "--output-dir", "--file-mode", "Default: 0600");
     }
 
     @Test

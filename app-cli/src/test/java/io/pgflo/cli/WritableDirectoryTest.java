@@ -1,0 +1,64 @@
+package io.pgflo.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.pgflo.domain.ConfigurationException;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --status-dir} and {@code --spool-dir} on real directories. The umask cannot be changed in-process, so the
+ * modes are asserted exactly: a umask that let more through (0000) or took more away (0077) would show.
+ */
+class WritableDirectoryTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void createsAMissingDirectoryAndItsParents0700() throws IOException {
+        assumePosix();
+        Path status = temp.resolve("var/pg_flo/status");
+
+        assertThat(WritableDirectory.prepare("--status-dir", status)).isEqualTo(status.toAbsolutePath()).isDirectory();
+
+        assertThat(mode(temp.resolve("var"))).isEqualTo("rwx------");
+        assertThat(mode(temp.resolve("var/pg_flo"))).isEqualTo("rwx------");
+        assertThat(mode(status)).isEqualTo("rwx------");
+    }
+
+    @Test
+    void leavesAnExistingDirectoryAsItIs() throws IOException {
+        assumePosix();
+        Path spool = Files.createDirectory(temp.resolve("spool"));
+        Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        WritableDirectory.prepare("--spool-dir", spool);
+
+        assertThat(mode(spool)).isEqualTo("rwxr-xr-x");
+    }
+
+    @Test
+    void refusesAFileNamingTheFlagOnOneLine() throws IOException {
+        Path file = Files.writeString(temp.resolve("spool"), "x");
+
+        assertThatThrownBy(() -> WritableDirectory.prepare("--spool-dir", file))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("cannot create --spool-dir " + file.toAbsolutePath())
+                .hasMessageNotContaining("\n");
+    }
+
+    private static void assumePosix() {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "no POSIX permissions here");
+    }
+
+    private static String mode(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+}
