@@ -28,7 +28,8 @@ import java.util.List;
  * @param newRow the row after the change (INSERT, UPDATE), else null
  * @param oldRow the row, or its key, before the change when the server sent it (UPDATE of a key or under
  *     REPLICA IDENTITY FULL, DELETE), else null
- * @param ddl the DDL statement for {@link Operation#DDL}, else null
+ * @param ddl for {@link Operation#DDL}, the table's definitions before and after the schema change as the source's
+ *     catalog had them, {@code {"previous":...,"definition":...}} (the format is in wal-adapter's README); else null
  * @param valueBytes about how many bytes the change's values take (their UTF-8 lengths, old row and DDL text
  *     included): what batches and buffers are bounded by besides their number of events. Given by the source, which
  *     has the lengths at hand as it decodes; counted by the constructor without it

@@ -53,7 +53,10 @@ import org.slf4j.LoggerFactory;
 final class ChangeEventAssembler {
     private static final Logger log = LoggerFactory.getLogger(ChangeEventAssembler.class);
 
-    /** Prefix of the logical messages the DDL capture trigger emits; their content is the DDL statement. */
+    /**
+     * Prefix of the logical messages with which earlier versions carried DDL. Any role may emit a logical message, so
+     * one with this prefix is a forgery or a leftover: it is ignored with a warning, never replayed.
+     */
     static final String DDL_PREFIX = "pg_flo_ddl";
     /**
      * Memory a streamed transaction's spool may use before it moves to a file. Small: the server streams only
@@ -269,25 +272,42 @@ final class ChangeEventAssembler {
                     .put(relation.oid(), describe(relation));
         } else if (message instanceof Insert insert) {
             RelationInfo table = relation(insert.relationOid(), lsn, context);
+            if (table.schemaChanges()) {
+                if (deliverDdl) {
+                    emit(schemaChange(table, insert.newTuple(), lsn, context), out);
+                }
+                return;
+            }
             emit(event(Operation.INSERT, table, lsn, context, row(table, insert.newTuple(), false), null, null,
                     insert.newTuple().valueBytes()), out);
         } else if (message instanceof Update update) {
             RelationInfo table = relation(update.relationOid(), lsn, context);
+            if (table.schemaChanges()) {
+                return;
+            }
             Row oldRow = update.oldTuple() == null ? null : row(table, update.oldTuple(), update.oldKind() == 'K');
             long bytes = update.newTuple().valueBytes() + (update.oldTuple() == null ? 0 : update.oldTuple().valueBytes());
             emit(event(Operation.UPDATE, table, lsn, context, row(table, update.newTuple(), false), oldRow, null, bytes),
                     out);
         } else if (message instanceof Delete delete) {
             RelationInfo table = relation(delete.relationOid(), lsn, context);
+            if (table.schemaChanges()) {
+                return;
+            }
             emit(event(Operation.DELETE, table, lsn, context, null,
                     row(table, delete.oldTuple(), delete.oldKind() == 'K'), null, delete.oldTuple().valueBytes()), out);
         } else if (message instanceof Truncate truncate) {
             for (int oid : truncate.relationOids()) {
-                emit(event(Operation.TRUNCATE, relation(oid, lsn, context), lsn, context, null, null, null, 0), out);
+                RelationInfo table = relation(oid, lsn, context);
+                if (!table.schemaChanges()) {
+                    emit(event(Operation.TRUNCATE, table, lsn, context, null, null, null, 0), out);
+                }
             }
-        } else if (message instanceof LogicalMessage logical && logical.transactional() && context != null
-                && DDL_PREFIX.equals(logical.prefix()) && deliverDdl) {
-            emit(ddl(logical, lsn, context), out);
+        } else if (message instanceof LogicalMessage logical && logical.prefix().startsWith(DDL_PREFIX) && deliverDdl
+                && !logical.prefix().equals(DDL_PREFIX + "_end")) {
+            log.warn("ignoring a logical message with prefix {} at {}: schema changes travel as rows of {}, which only "
+                    + "pg_flo's capture may write; any role can emit such a message, so this one was not replayed",
+                    logical.prefix(), lsn, DdlCapture.CHANGES_TABLE);
         }
         // Origin and Type messages, and logical messages of other prefixes, carry nothing a sink needs.
     }
@@ -329,15 +349,22 @@ final class ChangeEventAssembler {
         }
     }
 
-    private ChangeEvent ddl(LogicalMessage message, Lsn lsn, Context context) {
-        // Content: "schema\ntable\nstatement", written by the DDL capture trigger.
-        String content = new String(message.content(), StandardCharsets.UTF_8);
-        String[] parts = content.split("\n", 3);
-        if (parts.length < 3) {
-            throw new PgOutputException("malformed DDL message at " + lsn + ": expected schema, table and statement");
+    /**
+     * A row of the capture's table as a DDL event: named after the table as the targets know it, carrying the
+     * definitions before and after as {@code {"previous":...,"definition":...}} (both JSON the server wrote).
+     */
+    private ChangeEvent schemaChange(RelationInfo capture, TupleData tuple, Lsn lsn, Context context) {
+        Row row = row(capture, tuple, false);
+        String schema = row.text("schema_name");
+        String table = row.text("table_name");
+        String definition = row.text("definition");
+        if (schema == null || table == null || definition == null) {
+            throw new PgOutputException("malformed schema change at " + lsn + ": schema, table or definition missing");
         }
-        RelationInfo table = new RelationInfo(parts[0], parts[1], 'd', List.of(), List.of());
-        return event(Operation.DDL, table, lsn, context, null, null, parts[2], parts[2].length());
+        String previous = row.text("previous");
+        String change = "{\"previous\":" + (previous == null ? "null" : previous) + ",\"definition\":" + definition + "}";
+        RelationInfo named = new RelationInfo(schema, table, 'd', List.of(), List.of());
+        return event(Operation.DDL, named, lsn, context, null, null, change, change.length());
     }
 
     private ChangeEvent event(Operation operation, RelationInfo table, Lsn lsn, Context context, Row newRow, Row oldRow,

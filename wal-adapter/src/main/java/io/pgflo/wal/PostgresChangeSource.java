@@ -36,6 +36,7 @@ public final class PostgresChangeSource implements ChangeSource {
     private final ChangeEventAssembler assembler;
     private final Lsn slotPosition;
     private final ReplicationSetup setup;
+    private final DdlCapture.Installation capture;
     private Connection replication;
     private PGReplicationStream stream;
     private HeartbeatEmitter heartbeat;
@@ -47,45 +48,52 @@ public final class PostgresChangeSource implements ChangeSource {
     private final boolean streamInProgress;
 
     private PostgresChangeSource(WalSourceConfig config, Connection metadata, ReplicationSetup setup, List<TableName> tables,
-            Lsn slotPosition, boolean streamInProgress) {
+            DdlCapture.Installation capture, Lsn slotPosition, boolean streamInProgress) {
         this.config = config;
         this.metadata = metadata;
         this.setup = setup;
         this.tables = tables;
+        this.capture = capture;
         this.slotPosition = slotPosition;
         TypeRegistry types = new TypeRegistry(metadata);
         this.assembler = new ChangeEventAssembler(types::resolve);
-        assembler.deliverDdl(config.captureDdl());
+        assembler.deliverDdl(capture.active());
         this.streamInProgress = streamInProgress;
         assembler.deliverProvisionally(streamInProgress);
         assembler.spoolTo(config.spoolDirectory());
     }
 
     /**
-     * Connects, checks the source (wal_level, privileges, tables, slot not in use) and creates the publication and
-     * slot if missing. Throws {@link ConfigurationException} with a one-line explanation when the source is not usable.
+     * Connects, checks the source (wal_level, privileges, tables, slot not in use), then creates the publication, the
+     * slot and the DDL capture where missing. Throws {@link ConfigurationException} with a one-line explanation when the
+     * source is not usable; a check that fails has changed nothing, and what a later step fails after is undone.
      */
     public static PostgresChangeSource open(WalSourceConfig config) {
         requireNonNull(config, "config is null");
         Connection metadata = PgConnections.open(config.endpoint(), applicationName(config));
+        ReplicationSetup setup = new ReplicationSetup(metadata, config);
+        DdlCapture.Installation capture = DdlCapture.Installation.OFF;
         try {
-            ReplicationSetup setup = new ReplicationSetup(metadata, config);
-            List<TableName> tables = setup.prepare();
+            List<TableName> tables = setup.check();
             if (config.captureDdl()) {
-                DdlCapture.install(metadata, config.endpoint().describe(), config.names().group(), tables);
+                capture = DdlCapture.install(metadata, config.endpoint().describe(), config.names().group(), tables);
             }
+            setup.create(tables, capture.active() ? List.of(DdlCapture.CHANGES) : List.of());
             // Protocol 2, with its streaming of in-progress transactions, came with PostgreSQL 14.
             boolean streamInProgress = config.provisionalChanges()
                     && metadata.getMetaData().getDatabaseMajorVersion() >= 14;
             if (config.provisionalChanges() && !streamInProgress) {
                 log.info("the source is older than PostgreSQL 14: large transactions arrive after their commit");
             }
-            return new PostgresChangeSource(config, metadata, setup, tables, setup.confirmedFlushLsn(), streamInProgress);
+            return new PostgresChangeSource(config, metadata, setup, tables, capture, setup.confirmedFlushLsn(),
+                    streamInProgress);
         } catch (SQLException e) {
+            undo(config, metadata, setup, capture);
             closeQuietly(metadata);
             throw new ConfigurationException("cannot prepare replication on " + config.endpoint().describe() + ": "
                     + PgConnections.firstLine(e.getMessage()), e);
         } catch (RuntimeException e) {
+            undo(config, metadata, setup, capture);
             closeQuietly(metadata);
             throw e;
         }
@@ -102,24 +110,42 @@ public final class PostgresChangeSource implements ChangeSource {
     }
 
     /**
-     * Drops the slot if {@link #open} created it and nothing has streamed from it yet: a run that fails before it starts
-     * (a bad sink flag, say) must not leave behind a slot that makes the server keep WAL forever.
+     * Undoes what {@link #open} created (the slot, the publication, the DDL capture or the group's registration with
+     * it) if nothing has streamed yet: a run that fails before it starts (a bad sink flag, say) must leave the source
+     * as it found it, and above all no slot that makes the server keep WAL forever. What existed before is kept.
      */
-    public void dropSlotIfNew() {
-        if (started || !setup.createdSlot()) {
+    public void undoNewSetup() {
+        if (started) {
             return;
         }
         try {
-            // A stream begun early holds the slot: it ends first, and the server frees the slot when its walsender exits.
-            if (endStreamAndAwaitRelease() && setup.dropSlotIfInactive()) {
-                log.info("dropped slot {} created by this run, which did not start", config.names().slot());
-            } else {
-                log.warn("slot {} created by this run is in use by another process; left as it is",
-                        config.names().slot());
+            // A stream begun early holds the slot: it ends first, and the server frees it when its walsender exits.
+            if (setup.createdSlot() && !endStreamAndAwaitRelease()) {
+                log.warn("slot {} created by this run is in use by another process; left as it is", config.names().slot());
+                return;
             }
         } catch (SQLException e) {
+            log.warn("could not end the stream from slot {}: {}", config.names().slot(), PgConnections.firstLine(e.getMessage()));
+        }
+        undo(config, metadata, setup, capture);
+    }
+
+    private static void undo(WalSourceConfig config, Connection metadata, ReplicationSetup setup,
+            DdlCapture.Installation capture) {
+        try {
+            if (setup.createdSlot() && setup.dropSlotIfInactive()) {
+                log.info("dropped slot {} created by this run, which did not start", config.names().slot());
+            }
+        } catch (SQLException | RuntimeException e) {
             log.warn("could not drop slot {} created by this run: {}; drop it with SELECT pg_drop_replication_slot('{}')",
                     config.names().slot(), PgConnections.firstLine(e.getMessage()), config.names().slot());
+        }
+        try {
+            setup.dropPublicationIfNew();
+            DdlCapture.undo(metadata, config.names().group(), capture);
+        } catch (SQLException | RuntimeException e) {
+            log.warn("could not remove what this run created on {} (publication {}, DDL capture): {}",
+                    config.endpoint().describe(), config.names().publication(), PgConnections.firstLine(e.getMessage()));
         }
     }
 

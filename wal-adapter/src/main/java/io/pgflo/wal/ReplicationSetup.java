@@ -24,6 +24,7 @@ final class ReplicationSetup {
     private final Connection connection;
     private final WalSourceConfig config;
     private boolean createdSlot;
+    private boolean createdPublication;
     /** Whether a replicated table is partitioned; known once {@link #resolveTables()} ran. */
     private boolean partitioned;
 
@@ -32,8 +33,8 @@ final class ReplicationSetup {
         this.config = config;
     }
 
-    /** Runs every check, then makes sure publication and slot exist. Returns the replicated tables. */
-    List<TableName> prepare() throws SQLException {
+    /** Runs every check, changing nothing. Returns the replicated tables. */
+    List<TableName> check() throws SQLException {
         String where = config.endpoint().host() + ":" + config.endpoint().port();
         String walLevel = queryString("SHOW wal_level");
         if (!"logical".equals(walLevel)) {
@@ -57,9 +58,18 @@ final class ReplicationSetup {
         }
         List<TableName> tables = resolveTables();
         checkSlot();
-        ensurePublication(tables);
-        createdSlot = ensureSlot();
         return tables;
+    }
+
+    /**
+     * Makes sure the publication (of {@code tables} and the {@code extra} tables, such as the DDL capture's) and the
+     * slot exist.
+     */
+    void create(List<TableName> tables, List<TableName> extra) throws SQLException {
+        List<TableName> published = new ArrayList<>(tables);
+        published.addAll(extra);
+        ensurePublication(published);
+        createdSlot = ensureSlot();
     }
 
     /** The slot's confirmed position, or ZERO when the slot has none yet. */
@@ -99,16 +109,18 @@ final class ReplicationSetup {
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                         + "WHERE n.nspname = ? AND c.relname = ?")) {
-            for (String table : config.tables()) {
-                statement.setString(1, schema);
-                statement.setString(2, table);
+            for (String entry : config.tables()) {
+                TableName table = TableReference.parse(entry, schema);
+                statement.setString(1, table.schema());
+                statement.setString(2, table.table());
                 try (ResultSet rows = statement.executeQuery()) {
                     if (!rows.next()) {
-                        missing.add(schema + "." + table);
+                        missing.add(table.schema() + "." + table.table());
                     } else if (!List.of("r", "p").contains(rows.getString(1))) {
-                        throw new ConfigurationException(schema + "." + table + " is not a table; --tables takes tables only");
-                    } else {
-                        tables.add(new TableName(schema, table));
+                        throw new ConfigurationException(table.schema() + "." + table.table()
+                                + " is not a table; --tables takes tables only");
+                    } else if (!tables.contains(table)) {
+                        tables.add(table);
                         partitioned |= "p".equals(rows.getString(1));
                     }
                 }
@@ -193,6 +205,7 @@ final class ReplicationSetup {
             for (String change : changes) {
                 statement.execute(change);
             }
+            createdPublication = !exists;
         } catch (SQLException e) {
             if ("42501".equals(e.getSQLState())) {
                 throw new ConfigurationException("user " + config.endpoint().user() + " may not "
@@ -289,6 +302,16 @@ final class ReplicationSetup {
 
     boolean createdSlot() {
         return createdSlot;
+    }
+
+    /** Drops the publication if {@link #create} made it: a start that fails must leave the source as it found it. */
+    void dropPublicationIfNew() throws SQLException {
+        if (createdPublication) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("DROP PUBLICATION IF EXISTS " + TableName.quoteIdentifier(config.names().publication()));
+            }
+            createdPublication = false;
+        }
     }
 
     private String queryString(String sql) throws SQLException {

@@ -362,25 +362,46 @@ class ChangeEventAssemblerTest {
     }
 
     @Test
-    void ddlMessageBecomesADdlEventInOrder() {
+    void aRowOfTheCaptureTableBecomesADdlEventNamedAsTheTargetKnowsTheTable() {
         assembler.deliverDdl(true);
-        byte[] content = "public\nusers\nALTER TABLE public.users ADD COLUMN x int".getBytes(StandardCharsets.UTF_8);
+        captureRelation();
         begin(200, 1);
-        feed(message('M').i8(1).i64(150).string(ChangeEventAssembler.DDL_PREFIX).i32(content.length).bytes(content), 150);
+        feed(message('I').i32(2).i8('N').i16(5).text("16400").text("public").text("users").i8('n')
+                .text("{\"table\": \"people\"}"), 150);
         commit(200);
         ChangeEvent ddl = (ChangeEvent) out.get(0);
         assertThat(ddl.operation()).isEqualTo(Operation.DDL);
-        assertThat(ddl.ddl()).isEqualTo("ALTER TABLE public.users ADD COLUMN x int");
         assertThat(ddl.table()).isEqualTo("users");
+        assertThat(ddl.ddl()).isEqualTo("{\"previous\":null,\"definition\":{\"table\": \"people\"}}");
+        assertThat(out.get(1)).isInstanceOf(TransactionCommit.class);
+    }
+
+    @Test
+    void forgedDdlMessagesAndOtherChangesOfTheCaptureTableAreNotDelivered() {
+        assembler.deliverDdl(true);
+        captureRelation();
+        byte[] content = "public\nusers\nCREATE ROLE pwned SUPERUSER".getBytes(StandardCharsets.UTF_8);
+        begin(200, 1);
+        feed(message('M').i8(1).i64(150).string(ChangeEventAssembler.DDL_PREFIX).i32(content.length).bytes(content), 150);
+        feed(message('D').i32(2).i8('K').i16(5).text("1").i8('n').i8('n').i8('n').i8('n'), 160);
+        commit(200);
+        assertThat(out).singleElement().isInstanceOf(TransactionCommit.class);
     }
 
     @Test
     void ddlIsNotDeliveredToAStreamThatDidNotAskForIt() {
-        byte[] content = "public\norders\nALTER TABLE public.orders ADD COLUMN x int".getBytes(StandardCharsets.UTF_8);
+        captureRelation();
         begin(200, 1);
-        feed(message('M').i8(1).i64(150).string(ChangeEventAssembler.DDL_PREFIX).i32(content.length).bytes(content), 150);
+        feed(message('I').i32(2).i8('N').i16(5).text("16400").text("public").text("users").i8('n').text("{}"), 150);
         commit(200);
         assertThat(out).singleElement().isInstanceOf(TransactionCommit.class);
+    }
+
+    private void captureRelation() {
+        feed(message('R').i32(2).string("internal_pg_flo").string("schema_changes").i8('d').i16(5)
+                .i8(0).string("table_oid").i32(26).i32(-1).i8(0).string("schema_name").i32(25).i32(-1)
+                .i8(0).string("table_name").i32(25).i32(-1).i8(0).string("previous").i32(3802).i32(-1)
+                .i8(0).string("definition").i32(3802).i32(-1), 0);
     }
 
     @Test

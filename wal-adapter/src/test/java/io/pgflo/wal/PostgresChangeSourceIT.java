@@ -157,7 +157,7 @@ class PostgresChangeSourceIT {
         try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
             source.beginStreaming();
             assertThat(pg.queryLong(db, slots)).isEqualTo(1);
-            source.dropSlotIfNew();
+            source.undoNewSetup();
             assertThat(pg.queryLong(db, slots)).as("slot dropped although its stream had begun").isZero();
         }
     }

@@ -63,7 +63,7 @@ final class BatchApplier {
     }
 
     /**
-     * Applies {@code events} (no DDL that needs its own transaction among them). Changes to tables whose changes
+     * Applies {@code events}. Changes to tables whose changes
      * commute are merged per key ({@link NetChanges}) unless {@code rowByRow}; the others, and all of them in
      * row-by-row mode, are applied in order. Returns the statements run.
      */
@@ -131,8 +131,8 @@ final class BatchApplier {
                     try {
                         ddl.apply(connection, event);
                     } catch (SQLException e) {
-                        throw new ApplyException("DDL at " + event.lsn() + " on " + event.qualifiedTable() + " failed: "
-                                + SqlStates.describe(e) + "; statement: " + SqlStates.statement(event.ddl(), 500), e, false);
+                        throw new ApplyException("schema change at " + event.lsn() + " on " + event.qualifiedTable()
+                                + " failed: " + SqlStates.describe(e), e, false);
                     }
                     targetKeys.forget();
                     targetTables.forget();

@@ -1,37 +1,35 @@
 package io.pgflo.sink.postgres;
 
-import static io.pgflo.domain.TableName.quoteIdentifier;
-
 import io.pgflo.domain.ChangeEvent;
 import io.pgflo.domain.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replays DDL events on the target: in the batch transaction, or, for {@code CREATE/DROP INDEX CONCURRENTLY}, on
- * its own outside any transaction.
+ * Applies schema changes of the source's tables to the target, in the batch transaction, between the changes around
+ * them.
  *
- * <p>The statement is the text the source's client sent. It runs with {@code search_path} set to the table's schema
- * first (then the session's usual path), so unqualified names resolve as they did on the source; transaction control
- * in a multi-statement text ({@code BEGIN; ALTER ...; COMMIT}) is left out, so it cannot end the batch transaction.
+ * <p>A DDL event carries the table's definitions before and after the change, read from the source's catalog by the
+ * capture; {@link SchemaChangePlanner} turns them into statements against the target's catalog as it is. No text a
+ * source client wrote runs here. Index and constraint statements that fail (say, a foreign key to a table the target
+ * lacks) are rolled back to a savepoint and logged: the rows still fit the table, so the stream goes on. A column
+ * statement that fails stops the stream, since the rows that follow need the column.
  *
- * <p>Only DDL on this sink's tables is replayed (the capture on the source serves every group). The sink knows its
- * tables by name and follows renames: it notes the target table's OID before the statement and reads its name after.
+ * <p>Only DDL on this sink's tables is applied (the capture on the source serves every group). The sink knows its
+ * tables by name and follows renames.
  */
 final class DdlReplayer {
     private static final Logger log = LoggerFactory.getLogger(DdlReplayer.class);
-    private static final Pattern CONCURRENT = Pattern.compile(
-            "^(?:create\\s+(?:unique\\s+)?index\\s+concurrently|drop\\s+index\\s+concurrently|reindex\\b.*\\bconcurrently)\\b",
-            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    /** Definitions and statements name everything schema-qualified, as the capture read them. */
+    private static final String CATALOG_PATH = "pg_catalog, pg_temp";
 
     private final boolean enabled;
     private final boolean filtered;
@@ -42,9 +40,10 @@ final class DdlReplayer {
     private boolean changed;
     private String baseSearchPath = "\"$user\", public";
     private long ignored;
+    private int savepoints;
 
     /**
-     * @param tables the sink's tables; empty means not known, and then every DDL event is replayed
+     * @param tables the sink's tables; empty means not known, and then every DDL event is applied
      */
     DdlReplayer(boolean enabled, List<TableName> tables) {
         this.enabled = enabled;
@@ -89,12 +88,12 @@ final class DdlReplayer {
         }
     }
 
-    /** The target session's search_path, which DDL gets after the table's schema. */
+    /** The target session's search_path, restored after a schema change. */
     void baseSearchPath(String searchPath) {
         this.baseSearchPath = searchPath;
     }
 
-    /** A table this sink receives changes for (so its DDL is replayed too). */
+    /** A table this sink receives changes for (so its DDL is applied too). */
     void noteTable(ChangeEvent event) {
         if (filtered && tables.add(new TableName(event.schema(), event.table()))) {
             changed = true;
@@ -108,101 +107,85 @@ final class DdlReplayer {
             }
             return false;
         }
-        if (!filtered) {
-            return true;
-        }
-        if (event.table().isEmpty()) {
-            return tables.stream().anyMatch(table -> table.schema().equals(event.schema()));
-        }
-        boolean ours = tables.contains(new TableName(event.schema(), event.table()));
+        boolean ours = !filtered || tables.contains(new TableName(event.schema(), event.table()));
         if (!ours) {
-            log.debug("DDL at {} is for {}, not one of this sink's tables; not replayed", event.lsn(), event.qualifiedTable());
+            log.debug("DDL at {} is for {}, not one of this sink's tables; not applied", event.lsn(), event.qualifiedTable());
         }
         return ours;
     }
 
-    /** Whether the statement must run outside a transaction block. */
-    static boolean needsOwnTransaction(ChangeEvent event) {
-        List<String> statements = SqlScript.split(event.ddl());
-        return statements.size() == 1 && CONCURRENT.matcher(SqlScript.stripLeadingComments(statements.get(0))).find();
-    }
-
-    /**
-     * Runs the event's statements on the connection: in its current transaction when autocommit is off, else each on
-     * its own.
-     */
+    /** Applies the event's schema change in the connection's current transaction. */
     void apply(Connection connection, ChangeEvent event) throws SQLException {
-        TableName table = event.table().isEmpty() ? null : new TableName(event.schema(), event.table());
-        Long oid = table == null ? null : oidOf(connection, table);
-        boolean inTransaction = !connection.getAutoCommit();
-        String path = quoteIdentifier(event.schema()) + ", " + baseSearchPath;
-        try (Statement statement = connection.createStatement()) {
-            statement.setEscapeProcessing(false);
-            setSearchPath(connection, path, inTransaction);
+        SchemaChange change;
+        try {
+            change = SchemaChange.parse(event.ddl());
+        } catch (IllegalArgumentException e) {
+            log.warn("ignoring the DDL event at {} on {}: {}", event.lsn(), event.qualifiedTable(), e.getMessage());
+            return;
+        }
+        TableName known = new TableName(event.schema(), event.table());
+        setSearchPath(connection, CATALOG_PATH);
+        try {
+            TableName current = TargetShape.exists(connection, known) ? known
+                    : TargetShape.exists(connection, change.definition().name()) ? change.definition().name() : null;
+            if (current == null) {
+                log.warn("schema change at {} on {} not applied: the target has no table {} (nor {})", event.lsn(),
+                        known, known, change.definition().name());
+                return;
+            }
+            SchemaChangePlanner.Plan plan = SchemaChangePlanner.plan(current, change, TargetShape.read(connection, current));
+            try (Statement statement = connection.createStatement()) {
+                statement.setEscapeProcessing(false);
+                for (SchemaChangePlanner.Step step : plan.steps()) {
+                    run(connection, statement, step, event);
+                }
+            }
+            for (String warning : plan.warnings()) {
+                log.warn("schema change at {} on {}: {}", event.lsn(), plan.table(), warning);
+            }
+            if (!plan.table().equals(known) && filtered) {
+                tables.remove(known);
+                tables.add(plan.table());
+                changed = true;
+                log.info("table {} is now {}", known, plan.table());
+            }
+            if (!plan.steps().isEmpty()) {
+                log.info("applied the schema change at {} on {}: {} statement(s)", event.lsn(), plan.table(),
+                        plan.steps().size());
+            }
+            // A column the change added or altered may be GENERATED ALWAYS AS IDENTITY now.
+            IdentityColumns.relax(connection, plan.table());
+        } finally {
+            setSearchPath(connection, baseSearchPath);
+        }
+    }
+
+    private void run(Connection connection, Statement statement, SchemaChangePlanner.Step step, ChangeEvent event)
+            throws SQLException {
+        log.debug("schema change at {}: {}", event.lsn(), step.sql());
+        if (!step.optional()) {
             try {
-                for (String sql : SqlScript.split(event.ddl())) {
-                    if (SqlScript.isTransactionControl(sql)) {
-                        log.debug("leaving out transaction control in DDL at {}: {}", event.lsn(), sql);
-                        continue;
-                    }
-                    statement.execute(sql);
-                }
-            } finally {
-                if (!inTransaction) {
-                    setSearchPath(connection, baseSearchPath, false);
-                }
+                statement.execute(step.sql());
+            } catch (SQLException e) {
+                throw new SQLException(SqlStates.firstLine(e.getMessage()) + "; statement: "
+                        + SqlStates.statement(step.sql(), 300), e.getSQLState(), e);
             }
-            if (inTransaction) {
-                setSearchPath(connection, baseSearchPath, true);
-            }
+            return;
         }
-        log.info("replayed DDL at {} on {}: {}", event.lsn(),
-                table == null ? "schema " + event.schema() : table,
-                SqlStates.statement(event.ddl().strip().replaceAll("\\s+", " "), 200));
-        TableName now = oid == null ? table : followRename(connection, table, oid);
-        if (now != null) {
-            // A column the statement added or altered may be GENERATED ALWAYS AS IDENTITY now.
-            IdentityColumns.relax(connection, now);
+        Savepoint savepoint = connection.setSavepoint("pg_flo_ddl_" + savepoints++);
+        try {
+            statement.execute(step.sql());
+            connection.releaseSavepoint(savepoint);
+        } catch (SQLException e) {
+            connection.rollback(savepoint);
+            log.warn("schema change at {} on {}: left out '{}' ({}); the rows still fit the table, so the stream goes on",
+                    event.lsn(), event.qualifiedTable(), SqlStates.statement(step.sql(), 300), SqlStates.describe(e));
         }
     }
 
-    /** The table's name after the statement, or null when it dropped the table. */
-    private TableName followRename(Connection connection, TableName before, long oid) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT n.nspname, c.relname FROM pg_catalog.pg_class c "
-                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ?")) {
-            statement.setLong(1, oid);
-            try (ResultSet rows = statement.executeQuery()) {
-                TableName after = rows.next() ? new TableName(rows.getString(1), rows.getString(2)) : null;
-                if (!before.equals(after)) {
-                    changed = true;
-                    tables.remove(before);
-                    if (after != null) {
-                        tables.add(after);
-                        log.info("table {} is now {}", before, after);
-                    }
-                }
-                return after;
-            }
-        }
-    }
-
-    private static Long oidOf(Connection connection, TableName table) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_catalog.to_regclass(?)::oid")) {
-            statement.setString(1, table.quoted());
-            try (ResultSet rows = statement.executeQuery()) {
-                if (rows.next()) {
-                    long oid = rows.getLong(1);
-                    return rows.wasNull() ? null : oid;
-                }
-                return null;
-            }
-        }
-    }
-
-    private static void setSearchPath(Connection connection, String path, boolean local) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_catalog.set_config('search_path', ?, ?)")) {
+    private static void setSearchPath(Connection connection, String path) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_catalog.set_config('search_path', ?, true)")) {
             statement.setString(1, path);
-            statement.setBoolean(2, local);
             statement.execute();
         }
     }

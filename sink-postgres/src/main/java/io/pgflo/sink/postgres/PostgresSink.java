@@ -73,6 +73,11 @@ public final class PostgresSink implements Sink {
         Connection target = PgConnections.open(config.target(), applicationName, "target");
         try {
             this.sourceSettings = config.source() == null ? SourceSettings.UNKNOWN : SourceSettings.read(config);
+            if (sourceSettings.identity() != null && sourceSettings.identity().equals(DatabaseIdentity.of(target))) {
+                throw new ConfigurationException("the target " + config.target().describe() + " is the source database "
+                        + "itself: its changes would be written back into the tables they come from, for ever; choose "
+                        + "another --target-dbname or --target-host");
+            }
             if (config.syncSchema()) {
                 SchemaSync.Result result = new SchemaSync(config.source(), config.target(), config.schemaCopier(),
                         config.pgDumpPath()).sync(config.tables());
@@ -242,17 +247,6 @@ public final class PostgresSink implements Sink {
             complete++;
         }
         int from = start;
-        for (int i = start; i < complete; i++) {
-            ChangeEvent event = events.get(i);
-            if (event.operation() == Operation.DDL && DdlReplayer.needsOwnTransaction(event) && ddl.accepts(event)) {
-                applier.apply(connection, events.subList(from, i), rowByRow);
-                boolean mayBeReplay = checkpoint.equals(event.commitLsn());
-                // Everything before the statement is durable; a restart resumes at the statement's transaction.
-                commit(event.commitLsn());
-                applyOutsideTransaction(event, mayBeReplay);
-                from = i + 1;
-            }
-        }
         applier.apply(connection, events.subList(from, complete), rowByRow);
         if (target.isAfter(checkpoint)) {
             commit(target);
@@ -278,28 +272,6 @@ public final class PostgresSink implements Sink {
         checkpoint = Lsn.max(checkpoint, lsn);
         openEvents = 0;
         carriedOpen = false;
-        ddl.committed();
-    }
-
-    private void applyOutsideTransaction(ChangeEvent event, boolean mayBeReplay) throws ApplyException {
-        try {
-            connection.setAutoCommit(true);
-            try {
-                ddl.apply(connection, event);
-            } finally {
-                connection.setAutoCommit(false);
-            }
-        } catch (SQLException e) {
-            String state = e.getSQLState();
-            if (mayBeReplay && (SqlStates.DUPLICATE_TABLE.equals(state) || SqlStates.UNDEFINED_OBJECT.equals(state))) {
-                log.warn("DDL at {} ran before the last restart ({}); going on", event.lsn(), SqlStates.describe(e));
-            } else {
-                throw new ApplyException("DDL at " + event.lsn() + " on " + event.qualifiedTable() + " failed: "
-                        + SqlStates.describe(e) + "; statement: " + SqlStates.statement(event.ddl(), 500), e, false);
-            }
-        }
-        targetKeys.forget();
-        targetTables.forget();
         ddl.committed();
     }
 
@@ -438,8 +410,8 @@ public final class PostgresSink implements Sink {
     }
 
     /** What the target session copies from the source: the settings that decide how text values read. */
-    record SourceSettings(String searchPath, String lcMonetary) {
-        static final SourceSettings UNKNOWN = new SourceSettings(null, null);
+    record SourceSettings(String searchPath, String lcMonetary, DatabaseIdentity identity) {
+        static final SourceSettings UNKNOWN = new SourceSettings(null, null, null);
 
         /** Reads them, and checks that every replicated table has a replication key. */
         static SourceSettings read(PostgresSinkConfig config) {
@@ -456,7 +428,7 @@ public final class PostgresSink implements Sink {
                         rows.next();
                         lcMonetary = rows.getString(1);
                     }
-                    return new SourceSettings(searchPath, lcMonetary);
+                    return new SourceSettings(searchPath, lcMonetary, DatabaseIdentity.of(source));
                 }
             } catch (SQLException e) {
                 throw new ConfigurationException("cannot read the source " + config.source().describe() + ": "

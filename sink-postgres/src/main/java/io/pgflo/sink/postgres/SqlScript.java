@@ -51,26 +51,7 @@ final class SqlScript {
         return statements;
     }
 
-    /** Whether the statement is transaction control (BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK, ABORT). */
-    static boolean isTransactionControl(String statement) {
-        String word = firstWord(statement);
-        return switch (word) {
-            case "begin", "start", "commit", "end", "rollback", "abort" -> true;
-            default -> false;
-        };
-    }
-
-    /** The first keyword, lower case, after comments and white space. */
-    static String firstWord(String statement) {
-        String text = stripLeadingComments(statement);
-        int end = 0;
-        while (end < text.length() && Character.isLetter(text.charAt(end))) {
-            end++;
-        }
-        return text.substring(0, end).toLowerCase(Locale.ROOT);
-    }
-
-    static String stripLeadingComments(String statement) {
+    private static String stripLeadingComments(String statement) {
         int i = 0;
         int length = statement.length();
         while (i < length) {

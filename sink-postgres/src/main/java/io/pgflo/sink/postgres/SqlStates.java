@@ -7,8 +7,6 @@ import java.util.regex.Pattern;
 /** Which PostgreSQL errors are worth a retry, and how to say an error in one line. */
 final class SqlStates {
     static final String UNIQUE_VIOLATION = "23505";
-    static final String DUPLICATE_TABLE = "42P07";
-    static final String UNDEFINED_OBJECT = "42704";
     static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     /** {@code PASSWORD 'x'} (also {@code ENCRYPTED PASSWORD}, {@code OPTIONS (password 'x')}) and its dollar-quoted form. */

@@ -30,7 +30,7 @@ class DdlReplayIT {
                     "INSERT INTO products (id, name, price) VALUES (3, 'three', 30)",
                     "ALTER TABLE products ALTER COLUMN color SET DEFAULT 'blue'",
                     "INSERT INTO products (id, name, price) VALUES (4, 'four', 40)",
-                    "ALTER TABLE products ALTER COLUMN price TYPE numeric(10, 2) USING price / 3.0",
+                    "ALTER TABLE products ALTER COLUMN price TYPE numeric(10, 2)",
                     "INSERT INTO products (id, name, price) VALUES (5, 'five', 50.55)",
                     "ALTER TABLE products RENAME COLUMN name TO title",
                     "UPDATE products SET title = 'ONE' WHERE id = 1",
@@ -50,7 +50,7 @@ class DdlReplayIT {
             replication.assertSame(INDEXES.formatted("items"));
             replication.assertSameTable("items");
             assertThat(Replication.rows(targetServer, target, "SELECT id, title, price, color, tags FROM items ORDER BY id"))
-                    .contains("1 | ONE | 3.33 | null | {ONE}", "3 | three | 10.00 | null | {three}", "4 | four | 13.33 | blue | null",
+                    .contains("1 | ONE | 10.00 | null | {ONE}", "3 | three | 30.00 | null | {three}", "4 | four | 40.00 | blue | null",
                             "7 | seven | 7.00 | x | {a}");
             assertThat(Replication.rows(targetServer, target, INDEXES.formatted("items")))
                     .anyMatch(row -> row.startsWith("products_color_id"))

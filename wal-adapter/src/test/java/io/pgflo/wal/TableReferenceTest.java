@@ -1,0 +1,38 @@
+package io.pgflo.wal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgflo.domain.ConfigurationException;
+import io.pgflo.domain.TableName;
+import org.junit.jupiter.api.Test;
+
+class TableReferenceTest {
+
+    @Test
+    void aBareNameIsInTheDefaultSchema() {
+        assertThat(TableReference.parse("orders", "public")).isEqualTo(new TableName("public", "orders"));
+    }
+
+    @Test
+    void aQualifiedNameNamesItsOwnSchema() {
+        assertThat(TableReference.parse("sales.orders", "public")).isEqualTo(new TableName("sales", "orders"));
+        assertThat(TableReference.parse(" sales.orders ", "public")).isEqualTo(new TableName("sales", "orders"));
+    }
+
+    @Test
+    void quotesKeepDotsAndDoubledQuotes() {
+        assertThat(TableReference.parse("\"Sales\".\"Orders.2024\"", "public")).isEqualTo(new TableName("Sales", "Orders.2024"));
+        assertThat(TableReference.parse("\"a\"\"b\"", "public")).isEqualTo(new TableName("public", "a\"b"));
+    }
+
+    @Test
+    void malformedEntriesAreRefusedWithTheEntry() {
+        assertThatThrownBy(() -> TableReference.parse("a.b.c", "public")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'a.b.c'");
+        assertThatThrownBy(() -> TableReference.parse("sales.", "public")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("empty name");
+        assertThatThrownBy(() -> TableReference.parse("\"open", "public")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("unclosed");
+    }
+}
