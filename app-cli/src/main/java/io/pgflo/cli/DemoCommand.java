@@ -2,7 +2,6 @@ package io.pgflo.cli;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.validators.PositiveInteger;
 import io.pgflo.sink.stdout.StdoutSinkProvider;
 import io.pgflo.domain.NoOptions;
 import io.pgflo.testkit.TestPostgres;
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
 final class DemoCommand {
     private static final Logger log = LoggerFactory.getLogger("demo");
 
-    @Parameter(names = "--customers", description = "how many customers the workload inserts", validateWith = PositiveInteger.class)
+    @Parameter(names = "--customers", description = "how many customers the workload inserts", validateWith = WholeNumberRange.Positive.class)
     int customers = 5;
 
     @Parameter(names = "--log-level", description = "log level: error, warn, info, debug, trace")

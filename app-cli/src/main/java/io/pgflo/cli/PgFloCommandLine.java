@@ -108,11 +108,11 @@ final class PgFloCommandLine {
         return switch (command) {
             case "sinks" -> listSinks(registry);
             case "demo" -> demo.help ? usage(commander.getCommands().get("demo")) : runDemo(demo);
-            default -> stream(streamCommander, stream, registry);
+            default -> stream(streamCommander, stream, registry, args);
         };
     }
 
-    private int stream(JCommander streamCommander, StreamCommand stream, SinkRegistry registry) {
+    private int stream(JCommander streamCommander, StreamCommand stream, SinkRegistry registry, String[] args) {
         String sinkName = streamCommander.getParsedCommand();
         if (sinkName == null) {
             if (!stream.help) {
@@ -134,8 +134,19 @@ final class PgFloCommandLine {
             err.println("pg_flo: " + e.getMessage());
             return ExitCode.USAGE;
         }
+        warnAboutPasswordFlags(args);
         SinkProvider<?> provider = registry.find(sinkName).orElseThrow();
         return runStream(new StreamRunner(options, new SelectedSink(provider, sinkCommand.sinkOptions)));
+    }
+
+    /** A password on the command line is in the process list, which every local user can read. */
+    private static void warnAboutPasswordFlags(String[] args) {
+        for (String arg : args) {
+            if (arg.matches("--([a-z]+-)?password")) {
+                log.warn("{} is visible to other local users (ps, /proc); prefer PGFLO_{} or PGPASSWORD, or ~/.pgpass",
+                        arg, arg.substring(2).toUpperCase(Locale.ROOT).replace('-', '_'));
+            }
+        }
     }
 
     private int runStream(StreamRunner runner) {
@@ -307,8 +318,13 @@ final class PgFloCommandLine {
         if (message.startsWith("Expected a command, got ")) {
             return "unknown command or sink '" + message.substring("Expected a command, got ".length()) + "'";
         }
-        return message.replace("The following option is required: ", "missing required flag ")
-                .replace("The following options are required: ", "missing required flags ");
+        java.util.regex.Matcher required = java.util.regex.Pattern.compile("The following options? (?:is|are) required: (.*)")
+                .matcher(message);
+        if (required.find()) {
+            String flags = required.group(1).replaceAll("[\\[\\]]", "");
+            return "missing required flag" + (flags.contains(",") ? "s " : " ") + flags;
+        }
+        return message;
     }
 
     static String oneLine(String message) {

@@ -1,7 +1,6 @@
 package io.pgflo.cli;
 
 import com.beust.jcommander.Parameter;
-import com.beust.jcommander.validators.PositiveInteger;
 import io.pgflo.domain.BatchPolicy;
 import io.pgflo.domain.DatabaseEndpoint;
 import java.nio.file.Path;
@@ -44,35 +43,39 @@ final class SourceOptions {
             + "the server streams before their commit (default: the JVM's temporary directory)")
     Path spoolDir;
 
-    @Parameter(names = "--sslmode", description = "source sslmode: disable, allow, prefer, require, verify-ca, verify-full")
+    @Parameter(names = "--sslmode", description = "source sslmode: disable, allow, prefer, require, verify-ca, verify-full",
+            validateWith = SslModeValidator.class)
     String sslMode;
 
     @Parameter(names = "--sslrootcert", description = "source root certificate file for verify-ca/verify-full")
     String sslRootCert;
 
-    @Parameter(names = "--batch-size", description = "most events per batch", validateWith = PositiveInteger.class)
+    @Parameter(names = "--batch-size", description = "most events per batch", validateWith = WholeNumberRange.Positive.class)
     int batchSize = BatchPolicy.DEFAULT.maxEvents();
 
-    @Parameter(names = "--batch-delay-ms", description = "longest a committed change waits before its batch is written")
+    @Parameter(names = "--batch-delay-ms", description = "longest a committed change waits before its batch is written",
+            validateWith = WholeNumberRange.NonNegativeMillis.class)
     long batchDelayMillis = BatchPolicy.DEFAULT.maxDelay().toMillis();
 
     @Parameter(names = "--heartbeat-interval", description = "seconds between heartbeats that keep the slot moving "
-            + "while the tables are idle; 0 turns them off")
+            + "while the tables are idle; 0 turns them off", validateWith = WholeNumberRange.NonNegative.class)
     int heartbeatSeconds = 10;
 
-    @Parameter(names = "--progress-interval", description = "seconds between progress lines in the log; 0 turns them off")
+    @Parameter(names = "--progress-interval", description = "seconds between progress lines in the log; 0 turns them off",
+            validateWith = WholeNumberRange.NonNegative.class)
     int progressSeconds = 10;
 
     @Parameter(names = "--stop-timeout", description = "seconds a stop (SIGTERM, Ctrl-C) may take to flush before "
-            + "the process gives up and exits with status 1", validateWith = PositiveInteger.class)
+            + "the process gives up and exits with status 1", validateWith = WholeNumberRange.Positive.class)
     int stopTimeoutSeconds = 30;
 
     @Parameter(names = "--reconnect-attempts", description = "how many times in a row to reconnect after losing the "
-            + "source (server restart, connection cut) before giving up with status 1")
+            + "source (server restart, connection cut) before giving up with status 1",
+            validateWith = WholeNumberRange.NonNegative.class)
     int reconnectAttempts = 10;
 
     @Parameter(names = "--reconnect-backoff-ms", description = "first wait before reconnecting; doubles up to 30 s",
-            validateWith = PositiveInteger.class)
+            validateWith = WholeNumberRange.PositiveMillis.class)
     long reconnectBackoffMillis = 500;
 
     @Parameter(names = "--log-level", description = "log level: error, warn, info, debug, trace")

@@ -104,16 +104,18 @@ final class StreamRunner {
                 // Outside the try below: a source failure here is retried, and the retry needs the slot it created.
                 postgres.beginStreaming();
             }
+            Pipeline current;
             try {
                 sink = injector.getInstance(Sink.class);
                 attempt.sinkOpened = true;
+                current = injector.getInstance(Pipeline.class);
             } catch (RuntimeException e) {
+                // A start that fails leaves the source as it found it: no slot holding WAL, no publication, no triggers.
                 if (!streamedBefore && source instanceof PostgresChangeSource postgres) {
-                    postgres.dropSlotIfNew();
+                    postgres.undoNewSetup();
                 }
                 throw e;
             }
-            Pipeline current = injector.getInstance(Pipeline.class);
             pipeline = current;
             if (stopRequested) {
                 attempt.interruptedBeforeStart = !streamedBefore;
