@@ -37,6 +37,27 @@ class CommandLineTest {
     }
 
     @Test
+    void aPasswordOnTheCommandLineIsWarnedAboutButNotShown() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("pg_flo");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+                new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            int port = closed.getLocalPort();
+            closed.close();
+            assertThat(run("stream", "stdout", "--port", Integer.toString(port), "--dbname", "d", "--user", "u",
+                    "--group", "g", "--password", "s3cret-on-argv")).isEqualTo(2);
+        } finally {
+            logger.detachAppender(log);
+        }
+        assertThat(log.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .containsExactly("--password is visible to other local users (ps, /proc); prefer PGFLO_PASSWORD or "
+                        + "PGPASSWORD, or ~/.pgpass");
+        assertThat(err()).doesNotContain("s3cret-on-argv");
+    }
+
+    @Test
     void missingRequiredFlagsAreNamed() {
         assertThat(run("stream", "stdout", "--dbname", "d")).isEqualTo(2);
         assertThat(err()).contains("missing required flags").contains("--user").contains("--group").hasLineCount(1);

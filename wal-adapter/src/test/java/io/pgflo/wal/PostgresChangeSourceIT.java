@@ -12,6 +12,7 @@ import io.pgflo.domain.Operation;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.domain.Sink;
 import io.pgflo.domain.SourceMessage;
+import io.pgflo.domain.TableName;
 import io.pgflo.domain.TransactionCommit;
 import io.pgflo.testkit.PipelineThread;
 import io.pgflo.testkit.PostgresExtension;
@@ -73,6 +74,26 @@ class PostgresChangeSourceIT {
             List<Lsn> commits = messages.stream().filter(TransactionCommit.class::isInstance)
                     .map(m -> ((TransactionCommit) m).endLsn()).toList();
             assertThat(commits).hasSize(4).isSorted();
+        }
+    }
+
+    @Test
+    void streamsSchemaQualifiedTablesBesideOnesOfTheDefaultSchema(TestPostgres pg) throws Exception {
+        String db = pg.createDatabase("qualified");
+        pg.execute(db, "CREATE SCHEMA sales", "CREATE TABLE sales.orders (id int PRIMARY KEY)",
+                "CREATE SCHEMA \"Odd.Schema\"", "CREATE TABLE \"Odd.Schema\".t (id int PRIMARY KEY)",
+                "CREATE TABLE t (id int PRIMARY KEY)");
+        WalSourceConfig config = WalSourceConfig.of(pg.endpoint(db), "qualified", "public",
+                List.of("sales.orders", "\"Odd.Schema\".t", "t")).withHeartbeatInterval(Duration.ZERO);
+        try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
+            assertThat(source.tables()).containsExactly(new TableName("sales", "orders"), new TableName("Odd.Schema", "t"),
+                    new TableName("public", "t"));
+            source.start(Lsn.ZERO);
+            pg.execute(db, "INSERT INTO sales.orders VALUES (1)", "INSERT INTO \"Odd.Schema\".t VALUES (2)",
+                    "INSERT INTO t VALUES (3)");
+            assertThat(drain(source, 6).stream().filter(ChangeEvent.class::isInstance).map(ChangeEvent.class::cast)
+                    .map(event -> event.qualifiedTable() + "=" + event.newRow().text("id")))
+                    .containsExactly("sales.orders=1", "Odd.Schema.t=2", "public.t=3");
         }
     }
 
