@@ -6,7 +6,8 @@ import io.pgflo.domain.Lsn;
 /**
  * The receiver did not take an event: it refused it for good (a 3xx or a 4xx other than 408 and 429, an untrusted
  * certificate), or every attempt failed. The message names the URL (without credentials or query), the answer or
- * network error, and the event's LSN. The checkpoint did not move, so a restart delivers the event again.
+ * network error, and the event's LSN. The checkpoint stays before the event's transaction (at the batch's delivered
+ * prefix, see {@link WebhookSink}), so a restart delivers the event again.
  */
 public final class WebhookDeliveryException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -54,7 +55,7 @@ public final class WebhookDeliveryException extends RuntimeException {
         return retryable;
     }
 
-    /** The checkpoint that stays in place; a restart resumes after it. */
+    /** The checkpoint saved when the batch failed (its delivered prefix, or the one before it): where a restart resumes. */
     public Lsn checkpoint() {
         return checkpoint;
     }

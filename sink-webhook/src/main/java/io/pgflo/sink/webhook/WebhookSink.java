@@ -11,14 +11,9 @@ import io.pgflo.domain.Lsn;
 import io.pgflo.domain.Sink;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionService;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,8 +25,10 @@ import okhttp3.OkHttpClient;
  * {@link WebhookSinkConfig#batchSize()} events), retried as configured, and the batch's checkpoint saved only when
  * every request of the batch got a 2xx. A batch is delivered on the sink's own thread while the engine gathers the
  * next one, and its checkpoint saved on another while the next batch is delivered; {@link #lastCheckpoint()} moves
- * when the save is done, and {@link #flush()} waits for both. At least once: a failure or a crash before the checkpoint repeats the
- * requests after the last checkpoint, with the same {@code Idempotency-Key}s.
+ * when the save is done, and {@link #flush()} waits for both. Within a batch, the checkpoint follows the transactions
+ * delivered in full from its start ({@link DeliveredPrefix}): saved about once a second while the batch is delivered,
+ * and at once when it fails or the sink closes. At least once: a failure or a crash repeats the requests after the
+ * last checkpoint, with the same {@code Idempotency-Key}s.
  *
  * <p>Order: with one lane, requests go one after the other in commit order. With more, each event goes to the lane of
  * its row (table and key values, see {@link LaneRouter}), lanes run in parallel and each keeps commit order, so every
@@ -42,6 +39,8 @@ import okhttp3.OkHttpClient;
  */
 public final class WebhookSink implements Sink {
     private static final AtomicInteger SINK_NUMBERS = new AtomicInteger();
+    /** How often, at most, a batch being delivered saves the checkpoint of its delivered prefix. */
+    static final Duration PREFIX_SAVE_INTERVAL = Duration.ofSeconds(1);
 
     private final WebhookSinkConfig config;
     private final CheckpointStore checkpoints;
@@ -50,6 +49,7 @@ public final class WebhookSink implements Sink {
     private final ExecutorService lanes;
     private final BatchWorker delivery;
     private final CheckpointWriter<Lsn> checkpointWriter;
+    private final Duration prefixSaveInterval;
     private volatile Lsn checkpoint;
     /** The newest checkpoint of a batch handed to the delivery thread. */
     private Lsn handedOver;
@@ -73,6 +73,12 @@ public final class WebhookSink implements Sink {
     }
 
     WebhookSink(WebhookSinkConfig config, CheckpointStore checkpoints, OkHttpClient client, Clock clock) {
+        this(config, checkpoints, client, clock, PREFIX_SAVE_INTERVAL);
+    }
+
+    WebhookSink(WebhookSinkConfig config, CheckpointStore checkpoints, OkHttpClient client, Clock clock,
+            Duration prefixSaveInterval) {
+        this.prefixSaveInterval = requireNonNull(prefixSaveInterval, "prefixSaveInterval is null");
         this.config = requireNonNull(config, "config is null");
         this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
         requireNonNull(client, "client is null");
@@ -97,8 +103,12 @@ public final class WebhookSink implements Sink {
         this.delivery = new BatchWorker("pg_flo-webhook-" + sinkNumber + "-delivery",
                 "webhook sink for " + poster.redactedUrl(), this::lastCheckpoint);
         this.checkpointWriter = new CheckpointWriter<>("pg_flo-webhook-" + sinkNumber + "-checkpoint", lsn -> {
-            checkpoints.save(lsn);
-            checkpoint = lsn;
+            // A prefix's checkpoint can lie beyond a later batch's own: a batch cut inside a transaction carries the
+            // checkpoint before it, while its prefix may already have reached that transaction's commit LSN.
+            if (lsn.isAfter(checkpoint)) {
+                checkpoints.save(lsn);
+                checkpoint = lsn;
+            }
         });
     }
 
@@ -113,10 +123,11 @@ public final class WebhookSink implements Sink {
 
     /**
      * Hands the batch to the delivery thread, after waiting for the batch before it; once every event of it got a 2xx,
-     * its checkpoint is saved in the background.
+     * its checkpoint is saved in the background. While it is delivered, and when it stops short, the checkpoint of its
+     * delivered prefix is saved (see {@link DeliveredPrefix}).
      *
      * @throws WebhookDeliveryException when a request of the batch before was refused for good or ran out of
-     *     attempts; the checkpoint stays before it
+     *     attempts; the checkpoint stays before that request's transaction
      */
     @Override
     public void writeBatch(Batch batch) {
@@ -134,16 +145,28 @@ public final class WebhookSink implements Sink {
         delivery.submit(() -> {
             DeliveryAbort abort = new DeliveryAbort();
             delivering = abort;
+            DeliveredPrefix delivered = new DeliveredPrefix(events);
+            PrefixCheckpoints prefixCheckpoints = new PrefixCheckpoints(checkpointWriter, delivered, prefixSaveInterval);
             try {
                 if (closed) {
                     throw new IllegalStateException("webhook sink for " + poster.redactedUrl() + " is closed");
                 }
-                deliver(events, abort);
+                new BatchDelivery(config, poster, lanes, events, abort, delivered, prefixCheckpoints).run();
             } catch (DeliveryFailure failed) {
+                savePrefix(prefixCheckpoints, failed);
                 settleCheckpoint();
                 throw new WebhookDeliveryException(poster.redactedUrl(), failed, checkpoint);
+            } catch (RuntimeException stopped) {
+                // Closed or interrupted: what got a 2xx stays delivered, and the writer saves it as it closes.
+                savePrefix(prefixCheckpoints, stopped);
+                throw stopped;
             } finally {
                 delivering = null;
+            }
+            if (!delivered.complete()) {
+                throw new IllegalStateException("webhook delivery to " + poster.redactedUrl() + " returned with "
+                        + delivered.length() + " of " + events.size() + " events delivered; the checkpoint stays at "
+                        + checkpoint);
             }
             if (advances) {
                 checkpointWriter.submit(target);
@@ -159,8 +182,8 @@ public final class WebhookSink implements Sink {
     }
 
     /**
-     * Stops delivering (requests in flight are cancelled, their batch is delivered again after a restart), saves the
-     * checkpoint of what was delivered, and closes idle connections.
+     * Stops delivering (requests in flight are cancelled; a restart delivers their batch again from its first
+     * transaction not delivered in full), saves the checkpoint of what was delivered, and closes idle connections.
      */
     @Override
     public void close() {
@@ -187,111 +210,22 @@ public final class WebhookSink implements Sink {
         client.connectionPool().evictAll();
     }
 
+    /** Hands over the checkpoint of what a batch that stopped short delivered; a failure to do so joins {@code cause}. */
+    private static void savePrefix(PrefixCheckpoints prefixCheckpoints, RuntimeException cause) {
+        try {
+            prefixCheckpoints.saveNow();
+        } catch (RuntimeException e) {
+            // An earlier save failed, or close() closed the writer already: the checkpoint stays where it was saved.
+            cause.addSuppressed(e);
+        }
+    }
+
     /** Lets the save of the checkpoint before a failure finish, so that the failure names where a restart resumes. */
     private void settleCheckpoint() {
         try {
             checkpointWriter.awaitSaved();
         } catch (RuntimeException e) {
             // The save's own failure surfaces from the next writeBatch or flush.
-        }
-    }
-
-    /** The batch's requests; {@code abort} stops them all (a lane's failure, or {@link #close()}). */
-    private void deliver(List<ChangeEvent> events, DeliveryAbort abort) {
-        if (events.isEmpty()) {
-            return;
-        }
-        if (lanes == null) {
-            postInOrder(events, abort);
-            return;
-        }
-        int segmentStart = 0;
-        for (int i = 0; i < events.size(); i++) {
-            ChangeEvent event = events.get(i);
-            if (LaneRouter.isBarrier(event)) {
-                postInLanes(events.subList(segmentStart, i), abort);
-                postInOrder(List.of(event), abort);
-                segmentStart = i + 1;
-            }
-        }
-        postInLanes(events.subList(segmentStart, events.size()), abort);
-    }
-
-    /** One request after the other, each with up to batch-size events, in list order. */
-    private void postInOrder(List<ChangeEvent> events, DeliveryAbort abort) {
-        int size = config.batchSize();
-        for (int from = 0; from < events.size(); from += size) {
-            poster.post(events.subList(from, Math.min(events.size(), from + size)), abort);
-        }
-    }
-
-    /** Splits a segment (no barriers in it) by lane and runs the lanes in parallel; returns when all have finished. */
-    private void postInLanes(List<ChangeEvent> segment, DeliveryAbort abort) {
-        if (segment.isEmpty()) {
-            return;
-        }
-        int laneCount = config.lanes();
-        List<List<ChangeEvent>> byLane = new ArrayList<>(laneCount);
-        for (int i = 0; i < laneCount; i++) {
-            byLane.add(new ArrayList<>());
-        }
-        for (ChangeEvent event : segment) {
-            byLane.get(LaneRouter.laneOf(event, laneCount)).add(event);
-        }
-        byLane.removeIf(List::isEmpty);
-        if (byLane.size() == 1) {
-            postInOrder(byLane.get(0), abort);
-            return;
-        }
-        CompletionService<Void> completion = new ExecutorCompletionService<>(lanes);
-        for (List<ChangeEvent> laneEvents : byLane) {
-            completion.submit(() -> {
-                abort.enter();
-                try {
-                    postInOrder(laneEvents, abort);
-                } finally {
-                    abort.exit();
-                }
-                return null;
-            });
-        }
-        RuntimeException failure = null;
-        boolean interrupted = false;
-        for (int finished = 0; finished < byLane.size(); ) {
-            Future<Void> lane;
-            try {
-                lane = completion.take();
-            } catch (InterruptedException e) {
-                interrupted = true;
-                abort.trigger();
-                continue;
-            }
-            finished++;
-            try {
-                lane.get();
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof DeliveryAbort.Aborted) {
-                    continue;
-                }
-                if (failure == null) {
-                    failure = cause instanceof RuntimeException runtime ? runtime
-                            : new IllegalStateException("webhook lane failed: " + cause, cause);
-                    abort.trigger();
-                }
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-            if (failure == null) {
-                throw new IllegalStateException("interrupted while delivering to " + poster.redactedUrl()
-                        + "; the checkpoint stays at " + checkpoint);
-            }
-        }
-        if (failure != null) {
-            throw failure;
         }
     }
 

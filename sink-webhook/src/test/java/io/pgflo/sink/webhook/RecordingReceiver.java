@@ -142,10 +142,11 @@ final class RecordingReceiver implements AutoCloseable {
         return Integer.parseInt(parts[1]);
     }
 
-    /** A checkpoint store in memory that counts its saves. */
+    /** A checkpoint store in memory that counts its saves and keeps each saved checkpoint, in order. */
     static final class MemoryCheckpoints implements CheckpointStore {
         private volatile Lsn lsn;
         private final AtomicInteger saves = new AtomicInteger();
+        private final List<Lsn> saved = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         MemoryCheckpoints(Lsn start) {
             this.lsn = start;
@@ -163,11 +164,16 @@ final class RecordingReceiver implements AutoCloseable {
         @Override
         public void save(Lsn checkpoint) {
             saves.incrementAndGet();
+            saved.add(checkpoint);
             lsn = checkpoint;
         }
 
         int saves() {
             return saves.get();
+        }
+
+        List<Lsn> saved() {
+            return List.copyOf(saved);
         }
     }
 }

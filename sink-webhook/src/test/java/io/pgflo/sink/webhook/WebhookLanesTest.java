@@ -168,7 +168,7 @@ class WebhookLanesTest {
     }
 
     @Test
-    void aRefusalInOneLaneStopsTheOtherLanesAndKeepsTheCheckpoint() throws Exception {
+    void aRefusalInOneLaneStopsTheOtherLanesAndLeavesTheCheckpointBeforeTheFirstUndeliveredEvent() throws Exception {
         receiver.delay(Duration.ofMillis(1));
         receiver.answer((number, request, body) -> body.contains("\"id\":7,")
                 ? RecordingReceiver.status(422)
@@ -194,15 +194,18 @@ class WebhookLanesTest {
             Thread.sleep(300);
             assertThat(receiver.exchanges()).as("the lanes stopped sending").hasSize(requestsAfterFailure);
             assertThat(requestsAfterFailure).as("most events were never sent").isLessThan(events.size());
-            assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.parse("0/1000"));
-            assertThat(checkpoints.saves()).isZero();
+            // Row 3 never got a 2xx: the checkpoint may cover the transactions before it, none after it.
+            assertThat(sink.lastCheckpoint()).isLessThanOrEqualTo(events.get(3).commitLsn());
+            assertThat(checkpoints.load()).isEqualTo(sink.lastCheckpoint());
+            assertThat(checkpoints.saves()).isLessThanOrEqualTo(1);
             assertThatThrownBy(() -> TestEvents.write(sink, batch(events)))
                     .as("a failed sink delivers nothing more: a later checkpoint would skip the failed batch")
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("earlier failure");
         }
         receiver.answer((number, request, body) -> RecordingReceiver.ok());
+        Lsn saved = checkpoints.load();
         try (WebhookSink restarted = new WebhookSink(config, checkpoints)) {
-            assertThat(restarted.lastCheckpoint()).isEqualTo(Lsn.parse("0/1000"));
+            assertThat(restarted.lastCheckpoint()).isEqualTo(saved);
             TestEvents.write(restarted, batch(events));
             assertThat(restarted.lastCheckpoint()).as("a new sink delivers the batch again")
                     .isEqualTo(events.get(events.size() - 1).commitLsn());

@@ -203,6 +203,71 @@ class WebhookSinkIT {
         }
     }
 
+    @Test
+    void aReceiverFailingForGoodMidBatchLeavesTheCheckpointAtTheFirstTransactionNotDeliveredInFullAndARestartResumesThere(
+            TestPostgres pg, @TempDir Path statusDir) throws Exception {
+        String db = createTables(pg, "webhook_prefix");
+        Path statusFile = statusDir.resolve(WebhookSinkProvider.STATUS_FILE);
+        WalSourceConfig sourceConfig = source(pg, db, db);
+        int transactions = 8;
+        // Three events per transaction; request 11 is transaction 3's second event, and every request from it fails.
+        int failingFrom = 11;
+        try (RecordingReceiver receiver = new RecordingReceiver()) {
+            receiver.answer((number, request, body) -> number >= failingFrom ? RecordingReceiver.status(503)
+                    : RecordingReceiver.ok());
+            WebhookSinkConfig config = WebhookSinkConfig.builder(receiver.url()).lanes(1).maxAttempts(2)
+                    .initialBackoff(Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(50)).build();
+            WebhookDeliveryException failure;
+            try (PostgresChangeSource source = PostgresChangeSource.open(sourceConfig);
+                    WebhookSink sink = new WebhookSink(config, new JsonStatusFile(statusFile))) {
+                for (int t = 0; t < transactions; t++) {
+                    int id = 3 * t + 1;
+                    pg.execute(db, "INSERT INTO users VALUES (" + id + ", 'a', NULL), (" + (id + 1) + ", 'b', NULL), ("
+                            + (id + 2) + ", 'c', NULL)");
+                }
+                // Committed before the pipeline starts, they usually reach the sink as one batch; what is asserted
+                // holds wherever the pipeline cuts, but only the delivered prefix makes it hold within one batch.
+                try (RunningPipeline running = new RunningPipeline(new Pipeline(source, sink,
+                        new BatchPolicy(1000, Duration.ofSeconds(2))))) {
+                    failure = running.awaitFailure(WebhookDeliveryException.class);
+                }
+            }
+            List<JsonNode> before = deliveredEvents(receiver);
+            assertThat(before).hasSize(failingFrom - 1);
+            Lsn commitOfTransaction2 = Lsn.parse(before.get(6).get("commit_lsn").asText());
+            Lsn commitOfTransaction3 = Lsn.parse(before.get(9).get("commit_lsn").asText());
+            Lsn saved = new JsonStatusFile(statusFile).load();
+            assertThat(saved).as("past transaction 2, delivered in full; not past transaction 3, delivered in part")
+                    .isGreaterThan(commitOfTransaction2).isLessThanOrEqualTo(commitOfTransaction3);
+            assertThat(failure.checkpoint()).isEqualTo(saved);
+
+            receiver.answer((number, request, body) -> RecordingReceiver.ok());
+            int requestsBefore = receiver.exchanges().size();
+            try (PostgresChangeSource source = PostgresChangeSource.open(sourceConfig);
+                    WebhookSink sink = new WebhookSink(config, new JsonStatusFile(statusFile))) {
+                assertThat(sink.lastCheckpoint()).isEqualTo(saved);
+                try (RunningPipeline running = new RunningPipeline(new Pipeline(source, sink,
+                        new BatchPolicy(1000, Duration.ofMillis(20))))) {
+                    running.awaitUntil(() -> deliveredEvents(receiver).size() >= failingFrom - 1 + 3 * (transactions - 3));
+                    running.stop();
+                }
+            }
+
+            List<String> afterRestart = new ArrayList<>();
+            for (Exchange exchange : receiver.exchanges().subList(requestsBefore, receiver.exchanges().size())) {
+                afterRestart.add(describe(MAPPER.readTree(exchange.body())));
+            }
+            List<String> expected = new ArrayList<>();
+            for (int id = 10; id <= 3 * transactions; id++) {
+                expected.add("INSERT users " + id);
+            }
+            assertThat(afterRestart).as("from transaction 3's first event on, nothing before it")
+                    .containsExactlyElementsOf(expected);
+        } finally {
+            pg.dropDatabase(db);
+        }
+    }
+
     private static List<JsonNode> deliveredEvents(RecordingReceiver receiver) {
         List<JsonNode> events = new ArrayList<>();
         for (Exchange exchange : receiver.delivered()) {
