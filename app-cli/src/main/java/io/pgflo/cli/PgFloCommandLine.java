@@ -33,7 +33,15 @@ final class PgFloCommandLine {
     }
 
     @Parameters(commandDescription = "list the available sinks")
-    static final class SinksCommand {}
+    static final class SinksCommand {
+        @Parameter(names = {"--help", "-h"}, help = true, description = "show this help")
+        boolean help;
+
+        // Read before parsing (plugin sinks are subcommands); declared so that it is accepted here too.
+        @Parameter(names = "--plugins-dir", description = "directory of sink plugin jars (default: plugins/ in the "
+                + "working directory)")
+        String pluginsDir;
+    }
 
     static final class RootOptions {
         @Parameter(names = {"--help", "-h"}, help = true, description = "show this help")
@@ -76,18 +84,28 @@ final class PgFloCommandLine {
         RootOptions root = new RootOptions();
         StreamCommand stream = new StreamCommand();
         DemoCommand demo = new DemoCommand();
+        SinksCommand sinks = new SinksCommand();
         JCommander commander = JCommander.newBuilder()
                 .programName("pg_flo")
+                // A flag given twice takes its last value, as in pg_flo and most tools (wrapper scripts add defaults).
+                .allowParameterOverwriting(true)
                 .addObject(root)
                 .addCommand("stream", stream)
-                .addCommand("sinks", new SinksCommand())
+                .addCommand("sinks", sinks)
                 .addCommand("demo", demo)
                 .defaultProvider(new EnvironmentDefaults(environment))
                 .build();
         JCommander streamCommander = commander.getCommands().get("stream");
+        List<SinkProvider<?>> usable = new ArrayList<>();
         for (SinkProvider<?> provider : registry.all()) {
-            streamCommander.addCommand(provider.name(), new SinkCommand(provider.newOptions()));
+            String problem = addSinkCommand(streamCommander, provider);
+            if (problem == null) {
+                usable.add(provider);
+            } else {
+                err.println("pg_flo: " + problem);
+            }
         }
+        registry = registry.only(usable);
         String usageHint = "pg_flo --help";
         try {
             usageHint = hintFor(args);
@@ -106,10 +124,37 @@ final class PgFloCommandLine {
             return root.help ? ExitCode.OK : ExitCode.USAGE;
         }
         return switch (command) {
-            case "sinks" -> listSinks(registry);
+            case "sinks" -> sinks.help ? usage(commander.getCommands().get("sinks")) : listSinks(registry);
             case "demo" -> demo.help ? usage(commander.getCommands().get("demo")) : runDemo(demo);
             default -> stream(streamCommander, stream, registry, args);
         };
+    }
+
+    /**
+     * Adds {@code pg_flo stream <name>}; a sink whose options cannot be made or whose flags clash with pg_flo's own is
+     * left out with the reason (naming its jar), so that one bad plugin never breaks the other commands.
+     */
+    private static String addSinkCommand(JCommander streamCommander, SinkProvider<?> provider) {
+        String origin = origin(provider);
+        Object options;
+        try {
+            options = provider.newOptions();
+        } catch (RuntimeException | LinkageError e) {
+            return "sink '" + provider.name() + "' from " + origin + " ignored: its newOptions() failed: " + oneLine(rootMessage(e));
+        }
+        if (options == null) {
+            return "sink '" + provider.name() + "' from " + origin + " ignored: its newOptions() returned null";
+        }
+        SinkCommand command = new SinkCommand(options);
+        try {
+            // Tried on its own first: a flag that clashes with a common one must not leave the real parser half-built.
+            JCommander.newBuilder().addObject(command).build();
+            streamCommander.addCommand(provider.name(), command);
+            return null;
+        } catch (ParameterException e) {
+            return "sink '" + provider.name() + "' from " + origin + " ignored: " + oneLine(e.getMessage())
+                    + "; its flags must not reuse pg_flo's own (see pg_flo stream stdout --help)";
+        }
     }
 
     private int stream(JCommander streamCommander, StreamCommand stream, SinkRegistry registry, String[] args) {
@@ -214,8 +259,9 @@ final class PgFloCommandLine {
     }
 
     private static void listSinks(SinkRegistry registry, PrintStream stream) {
+        int width = registry.all().stream().mapToInt(provider -> provider.name().length()).max().orElse(0);
         for (SinkProvider<?> provider : registry.all()) {
-            stream.printf("  %-10s %s  [%s]%n", provider.name(), provider.description(), origin(provider));
+            stream.printf("  %-" + width + "s  %s  [%s]%n", provider.name(), provider.description(), origin(provider));
         }
     }
 

@@ -36,6 +36,22 @@ final class SinkRegistry {
         }
     }
 
+    private SinkRegistry(Map<String, SinkProvider<?>> providers, List<String> problems) {
+        this.providers.putAll(providers);
+        this.problems.addAll(problems);
+    }
+
+    /** This registry with only {@code usable} of its sinks. */
+    SinkRegistry only(Collection<SinkProvider<?>> usable) {
+        Map<String, SinkProvider<?>> kept = new TreeMap<>();
+        providers.forEach((name, provider) -> {
+            if (usable.contains(provider)) {
+                kept.put(name, provider);
+            }
+        });
+        return new SinkRegistry(kept, problems);
+    }
+
     Optional<SinkProvider<?>> find(String name) {
         return Optional.ofNullable(providers.get(name));
     }

@@ -58,6 +58,18 @@ class CommandLineTest {
     }
 
     @Test
+    void aFlagGivenTwiceTakesItsLastValue() throws Exception {
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            int port = closed.getLocalPort();
+            closed.close();
+            assertThat(run("stream", "stdout", "--port", "1", "--dbname", "d", "--user", "u", "--group", "g",
+                    "--log-level", "loud", "--log-level", "warn", "--port", Integer.toString(port))).isEqualTo(2);
+        }
+        assertThat(err()).as("the last --log-level and --port won").contains("server not reachable")
+                .doesNotContain("--log-level").doesNotContain(":1/").hasLineCount(1);
+    }
+
+    @Test
     void missingRequiredFlagsAreNamed() {
         assertThat(run("stream", "stdout", "--dbname", "d")).isEqualTo(2);
         assertThat(err()).contains("missing required flags").contains("--user").contains("--group").hasLineCount(1);

@@ -5,7 +5,9 @@ import static io.pgflo.cli.PluginJars.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgflo.domain.SinkProvider;
+import io.pgflo.plugintest.HostFlagProvider;
 import io.pgflo.plugintest.ImpostorStdoutProvider;
+import io.pgflo.plugintest.NullOptionsProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +69,64 @@ class PluginGuardsTest {
         assertThat(err()).contains("sink 'stdout' from plugin impostor.jar ignored: the name is taken by the built-in sink")
                 .hasLineCount(1);
         assertThat(out()).contains("one JSON event per line").doesNotContain("an impostor");
+    }
+
+    @Test
+    void aPluginFlagThatReusesACommonFlagIsReportedAndEveryCommandStillWorks() throws Exception {
+        plugin("host-flag.jar", HostFlagProvider.class, HostFlagProvider.Options.class);
+        assertThat(sinks()).isZero();
+        assertThat(err()).contains("sink 'host-flag' from plugin host-flag.jar ignored:").contains("--host").hasLineCount(1);
+        assertThat(out()).contains("stdout").doesNotContain("host-flag");
+        err.reset();
+        assertThat(new PgFloCommandLine(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+                .execute(new String[] {"--plugins-dir", plugins.toString(), "--version"})).isZero();
+    }
+
+    @Test
+    void aProviderWhoseOptionsAreNullIsReportedAgainstItsJar() throws Exception {
+        plugin("null-options.jar", NullOptionsProvider.class);
+        assertThat(sinks()).isZero();
+        assertThat(err()).contains("sink 'null-options' from plugin null-options.jar ignored: its newOptions() returned null")
+                .hasLineCount(1);
+    }
+
+    @Test
+    void sinksAreListedInAlignedColumnsWhateverTheNamesLength() throws Exception {
+        Files.copy(PluginJars.EXAMPLE, plugins.resolve("example.jar"));
+        assertThat(sinks()).isZero();
+        java.util.List<String> lines = out().lines().toList();
+        assertThat(lines).anyMatch(line -> line.contains("table-counts"));
+        java.util.Set<Integer> descriptionColumns = new java.util.HashSet<>();
+        for (String line : lines) {
+            java.util.regex.Matcher name = java.util.regex.Pattern.compile("^  (\\S+)( +)\\S").matcher(line);
+            assertThat(name.find()).as(line).isTrue();
+            descriptionColumns.add(name.end() - 1);
+        }
+        assertThat(descriptionColumns).as("where each description starts").hasSize(1);
+    }
+
+    @Test
+    void sinksTakesThePluginsDirectoryAndHelpAfterTheCommand() throws Exception {
+        Files.copy(PluginJars.EXAMPLE, plugins.resolve("example.jar"));
+        assertThat(new PgFloCommandLine(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+                .execute(new String[] {"sinks", "--plugins-dir", plugins.toString()})).isZero();
+        assertThat(out()).contains("table-counts");
+        out.reset();
+        assertThat(new PgFloCommandLine(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).execute(new String[] {"sinks", "--help"})).isZero();
+        assertThat(out()).contains("--plugins-dir");
+        assertThat(err()).isEmpty();
+    }
+
+    private void plugin(String jar, Class<?>... classes) throws Exception {
+        Map<String, byte[]> entries = new java.util.HashMap<>();
+        entries.put(SERVICES, utf8(classes[0].getName() + "\n"));
+        for (Class<?> type : classes) {
+            entries.put(type.getName().replace('.', '/') + ".class", classBytes(type));
+        }
+        PluginJars.write(plugins.resolve(jar), SPI_1, entries);
     }
 
     @Test
