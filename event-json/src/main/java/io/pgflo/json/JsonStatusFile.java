@@ -77,7 +77,7 @@ public final class JsonStatusFile implements CheckpointStore {
         this.directory = this.file.getParent();
         this.temporary = directory.resolve(this.file.getFileName() + ".tmp");
         try {
-            OwnerOnlyFiles.createDirectories(directory);
+            FileModes.createDirectories(directory, FileModes.OWNER_DIRECTORY);
         } catch (IOException e) {
             throw new IllegalStateException(
                     "cannot create status directory " + directory + " (" + describe(e) + "): check the --status-dir path",
@@ -147,10 +147,10 @@ public final class JsonStatusFile implements CheckpointStore {
      */
     private FileChannel createTemporary() throws IOException {
         try {
-            return OwnerOnlyFiles.createFile(temporary);
+            return FileModes.createFile(temporary, FileModes.OWNER_FILE);
         } catch (FileAlreadyExistsException e) {
             Files.delete(temporary);
-            return OwnerOnlyFiles.createFile(temporary);
+            return FileModes.createFile(temporary, FileModes.OWNER_FILE);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.pgflo.sink.file;
 
+import io.pgflo.json.FileModes;
 import io.pgflo.domain.ConfigurationException;
 import io.pgflo.sink.file.LogFileName.Entry;
 import io.pgflo.sink.file.LogFileName.Kind;
@@ -43,7 +44,7 @@ final class LogDirectory {
             throw new ConfigurationException("--output-dir " + absolute + " is a file, not a directory; choose a directory");
         }
         try {
-            ExactMode.createDirectories(absolute, ExactMode.directoryMode(fileMode));
+            FileModes.createDirectories(absolute, FileModes.directoryMode(fileMode));
         } catch (FileAlreadyExistsException e) {
             throw new ConfigurationException("cannot create --output-dir " + absolute + ": " + e.getFile()
                     + " is a file, not a directory; choose a writable directory", e);
@@ -67,7 +68,7 @@ final class LogDirectory {
 
     /** Creates a new, empty file, with the configured mode; {@link FileAlreadyExistsException} when it exists. */
     FileChannel create(LogFileName name, Kind kind) throws IOException {
-        return ExactMode.createFile(resolve(name, kind), fileMode);
+        return FileModes.createFile(resolve(name, kind), fileMode);
     }
 
     /** Our files in the directory, oldest name first; other files are not ours and are never touched. */

@@ -1,5 +1,6 @@
 package io.pgflo.sink.file;
 
+import io.pgflo.json.FileModes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -71,7 +72,7 @@ class FileSinkOptionsTest {
         "0604, rwx---r-x",
     })
     void directoriesForTheFilesGetExecuteWhereTheFilesAreReadable(String fileMode, String directoryMode) {
-        assertThat(ExactMode.directoryMode(FileModeText.parse("--file-mode", fileMode)))
+        assertThat(FileModes.directoryMode(FileModeText.parse("--file-mode", fileMode)))
                 .isEqualTo(PosixFilePermissions.fromString(directoryMode));
     }
 

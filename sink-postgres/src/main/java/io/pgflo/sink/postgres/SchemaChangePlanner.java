@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -147,62 +148,66 @@ final class SchemaChangePlanner {
 
     private static void constraints(String alter, TableDefinition before, TableDefinition after, TargetShape target,
             List<Step> steps) {
-        if (before == null) {
-            return; // Without the earlier definition nothing tells what the source changed; the target keeps its own.
-        }
-        Set<String> present = new HashSet<>(target.constraints());
-        Map<Long, ConstraintDefinition> previous = byKey(before.constraints(), ConstraintDefinition::oid);
-        Map<Long, ConstraintDefinition> next = byKey(after.constraints(), ConstraintDefinition::oid);
-        Set<String> names = new HashSet<>();
-        after.constraints().forEach(c -> names.add(c.name()));
-        for (ConstraintDefinition gone : before.constraints()) {
-            if (!next.containsKey(gone.oid()) && !names.contains(gone.name()) && present.remove(gone.name())) {
-                steps.add(new Step(alter + " DROP CONSTRAINT " + quoteIdentifier(gone.name()), true));
-            }
-        }
-        for (ConstraintDefinition constraint : after.constraints()) {
-            ConstraintDefinition was = previous.get(constraint.oid());
-            if (was != null && !was.name().equals(constraint.name()) && present.contains(was.name())
-                    && !present.contains(constraint.name())) {
-                steps.add(new Step(alter + " RENAME CONSTRAINT " + quoteIdentifier(was.name()) + " TO "
-                        + quoteIdentifier(constraint.name()), true));
-                present.remove(was.name());
-                present.add(constraint.name());
-            } else if (was == null && !present.contains(constraint.name())) {
-                steps.add(new Step(alter + " ADD CONSTRAINT " + quoteIdentifier(constraint.name()) + " "
-                        + constraint.definition(), true));
-                present.add(constraint.name());
-            }
-        }
+        matchByOid(before == null ? null : before.constraints(), after.constraints(), target.constraints(),
+                new CatalogObjects<>(ConstraintDefinition::oid, ConstraintDefinition::name,
+                        gone -> alter + " DROP CONSTRAINT " + quoteIdentifier(gone.name()),
+                        (was, now) -> alter + " RENAME CONSTRAINT " + quoteIdentifier(was.name()) + " TO "
+                                + quoteIdentifier(now.name()),
+                        added -> alter + " ADD CONSTRAINT " + quoteIdentifier(added.name()) + " " + added.definition()),
+                steps);
     }
 
     private static void indexes(TableName table, TableDefinition before, TableDefinition after, TargetShape target,
             List<Step> steps) {
+        matchByOid(before == null ? null : before.indexes(), after.indexes(), target.indexes(),
+                new CatalogObjects<>(IndexDefinition::oid, IndexDefinition::name,
+                        gone -> "DROP INDEX IF EXISTS " + new TableName(table.schema(), gone.name()).quoted(),
+                        (was, now) -> "ALTER INDEX IF EXISTS " + new TableName(table.schema(), was.name()).quoted()
+                                + " RENAME TO " + quoteIdentifier(now.name()),
+                        added -> added.using() == null ? null : "CREATE " + (added.unique() ? "UNIQUE " : "")
+                                + "INDEX IF NOT EXISTS " + quoteIdentifier(added.name()) + " ON " + table.quoted()
+                                + " USING " + added.using()),
+                steps);
+    }
+
+    /** How to name, drop, rename and create one kind of catalog object (a null statement: cannot be made). */
+    private record CatalogObjects<T>(Function<T, Long> oid, Function<T, String> name, Function<T, String> drop,
+            BiFunction<T, T, String> rename, Function<T, String> create) {}
+
+    /**
+     * Indexes and constraints: matched across the definitions by OID (a rename keeps it), against the target by name.
+     * Without the earlier definition nothing tells what the source changed, and the target keeps its own.
+     */
+    private static <T> void matchByOid(List<T> before, List<T> after, Set<String> targetNames, CatalogObjects<T> kind,
+            List<Step> steps) {
         if (before == null) {
             return;
         }
-        Set<String> present = new HashSet<>(target.indexes());
-        Map<Long, IndexDefinition> previous = byKey(before.indexes(), IndexDefinition::oid);
-        Map<Long, IndexDefinition> next = byKey(after.indexes(), IndexDefinition::oid);
+        Set<String> present = new HashSet<>(targetNames);
+        Map<Long, T> previous = byKey(before, kind.oid());
+        Map<Long, T> next = byKey(after, kind.oid());
         Set<String> names = new HashSet<>();
-        after.indexes().forEach(i -> names.add(i.name()));
-        for (IndexDefinition gone : before.indexes()) {
-            if (!next.containsKey(gone.oid()) && !names.contains(gone.name()) && present.remove(gone.name())) {
-                steps.add(new Step("DROP INDEX IF EXISTS " + new TableName(table.schema(), gone.name()).quoted(), true));
+        after.forEach(object -> names.add(kind.name().apply(object)));
+        for (T gone : before) {
+            String name = kind.name().apply(gone);
+            if (!next.containsKey(kind.oid().apply(gone)) && !names.contains(name) && present.remove(name)) {
+                steps.add(new Step(kind.drop().apply(gone), true));
             }
         }
-        for (IndexDefinition index : after.indexes()) {
-            IndexDefinition was = previous.get(index.oid());
-            if (was != null && !was.name().equals(index.name()) && present.contains(was.name())
-                    && !present.contains(index.name())) {
-                steps.add(new Step("ALTER INDEX IF EXISTS " + new TableName(table.schema(), was.name()).quoted()
-                        + " RENAME TO " + quoteIdentifier(index.name()), true));
-                present.remove(was.name());
-                present.add(index.name());
-            } else if (was == null && index.using() != null && !present.contains(index.name())) {
-                steps.add(new Step("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX IF NOT EXISTS "
-                        + quoteIdentifier(index.name()) + " ON " + table.quoted() + " USING " + index.using(), true));
-                present.add(index.name());
+        for (T object : after) {
+            String name = kind.name().apply(object);
+            T was = previous.get(kind.oid().apply(object));
+            String wasName = was == null ? null : kind.name().apply(was);
+            if (was != null && !wasName.equals(name) && present.contains(wasName) && !present.contains(name)) {
+                steps.add(new Step(kind.rename().apply(was, object), true));
+                present.remove(wasName);
+                present.add(name);
+            } else if (was == null && !present.contains(name)) {
+                String create = kind.create().apply(object);
+                if (create != null) {
+                    steps.add(new Step(create, true));
+                    present.add(name);
+                }
             }
         }
     }

@@ -1,4 +1,4 @@
-package io.pgflo.sink.file;
+package io.pgflo.json;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -13,20 +13,25 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Creates the sink's files and directories with exactly the configured mode, whatever the umask.
+ * Creates files and directories with exactly a given mode, whatever the umask: the file sink's output, the status
+ * files, and the directories pg_flo makes for them, which by default only their owner may read ({@link #OWNER_FILE},
+ * {@link #OWNER_DIRECTORY}): a checkpoint names the source's positions and the output holds the source's rows.
  *
  * <p>The mode is given at creation, so a new path is never wider than it, even for an instant; the umask can only
  * narrow it, and is undone right after. Paths that exist keep their mode: a directory the user made is theirs. Where
  * the file system has no POSIX permissions (Windows), paths are created without them.
  */
-final class ExactMode {
-    private ExactMode() {}
+public final class FileModes {
+    public static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+    public static final Set<PosixFilePermission> OWNER_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+
+    private FileModes() {}
 
     /**
      * The mode of a directory that holds files of {@code fileMode}: the same bits, and execute wherever read is given,
      * so that whoever may read the files may reach them (0600 gives 0700, 0640 gives 0750).
      */
-    static Set<PosixFilePermission> directoryMode(Set<PosixFilePermission> fileMode) {
+    public static Set<PosixFilePermission> directoryMode(Set<PosixFilePermission> fileMode) {
         Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
         mode.addAll(fileMode);
         if (fileMode.contains(PosixFilePermission.OWNER_READ)) {
@@ -42,7 +47,7 @@ final class ExactMode {
     }
 
     /** Creates {@code directory} and its missing parents with {@code mode}; directories that exist keep theirs. */
-    static void createDirectories(Path directory, Set<PosixFilePermission> mode) throws IOException {
+    public static void createDirectories(Path directory, Set<PosixFilePermission> mode) throws IOException {
         Path absolute = directory.toAbsolutePath();
         if (Files.isDirectory(absolute)) {
             return;
@@ -63,7 +68,7 @@ final class ExactMode {
     }
 
     /** A new file with {@code mode}, open for writing; {@link FileAlreadyExistsException} when the name is taken. */
-    static FileChannel createFile(Path file, Set<PosixFilePermission> mode) throws IOException {
+    public static FileChannel createFile(Path file, Set<PosixFilePermission> mode) throws IOException {
         FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 attributes(file, mode));
         undoUmask(file, mode);
