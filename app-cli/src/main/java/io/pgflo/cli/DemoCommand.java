@@ -3,7 +3,7 @@ package io.pgflo.cli;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import io.pgflo.sink.stdout.StdoutSinkProvider;
-import io.pgflo.domain.NoOptions;
+import io.pgflo.sink.api.NoOptions;
 import io.pgflo.testkit.TestPostgres;
 import java.io.IOException;
 import java.io.PrintStream;

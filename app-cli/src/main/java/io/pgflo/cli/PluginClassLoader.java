@@ -9,14 +9,16 @@ import java.util.Enumeration;
 import java.util.List;
 
 /**
- * One plugin jar's class loader. Child-first, so a plugin may bring its own Jackson or OkHttp; parent-first only for
- * the JDK and the packages plugins share with the engine: the SPI ({@code io.pgflo.domain}), the JCommander
- * annotations its options carry, and SLF4J so its logs go where ours go.
+ * One plugin jar's class loader. A plugin sees its own jar, the JDK, and only what it shares with the engine: the
+ * sink API ({@code io.pgflo.sink.api}), the JCommander annotations its options carry, and SLF4J so its logs go where
+ * ours go. Everything else of the engine is invisible to it, so no internal class becomes part of the contract by
+ * accident, and a library the plugin forgot to bundle fails at once, naming the class and the jar, instead of running
+ * on whatever version the engine happens to ship.
  */
 final class PluginClassLoader extends URLClassLoader {
-    private static final List<String> PARENT_FIRST = List.of(
-            "java.", "javax.", "jdk.", "sun.", "com.sun.", "org.w3c.", "org.xml.",
-            "io.pgflo.domain.", "com.beust.jcommander.", "org.slf4j.");
+    private static final List<String> SHARED = List.of("io.pgflo.sink.api.", "com.beust.jcommander.", "org.slf4j.");
+
+    private final String jarName;
 
     static {
         registerAsParallelCapable();
@@ -24,6 +26,8 @@ final class PluginClassLoader extends URLClassLoader {
 
     PluginClassLoader(String name, URL jar, ClassLoader parent) {
         super(name, new URL[] {jar}, parent);
+        String path = jar.getPath();
+        this.jarName = path.substring(path.lastIndexOf('/') + 1);
     }
 
     @Override
@@ -31,13 +35,13 @@ final class PluginClassLoader extends URLClassLoader {
         synchronized (getClassLoadingLock(name)) {
             Class<?> loaded = findLoadedClass(name);
             if (loaded == null) {
-                if (isParentFirst(name)) {
+                if (isShared(name)) {
                     loaded = getParent().loadClass(name);
                 } else {
                     try {
                         loaded = findClass(name);
                     } catch (ClassNotFoundException notInPlugin) {
-                        loaded = getParent().loadClass(name);
+                        loaded = fromJdk(name);
                     }
                 }
             }
@@ -45,6 +49,16 @@ final class PluginClassLoader extends URLClassLoader {
                 resolveClass(loaded);
             }
             return loaded;
+        }
+    }
+
+    private Class<?> fromJdk(String name) throws ClassNotFoundException {
+        try {
+            return ClassLoader.getPlatformClassLoader().loadClass(name);
+        } catch (ClassNotFoundException e) {
+            throw new ClassNotFoundException(name + " is in neither plugin " + jarName + " nor the JDK: a plugin sees "
+                    + "its own jar, io.pgflo.sink.api, JCommander, SLF4J and the JDK only; bundle the library that "
+                    + "holds it into the plugin's jar", e);
         }
     }
 
@@ -67,8 +81,8 @@ final class PluginClassLoader extends URLClassLoader {
         return Collections.enumeration(urls);
     }
 
-    private static boolean isParentFirst(String className) {
-        for (String prefix : PARENT_FIRST) {
+    private static boolean isShared(String className) {
+        for (String prefix : SHARED) {
             if (className.startsWith(prefix)) {
                 return true;
             }

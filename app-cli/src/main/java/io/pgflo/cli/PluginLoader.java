@@ -1,6 +1,6 @@
 package io.pgflo.cli;
 
-import io.pgflo.domain.SinkProvider;
+import io.pgflo.sink.api.SinkProvider;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.nio.file.DirectoryStream;
@@ -65,7 +65,8 @@ final class PluginLoader {
             }
             if (!spi.trim().equals(Integer.toString(SinkProvider.SPI_VERSION))) {
                 problems.add("plugin " + jar.getFileName() + " skipped: built for SPI version " + spi.trim()
-                        + ", this pg_flo has SPI version " + SinkProvider.SPI_VERSION);
+                        + ", this pg_flo has SPI version " + SinkProvider.SPI_VERSION + "; rebuild it against "
+                        + "io.pgflo:sink-api (plugins/README.md says how)");
                 return;
             }
             version = attributes.getValue(Attributes.Name.IMPLEMENTATION_VERSION);

@@ -1,10 +1,10 @@
 package io.pgflo.cli;
 
-import io.pgflo.domain.Batch;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.Sink;
-import io.pgflo.domain.SinkContext;
-import io.pgflo.domain.SinkProvider;
+import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Sink;
+import io.pgflo.sink.api.SinkContext;
+import io.pgflo.sink.api.SinkProvider;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 

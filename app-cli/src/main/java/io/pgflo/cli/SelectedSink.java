@@ -1,8 +1,8 @@
 package io.pgflo.cli;
 
-import io.pgflo.domain.Sink;
-import io.pgflo.domain.SinkContext;
-import io.pgflo.domain.SinkProvider;
+import io.pgflo.sink.api.Sink;
+import io.pgflo.sink.api.SinkContext;
+import io.pgflo.sink.api.SinkProvider;
 
 /** The sink the command line chose, with the options it filled. */
 record SelectedSink(SinkProvider<?> provider, Object options) {

@@ -1,7 +1,7 @@
 package io.pgflo.cli;
 
 import com.google.inject.Inject;
-import io.pgflo.domain.SinkProvider;
+import io.pgflo.sink.api.SinkProvider;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;

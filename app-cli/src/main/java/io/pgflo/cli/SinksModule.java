@@ -3,7 +3,7 @@ package io.pgflo.cli;
 import com.google.inject.AbstractModule;
 import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.Multibinder;
-import io.pgflo.domain.SinkProvider;
+import io.pgflo.sink.api.SinkProvider;
 import java.util.List;
 import java.util.ServiceLoader;
 

@@ -1,7 +1,7 @@
 package io.pgflo.cli;
 
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.TableName;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.TableName;
 import java.lang.management.ManagementFactory;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

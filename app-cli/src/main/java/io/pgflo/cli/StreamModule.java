@@ -1,14 +1,15 @@
 package io.pgflo.cli;
 
 import com.google.inject.AbstractModule;
+import io.pgflo.domain.DatabaseEndpoint;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.pgflo.domain.BatchPolicy;
 import io.pgflo.domain.ChangeSource;
-import io.pgflo.domain.ConfigurationException;
+import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.domain.Pipeline;
-import io.pgflo.domain.Sink;
-import io.pgflo.domain.SinkContext;
+import io.pgflo.sink.api.Sink;
+import io.pgflo.sink.api.SinkContext;
 import io.pgflo.wal.PostgresChangeSource;
 import io.pgflo.wal.ReplicationNames;
 import io.pgflo.wal.WalSourceConfig;
@@ -49,8 +50,12 @@ final class StreamModule extends AbstractModule {
     @Provides
     @Singleton
     SinkContext sinkContext(WalSourceConfig config, PostgresChangeSource source) {
-        return new SinkContext(config.names().group(), WritableDirectory.prepare("--status-dir", options.statusDir), config.endpoint(),
-                source.tables());
+        SinkContext context = new SinkContext(config.names().group(),
+                WritableDirectory.prepare("--status-dir", options.statusDir), source.tables());
+        // The source's endpoint (with its password) goes to built-in sinks only: the PostgreSQL sink reads the source's
+        // catalog; a plugin has no business with it.
+        return selected.provider() instanceof PluginSinkProvider ? context
+                : context.withCapability(DatabaseEndpoint.class, config.endpoint());
     }
 
     @Provides

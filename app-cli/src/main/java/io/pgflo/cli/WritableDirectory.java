@@ -1,6 +1,6 @@
 package io.pgflo.cli;
 
-import io.pgflo.domain.ConfigurationException;
+import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.json.FileModes;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -15,7 +15,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule domainDependsOnTheJdkOnly = noClasses()
             .that().resideInAPackage("io.pgflo.domain..")
-            .should().dependOnClassesThat().resideOutsideOfPackages("java..", "io.pgflo.domain..")
+            .should().dependOnClassesThat().resideOutsideOfPackages("java..", "io.pgflo.domain..", "io.pgflo.sink.api..")
             .because("the domain is the SPI that plugins compile against");
 
     @ArchTest

@@ -2,7 +2,7 @@ package io.pgflo.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.Lsn;
 import io.pgflo.testkit.JavaProcess;
 import io.pgflo.testkit.TestPostgres;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.pgflo.bench;
 
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.Lsn;
 import io.pgflo.testkit.TestPostgres;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -2,7 +2,7 @@ package io.pgflo.bench;
 
 import static java.util.Objects.requireNonNull;
 
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.Lsn;
 import io.pgflo.wal.ReplicationNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -2,6 +2,7 @@ package io.pgflo.domain;
 
 import static java.util.Objects.requireNonNull;
 
+import io.pgflo.sink.api.Lsn;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;

@@ -2,6 +2,8 @@ package io.pgflo.domain;
 
 import static java.util.Objects.requireNonNull;
 
+import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.Lsn;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,7 @@ import java.util.List;
 public final class Batcher {
     private final BatchPolicy policy;
     private final long maxDelayNanos;
-    private List<ChangeEvent> held;
+    private List<SourceChange> held;
     private long heldBytes;
     private int committedCount;
     private long committedBytes;
@@ -44,7 +46,7 @@ public final class Batcher {
         this.held = newHeldList();
     }
 
-    public void add(ChangeEvent event, long nowNanos) {
+    public void add(SourceChange event, long nowNanos) {
         if (held.size() == committedCount) {
             openTransactionStartedAt = nowNanos;
         }
@@ -116,12 +118,12 @@ public final class Batcher {
     private Batch cutCommitted() {
         Batch batch;
         if (committedCount == held.size()) {
-            batch = new Batch(held, committedCheckpoint);
+            batch = Batch.of(held, committedCheckpoint);
             held = newHeldList();
         } else {
-            List<ChangeEvent> open = held.subList(committedCount, held.size());
-            batch = new Batch(held.subList(0, committedCount), committedCheckpoint);
-            List<ChangeEvent> rest = newHeldList();
+            List<SourceChange> open = held.subList(committedCount, held.size());
+            batch = Batch.of(held.subList(0, committedCount), committedCheckpoint);
+            List<SourceChange> rest = newHeldList();
             rest.addAll(open);
             held = rest;
         }
@@ -136,13 +138,13 @@ public final class Batcher {
 
     private Batch cutOpenTransaction() {
         openTransactionCut = true;
-        Batch batch = new Batch(held, emittedCheckpoint);
+        Batch batch = Batch.of(held, emittedCheckpoint);
         held = newHeldList();
         heldBytes = 0;
         return batch;
     }
 
-    private List<ChangeEvent> newHeldList() {
+    private List<SourceChange> newHeldList() {
         return new ArrayList<>(Math.min(policy.maxEvents(), 1024));
     }
 }

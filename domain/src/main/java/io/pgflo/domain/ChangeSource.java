@@ -1,5 +1,6 @@
 package io.pgflo.domain;
 
+import io.pgflo.sink.api.Lsn;
 import java.time.Duration;
 
 /**

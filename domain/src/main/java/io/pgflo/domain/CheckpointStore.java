@@ -1,5 +1,7 @@
 package io.pgflo.domain;
 
+import io.pgflo.sink.api.Lsn;
+
 /** Where a sink keeps the LSN it has made durable. */
 public interface CheckpointStore {
 

@@ -2,6 +2,9 @@ package io.pgflo.domain;
 
 import static java.util.Objects.requireNonNull;
 
+import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Sink;
 import java.time.Duration;
 
 /**
@@ -38,7 +41,7 @@ public final class Pipeline {
         while (!stopRequested) {
             SourceMessage message = source.poll(pollTimeout);
             long now = System.nanoTime();
-            if (message instanceof ChangeEvent event) {
+            if (message instanceof SourceChange event) {
                 batcher.add(event, now);
             } else if (message instanceof TransactionCommit commit) {
                 batcher.commit(commit, now);

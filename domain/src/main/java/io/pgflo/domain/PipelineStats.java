@@ -1,5 +1,7 @@
 package io.pgflo.domain;
 
+import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.Lsn;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;

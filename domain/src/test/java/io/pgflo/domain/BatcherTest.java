@@ -4,6 +4,14 @@ import static io.pgflo.domain.TestEvents.commit;
 import static io.pgflo.domain.TestEvents.insert;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Column;
+import io.pgflo.sink.api.ColumnType;
+import io.pgflo.sink.api.ColumnValue;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Operation;
+import io.pgflo.sink.api.Row;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -147,15 +155,15 @@ class BatcherTest {
     }
 
     /** An insert whose one value is {@code bytes} characters long. */
-    private static ChangeEvent wide(long lsn, long commitLsn, int ordinal, int bytes) {
+    private static SourceChange wide(long lsn, long commitLsn, int ordinal, int bytes) {
         Row row = new Row(java.util.List.of(ColumnValue.text(new Column("doc", new ColumnType(25, "text", 25, 0), false), "x".repeat(bytes))));
-        return new ChangeEvent(Operation.INSERT, "public", "t", Lsn.of(lsn), Lsn.of(commitLsn), 7, Instant.EPOCH, ordinal,
+        return new SourceChange(Operation.INSERT, "public", "t", Lsn.of(lsn), Lsn.of(commitLsn), 7, Instant.EPOCH, ordinal,
                 java.util.List.of(), row, null, null);
     }
 
-    private static ChangeEvent provisional(long lsn, int ordinal) {
+    private static SourceChange provisional(long lsn, int ordinal) {
         ChangeEvent event = insert(lsn, 1, ordinal);
-        return new ChangeEvent(event.operation(), event.schema(), event.table(), event.lsn(), Lsn.MAX, event.xid(),
+        return new SourceChange(event.operation(), event.schema(), event.table(), event.lsn(), Lsn.MAX, event.xid(),
                 event.commitTime(), ordinal, event.keyColumns(), event.newRow(), event.oldRow(), null);
     }
 

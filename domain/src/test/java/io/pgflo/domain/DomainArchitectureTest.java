@@ -12,6 +12,6 @@ class DomainArchitectureTest {
     @ArchTest
     static final ArchRule domainDependsOnTheJdkOnly = noClasses()
             .that().resideInAPackage("io.pgflo.domain..")
-            .should().dependOnClassesThat().resideOutsideOfPackages("java..", "io.pgflo.domain..")
+            .should().dependOnClassesThat().resideOutsideOfPackages("java..", "io.pgflo.domain..", "io.pgflo.sink.api..")
             .because("the domain is the SPI third parties compile against: JDK only");
 }

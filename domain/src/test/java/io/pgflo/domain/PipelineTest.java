@@ -5,6 +5,10 @@ import static io.pgflo.domain.TestEvents.insert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Sink;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

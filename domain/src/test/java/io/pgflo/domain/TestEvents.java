@@ -1,5 +1,12 @@
 package io.pgflo.domain;
 
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Column;
+import io.pgflo.sink.api.ColumnType;
+import io.pgflo.sink.api.ColumnValue;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Operation;
+import io.pgflo.sink.api.Row;
 import java.time.Instant;
 import java.util.List;
 
@@ -9,9 +16,9 @@ final class TestEvents {
 
     private TestEvents() {}
 
-    static ChangeEvent insert(long lsn, long commitLsn, int ordinal) {
+    static SourceChange insert(long lsn, long commitLsn, int ordinal) {
         Row row = new Row(List.of(ColumnValue.text(ID, Long.toString(lsn))));
-        return new ChangeEvent(Operation.INSERT, "public", "t", Lsn.of(lsn), Lsn.of(commitLsn), 7, Instant.EPOCH,
+        return new SourceChange(Operation.INSERT, "public", "t", Lsn.of(lsn), Lsn.of(commitLsn), 7, Instant.EPOCH,
                 ordinal, List.of("id"), row, null, null);
     }
 

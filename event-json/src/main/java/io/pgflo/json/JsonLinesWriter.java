@@ -3,7 +3,7 @@ package io.pgflo.json;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.pgflo.domain.ChangeEvent;
+import io.pgflo.sink.api.ChangeEvent;
 import java.io.Closeable;
 import java.io.Flushable;
 import java.io.IOException;

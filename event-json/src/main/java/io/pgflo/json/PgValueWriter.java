@@ -1,7 +1,7 @@
 package io.pgflo.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.pgflo.domain.ColumnType;
+import io.pgflo.sink.api.ColumnType;
 import java.io.IOException;
 import java.util.List;
 

@@ -14,9 +14,10 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.Operation;
+import io.pgflo.domain.SourceChange;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Operation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -53,7 +54,7 @@ class ChangeEventSchemaTest {
                 event(Operation.DELETE, null, row(value("id", PgTypeOids.INT4, "7")), null),
                 event(Operation.TRUNCATE, null, null, null),
                 event(Operation.DDL, null, null, "ALTER TABLE users ADD COLUMN age int"),
-                new ChangeEvent(Operation.INSERT, "s", "t", Lsn.of(-1L), Lsn.of(-1L), 4_294_967_295L,
+                new SourceChange(Operation.INSERT, "s", "t", Lsn.of(-1L), Lsn.of(-1L), 4_294_967_295L,
                         TestEvents.COMMIT_TIME.plusNanos(1), 12, List.of(), row(), null, null));
     }
 

@@ -15,9 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.Operation;
+import io.pgflo.domain.SourceChange;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Operation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -128,9 +129,9 @@ class EventJsonEncoderTest {
 
     @Test
     void tableWithoutKeyHasEmptyKeyArrayAndKeyColumnsKeepTheirOrder() {
-        ChangeEvent noKey = new ChangeEvent(Operation.INSERT, "s", "t", LSN, COMMIT_LSN, 1, COMMIT_TIME, 0, List.of(),
+        ChangeEvent noKey = new SourceChange(Operation.INSERT, "s", "t", LSN, COMMIT_LSN, 1, COMMIT_TIME, 0, List.of(),
                 row(value("a", TEXT, "x")), null, null);
-        ChangeEvent compositeKey = new ChangeEvent(Operation.INSERT, "s", "t", LSN, COMMIT_LSN, 1, COMMIT_TIME, 0,
+        ChangeEvent compositeKey = new SourceChange(Operation.INSERT, "s", "t", LSN, COMMIT_LSN, 1, COMMIT_TIME, 0,
                 List.of("tenant", "id"), row(value("a", TEXT, "x")), null, null);
 
         assertThat(parse(encoder.encode(noKey)).get("key").toString()).isEqualTo("[]");
@@ -141,7 +142,7 @@ class EventJsonEncoderTest {
     void lsnsAreWrittenTheWayTheServerPrintsThem() {
         for (long value : new long[] {0L, 1L, 0xFL, 0x16B3748L, 0x1_0000_0000L, 0xABCDEF01_23456789L, -1L}) {
             Lsn lsn = Lsn.of(value);
-            ChangeEvent event = new ChangeEvent(Operation.TRUNCATE, "s", "t", lsn, lsn, 1, COMMIT_TIME, 0, List.of(),
+            ChangeEvent event = new SourceChange(Operation.TRUNCATE, "s", "t", lsn, lsn, 1, COMMIT_TIME, 0, List.of(),
                     null, null, null);
             JsonNode json = parse(encoder.encode(event));
             assertThat(json.get("lsn").textValue()).isEqualTo(lsn.toString());
@@ -152,7 +153,7 @@ class EventJsonEncoderTest {
     @Test
     void commitTimeIsIso8601InUtcAndNumbersAreExact() {
         Instant whole = Instant.parse("2026-11-24T12:00:00Z");
-        ChangeEvent event = new ChangeEvent(Operation.TRUNCATE, "s", "t", LSN, COMMIT_LSN, 4_294_967_295L, whole,
+        ChangeEvent event = new SourceChange(Operation.TRUNCATE, "s", "t", LSN, COMMIT_LSN, 4_294_967_295L, whole,
                 1_000_000, List.of(), null, null, null);
 
         JsonNode json = parse(encoder.encode(event));
@@ -164,7 +165,7 @@ class EventJsonEncoderTest {
 
     @Test
     void schemaTableAndColumnNamesAreEscaped() {
-        ChangeEvent event = new ChangeEvent(Operation.INSERT, "My \"Schema\"", "tåble\n", LSN, COMMIT_LSN, 1,
+        ChangeEvent event = new SourceChange(Operation.INSERT, "My \"Schema\"", "tåble\n", LSN, COMMIT_LSN, 1,
                 COMMIT_TIME, 0, List.of("we\"ird"), row(value("we\"ird", TEXT, "v"), value("🐘", TEXT, "w")), null,
                 null);
 

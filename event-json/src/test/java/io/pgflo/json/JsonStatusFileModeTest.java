@@ -3,7 +3,7 @@ package io.pgflo.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.Lsn;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;

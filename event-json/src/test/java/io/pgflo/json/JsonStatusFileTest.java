@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.Lsn;
 import io.pgflo.json.JsonStatusFile.StatusRecord;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,12 +1,13 @@
 package io.pgflo.json;
 
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Column;
-import io.pgflo.domain.ColumnType;
-import io.pgflo.domain.ColumnValue;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.Operation;
-import io.pgflo.domain.Row;
+import io.pgflo.domain.SourceChange;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Column;
+import io.pgflo.sink.api.ColumnType;
+import io.pgflo.sink.api.ColumnValue;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Operation;
+import io.pgflo.sink.api.Row;
 import java.time.Instant;
 import java.util.List;
 
@@ -46,8 +47,8 @@ final class TestEvents {
         return new Row(List.of(values));
     }
 
-    static ChangeEvent event(Operation operation, Row newRow, Row oldRow, String ddl) {
-        return new ChangeEvent(operation, "public", "users", LSN, COMMIT_LSN, 123, COMMIT_TIME, 0, List.of("id"),
+    static SourceChange event(Operation operation, Row newRow, Row oldRow, String ddl) {
+        return new SourceChange(operation, "public", "users", LSN, COMMIT_LSN, 123, COMMIT_TIME, 0, List.of("id"),
                 newRow, oldRow, ddl);
     }
 
@@ -55,8 +56,8 @@ final class TestEvents {
         return event(Operation.INSERT, row(values), null, null);
     }
 
-    static ChangeEvent numberedInsert(int ordinal, String name) {
-        return new ChangeEvent(Operation.INSERT, "public", "users", Lsn.of(0x16B3748L + ordinal), COMMIT_LSN, 123,
+    static SourceChange numberedInsert(int ordinal, String name) {
+        return new SourceChange(Operation.INSERT, "public", "users", Lsn.of(0x16B3748L + ordinal), COMMIT_LSN, 123,
                 COMMIT_TIME, ordinal, List.of("id"),
                 row(value("id", PgTypeOids.INT4, Integer.toString(ordinal)), value("name", 25, name)), null, null);
     }

@@ -1,15 +1,16 @@
 package io.pgflo.wal;
 
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Column;
-import io.pgflo.domain.ColumnType;
-import io.pgflo.domain.ColumnValue;
-import io.pgflo.domain.Lsn;
 import io.pgflo.domain.OpenTransactionDiscarded;
-import io.pgflo.domain.Operation;
-import io.pgflo.domain.Row;
+import io.pgflo.domain.SourceChange;
 import io.pgflo.domain.SourceMessage;
 import io.pgflo.domain.TransactionCommit;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Column;
+import io.pgflo.sink.api.ColumnType;
+import io.pgflo.sink.api.ColumnValue;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Operation;
+import io.pgflo.sink.api.Row;
 import io.pgflo.wal.PgOutputMessage.Begin;
 import io.pgflo.wal.PgOutputMessage.Commit;
 import io.pgflo.wal.PgOutputMessage.Delete;
@@ -313,7 +314,7 @@ final class ChangeEventAssembler {
     }
 
     /** Hands the change over; the first change of another transaction voids the provisional one (see accept). */
-    private void emit(ChangeEvent event, Consumer<SourceMessage> out) {
+    private void emit(SourceChange event, Consumer<SourceMessage> out) {
         if (provisional != null && !event.provisional()) {
             discardProvisional("transaction " + event.xid() + " committed while it streamed", out);
         }
@@ -353,7 +354,7 @@ final class ChangeEventAssembler {
      * A row of the capture's table as a DDL event: named after the table as the targets know it, carrying the
      * definitions before and after as {@code {"previous":...,"definition":...}} (both JSON the server wrote).
      */
-    private ChangeEvent schemaChange(RelationInfo capture, TupleData tuple, Lsn lsn, Context context) {
+    private SourceChange schemaChange(RelationInfo capture, TupleData tuple, Lsn lsn, Context context) {
         Row row = row(capture, tuple, false);
         String schema = row.text("schema_name");
         String table = row.text("table_name");
@@ -367,13 +368,13 @@ final class ChangeEventAssembler {
         return event(Operation.DDL, named, lsn, context, null, null, change, change.length());
     }
 
-    private ChangeEvent event(Operation operation, RelationInfo table, Lsn lsn, Context context, Row newRow, Row oldRow,
+    private SourceChange event(Operation operation, RelationInfo table, Lsn lsn, Context context, Row newRow, Row oldRow,
             String ddl, long valueBytes) {
         if (context == null) {
             throw new PgOutputException(operation + " on " + table.schema() + "." + table.table() + " at " + lsn
                     + " outside a transaction");
         }
-        return new ChangeEvent(operation, table.schema(), table.table(), lsn, context.commitLsn, context.xid,
+        return new SourceChange(operation, table.schema(), table.table(), lsn, context.commitLsn, context.xid,
                 context.commitTime, context.nextOrdinal(), table.keyColumns(), newRow, oldRow, ddl, valueBytes);
     }
 

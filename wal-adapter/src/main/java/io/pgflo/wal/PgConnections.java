@@ -1,6 +1,6 @@
 package io.pgflo.wal;
 
-import io.pgflo.domain.ConfigurationException;
+import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.domain.DatabaseEndpoint;
 import java.sql.Connection;
 import java.sql.DriverManager;

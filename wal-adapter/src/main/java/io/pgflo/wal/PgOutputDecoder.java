@@ -1,6 +1,6 @@
 package io.pgflo.wal;
 
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.Lsn;
 import io.pgflo.wal.PgOutputMessage.Begin;
 import io.pgflo.wal.PgOutputMessage.Commit;
 import io.pgflo.wal.PgOutputMessage.Delete;

@@ -1,6 +1,6 @@
 package io.pgflo.wal;
 
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.Lsn;
 import java.time.Instant;
 import java.util.List;
 

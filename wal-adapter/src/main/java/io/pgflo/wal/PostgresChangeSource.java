@@ -3,10 +3,10 @@ package io.pgflo.wal;
 import static java.util.Objects.requireNonNull;
 
 import io.pgflo.domain.ChangeSource;
-import io.pgflo.domain.ConfigurationException;
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.ConfigurationException;
+import io.pgflo.sink.api.Lsn;
 import io.pgflo.domain.SourceMessage;
-import io.pgflo.domain.TableName;
+import io.pgflo.sink.api.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

@@ -1,7 +1,7 @@
 package io.pgflo.wal;
 
-import io.pgflo.domain.Column;
-import io.pgflo.domain.ColumnValue;
+import io.pgflo.sink.api.Column;
+import io.pgflo.sink.api.ColumnValue;
 import java.util.List;
 
 /**

@@ -1,8 +1,8 @@
 package io.pgflo.wal;
 
-import io.pgflo.domain.ConfigurationException;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.TableName;
+import io.pgflo.sink.api.ConfigurationException;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package io.pgflo.wal;
 
-import io.pgflo.domain.ConfigurationException;
+import io.pgflo.sink.api.ConfigurationException;
 
 /**
  * The server invalidated the group's replication slot: the changes after its position are gone, and no reconnect can

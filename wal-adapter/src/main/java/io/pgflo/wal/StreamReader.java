@@ -1,8 +1,9 @@
 package io.pgflo.wal;
 
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Lsn;
+import io.pgflo.domain.SourceChange;
 import io.pgflo.domain.SourceMessage;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Lsn;
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -190,7 +191,7 @@ final class StreamReader implements Runnable {
 
     private void put(SourceMessage message) {
         filling.add(message);
-        if (message instanceof ChangeEvent event) {
+        if (message instanceof SourceChange event) {
             fillingBytes += event.valueBytes();
         }
         if (filling.size() == CHUNK || fillingBytes >= CHUNK_BYTES) {

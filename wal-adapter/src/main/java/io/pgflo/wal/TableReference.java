@@ -1,7 +1,7 @@
 package io.pgflo.wal;
 
-import io.pgflo.domain.ConfigurationException;
-import io.pgflo.domain.TableName;
+import io.pgflo.sink.api.ConfigurationException;
+import io.pgflo.sink.api.TableName;
 import java.util.ArrayList;
 import java.util.List;
 

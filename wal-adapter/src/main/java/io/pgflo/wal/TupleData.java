@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A row as pgoutput sends it: per column a kind and, for text values, PostgreSQL's text form as the wire's UTF-8 bytes
- * (a String is made only where one is needed; see {@link io.pgflo.domain.ColumnValue}).
+ * (a String is made only where one is needed; see {@link io.pgflo.sink.api.ColumnValue}).
  *
  * <p>Arrays rather than records per column, because this is allocated once per row on the hot path.
  */

@@ -1,6 +1,6 @@
 package io.pgflo.wal;
 
-import io.pgflo.domain.ColumnType;
+import io.pgflo.sink.api.ColumnType;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

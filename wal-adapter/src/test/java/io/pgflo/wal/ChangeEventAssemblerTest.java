@@ -4,13 +4,14 @@ import static io.pgflo.wal.PgOutputBytes.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.ColumnType;
-import io.pgflo.domain.Lsn;
 import io.pgflo.domain.OpenTransactionDiscarded;
-import io.pgflo.domain.Operation;
+import io.pgflo.domain.SourceChange;
 import io.pgflo.domain.SourceMessage;
 import io.pgflo.domain.TransactionCommit;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.ColumnType;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Operation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -114,7 +115,7 @@ class ChangeEventAssemblerTest {
         List<ChangeEvent> events = out.stream().filter(ChangeEvent.class::isInstance).map(ChangeEvent.class::cast).toList();
         assertThat(events).extracting(ChangeEvent::valueBytes).containsExactly(1L + 11, 1L + 1 + 3, 1L);
         for (ChangeEvent event : events) {
-            ChangeEvent counted = new ChangeEvent(event.operation(), event.schema(), event.table(), event.lsn(),
+            ChangeEvent counted = new SourceChange(event.operation(), event.schema(), event.table(), event.lsn(),
                     event.commitLsn(), event.xid(), event.commitTime(), event.ordinal(), event.keyColumns(),
                     event.newRow(), event.oldRow(), event.ddl());
             assertThat(counted).isEqualTo(event);

@@ -2,10 +2,10 @@ package io.pgflo.wal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgflo.domain.ChangeEvent;
+import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.domain.DatabaseEndpoint;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.Operation;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Operation;
 import io.pgflo.domain.SourceMessage;
 import io.pgflo.domain.TransactionCommit;
 import io.pgflo.testkit.PostgresExtension;

@@ -4,7 +4,7 @@ import static io.pgflo.wal.PgOutputBytes.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.Lsn;
 import io.pgflo.wal.PgOutputMessage.Begin;
 import io.pgflo.wal.PgOutputMessage.Commit;
 import io.pgflo.wal.PgOutputMessage.Delete;

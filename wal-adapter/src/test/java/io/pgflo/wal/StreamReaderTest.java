@@ -4,8 +4,8 @@ import static io.pgflo.wal.PgOutputBytes.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgflo.domain.ColumnType;
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.ColumnType;
+import io.pgflo.sink.api.Lsn;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;

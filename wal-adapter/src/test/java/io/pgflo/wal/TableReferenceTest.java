@@ -3,8 +3,8 @@ package io.pgflo.wal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgflo.domain.ConfigurationException;
-import io.pgflo.domain.TableName;
+import io.pgflo.sink.api.ConfigurationException;
+import io.pgflo.sink.api.TableName;
 import org.junit.jupiter.api.Test;
 
 class TableReferenceTest {

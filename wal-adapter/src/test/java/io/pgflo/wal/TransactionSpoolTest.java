@@ -3,7 +3,7 @@ package io.pgflo.wal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.Lsn;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.pgflo.bench.jmh;
 
-import io.pgflo.domain.ChangeEvent;
+import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.json.EventJsonEncoder;
 import io.pgflo.json.JsonLinesWriter;
 import io.pgflo.wal.PgOutputDecoder;

@@ -1,14 +1,15 @@
 package io.pgflo.bench.jmh;
 
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Column;
-import io.pgflo.domain.ColumnValue;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.Operation;
-import io.pgflo.domain.Row;
+import io.pgflo.domain.SourceChange;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Column;
+import io.pgflo.sink.api.ColumnValue;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Operation;
+import io.pgflo.sink.api.Row;
 import io.pgflo.wal.PgOutputDecoder;
-import io.pgflo.wal.PgOutputMessage;
 import io.pgflo.wal.PgOutputMessage.Insert;
+import io.pgflo.wal.PgOutputMessage;
 import io.pgflo.wal.TupleData;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -78,7 +79,7 @@ public class PgOutputDecodeBenchmark {
     }
 
     /** What the assembler does per INSERT: one {@link ColumnValue} per column, a {@link Row}, a {@link ChangeEvent}. */
-    static ChangeEvent event(TupleData tuple) {
+    static SourceChange event(TupleData tuple) {
         List<Column> columns = SampleRows.COLUMNS;
         ColumnValue[] values = new ColumnValue[tuple.size()];
         for (int i = 0; i < values.length; i++) {
@@ -89,7 +90,7 @@ public class PgOutputDecodeBenchmark {
                 default -> ColumnValue.utf8(column, tuple.utf8(i));
             };
         }
-        return new ChangeEvent(Operation.INSERT, SampleRows.SCHEMA, SampleRows.TABLE, Lsn.of(0x3_0000_0100L),
+        return new SourceChange(Operation.INSERT, SampleRows.SCHEMA, SampleRows.TABLE, Lsn.of(0x3_0000_0100L),
                 Lsn.of(0x3_0000_0000L), 4242, COMMIT_TIME, 0, SampleRows.KEY, new Row(List.of(values)), null, null);
     }
 

@@ -1,12 +1,13 @@
 package io.pgflo.bench.jmh;
 
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Column;
-import io.pgflo.domain.ColumnType;
-import io.pgflo.domain.ColumnValue;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.Operation;
-import io.pgflo.domain.Row;
+import io.pgflo.domain.SourceChange;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Column;
+import io.pgflo.sink.api.ColumnType;
+import io.pgflo.sink.api.ColumnValue;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Operation;
+import io.pgflo.sink.api.Row;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -55,14 +56,14 @@ final class SampleRows {
     }
 
     /** The INSERT event of row {@code id}, as the assembler builds it. */
-    static ChangeEvent insertEvent(long id) {
+    static SourceChange insertEvent(long id) {
         String[] texts = texts(id);
         ColumnValue[] values = new ColumnValue[texts.length];
         for (int i = 0; i < texts.length; i++) {
             values[i] = ColumnValue.text(COLUMNS.get(i), texts[i]);
         }
         Lsn commit = Lsn.of(0x3_0000_0000L + id * 64);
-        return new ChangeEvent(Operation.INSERT, SCHEMA, TABLE, Lsn.of(commit.value() - 32), commit, 1_000 + id,
+        return new SourceChange(Operation.INSERT, SCHEMA, TABLE, Lsn.of(commit.value() - 32), commit, 1_000 + id,
                 Instant.parse("2026-11-24T12:00:00.123456Z"), (int) (id % 10), KEY, new Row(List.of(values)), null, null);
     }
 

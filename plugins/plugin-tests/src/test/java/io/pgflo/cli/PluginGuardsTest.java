@@ -4,7 +4,7 @@ import static io.pgflo.cli.PluginJars.classBytes;
 import static io.pgflo.cli.PluginJars.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgflo.domain.SinkProvider;
+import io.pgflo.sink.api.SinkProvider;
 import io.pgflo.plugintest.HostFlagProvider;
 import io.pgflo.plugintest.ImpostorStdoutProvider;
 import io.pgflo.plugintest.NullOptionsProvider;
@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** A plugins directory with bad jars in it: each problem is one clear line, and every other sink keeps working. */
 class PluginGuardsTest {
     private static final String SERVICES = "META-INF/services/" + SinkProvider.class.getName();
-    private static final Map<String, String> SPI_1 = Map.of(PluginLoader.SPI_VERSION_ATTRIBUTE, "1");
+    private static final Map<String, String> CURRENT_SPI = Map.of(PluginLoader.SPI_VERSION_ATTRIBUTE,
+            Integer.toString(SinkProvider.SPI_VERSION));
 
     @TempDir
     Path plugins;
@@ -52,7 +53,7 @@ class PluginGuardsTest {
 
     @Test
     void aProviderClassThatFailsToLoadIsReported() throws Exception {
-        PluginJars.write(plugins.resolve("broken.jar"), SPI_1, Map.of(SERVICES, utf8("com.example.MissingProvider\n")));
+        PluginJars.write(plugins.resolve("broken.jar"), CURRENT_SPI, Map.of(SERVICES, utf8("com.example.MissingProvider\n")));
         assertThat(sinks()).isZero();
         assertThat(err()).contains("plugin broken.jar: a sink provider failed to load").contains("com.example.MissingProvider")
                 .hasLineCount(1);
@@ -62,7 +63,7 @@ class PluginGuardsTest {
     @Test
     void aPluginCannotTakeABuiltInSinksName() throws Exception {
         String classFile = ImpostorStdoutProvider.class.getName().replace('.', '/') + ".class";
-        PluginJars.write(plugins.resolve("impostor.jar"), SPI_1, Map.of(
+        PluginJars.write(plugins.resolve("impostor.jar"), CURRENT_SPI, Map.of(
                 SERVICES, utf8(ImpostorStdoutProvider.class.getName() + "\n"),
                 classFile, classBytes(ImpostorStdoutProvider.class)));
         assertThat(sinks()).isZero();
@@ -126,7 +127,7 @@ class PluginGuardsTest {
         for (Class<?> type : classes) {
             entries.put(type.getName().replace('.', '/') + ".class", classBytes(type));
         }
-        PluginJars.write(plugins.resolve(jar), SPI_1, entries);
+        PluginJars.write(plugins.resolve(jar), CURRENT_SPI, entries);
     }
 
     @Test
@@ -143,9 +144,17 @@ class PluginGuardsTest {
     void aPluginBuiltForAnotherSpiVersionIsRefused() throws Exception {
         PluginJars.exampleWithSpiVersion(plugins.resolve("future.jar"), "99");
         assertThat(sinks()).isZero();
-        assertThat(err()).contains("plugin future.jar skipped: built for SPI version 99, this pg_flo has SPI version 1")
+        assertThat(err()).contains("plugin future.jar skipped: built for SPI version 99, this pg_flo has SPI version 2")
                 .hasLineCount(1);
         assertThat(out()).doesNotContain("table-counts");
+    }
+
+    @Test
+    void aPluginBuiltAgainstSpiVersionOneIsToldHowToRebuild() throws Exception {
+        PluginJars.exampleWithSpiVersion(plugins.resolve("v1.jar"), "1");
+        assertThat(sinks()).isZero();
+        assertThat(err()).isEqualTo("pg_flo: plugin v1.jar skipped: built for SPI version 1, this pg_flo has SPI version 2; "
+                + "rebuild it against io.pgflo:sink-api (plugins/README.md says how)" + System.lineSeparator());
     }
 
     @Test
@@ -157,7 +166,7 @@ class PluginGuardsTest {
 
     @Test
     void aJarWithoutSinksIsReported() throws Exception {
-        PluginJars.write(plugins.resolve("empty.jar"), SPI_1, Map.of("readme.txt", utf8("nothing here")));
+        PluginJars.write(plugins.resolve("empty.jar"), CURRENT_SPI, Map.of("readme.txt", utf8("nothing here")));
         assertThat(sinks()).isZero();
         assertThat(err()).contains("plugin empty.jar has no sink").hasLineCount(1);
     }

@@ -1,20 +1,21 @@
 package io.pgflo.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pgflo.domain.Batch;
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Column;
-import io.pgflo.domain.ColumnType;
-import io.pgflo.domain.ColumnValue;
-import io.pgflo.domain.DatabaseEndpoint;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.Operation;
-import io.pgflo.domain.Row;
-import io.pgflo.domain.Sink;
-import io.pgflo.domain.SinkContext;
+import io.pgflo.domain.SourceChange;
+import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Column;
+import io.pgflo.sink.api.ColumnType;
+import io.pgflo.sink.api.ColumnValue;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Operation;
+import io.pgflo.sink.api.Row;
+import io.pgflo.sink.api.Sink;
+import io.pgflo.sink.api.SinkContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -36,10 +37,10 @@ class PluginIsolationTest {
         Object options = provider.newOptions();
         Path counts = dir.resolve("counts.json");
         options.getClass().getField("countsFile").set(options, counts);
-        SinkContext context = new SinkContext("g", dir, new DatabaseEndpoint("localhost", 5432, "d", "u", null, null, null), List.of());
+        SinkContext context = new SinkContext("g", dir, List.of());
         ClassLoader before = Thread.currentThread().getContextClassLoader();
         try (Sink sink = provider.create(options, context)) {
-            sink.writeBatch(new Batch(List.of(insert()), Lsn.of(500)));
+            sink.writeBatch(Batch.of(List.of(insert()), Lsn.of(500)));
             assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.of(500));
         }
         assertThat(Thread.currentThread().getContextClassLoader()).as("context class loader restored").isSameAs(before);
@@ -52,9 +53,23 @@ class PluginIsolationTest {
                 .isInstanceOf(PluginClassLoader.class);
     }
 
-    private static ChangeEvent insert() {
+    @Test
+    void aPluginCannotLoadTheEnginesClassesOnlyTheSinkApi(@TempDir Path dir) throws Exception {
+        Files.copy(PluginJars.EXAMPLE, dir.resolve("example.jar"));
+        PluginSinkProvider provider = new PluginLoader(getClass().getClassLoader()).scan(dir).providers().get(0);
+        ClassLoader plugin = provider.newOptions().getClass().getClassLoader();
+        assertThat(plugin.loadClass("io.pgflo.sink.api.ChangeEvent")).isSameAs(ChangeEvent.class);
+        assertThat(plugin.loadClass("java.util.List")).isSameAs(List.class);
+        for (String engine : List.of("io.pgflo.domain.Pipeline", "io.pgflo.domain.SourceChange", "io.pgflo.cli.Main",
+                "io.pgflo.json.EventJsonEncoder", "com.google.inject.Guice")) {
+            assertThatThrownBy(() -> plugin.loadClass(engine)).as(engine).isInstanceOf(ClassNotFoundException.class)
+                    .hasMessageContaining("is in neither plugin example.jar nor the JDK");
+        }
+    }
+
+    private static SourceChange insert() {
         Column id = new Column("id", new ColumnType(23, "integer", 23, 0), true);
-        return new ChangeEvent(Operation.INSERT, "public", "t", Lsn.of(400), Lsn.of(450), 1, Instant.EPOCH, 0, List.of("id"),
+        return new SourceChange(Operation.INSERT, "public", "t", Lsn.of(400), Lsn.of(450), 1, Instant.EPOCH, 0, List.of("id"),
                 new Row(List.of(ColumnValue.text(id, "1"))), null, null);
     }
 }

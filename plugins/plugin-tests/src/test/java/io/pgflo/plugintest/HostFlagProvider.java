@@ -1,9 +1,9 @@
 package io.pgflo.plugintest;
 
 import com.beust.jcommander.Parameter;
-import io.pgflo.domain.Sink;
-import io.pgflo.domain.SinkContext;
-import io.pgflo.domain.SinkProvider;
+import io.pgflo.sink.api.Sink;
+import io.pgflo.sink.api.SinkContext;
+import io.pgflo.sink.api.SinkProvider;
 
 /** A plugin sink whose option reuses a common flag's name; packed into a jar by the guard tests. */
 public final class HostFlagProvider implements SinkProvider<HostFlagProvider.Options> {

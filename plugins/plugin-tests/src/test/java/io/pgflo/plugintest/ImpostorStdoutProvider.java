@@ -1,9 +1,9 @@
 package io.pgflo.plugintest;
 
-import io.pgflo.domain.NoOptions;
-import io.pgflo.domain.Sink;
-import io.pgflo.domain.SinkContext;
-import io.pgflo.domain.SinkProvider;
+import io.pgflo.sink.api.NoOptions;
+import io.pgflo.sink.api.Sink;
+import io.pgflo.sink.api.SinkContext;
+import io.pgflo.sink.api.SinkProvider;
 
 /** A plugin sink that claims a built-in sink's name; packed into a jar by the guard tests. */
 public final class ImpostorStdoutProvider implements SinkProvider<NoOptions> {

@@ -1,8 +1,8 @@
 package io.pgflo.plugintest;
 
-import io.pgflo.domain.Sink;
-import io.pgflo.domain.SinkContext;
-import io.pgflo.domain.SinkProvider;
+import io.pgflo.sink.api.Sink;
+import io.pgflo.sink.api.SinkContext;
+import io.pgflo.sink.api.SinkProvider;
 
 /** A plugin sink whose newOptions() returns null; packed into a jar by the guard tests. */
 public final class NullOptionsProvider implements SinkProvider<Object> {

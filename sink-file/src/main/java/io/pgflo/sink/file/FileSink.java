@@ -2,11 +2,11 @@ package io.pgflo.sink.file;
 
 import static java.util.Objects.requireNonNull;
 
-import io.pgflo.domain.Batch;
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.ConfigurationException;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.Sink;
+import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.ConfigurationException;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Sink;
 import io.pgflo.json.JsonLinesWriter;
 import io.pgflo.sink.file.FileSinkCheckpoint.Position;
 import io.pgflo.sink.file.LogFileName.Entry;

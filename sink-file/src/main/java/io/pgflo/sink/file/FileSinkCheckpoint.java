@@ -2,10 +2,11 @@ package io.pgflo.sink.file;
 
 import static java.util.Objects.requireNonNull;
 
-import io.pgflo.domain.ConfigurationException;
-import io.pgflo.domain.Lsn;
-import io.pgflo.json.JsonStatusFile;
 import io.pgflo.json.JsonStatusFile.StatusRecord;
+import io.pgflo.json.JsonStatusFile;
+import io.pgflo.sink.api.ConfigurationException;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

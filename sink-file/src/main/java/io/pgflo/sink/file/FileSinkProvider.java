@@ -1,8 +1,8 @@
 package io.pgflo.sink.file;
 
-import io.pgflo.domain.Sink;
-import io.pgflo.domain.SinkContext;
-import io.pgflo.domain.SinkProvider;
+import io.pgflo.sink.api.Sink;
+import io.pgflo.sink.api.SinkContext;
+import io.pgflo.sink.api.SinkProvider;
 
 /**
  * {@code pg_flo stream file --output-dir DIR}: rotating JSON-lines files, exactly once across restarts, checkpoint in

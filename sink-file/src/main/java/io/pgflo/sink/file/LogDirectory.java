@@ -1,7 +1,7 @@
 package io.pgflo.sink.file;
 
 import io.pgflo.json.FileModes;
-import io.pgflo.domain.ConfigurationException;
+import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.sink.file.LogFileName.Entry;
 import io.pgflo.sink.file.LogFileName.Kind;
 import java.io.IOException;

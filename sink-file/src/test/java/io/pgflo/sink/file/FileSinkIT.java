@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgflo.domain.BatchPolicy;
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.Lsn;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.testkit.PostgresExtension;
 import io.pgflo.testkit.PipelineThread;

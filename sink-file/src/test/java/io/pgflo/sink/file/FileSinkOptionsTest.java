@@ -6,11 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterException;
-import io.pgflo.domain.DatabaseEndpoint;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.Sink;
-import io.pgflo.domain.SinkContext;
-import io.pgflo.domain.SinkProvider;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Sink;
+import io.pgflo.sink.api.SinkContext;
+import io.pgflo.sink.api.SinkProvider;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -207,8 +206,7 @@ class FileSinkOptionsTest {
         FileSinkOptions options = provider.newOptions();
         JCommander.newBuilder().addObject(options).build()
                 .parse("--output-dir", temp.resolve("out").toString(), "--max-file-size", "1KB");
-        SinkContext context = new SinkContext("g", temp.resolve("status"),
-                new DatabaseEndpoint("localhost", 5432, "db", "u", null, null, null), List.of());
+        SinkContext context = new SinkContext("g", temp.resolve("status"), List.of());
 
         try (Sink sink = provider.create(options, context)) {
             assertThat(sink).isInstanceOf(FileSink.class);

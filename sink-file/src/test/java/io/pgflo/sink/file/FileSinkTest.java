@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pgflo.domain.Batch;
-import io.pgflo.domain.ConfigurationException;
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.ConfigurationException;
+import io.pgflo.sink.api.Lsn;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -257,7 +257,7 @@ class FileSinkTest {
     void movesTheCheckpointOnABatchWithoutEvents() {
         Lsn heartbeat = Lsn.parse("0/5000");
         try (FileSink sink = new FileSink(config())) {
-            write(sink, new Batch(List.of(), heartbeat));
+            write(sink, Batch.of(List.of(), heartbeat));
             assertThat(sink.lastCheckpoint()).isEqualTo(heartbeat);
         }
         assertThat(OutputFiles.status(status()).get("lsn").asText()).isEqualTo("0/5000");
@@ -484,7 +484,7 @@ class FileSinkTest {
     }
 
     /** Writes the batch and waits until it is durable, as the pipeline does at a stop. */
-    private static void write(FileSink sink, io.pgflo.domain.Batch batch) {
+    private static void write(FileSink sink, io.pgflo.sink.api.Batch batch) {
         sink.writeBatch(batch);
         sink.flush();
     }

@@ -1,17 +1,18 @@
 package io.pgflo.sink.file;
 
-import io.pgflo.domain.Batch;
 import io.pgflo.domain.BatchPolicy;
 import io.pgflo.domain.Batcher;
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Column;
-import io.pgflo.domain.ColumnType;
-import io.pgflo.domain.ColumnValue;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.Operation;
-import io.pgflo.domain.Row;
-import io.pgflo.domain.Sink;
+import io.pgflo.domain.SourceChange;
 import io.pgflo.domain.TransactionCommit;
+import io.pgflo.sink.api.Batch;
+import io.pgflo.domain.SourceChange;
+import io.pgflo.sink.api.Column;
+import io.pgflo.sink.api.ColumnType;
+import io.pgflo.sink.api.ColumnValue;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Operation;
+import io.pgflo.sink.api.Row;
+import io.pgflo.sink.api.Sink;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ final class TestTransactions {
     private static final Instant COMMIT_TIME = Instant.parse("2026-11-24T12:00:00Z");
 
     /** One source transaction. */
-    record Transaction(long xid, Lsn commitLsn, Lsn endLsn, List<ChangeEvent> events) {}
+    record Transaction(long xid, Lsn commitLsn, Lsn endLsn, List<SourceChange> events) {}
 
     private final List<Transaction> transactions = new ArrayList<>();
     private long nextId = 1;
@@ -39,11 +40,11 @@ final class TestTransactions {
             long xid = 1000 + transactions.size();
             Lsn commitLsn = Lsn.of(0x1000L * (transactions.size() + 1));
             Lsn endLsn = Lsn.of(commitLsn.value() + 0x30);
-            List<ChangeEvent> events = new ArrayList<>();
+            List<SourceChange> events = new ArrayList<>();
             for (int ordinal = 0; ordinal < size; ordinal++) {
                 long id = nextId++;
                 Row row = new Row(List.of(ColumnValue.text(ID, Long.toString(id)), ColumnValue.text(DATA, "row-" + id)));
-                events.add(new ChangeEvent(Operation.INSERT, "public", "items", Lsn.of(commitLsn.value() - 0x800 + ordinal),
+                events.add(new SourceChange(Operation.INSERT, "public", "items", Lsn.of(commitLsn.value() - 0x800 + ordinal),
                         commitLsn, xid, COMMIT_TIME, ordinal, List.of("id"), row, null, null));
             }
             transactions.add(new Transaction(xid, commitLsn, endLsn, List.copyOf(events)));
@@ -85,7 +86,7 @@ final class TestTransactions {
             if (!transaction.endLsn().isAfter(after)) {
                 continue;
             }
-            for (ChangeEvent event : transaction.events()) {
+            for (SourceChange event : transaction.events()) {
                 batcher.add(event, 0);
                 writeIfCut(batcher, write);
             }
@@ -110,15 +111,15 @@ final class TestTransactions {
 
     /** Writes the events of one transaction in batches that do not move the checkpoint, as when it is split. */
     static void deliverWithoutCommit(Sink sink, Transaction transaction, int maxEvents) {
-        List<ChangeEvent> events = transaction.events();
+        List<SourceChange> events = transaction.events();
         for (int from = 0; from < events.size(); from += maxEvents) {
-            sink.writeBatch(new Batch(events.subList(from, Math.min(events.size(), from + maxEvents)), sink.lastCheckpoint()));
+            sink.writeBatch(Batch.of(events.subList(from, Math.min(events.size(), from + maxEvents)), sink.lastCheckpoint()));
         }
     }
 
     /** One batch with the whole transaction and its checkpoint. */
     static Batch batchOf(Transaction transaction) {
-        return new Batch(transaction.events(), transaction.endLsn());
+        return Batch.of(transaction.events(), transaction.endLsn());
     }
 
     private static void writeIfCut(Batcher batcher, Consumer<Batch> write) {

@@ -1,8 +1,8 @@
 package io.pgflo.sink.postgres;
 
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Operation;
-import io.pgflo.domain.TableName;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Operation;
+import io.pgflo.sink.api.TableName;
 import io.pgflo.sink.postgres.RowChange.Kind;
 import io.pgflo.sink.postgres.RowChange.Shape;
 import java.lang.reflect.InvocationTargetException;

@@ -1,6 +1,6 @@
 package io.pgflo.sink.postgres;
 
-import io.pgflo.domain.ColumnType;
+import io.pgflo.sink.api.ColumnType;
 
 /**
  * The type a text value is cast to on its way into the target. It is the column's type name as the source printed it

@@ -1,10 +1,10 @@
 package io.pgflo.sink.postgres;
 
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.ColumnValue;
-import io.pgflo.domain.Operation;
-import io.pgflo.domain.Row;
-import io.pgflo.domain.TableName;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.ColumnValue;
+import io.pgflo.sink.api.Operation;
+import io.pgflo.sink.api.Row;
+import io.pgflo.sink.api.TableName;
 import io.pgflo.sink.postgres.RowChange.Kind;
 import io.pgflo.sink.postgres.RowChange.Shape;
 import java.sql.Connection;

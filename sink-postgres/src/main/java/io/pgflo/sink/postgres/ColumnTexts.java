@@ -1,6 +1,6 @@
 package io.pgflo.sink.postgres;
 
-import io.pgflo.domain.ColumnValue;
+import io.pgflo.sink.api.ColumnValue;
 import java.util.AbstractList;
 import java.util.List;
 import java.util.RandomAccess;

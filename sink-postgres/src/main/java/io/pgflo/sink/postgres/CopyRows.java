@@ -1,6 +1,6 @@
 package io.pgflo.sink.postgres;
 
-import static io.pgflo.domain.TableName.quoteIdentifier;
+import static io.pgflo.sink.api.TableName.quoteIdentifier;
 
 import io.pgflo.sink.postgres.RowChange.Shape;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.pgflo.sink.postgres;
 
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.TableName;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

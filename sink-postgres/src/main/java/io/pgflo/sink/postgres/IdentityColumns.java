@@ -1,9 +1,9 @@
 package io.pgflo.sink.postgres;
 
-import static io.pgflo.domain.TableName.quoteIdentifier;
+import static io.pgflo.sink.api.TableName.quoteIdentifier;
 
-import io.pgflo.domain.ConfigurationException;
-import io.pgflo.domain.TableName;
+import io.pgflo.sink.api.ConfigurationException;
+import io.pgflo.sink.api.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package io.pgflo.sink.postgres;
 
-import io.pgflo.domain.TableName;
+import io.pgflo.sink.api.TableName;
 import io.pgflo.sink.postgres.RowChange.Kind;
 import io.pgflo.sink.postgres.RowChange.Shape;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.pgflo.sink.postgres;
 
-import io.pgflo.domain.ConfigurationException;
+import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.domain.DatabaseEndpoint;
 import java.io.File;
 import java.io.IOException;

@@ -2,15 +2,15 @@ package io.pgflo.sink.postgres;
 
 import static java.util.Objects.requireNonNull;
 
-import io.pgflo.domain.Batch;
+import io.pgflo.sink.api.Batch;
 import io.pgflo.domain.BatchWorker;
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.ConfigurationException;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.TableName;
-import io.pgflo.domain.Operation;
-import io.pgflo.domain.Sink;
-import io.pgflo.domain.TransientSinkException;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.ConfigurationException;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.TableName;
+import io.pgflo.sink.api.Operation;
+import io.pgflo.sink.api.Sink;
+import io.pgflo.sink.api.TransientSinkException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

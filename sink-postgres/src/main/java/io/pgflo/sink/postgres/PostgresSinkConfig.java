@@ -3,7 +3,7 @@ package io.pgflo.sink.postgres;
 import static java.util.Objects.requireNonNull;
 
 import io.pgflo.domain.DatabaseEndpoint;
-import io.pgflo.domain.TableName;
+import io.pgflo.sink.api.TableName;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

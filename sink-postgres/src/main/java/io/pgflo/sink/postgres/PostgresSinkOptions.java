@@ -2,7 +2,7 @@ package io.pgflo.sink.postgres;
 
 import com.beust.jcommander.Parameter;
 import io.pgflo.domain.DatabaseEndpoint;
-import io.pgflo.domain.SinkContext;
+import io.pgflo.sink.api.SinkContext;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -102,7 +102,9 @@ public final class PostgresSinkOptions {
         DatabaseEndpoint target = new DatabaseEndpoint(targetHost, targetPort, targetDbname, targetUser, targetPassword,
                 targetSslMode, targetSslRootCert);
         return PostgresSinkConfig.of(target, context.group())
-                .withSource(context.source(), context.tables())
+                .withSource(context.capability(DatabaseEndpoint.class).orElseThrow(() -> new IllegalStateException(
+                        "the postgres sink reads the source's catalog, and the host did not grant it the source")),
+                        context.tables())
                 .withSyncSchema(syncSchema)
                 .withSchemaCopier(copier, pgDumpPath)
                 .withTrackDdl(trackDdl)

@@ -1,8 +1,8 @@
 package io.pgflo.sink.postgres;
 
-import io.pgflo.domain.Sink;
-import io.pgflo.domain.SinkContext;
-import io.pgflo.domain.SinkProvider;
+import io.pgflo.sink.api.Sink;
+import io.pgflo.sink.api.SinkContext;
+import io.pgflo.sink.api.SinkProvider;
 
 /**
  * {@code pg_flo stream postgres}: replicates into another PostgreSQL database, exactly once, checkpoint in the target's

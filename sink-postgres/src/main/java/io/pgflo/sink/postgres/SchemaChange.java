@@ -2,7 +2,7 @@ package io.pgflo.sink.postgres;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pgflo.domain.TableName;
+import io.pgflo.sink.api.TableName;
 import io.pgflo.sink.postgres.TableDefinition.ColumnDefinition;
 import io.pgflo.sink.postgres.TableDefinition.ConstraintDefinition;
 import io.pgflo.sink.postgres.TableDefinition.IndexDefinition;

@@ -1,8 +1,9 @@
 package io.pgflo.sink.postgres;
 
-import static io.pgflo.domain.TableName.quoteIdentifier;
+import static io.pgflo.sink.api.TableName.quoteIdentifier;
 
-import io.pgflo.domain.TableName;
+import io.pgflo.sink.api.Column;
+import io.pgflo.sink.api.TableName;
 import io.pgflo.sink.postgres.TableDefinition.ColumnDefinition;
 import io.pgflo.sink.postgres.TableDefinition.ConstraintDefinition;
 import io.pgflo.sink.postgres.TableDefinition.IndexDefinition;

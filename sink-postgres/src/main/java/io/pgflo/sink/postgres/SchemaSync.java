@@ -1,11 +1,11 @@
 package io.pgflo.sink.postgres;
 
-import static io.pgflo.domain.TableName.quoteIdentifier;
+import static io.pgflo.sink.api.TableName.quoteIdentifier;
 import static java.util.Objects.requireNonNull;
 
-import io.pgflo.domain.ConfigurationException;
+import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.domain.DatabaseEndpoint;
-import io.pgflo.domain.TableName;
+import io.pgflo.sink.api.TableName;
 import io.pgflo.sink.postgres.PgDumpScript.Section;
 import io.pgflo.sink.postgres.SourceCatalog.Extension;
 import io.pgflo.sink.postgres.SourceCatalog.ForeignKey;

@@ -1,6 +1,6 @@
 package io.pgflo.sink.postgres;
 
-import io.pgflo.domain.TableName;
+import io.pgflo.sink.api.TableName;
 import java.util.List;
 
 /**

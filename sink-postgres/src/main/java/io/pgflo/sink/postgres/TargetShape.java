@@ -1,6 +1,7 @@
 package io.pgflo.sink.postgres;
 
-import io.pgflo.domain.TableName;
+import io.pgflo.sink.api.Column;
+import io.pgflo.sink.api.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -2,13 +2,14 @@ package io.pgflo.sink.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Column;
-import io.pgflo.domain.ColumnType;
-import io.pgflo.domain.ColumnValue;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.Operation;
-import io.pgflo.domain.Row;
+import io.pgflo.domain.SourceChange;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Column;
+import io.pgflo.sink.api.ColumnType;
+import io.pgflo.sink.api.ColumnValue;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Operation;
+import io.pgflo.sink.api.Row;
 import io.pgflo.sink.postgres.RowChange.Kind;
 import java.time.Instant;
 import java.util.List;
@@ -43,7 +44,7 @@ class ChangePlannerTest {
     }
 
     private static RowChange plan(Row newRow) throws Exception {
-        ChangeEvent event = new ChangeEvent(Operation.UPDATE, "public", "docs", Lsn.of(1), Lsn.of(2), 7, Instant.EPOCH, 0,
+        ChangeEvent event = new SourceChange(Operation.UPDATE, "public", "docs", Lsn.of(1), Lsn.of(2), 7, Instant.EPOCH, 0,
                 List.of("id"), newRow, null, null);
         List<RowChange> planned = new ChangePlanner(new TargetKeys()).plan(null, event);
         assertThat(planned).hasSize(1);

@@ -2,14 +2,15 @@ package io.pgflo.sink.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Column;
-import io.pgflo.domain.ColumnType;
-import io.pgflo.domain.ColumnValue;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.Operation;
-import io.pgflo.domain.Row;
-import io.pgflo.domain.TableName;
+import io.pgflo.domain.SourceChange;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Column;
+import io.pgflo.sink.api.ColumnType;
+import io.pgflo.sink.api.ColumnValue;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Operation;
+import io.pgflo.sink.api.Row;
+import io.pgflo.sink.api.TableName;
 import io.pgflo.sink.postgres.RowChange.Kind;
 import io.pgflo.sink.postgres.RowChange.Shape;
 import java.io.ByteArrayOutputStream;
@@ -113,7 +114,7 @@ class CopyRowsTest {
 
     /** A row as the known plans make it: the values read from the wire, their texts not made. */
     private static RowChange wireRow(String id, String value) {
-        ChangeEvent event = new ChangeEvent(Operation.INSERT, "public", "t", Lsn.of(1), Lsn.of(1), 1, Instant.EPOCH, 0,
+        ChangeEvent event = new SourceChange(Operation.INSERT, "public", "t", Lsn.of(1), Lsn.of(1), 1, Instant.EPOCH, 0,
                 List.of("id"), new Row(List.of()), null, null);
         Column idColumn = new Column("id", ColumnType.ofOid(23, "int4"), true);
         Column valueColumn = new Column("v", ColumnType.ofOid(25, "text"), false);
@@ -124,7 +125,7 @@ class CopyRowsTest {
     }
 
     private static RowChange row(String id, String value) {
-        ChangeEvent event = new ChangeEvent(Operation.INSERT, "public", "t", Lsn.of(1), Lsn.of(1), 1, Instant.EPOCH, 0,
+        ChangeEvent event = new SourceChange(Operation.INSERT, "public", "t", Lsn.of(1), Lsn.of(1), 1, Instant.EPOCH, 0,
                 List.of("id"), new Row(List.of()), null, null);
         return new RowChange(SHAPE, event, Arrays.asList(id, value), List.of(id), true);
     }

@@ -2,10 +2,12 @@ package io.pgflo.sink.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.Operation;
-import io.pgflo.domain.TableName;
+import io.pgflo.domain.SourceChange;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Operation;
+import io.pgflo.sink.api.Row;
+import io.pgflo.sink.api.TableName;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -50,13 +52,13 @@ class DdlReplayerTest {
         assertThat(ddl.accepts(ddlOn("u"))).isFalse();
     }
 
-    private static ChangeEvent rowOf(String table) {
-        return new ChangeEvent(Operation.INSERT, "public", table, Lsn.of(1), Lsn.of(2), 7, Instant.EPOCH, 0, List.of(),
-                new io.pgflo.domain.Row(List.of()), null, null);
+    private static SourceChange rowOf(String table) {
+        return new SourceChange(Operation.INSERT, "public", table, Lsn.of(1), Lsn.of(2), 7, Instant.EPOCH, 0, List.of(),
+                new io.pgflo.sink.api.Row(List.of()), null, null);
     }
 
-    private static ChangeEvent ddlOn(String table) {
-        return new ChangeEvent(Operation.DDL, "public", table, Lsn.of(3), Lsn.of(4), 7, Instant.EPOCH, 0, List.of(), null,
+    private static SourceChange ddlOn(String table) {
+        return new SourceChange(Operation.DDL, "public", table, Lsn.of(3), Lsn.of(4), 7, Instant.EPOCH, 0, List.of(), null,
                 null, "ALTER TABLE " + table + " ADD COLUMN c int");
     }
 }

@@ -3,11 +3,12 @@ package io.pgflo.sink.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgflo.domain.Batch;
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Lsn;
 import io.pgflo.domain.SourceMessage;
 import io.pgflo.domain.TransactionCommit;
+import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.TableName;
 import io.pgflo.testkit.TestPostgres;
 import io.pgflo.wal.PostgresChangeSource;
 import io.pgflo.wal.WalSourceConfig;
@@ -60,9 +61,9 @@ class ExactlyOnceIT {
         List<ChangeEvent> events = events(transactions);
         Lsn end = commit(transactions.get(0)).endLsn();
         // The engine cuts a transaction larger than a batch: the parts carry the previous checkpoint.
-        Batch part1 = new Batch(events.subList(0, 40), Lsn.ZERO);
-        Batch part2 = new Batch(events.subList(40, 80), Lsn.ZERO);
-        Batch rest = new Batch(events.subList(80, events.size()), end);
+        Batch part1 = Batch.of(events.subList(0, 40), Lsn.ZERO);
+        Batch part2 = Batch.of(events.subList(40, 80), Lsn.ZERO);
+        Batch rest = Batch.of(events.subList(80, events.size()), end);
 
         try (PostgresSink sink = new PostgresSink(fixture.config())) {
             write(sink, part1);
@@ -240,8 +241,8 @@ class ExactlyOnceIT {
 
         PostgresSinkConfig config() {
             return PostgresSinkConfig.of(targetPg.endpoint(target), group)
-                    .withSource(sourceServer.endpoint(source), List.of(new io.pgflo.domain.TableName("public", "ledger"),
-                            new io.pgflo.domain.TableName("public", "counters")))
+                    .withSource(sourceServer.endpoint(source), List.of(new io.pgflo.sink.api.TableName("public", "ledger"),
+                            new io.pgflo.sink.api.TableName("public", "counters")))
                     .withSyncSchema(true)
                     .withSchemaCopier(SchemaSync.Copier.CATALOG, null)
                     .withRetries(2, Duration.ofMillis(200));
@@ -289,7 +290,7 @@ class ExactlyOnceIT {
     }
 
     static Batch batch(List<List<SourceMessage>> transactions) {
-        return new Batch(events(transactions), commit(transactions.get(transactions.size() - 1)).endLsn());
+        return Batch.of(events(transactions), commit(transactions.get(transactions.size() - 1)).endLsn());
     }
 
     static List<ChangeEvent> events(List<List<SourceMessage>> transactions) {

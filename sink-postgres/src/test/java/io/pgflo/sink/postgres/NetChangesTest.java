@@ -2,10 +2,12 @@ package io.pgflo.sink.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.Operation;
-import io.pgflo.domain.TableName;
+import io.pgflo.domain.SourceChange;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Operation;
+import io.pgflo.sink.api.Row;
+import io.pgflo.sink.api.TableName;
 import io.pgflo.sink.postgres.RowChange.Kind;
 import io.pgflo.sink.postgres.RowChange.Shape;
 import java.time.Instant;
@@ -122,8 +124,8 @@ class NetChangesTest {
                 List.of(), List.of(true));
     }
 
-    private static ChangeEvent event() {
-        return new ChangeEvent(Operation.DELETE, "public", "t", Lsn.of(1), Lsn.of(1), 1, Instant.EPOCH, 0, List.of("id"),
-                null, new io.pgflo.domain.Row(List.of()), null);
+    private static SourceChange event() {
+        return new SourceChange(Operation.DELETE, "public", "t", Lsn.of(1), Lsn.of(1), 1, Instant.EPOCH, 0, List.of("id"),
+                null, new io.pgflo.sink.api.Row(List.of()), null);
     }
 }

@@ -3,7 +3,7 @@ package io.pgflo.sink.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgflo.domain.ConfigurationException;
+import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.testkit.TestPostgres;
 import io.pgflo.testkit.Workload;
 import java.util.List;

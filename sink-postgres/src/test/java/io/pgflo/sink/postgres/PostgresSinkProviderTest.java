@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.beust.jcommander.JCommander;
 import io.pgflo.domain.DatabaseEndpoint;
-import io.pgflo.domain.SinkContext;
-import io.pgflo.domain.SinkProvider;
-import io.pgflo.domain.TableName;
+import io.pgflo.sink.api.SinkContext;
+import io.pgflo.sink.api.SinkProvider;
+import io.pgflo.sink.api.TableName;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class PostgresSinkProviderTest {
     private static final SinkContext CONTEXT = new SinkContext("orders", Path.of("status"),
-            new DatabaseEndpoint("source-host", 5432, "app", "replicator", "source-secret", null, null),
-            List.of(new TableName("public", "orders")));
+            List.of(new TableName("public", "orders"))).withCapability(DatabaseEndpoint.class,
+            new DatabaseEndpoint("source-host", 5432, "app", "replicator", "source-secret", null, null));
 
     @Test
     void isFoundByServiceLoaderAsPostgres() {
@@ -39,7 +39,7 @@ class PostgresSinkProviderTest {
         assertThat(config.target()).isEqualTo(new DatabaseEndpoint("replica", 6543, "copy", "writer", "target-secret",
                 "require", null));
         assertThat(config.group()).isEqualTo("orders");
-        assertThat(config.source()).isEqualTo(CONTEXT.source());
+        assertThat(config.source()).isEqualTo(CONTEXT.capability(DatabaseEndpoint.class).orElseThrow());
         assertThat(config.tables()).isEqualTo(CONTEXT.tables());
         assertThat(config.syncSchema()).isTrue();
         assertThat(config.schemaCopier()).isEqualTo(SchemaSync.Copier.CATALOG);

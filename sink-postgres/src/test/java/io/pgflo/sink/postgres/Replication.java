@@ -2,12 +2,12 @@ package io.pgflo.sink.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgflo.domain.Batch;
+import io.pgflo.sink.api.Batch;
 import io.pgflo.domain.BatchPolicy;
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Lsn;
 import io.pgflo.domain.Pipeline;
-import io.pgflo.domain.Sink;
+import io.pgflo.sink.api.Sink;
 import io.pgflo.testkit.PipelineThread;
 import io.pgflo.testkit.TestPostgres;
 import io.pgflo.wal.PostgresChangeSource;

@@ -2,7 +2,8 @@ package io.pgflo.sink.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgflo.domain.TableName;
+import io.pgflo.sink.api.Column;
+import io.pgflo.sink.api.TableName;
 import io.pgflo.sink.postgres.SchemaChangePlanner.Plan;
 import io.pgflo.sink.postgres.SchemaChangePlanner.Step;
 import io.pgflo.sink.postgres.TableDefinition.ColumnDefinition;

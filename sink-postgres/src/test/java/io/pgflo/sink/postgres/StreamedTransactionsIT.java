@@ -3,7 +3,7 @@ package io.pgflo.sink.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgflo.domain.BatchPolicy;
-import io.pgflo.domain.ChangeEvent;
+import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.testkit.TestPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;

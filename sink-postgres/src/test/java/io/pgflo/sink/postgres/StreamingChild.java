@@ -1,7 +1,7 @@
 package io.pgflo.sink.postgres;
 
 import io.pgflo.domain.BatchPolicy;
-import io.pgflo.domain.ConfigurationException;
+import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.domain.DatabaseEndpoint;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.wal.PostgresChangeSource;

@@ -2,11 +2,11 @@ package io.pgflo.sink.stdout;
 
 import static java.util.Objects.requireNonNull;
 
-import io.pgflo.domain.Batch;
-import io.pgflo.domain.ChangeEvent;
+import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.domain.CheckpointStore;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.Sink;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Sink;
 import io.pgflo.json.JsonLinesWriter;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,9 +1,9 @@
 package io.pgflo.sink.stdout;
 
-import io.pgflo.domain.NoOptions;
-import io.pgflo.domain.Sink;
-import io.pgflo.domain.SinkContext;
-import io.pgflo.domain.SinkProvider;
+import io.pgflo.sink.api.NoOptions;
+import io.pgflo.sink.api.Sink;
+import io.pgflo.sink.api.SinkContext;
+import io.pgflo.sink.api.SinkProvider;
 import io.pgflo.json.JsonStatusFile;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;

@@ -1,7 +1,7 @@
 package io.pgflo.sink.webhook;
 
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Lsn;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.pgflo.sink.webhook;
 
-import io.pgflo.domain.ChangeEvent;
+import io.pgflo.sink.api.ChangeEvent;
 import java.util.List;
 
 /** One request that did not get a 2xx: the events it carried, the last outcome, and how many attempts were made. */

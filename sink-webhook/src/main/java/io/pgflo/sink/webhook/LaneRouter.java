@@ -1,9 +1,9 @@
 package io.pgflo.sink.webhook;
 
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.ColumnValue;
-import io.pgflo.domain.Operation;
-import io.pgflo.domain.Row;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.ColumnValue;
+import io.pgflo.sink.api.Operation;
+import io.pgflo.sink.api.Row;
 import java.util.List;
 
 /**

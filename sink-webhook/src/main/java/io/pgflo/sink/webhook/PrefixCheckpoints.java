@@ -1,7 +1,7 @@
 package io.pgflo.sink.webhook;
 
 import io.pgflo.domain.CheckpointWriter;
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.Lsn;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 

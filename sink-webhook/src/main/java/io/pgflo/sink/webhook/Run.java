@@ -1,6 +1,6 @@
 package io.pgflo.sink.webhook;
 
-import io.pgflo.domain.ChangeEvent;
+import io.pgflo.sink.api.ChangeEvent;
 import java.util.ArrayList;
 import java.util.List;
 

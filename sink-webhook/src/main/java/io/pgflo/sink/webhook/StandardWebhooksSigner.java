@@ -3,7 +3,7 @@ package io.pgflo.sink.webhook;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.pgflo.domain.ConfigurationException;
+import io.pgflo.sink.api.ConfigurationException;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
 import javax.crypto.Mac;

@@ -1,7 +1,7 @@
 package io.pgflo.sink.webhook;
 
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Lsn;
 
 /**
  * The receiver did not take an event: it refused it for good (a 3xx or a 4xx other than 408 and 429, an untrusted

@@ -2,13 +2,13 @@ package io.pgflo.sink.webhook;
 
 import static java.util.Objects.requireNonNull;
 
-import io.pgflo.domain.Batch;
+import io.pgflo.sink.api.Batch;
 import io.pgflo.domain.BatchWorker;
-import io.pgflo.domain.ChangeEvent;
+import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.domain.CheckpointWriter;
 import io.pgflo.domain.CheckpointStore;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.Sink;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Sink;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.pgflo.sink.webhook;
 
 import static java.util.Objects.requireNonNull;
 
-import io.pgflo.domain.ConfigurationException;
+import io.pgflo.sink.api.ConfigurationException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;

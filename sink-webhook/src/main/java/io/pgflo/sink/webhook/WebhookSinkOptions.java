@@ -2,6 +2,7 @@ package io.pgflo.sink.webhook;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.converters.IParameterSplitter;
+import io.pgflo.sink.api.ConfigurationException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,10 +51,10 @@ public final class WebhookSinkOptions {
                     + "1 delivers everything in commit order")
     int lanes = WebhookSinkConfig.DEFAULT_LANES;
 
-    /** The configuration these flags describe; a {@link io.pgflo.domain.ConfigurationException} when they are wrong. */
+    /** The configuration these flags describe; a {@link io.pgflo.sink.api.ConfigurationException} when they are wrong. */
     public WebhookSinkConfig toConfig() {
         if (url == null) {
-            throw new io.pgflo.domain.ConfigurationException("--webhook-url is required");
+            throw new io.pgflo.sink.api.ConfigurationException("--webhook-url is required");
         }
         WebhookSinkConfig.Builder builder = WebhookSinkConfig.builder(url)
                 .secret(secret == null || secret.isEmpty() ? null : secret)

@@ -1,9 +1,9 @@
 package io.pgflo.sink.webhook;
 
-import io.pgflo.domain.ConfigurationException;
-import io.pgflo.domain.Sink;
-import io.pgflo.domain.SinkContext;
-import io.pgflo.domain.SinkProvider;
+import io.pgflo.sink.api.ConfigurationException;
+import io.pgflo.sink.api.Sink;
+import io.pgflo.sink.api.SinkContext;
+import io.pgflo.sink.api.SinkProvider;
 import io.pgflo.json.JsonStatusFile;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

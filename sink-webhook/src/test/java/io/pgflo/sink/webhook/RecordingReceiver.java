@@ -1,7 +1,7 @@
 package io.pgflo.sink.webhook;
 
 import io.pgflo.domain.CheckpointStore;
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.Lsn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

@@ -1,13 +1,15 @@
 package io.pgflo.sink.webhook;
 
-import io.pgflo.domain.Batch;
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Column;
-import io.pgflo.domain.ColumnType;
-import io.pgflo.domain.ColumnValue;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.Operation;
-import io.pgflo.domain.Row;
+import io.pgflo.domain.SourceChange;
+import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Column;
+import io.pgflo.sink.api.ColumnType;
+import io.pgflo.sink.api.ColumnValue;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Operation;
+import io.pgflo.sink.api.Row;
+import io.pgflo.sink.api.Sink;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,9 +38,9 @@ final class TestEvents {
         return Lsn.of(BASE + 0x100L * (transaction + 1));
     }
 
-    static ChangeEvent event(Operation operation, String table, int transaction, int ordinal, Row newRow, Row oldRow) {
+    static SourceChange event(Operation operation, String table, int transaction, int ordinal, Row newRow, Row oldRow) {
         Lsn commit = commitLsn(transaction);
-        return new ChangeEvent(operation, "public", table, Lsn.of(commit.value() - 0x80 + ordinal), commit,
+        return new SourceChange(operation, "public", table, Lsn.of(commit.value() - 0x80 + ordinal), commit,
                 1000 + transaction, COMMIT_TIME, ordinal, operation == Operation.TRUNCATE ? List.of() : List.of("id"),
                 newRow, oldRow, null);
     }
@@ -74,11 +76,11 @@ final class TestEvents {
 
     /** The events as one batch whose checkpoint is the last event's commit. */
     static Batch batch(List<ChangeEvent> events) {
-        return new Batch(events, events.get(events.size() - 1).commitLsn());
+        return Batch.of(events, events.get(events.size() - 1).commitLsn());
     }
 
     /** Writes the batch and waits until it is delivered and checkpointed, as the pipeline does at a stop. */
-    static void write(io.pgflo.domain.Sink sink, Batch batch) {
+    static void write(io.pgflo.sink.api.Sink sink, Batch batch) {
         sink.writeBatch(batch);
         sink.flush();
     }

@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.Operation;
+import io.pgflo.domain.SourceChange;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Operation;
 import io.pgflo.sink.webhook.RecordingReceiver.Exchange;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -232,7 +233,7 @@ class WebhookLanesTest {
     @Test
     void truncateDdlAndKeyChangesAreBarriersPlainChangesAreNot() {
         assertThat(LaneRouter.isBarrier(TestEvents.truncate(0, 0))).isTrue();
-        assertThat(LaneRouter.isBarrier(new ChangeEvent(Operation.DDL, "public", "users", Lsn.of(1), Lsn.of(2), 1,
+        assertThat(LaneRouter.isBarrier(new SourceChange(Operation.DDL, "public", "users", Lsn.of(1), Lsn.of(2), 1,
                 TestEvents.COMMIT_TIME, 0, List.of(), null, null, "ALTER TABLE users ADD COLUMN x int"))).isTrue();
         assertThat(LaneRouter.isBarrier(TestEvents.updateKey(0, 0, 1, 2, "x"))).isTrue();
         assertThat(LaneRouter.isBarrier(TestEvents.insert(0, 0, 1, "x"))).isFalse();

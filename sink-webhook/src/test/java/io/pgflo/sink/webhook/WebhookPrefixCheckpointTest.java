@@ -5,8 +5,8 @@ import static io.pgflo.sink.webhook.TestEvents.inserts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Lsn;
 import io.pgflo.json.JsonStatusFile;
 import io.pgflo.sink.webhook.RecordingReceiver.Exchange;
 import io.pgflo.sink.webhook.RecordingReceiver.MemoryCheckpoints;

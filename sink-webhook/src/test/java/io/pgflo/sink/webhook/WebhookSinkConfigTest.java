@@ -3,7 +3,7 @@ package io.pgflo.sink.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgflo.domain.ConfigurationException;
+import io.pgflo.sink.api.ConfigurationException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pgflo.domain.Batch;
-import io.pgflo.domain.ChangeEvent;
-import io.pgflo.domain.Lsn;
+import io.pgflo.domain.SourceChange;
 import io.pgflo.json.EventJsonEncoder;
 import io.pgflo.json.JsonStatusFile;
+import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.ConfigurationException;
+import io.pgflo.sink.api.Lsn;
 import io.pgflo.sink.webhook.RecordingReceiver.Exchange;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -80,7 +82,7 @@ class WebhookSinkDeliveryTest {
     void credentialsInTheUrlAndAnAuthorizationHeaderTogetherAreRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> WebhookSinkConfig.builder("https://u:p@example.com/hook")
                         .header("Authorization: Bearer t").build())
-                .isInstanceOf(io.pgflo.domain.ConfigurationException.class)
+                .isInstanceOf(io.pgflo.sink.api.ConfigurationException.class)
                 .hasMessageContaining("give the credentials one way")
                 .hasMessageNotContaining("u:p");
     }
@@ -90,7 +92,7 @@ class WebhookSinkDeliveryTest {
         ChangeEvent third = TestEvents.insert(0xABCDEF, 2, 1, "x");
 
         assertThat(IdempotencyKeys.of(third)).isEqualTo(third.commitLsn() + "-2").doesNotContain(".");
-        assertThat(IdempotencyKeys.of(new ChangeEvent(third.operation(), "s", "t", Lsn.of(-1L), Lsn.of(-1L), 1,
+        assertThat(IdempotencyKeys.of(new SourceChange(third.operation(), "s", "t", Lsn.of(-1L), Lsn.of(-1L), 1,
                 third.commitTime(), 7, List.of(), third.newRow(), null, null))).isEqualTo("FFFFFFFF/FFFFFFFF-7");
         assertThat(IdempotencyKeys.ofArray(inserts(5))).isEqualTo("0/16B0100-0_5");
     }
@@ -207,8 +209,8 @@ class WebhookSinkDeliveryTest {
     void anEmptyBatchMovesTheCheckpointWithoutARequest() {
         RecordingReceiver.MemoryCheckpoints checkpoints = new RecordingReceiver.MemoryCheckpoints();
         try (WebhookSink sink = new WebhookSink(WebhookSinkConfig.builder(receiver.url()).build(), checkpoints)) {
-            TestEvents.write(sink, new Batch(List.of(), Lsn.parse("0/5000")));
-            TestEvents.write(sink, new Batch(List.of(), Lsn.parse("0/4000")));
+            TestEvents.write(sink, Batch.of(List.of(), Lsn.parse("0/5000")));
+            TestEvents.write(sink, Batch.of(List.of(), Lsn.parse("0/4000")));
 
             assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.parse("0/5000"));
         }

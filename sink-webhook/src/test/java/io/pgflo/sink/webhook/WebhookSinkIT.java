@@ -9,7 +9,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import io.pgflo.domain.BatchPolicy;
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.Lsn;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.json.JsonStatusFile;
 import io.pgflo.sink.webhook.RecordingReceiver.Exchange;

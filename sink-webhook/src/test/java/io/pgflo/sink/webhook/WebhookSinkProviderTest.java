@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterException;
-import io.pgflo.domain.ConfigurationException;
-import io.pgflo.domain.DatabaseEndpoint;
-import io.pgflo.domain.Lsn;
-import io.pgflo.domain.Sink;
-import io.pgflo.domain.SinkContext;
-import io.pgflo.domain.SinkProvider;
+import io.pgflo.sink.api.ConfigurationException;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Sink;
+import io.pgflo.sink.api.SinkContext;
+import io.pgflo.sink.api.SinkProvider;
 import io.pgflo.json.JsonStatusFile;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WebhookSinkProviderTest {
 
     private static SinkContext context(Path statusDir) {
-        return new SinkContext("g", statusDir, new DatabaseEndpoint("localhost", 5432, "db", "u", null, null, null), List.of());
+        return new SinkContext("g", statusDir, List.of());
     }
 
     private static WebhookSinkOptions parse(String... args) {

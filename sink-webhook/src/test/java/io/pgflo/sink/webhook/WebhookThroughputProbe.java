@@ -1,10 +1,10 @@
 package io.pgflo.sink.webhook;
 
 import com.sun.net.httpserver.HttpServer;
-import io.pgflo.domain.Batch;
-import io.pgflo.domain.ChangeEvent;
+import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.domain.CheckpointStore;
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.Lsn;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,8 @@
 package io.pgflo.example.counts;
 
-import io.pgflo.domain.Sink;
-import io.pgflo.domain.SinkContext;
-import io.pgflo.domain.SinkProvider;
+import io.pgflo.sink.api.Sink;
+import io.pgflo.sink.api.SinkContext;
+import io.pgflo.sink.api.SinkProvider;
 
 /** {@code pg_flo stream table-counts --counts-file FILE}: counts events per table and operation. */
 public final class TableCountsProvider implements SinkProvider<TableCountsOptions> {

@@ -1,4 +1,4 @@
-package io.pgflo.domain;
+package io.pgflo.sink.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.pgflo.domain;
+package io.pgflo.sink.api;
 
 /** The options of a sink that has no flags of its own. */
 public final class NoOptions {

@@ -1,4 +1,4 @@
-package io.pgflo.domain;
+package io.pgflo.sink.api;
 
 /**
  * A sink lost work it cannot redo by itself, for a reason that may pass (its destination restarted, a connection

@@ -1,4 +1,4 @@
-package io.pgflo.domain;
+package io.pgflo.sink.api;
 
 import static java.util.Objects.requireNonNull;
 
@@ -19,6 +19,11 @@ public record Batch(List<ChangeEvent> events, Lsn checkpoint) {
     public Batch {
         events = List.copyOf(events);
         requireNonNull(checkpoint, "checkpoint is null");
+    }
+
+    /** A batch of {@code events}, of whatever implementation of {@link ChangeEvent}. */
+    public static Batch of(List<? extends ChangeEvent> events, Lsn checkpoint) {
+        return new Batch(List.copyOf(events), checkpoint);
     }
 
     public boolean isEmpty() {

@@ -1,4 +1,4 @@
-package io.pgflo.domain;
+package io.pgflo.sink.api;
 
 /**
  * A position in PostgreSQL's write-ahead log: an unsigned 64-bit number, written as two hex halves

@@ -1,10 +1,10 @@
-package io.pgflo.domain;
+package io.pgflo.sink.api;
 
 /**
  * The plugin SPI: a named kind of sink, its flags, and a factory for it.
  *
  * <p>Implementations are found with {@link java.util.ServiceLoader}
- * ({@code META-INF/services/io.pgflo.domain.SinkProvider}), for the built-in sinks and for plugin jars alike.
+ * ({@code META-INF/services/io.pgflo.sink.api.SinkProvider}), for the built-in sinks and for plugin jars alike.
  *
  * @param <O> the options type: a class whose fields carry JCommander {@code @Parameter} annotations, so that
  *     {@code pg_flo stream NAME --help} lists them; use {@link NoOptions} for a sink without flags
@@ -15,7 +15,7 @@ public interface SinkProvider<O> {
      * The SPI version this interface describes. A plugin jar declares the version it was built against in its
      * manifest ({@code PgFlo-Spi-Version}), because a constant read at run time would always be the host's.
      */
-    int SPI_VERSION = 1;
+    int SPI_VERSION = 2;
 
     /** The subcommand name: {@code pg_flo stream NAME}. Lower case letters, digits and '-'. */
     String name();

@@ -1,4 +1,4 @@
-package io.pgflo.domain;
+package io.pgflo.sink.api;
 
 /**
  * Where change events go. Called from one thread only.

@@ -1,4 +1,4 @@
-package io.pgflo.domain;
+package io.pgflo.sink.api;
 
 /**
  * Input or environment that cannot work: a missing table, a server not set up for logical replication, a flag

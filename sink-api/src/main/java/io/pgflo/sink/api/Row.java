@@ -1,4 +1,4 @@
-package io.pgflo.domain;
+package io.pgflo.sink.api;
 
 import java.util.ArrayList;
 import java.util.List;
