@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Connection settings for a PostgreSQL database. {@link #toString()} never shows the password.
  *
+ * @param password the password, or null (or empty) for the one {@link PasswordLookup} finds: {@code PGPASSWORD} or
+ *     the password file's, as libpq would
  * @param sslMode pgjdbc's sslmode (disable, allow, prefer, require, verify-ca, verify-full), or null for the default
  * @param sslRootCert path to the root certificate, or null
  */

@@ -3,6 +3,10 @@ package io.pgflo.testkit;
 import static java.util.Objects.requireNonNull;
 
 import io.pgflo.domain.DatabaseEndpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,9 +14,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -185,6 +191,49 @@ public final class TestPostgres implements AutoCloseable {
     }
 
     /**
+     * Turns TLS on with {@code certificate}, for tests of TLS connections; use a server from {@link #start()}, since
+     * every client that allows TLS (pgjdbc's default, {@code prefer}) then uses it. The certificate and key go into the
+     * data directory through {@code COPY ... TO}, so that they belong to the server's account, as PostgreSQL demands of
+     * a key, whichever account and kind of server this is (the key's mode is set with {@code COPY ... TO PROGRAM}, so
+     * the server needs a shell); a reload then takes them up.
+     */
+    public void enableTls(TestCertificate certificate) {
+        requireNonNull(certificate, "certificate is null");
+        String dataDirectory = queryString("postgres", "SHOW data_directory");
+        String certificateFile = dataDirectory + "/pgflo-test-server.crt";
+        String keyFile = dataDirectory + "/pgflo-test-server.key";
+        execute("postgres",
+                copyLines(certificate.certificate(), certificateFile),
+                copyLines(certificate.privateKey(), keyFile),
+                // COPY writes files with mode 0644, and PostgreSQL refuses a key that others may read.
+                "COPY (SELECT 1) TO PROGRAM " + quoteLiteral("chmod 0600 '" + keyFile.replace("'", "'\\''") + "'"),
+                "ALTER SYSTEM SET ssl_cert_file = " + quoteLiteral(certificateFile),
+                "ALTER SYSTEM SET ssl_key_file = " + quoteLiteral(keyFile),
+                "ALTER SYSTEM SET ssl = on",
+                "SELECT pg_reload_conf()");
+        // The postmaster reloads on a signal, a moment after pg_reload_conf() returns.
+        Properties properties = new Properties();
+        properties.setProperty("user", SUPERUSER);
+        properties.setProperty("password", SUPERUSER_PASSWORD);
+        properties.setProperty("sslmode", "require");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                DriverManager.getConnection("jdbc:postgresql://" + host() + ":" + port() + "/postgres", properties)
+                        .close();
+                return;
+            } catch (SQLException e) {
+                if (System.nanoTime() > deadline) {
+                    String log = logFile().map(file -> "; server log:\n" + FileTrees.tail(file, 2000)).orElse("");
+                    throw new IllegalStateException(failure("a TLS connection after turning ssl on", "postgres", e)
+                            .getMessage() + log, e);
+                }
+                sleep(50);
+            }
+        }
+    }
+
+    /**
      * Stops the server cleanly and starts it on the same data and port: connections and replication streams break,
      * committed data and replication slots remain. Use a server from {@link #start()} for this, not the shared one.
      */
@@ -226,6 +275,26 @@ public final class TestPostgres implements AutoCloseable {
             cleaned = cleaned.substring(0, MAX_IDENTIFIER_LENGTH - suffix.length());
         }
         return cleaned + suffix;
+    }
+
+    /** A statement that writes the lines of a PEM file (base64 and dashes only) to {@code target} on the server. */
+    private static String copyLines(Path pem, String target) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(pem, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + pem, e);
+        }
+        StringBuilder array = new StringBuilder();
+        for (String line : lines) {
+            array.append(array.length() == 0 ? "" : ", ").append(quoteLiteral(line));
+        }
+        return "COPY (SELECT line FROM unnest(ARRAY[" + array + "]::text[]) WITH ORDINALITY AS pem(line, n) ORDER BY n)"
+                + " TO " + quoteLiteral(target);
+    }
+
+    private static String quoteLiteral(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 
     private static String quoteIdentifier(String identifier) {

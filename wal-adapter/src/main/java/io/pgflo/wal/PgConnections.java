@@ -1,16 +1,32 @@
 package io.pgflo.wal;
 
 import io.pgflo.sink.api.ConfigurationException;
+import io.pgflo.domain.ConnectionFailure;
 import io.pgflo.domain.DatabaseEndpoint;
+import io.pgflo.domain.PasswordLookup;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.Properties;
 import org.postgresql.PGProperty;
+import org.postgresql.util.GT;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Opens JDBC connections to the source and turns connection failures into messages a user can act on. */
+/**
+ * Opens JDBC connections to the source, with the password libpq would use (see {@link PasswordLookup}), and turns
+ * connection failures into messages a user can act on.
+ */
 final class PgConnections {
+    private static final Logger log = LoggerFactory.getLogger(PgConnections.class);
+    private static final PasswordLookup PROCESS_PASSWORDS = PasswordLookup.ofThisProcess(log::warn);
+    // pgjdbc logs through java.util.logging, whose default handler writes to stderr: a certificate for another host
+    // alone puts a stack of lines there, beside the exception that becomes our one-line message. The field keeps the
+    // logger, which java.util.logging holds only weakly, and with it the level.
+    private static final java.util.logging.Logger DRIVER_LOG = quietDriverLog();
+
     private PgConnections() {}
 
     /**
@@ -18,7 +34,11 @@ final class PgConnections {
      * for lookups (a type a DDL change brought in) that may come after hours without any.
      */
     static Connection open(DatabaseEndpoint endpoint, String applicationName) {
-        Connection connection = connect(endpoint, properties(endpoint, applicationName));
+        return open(endpoint, applicationName, PROCESS_PASSWORDS);
+    }
+
+    static Connection open(DatabaseEndpoint endpoint, String applicationName, PasswordLookup passwords) {
+        Connection connection = connect(endpoint, properties(endpoint, applicationName), passwords);
         try {
             if (connection.getMetaData().getDatabaseMajorVersion() >= 14) {
                 try (Statement statement = connection.createStatement()) {
@@ -38,19 +58,20 @@ final class PgConnections {
     }
 
     static Connection openReplication(DatabaseEndpoint endpoint, String applicationName) {
+        return openReplication(endpoint, applicationName, PROCESS_PASSWORDS);
+    }
+
+    static Connection openReplication(DatabaseEndpoint endpoint, String applicationName, PasswordLookup passwords) {
         Properties properties = properties(endpoint, applicationName);
         PGProperty.REPLICATION.set(properties, "database");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "10");
         PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
-        return connect(endpoint, properties);
+        return connect(endpoint, properties, passwords);
     }
 
     private static Properties properties(DatabaseEndpoint endpoint, String applicationName) {
         Properties properties = new Properties();
         PGProperty.USER.set(properties, endpoint.user());
-        if (endpoint.password() != null) {
-            PGProperty.PASSWORD.set(properties, endpoint.password());
-        }
         PGProperty.APPLICATION_NAME.set(properties, applicationName);
         PGProperty.CONNECT_TIMEOUT.set(properties, 10);
         PGProperty.TCP_KEEP_ALIVE.set(properties, true);
@@ -63,27 +84,16 @@ final class PgConnections {
         return properties;
     }
 
-    private static Connection connect(DatabaseEndpoint endpoint, Properties properties) {
+    private static Connection connect(DatabaseEndpoint endpoint, Properties properties, PasswordLookup passwords) {
+        Optional<PasswordLookup.Password> password = passwords.find(endpoint);
+        password.ifPresent(found -> PGProperty.PASSWORD.set(properties, found.value()));
         String url = "jdbc:postgresql://" + hostForUrl(endpoint.host()) + ":" + endpoint.port() + "/";
         try {
             return DriverManager.getConnection(url + encode(endpoint.database()), properties);
         } catch (SQLException e) {
-            throw connectionFailure(endpoint, e);
+            throw ConnectionFailure.explain(e, new ConnectionFailure.Attempt(endpoint, ConnectionFailure.Role.SOURCE,
+                    password, passwords.passwordFileName()), GT::tr);
         }
-    }
-
-    static ConfigurationException connectionFailure(DatabaseEndpoint endpoint, SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        String where = endpoint.describe();
-        String reason = switch (state) {
-            case "28P01" -> "password authentication failed; check --user and --password (or PGFLO_PASSWORD)";
-            case "28000" -> "the server refused this user (pg_hba.conf); allow the user to connect, with replication";
-            case "3D000" -> "database does not exist; check --dbname";
-            case "08001", "08004", "08006" -> "server not reachable (" + firstLine(e.getMessage())
-                    + "); check --host and --port and that PostgreSQL is running";
-            default -> firstLine(e.getMessage());
-        };
-        return new ConfigurationException("cannot connect to " + where + ": " + reason, e);
     }
 
     static String firstLine(String message) {
@@ -92,6 +102,15 @@ final class PgConnections {
         }
         int newline = message.indexOf('\n');
         return (newline < 0 ? message : message.substring(0, newline)).trim();
+    }
+
+    /** Leaves a level that java.util.logging's configuration gives pgjdbc (someone debugging the driver) as it is. */
+    private static java.util.logging.Logger quietDriverLog() {
+        java.util.logging.Logger driver = java.util.logging.Logger.getLogger("org.postgresql");
+        if (driver.getLevel() == null) {
+            driver.setLevel(java.util.logging.Level.OFF);
+        }
+        return driver;
     }
 
     private static String hostForUrl(String host) {

@@ -94,11 +94,10 @@ final class PgDump {
         environment.put("PGUSER", source.user());
         environment.put("PGAPPNAME", "pg_flo-schema-sync");
         environment.put("PGCONNECT_TIMEOUT", "10");
-        if (source.password() != null) {
-            environment.put("PGPASSWORD", source.password());
-        } else {
-            environment.remove("PGPASSWORD");
-        }
+        // The password the sink's own connection to the source used (from the flag, PGPASSWORD or the password file);
+        // with none, pg_dump finds none either.
+        PgConnections.password(source).ifPresentOrElse(password -> environment.put("PGPASSWORD", password.value()),
+                () -> environment.remove("PGPASSWORD"));
         if (source.sslMode() != null) {
             environment.put("PGSSLMODE", source.sslMode());
         }

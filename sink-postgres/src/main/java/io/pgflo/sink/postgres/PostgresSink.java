@@ -70,7 +70,7 @@ public final class PostgresSink implements Sink {
         this.checkpoints = new CheckpointTable(config.group());
         this.ddl = new DdlReplayer(config.trackDdl(), config.tables());
         this.applier = new BatchApplier(targetKeys, targetTables, ddl);
-        Connection target = PgConnections.open(config.target(), applicationName, "target");
+        Connection target = PgConnections.open(config.target(), applicationName, PgConnections.TARGET);
         try {
             this.sourceSettings = config.source() == null ? SourceSettings.UNKNOWN : SourceSettings.read(config);
             if (sourceSettings.identity() != null && sourceSettings.identity().equals(DatabaseIdentity.of(target))) {
@@ -415,7 +415,8 @@ public final class PostgresSink implements Sink {
 
         /** Reads them, and checks that every replicated table has a replication key. */
         static SourceSettings read(PostgresSinkConfig config) {
-            try (Connection source = PgConnections.open(config.source(), "pg_flo-" + config.group() + "-sink-check", "source")) {
+            try (Connection source = PgConnections.open(config.source(), "pg_flo-" + config.group() + "-sink-check",
+                    PgConnections.SOURCE)) {
                 ReplicationKeyCheck.check(source, config.source().describe(), config.tables());
                 try (Statement statement = source.createStatement()) {
                     String searchPath;

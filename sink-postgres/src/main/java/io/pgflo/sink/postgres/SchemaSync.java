@@ -94,8 +94,8 @@ public final class SchemaSync {
      * @throws ConfigurationException when the schema cannot be read or created; the message says what failed
      */
     public Result sync(List<TableName> tables) {
-        try (Connection sourceConnection = PgConnections.open(source, "pg_flo-schema-sync", "source");
-                Connection targetConnection = PgConnections.open(target, "pg_flo-schema-sync", "target")) {
+        try (Connection sourceConnection = PgConnections.open(source, "pg_flo-schema-sync", PgConnections.SOURCE);
+                Connection targetConnection = PgConnections.open(target, "pg_flo-schema-sync", PgConnections.TARGET)) {
             targetConnection.setAutoCommit(false);
             try (Statement statement = targetConnection.createStatement()) {
                 statement.execute("SELECT pg_catalog.pg_advisory_xact_lock(" + LOCK_KEY + ")");
