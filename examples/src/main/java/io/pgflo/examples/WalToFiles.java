@@ -2,7 +2,7 @@ package io.pgflo.examples;
 
 import io.pgflo.domain.BatchPolicy;
 import io.pgflo.domain.DatabaseEndpoint;
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.Lsn;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.sink.file.FileSink;
 import io.pgflo.sink.file.FileSinkConfig;

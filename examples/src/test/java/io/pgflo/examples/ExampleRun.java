@@ -1,6 +1,6 @@
 package io.pgflo.examples;
 
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.Lsn;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -1,6 +1,6 @@
 package io.pgflo.examples;
 
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.Lsn;
 import io.pgflo.testkit.TestPostgres;
 import io.pgflo.wal.ReplicationNames;
 

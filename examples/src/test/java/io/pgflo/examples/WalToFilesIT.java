@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflo.domain.DatabaseEndpoint;
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.Lsn;
 import io.pgflo.sink.file.FileSinkConfig;
 import io.pgflo.testkit.JavaProcess;
 import io.pgflo.testkit.PostgresExtension;

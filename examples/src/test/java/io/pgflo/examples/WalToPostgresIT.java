@@ -3,7 +3,7 @@ package io.pgflo.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgflo.domain.DatabaseEndpoint;
-import io.pgflo.domain.Lsn;
+import io.pgflo.sink.api.Lsn;
 import io.pgflo.testkit.PostgresExtension;
 import io.pgflo.testkit.TestPostgres;
 import java.sql.Connection;
