@@ -8,7 +8,6 @@ import io.pgflo.domain.ConfigurationException;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.domain.Sink;
 import io.pgflo.domain.TransientSinkException;
-import io.pgflo.wal.PostgresChangeSource;
 import io.pgflo.wal.SlotInvalidatedException;
 import io.pgflo.wal.SourceException;
 import java.time.Duration;
@@ -99,11 +98,9 @@ final class StreamRunner {
             StartupWarmUp.awaitDone(); // the SCRAM cache in place before the first connection
             Injector injector = Guice.createInjector(new StreamModule(options, selected));
             source = injector.getInstance(ChangeSource.class);
-            if (source instanceof PostgresChangeSource postgres) {
-                // The server starts decoding while the sink connects; the sink's checkpoint then says what to skip.
-                // Outside the try below: a source failure here is retried, and the retry needs the slot it created.
-                postgres.beginStreaming();
-            }
+            // The server starts decoding while the sink connects; the sink's checkpoint then says what to skip.
+            // Outside the try below: a source failure here is retried, and the retry needs the slot it created.
+            source.prepareToStart();
             Pipeline current;
             try {
                 sink = injector.getInstance(Sink.class);
@@ -111,8 +108,8 @@ final class StreamRunner {
                 current = injector.getInstance(Pipeline.class);
             } catch (RuntimeException e) {
                 // A start that fails leaves the source as it found it: no slot holding WAL, no publication, no triggers.
-                if (!streamedBefore && source instanceof PostgresChangeSource postgres) {
-                    postgres.undoNewSetup();
+                if (!streamedBefore) {
+                    source.abandonIfNotStarted();
                 }
                 throw e;
             }
