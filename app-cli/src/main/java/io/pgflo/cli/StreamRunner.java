@@ -72,7 +72,7 @@ final class StreamRunner {
                     attempts++;
                     long delay = Math.min(30_000L, options.reconnectBackoffMillis * (1L << Math.min(attempts - 1, 16)));
                     log.warn("{} lost ({}); reconnecting in {} ms, attempt {} of {}", sinkLost ? "sink's destination" : "source",
-                            PgFloCommandLine.oneLine(e.getMessage()), delay, attempts, options.reconnectAttempts);
+                            ErrorMessages.oneLine(e.getMessage()), delay, attempts, options.reconnectAttempts);
                     if (stopSignal.await(delay, TimeUnit.MILLISECONDS)) {
                         succeeded = true;
                         return;
