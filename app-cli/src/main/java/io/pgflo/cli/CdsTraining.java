@@ -29,7 +29,7 @@ final class CdsTraining {
     private static final List<String> RUNTIME_PACKAGES = List.of(
             "io/pgflo/", "org/postgresql/", "com/fasterxml/jackson/", "okhttp3/", "okio/", "kotlin/",
             "io/github/resilience4j/", "com/google/inject/", "com/beust/jcommander/", "ch/qos/logback/", "org/slf4j/");
-    /** Used by the demo and the tests only: not worth a place in every start's archive. */
+    /** Not worth a place in the archive: the testkit (on the class path when tests run the training) and META-INF/. */
     private static final List<String> EXCLUDED = List.of("io/pgflo/testkit/", "META-INF/");
     private static final Duration TIME_LIMIT = Duration.ofSeconds(60);
 

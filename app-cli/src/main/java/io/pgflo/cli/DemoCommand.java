@@ -4,7 +4,6 @@ import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import io.pgflo.sink.stdout.StdoutSinkProvider;
 import io.pgflo.sink.api.NoOptions;
-import io.pgflo.testkit.TestPostgres;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -38,18 +37,16 @@ final class DemoCommand {
     void run(PrintStream out) throws Exception {
         Path statusDir = Files.createTempDirectory("pg_flo-demo");
         log.info("starting an embedded PostgreSQL (the first run unpacks its binaries)");
-        // The demo needs no Docker: always the embedded server.
-        System.setProperty("PGFLO_TEST_POSTGRES", "embedded");
-        try (TestPostgres postgres = TestPostgres.start()) {
-            String database = postgres.createDatabase("demo");
+        try (DemoDatabase postgres = DemoDatabase.start()) {
+            String database = "demo";
+            postgres.createDatabase(database);
             try (Connection connection = postgres.connect(database)) {
                 createSchema(connection);
                 SourceOptions options = new SourceOptions();
                 options.host = postgres.host();
                 options.port = postgres.port();
                 options.dbname = database;
-                options.user = TestPostgres.SUPERUSER;
-                options.password = TestPostgres.SUPERUSER_PASSWORD;
+                options.user = DemoDatabase.SUPERUSER;
                 options.group = "demo";
                 options.schema = "demo";
                 options.statusDir = statusDir;

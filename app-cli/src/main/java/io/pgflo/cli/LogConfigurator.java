@@ -8,6 +8,8 @@ import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import java.util.Locale;
+import org.slf4j.LoggerFactory;
 
 /**
  * pg_flo's logging, set up in code: logs go to stderr (stdout belongs to the stdout sink), at INFO, with the chatty
@@ -38,5 +40,17 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         context.getLogger("io.zonky").setLevel(Level.WARN);
         context.getLogger("org.postgresql").setLevel(Level.WARN);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** Sets the root logger's level from {@code --log-level}, when SLF4J logs through Logback (as in pg_flo.jar). */
+    static void setLevel(String level) {
+        Level parsed = Level.toLevel(level.toUpperCase(Locale.ROOT), null);
+        if (parsed == null) {
+            throw new IllegalArgumentException("--log-level must be one of error, warn, info, debug, trace; got '" + level + "'");
+        }
+        Object root = LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        if (root instanceof Logger logback) {
+            logback.setLevel(parsed);
+        }
     }
 }

@@ -1,7 +1,5 @@
 package io.pgflo.cli;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.ParameterException;
@@ -16,12 +14,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
- * Parses {@code pg_flo} command lines and runs them. Sink subcommands come from the sink registry, so a new sink,
- * built in or plugged in, needs no change here.
+ * Parses {@code pg_flo} command lines and hands each to what runs it. Sink subcommands come from the sink registry, so
+ * a new sink, built in or plugged in, needs no change here.
  */
 final class PgFloCommandLine {
     private static final org.slf4j.Logger log = LoggerFactory.getLogger("pg_flo");
@@ -78,7 +74,7 @@ final class PgFloCommandLine {
                 err.println("pg_flo: " + problem);
             }
         } catch (RuntimeException e) {
-            err.println("pg_flo: cannot load sinks: " + oneLine(rootMessage(e)));
+            err.println("pg_flo: cannot load sinks: " + ErrorMessages.oneLine(ErrorMessages.rootMessage(e)));
             return ExitCode.USAGE;
         }
         RootOptions root = new RootOptions();
@@ -111,7 +107,7 @@ final class PgFloCommandLine {
             usageHint = hintFor(args);
             commander.parse(args);
         } catch (ParameterException e) {
-            err.println("pg_flo: " + describe(e) + "; see '" + usageHint + "'");
+            err.println("pg_flo: " + ErrorMessages.describe(e) + "; see '" + usageHint + "'");
             return ExitCode.USAGE;
         }
         String command = commander.getParsedCommand();
@@ -135,12 +131,13 @@ final class PgFloCommandLine {
      * left out with the reason (naming its jar), so that one bad plugin never breaks the other commands.
      */
     private static String addSinkCommand(JCommander streamCommander, SinkProvider<?> provider) {
-        String origin = origin(provider);
+        String origin = SinkOrigin.of(provider);
         Object options;
         try {
             options = provider.newOptions();
         } catch (RuntimeException | LinkageError e) {
-            return "sink '" + provider.name() + "' from " + origin + " ignored: its newOptions() failed: " + oneLine(rootMessage(e));
+            return "sink '" + provider.name() + "' from " + origin + " ignored: its newOptions() failed: "
+                    + ErrorMessages.oneLine(ErrorMessages.rootMessage(e));
         }
         if (options == null) {
             return "sink '" + provider.name() + "' from " + origin + " ignored: its newOptions() returned null";
@@ -152,7 +149,7 @@ final class PgFloCommandLine {
             streamCommander.addCommand(provider.name(), command);
             return null;
         } catch (ParameterException e) {
-            return "sink '" + provider.name() + "' from " + origin + " ignored: " + oneLine(e.getMessage())
+            return "sink '" + provider.name() + "' from " + origin + " ignored: " + ErrorMessages.oneLine(e.getMessage())
                     + "; its flags must not reuse pg_flo's own (see pg_flo stream stdout --help)";
         }
     }
@@ -174,14 +171,14 @@ final class PgFloCommandLine {
         }
         SourceOptions options = sinkCommand.source;
         try {
-            setLogLevel(options.logLevel);
+            LogConfigurator.setLevel(options.logLevel);
         } catch (IllegalArgumentException e) {
             err.println("pg_flo: " + e.getMessage());
             return ExitCode.USAGE;
         }
         warnAboutPasswordFlags(args);
         SinkProvider<?> provider = registry.find(sinkName).orElseThrow();
-        return runStream(new StreamRunner(options, new SelectedSink(provider, sinkCommand.sinkOptions)));
+        return ForegroundStream.run(new StreamRunner(options, new SelectedSink(provider, sinkCommand.sinkOptions)), err);
     }
 
     /** A password on the command line is in the process list, which every local user can read. */
@@ -194,61 +191,17 @@ final class PgFloCommandLine {
         }
     }
 
-    private int runStream(StreamRunner runner) {
-        List<Signal> signals = List.of(new Signal("TERM"), new Signal("INT"));
-        List<SignalHandler> previous = new ArrayList<>();
-        for (Signal signal : signals) {
-            previous.add(Signal.handle(signal, s -> {
-                log.info("SIG{} received: writing what is committed, then stopping", s.getName());
-                runner.stop();
-            }));
-        }
-        try {
-            return runStreamUntilStopped(runner);
-        } finally {
-            // A signal after the stream ended is not this stream's to handle (the launcher's training run executes
-            // several commands in one JVM, and must stop at once on Ctrl-C).
-            for (int i = 0; i < signals.size(); i++) {
-                Signal.handle(signals.get(i), previous.get(i));
-            }
-        }
-    }
-
-    private int runStreamUntilStopped(StreamRunner runner) {
-        try {
-            runner.run();
-            return ExitCode.OK;
-        } catch (ConfigurationException | IllegalArgumentException e) {
-            if (runner.streamed() && !(e instanceof ConfigurationException)) {
-                // Thrown while streaming, so not about the flags: a failure like any other.
-                log.debug("stream failed", e);
-                err.println("pg_flo: stream failed: " + oneLine(rootMessage(e)));
-                return ExitCode.FAILED;
-            }
-            err.println("pg_flo: " + oneLine(e.getMessage()));
-            return ExitCode.USAGE;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("pg_flo: interrupted");
-            return ExitCode.FAILED;
-        } catch (RuntimeException e) {
-            log.debug("stream failed", e);
-            err.println("pg_flo: stream failed: " + oneLine(rootMessage(e)));
-            return ExitCode.FAILED;
-        }
-    }
-
     private int runDemo(DemoCommand demo) {
         try {
-            setLogLevel(demo.logLevel);
+            LogConfigurator.setLevel(demo.logLevel);
             demo.run(out);
             return ExitCode.OK;
         } catch (IllegalArgumentException | ConfigurationException e) {
-            err.println("pg_flo: " + oneLine(e.getMessage()));
+            err.println("pg_flo: " + ErrorMessages.oneLine(e.getMessage()));
             return ExitCode.USAGE;
         } catch (Exception e) {
             log.debug("demo failed", e);
-            err.println("pg_flo: demo failed: " + oneLine(rootMessage(e)));
+            err.println("pg_flo: demo failed: " + ErrorMessages.oneLine(ErrorMessages.rootMessage(e)));
             return ExitCode.FAILED;
         }
     }
@@ -261,7 +214,7 @@ final class PgFloCommandLine {
     private static void listSinks(SinkRegistry registry, PrintStream stream) {
         int width = registry.all().stream().mapToInt(provider -> provider.name().length()).max().orElse(0);
         for (SinkProvider<?> provider : registry.all()) {
-            stream.printf("  %-" + width + "s  %s  [%s]%n", provider.name(), provider.description(), origin(provider));
+            stream.printf("  %-" + width + "s  %s  [%s]%n", provider.name(), provider.description(), SinkOrigin.of(provider));
         }
     }
 
@@ -277,23 +230,6 @@ final class PgFloCommandLine {
         }
         String fromEnvironment = environment.get(EnvironmentDefaults.variableFor("--plugins-dir"));
         return Path.of(fromEnvironment != null ? fromEnvironment : "plugins");
-    }
-
-    /** Where a sink's code comes from: the jar (or class directory) and its version. */
-    static String origin(SinkProvider<?> provider) {
-        if (provider instanceof PluginSinkProvider plugin) {
-            return "plugin " + plugin.jar().getFileName() + (plugin.version() == null ? "" : " " + plugin.version());
-        }
-        Package pkg = provider.getClass().getPackage();
-        String version = pkg == null ? null : pkg.getImplementationVersion();
-        String location;
-        try {
-            location = provider.getClass().getProtectionDomain().getCodeSource().getLocation().getPath();
-            location = location.substring(location.lastIndexOf('/', location.length() - 2) + 1);
-        } catch (RuntimeException e) {
-            location = "unknown";
-        }
-        return location + (version == null ? "" : " " + version);
     }
 
     private static List<String> names(SinkRegistry registry) {
@@ -327,57 +263,6 @@ final class PgFloCommandLine {
             return "pg_flo " + args[0] + " --help";
         }
         return "pg_flo --help";
-    }
-
-    static void setLogLevel(String level) {
-        Level parsed = Level.toLevel(level.toUpperCase(Locale.ROOT), null);
-        if (parsed == null) {
-            throw new IllegalArgumentException("--log-level must be one of error, warn, info, debug, trace; got '" + level + "'");
-        }
-        Object root = LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        if (root instanceof Logger logback) {
-            logback.setLevel(parsed);
-        }
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable current = e;
-        String message = e.getMessage();
-        while (current.getCause() != null && current.getCause() != current) {
-            current = current.getCause();
-            if (message == null) {
-                message = current.getMessage();
-            }
-        }
-        return message == null ? e.getClass().getSimpleName() : message;
-    }
-
-    /** JCommander's messages, reworded where they talk about its internals rather than the user's input. */
-    private static String describe(ParameterException e) {
-        String message = oneLine(e.getMessage());
-        java.util.regex.Matcher unknown = java.util.regex.Pattern.compile("Was passed main parameter '(.*)' but no main parameter")
-                .matcher(message);
-        if (unknown.find()) {
-            String argument = unknown.group(1);
-            return argument.startsWith("-") ? "unknown flag '" + argument + "'" : "unexpected argument '" + argument + "'";
-        }
-        if (message.startsWith("Expected a command, got ")) {
-            return "unknown command or sink '" + message.substring("Expected a command, got ".length()) + "'";
-        }
-        java.util.regex.Matcher required = java.util.regex.Pattern.compile("The following options? (?:is|are) required: (.*)")
-                .matcher(message);
-        if (required.find()) {
-            String flags = required.group(1).replaceAll("[\\[\\]]", "");
-            return "missing required flag" + (flags.contains(",") ? "s " : " ") + flags;
-        }
-        return message;
-    }
-
-    static String oneLine(String message) {
-        if (message == null) {
-            return "unknown error";
-        }
-        return message.replaceAll("\\s*\\R\\s*", " ").trim();
     }
 
     private static String version() {

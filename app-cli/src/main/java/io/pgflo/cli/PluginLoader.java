@@ -93,7 +93,7 @@ final class PluginLoader {
                 found++;
             } catch (ServiceConfigurationError | LinkageError e) {
                 problems.add("plugin " + jar.getFileName() + ": a sink provider failed to load ("
-                        + PgFloCommandLine.oneLine(PgFloCommandLine.rootMessage(e)) + ")");
+                        + ErrorMessages.oneLine(ErrorMessages.rootMessage(e)) + ")");
             }
         }
         if (found == 0 && problems.stream().noneMatch(p -> p.contains(jar.getFileName().toString()))) {

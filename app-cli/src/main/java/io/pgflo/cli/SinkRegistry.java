@@ -30,8 +30,8 @@ final class SinkRegistry {
             String name = provider.name();
             SinkProvider<?> winner = this.providers.putIfAbsent(name, provider);
             if (winner != null) {
-                problems.add("sink '" + name + "' from " + PgFloCommandLine.origin(provider) + " ignored: the name is taken by "
-                        + (winner instanceof PluginSinkProvider ? "" : "the built-in sink from ") + PgFloCommandLine.origin(winner));
+                problems.add("sink '" + name + "' from " + SinkOrigin.of(provider) + " ignored: the name is taken by "
+                        + (winner instanceof PluginSinkProvider ? "" : "the built-in sink from ") + SinkOrigin.of(winner));
             }
         }
     }

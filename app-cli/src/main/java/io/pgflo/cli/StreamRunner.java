@@ -8,7 +8,6 @@ import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.sink.api.TransientSinkException;
-import io.pgflo.wal.PostgresChangeSource;
 import io.pgflo.wal.SlotInvalidatedException;
 import io.pgflo.wal.SourceException;
 import java.time.Duration;
@@ -73,7 +72,7 @@ final class StreamRunner {
                     attempts++;
                     long delay = Math.min(30_000L, options.reconnectBackoffMillis * (1L << Math.min(attempts - 1, 16)));
                     log.warn("{} lost ({}); reconnecting in {} ms, attempt {} of {}", sinkLost ? "sink's destination" : "source",
-                            PgFloCommandLine.oneLine(e.getMessage()), delay, attempts, options.reconnectAttempts);
+                            ErrorMessages.oneLine(e.getMessage()), delay, attempts, options.reconnectAttempts);
                     if (stopSignal.await(delay, TimeUnit.MILLISECONDS)) {
                         succeeded = true;
                         return;
@@ -99,11 +98,9 @@ final class StreamRunner {
             StartupWarmUp.awaitDone(); // the SCRAM cache in place before the first connection
             Injector injector = Guice.createInjector(new StreamModule(options, selected));
             source = injector.getInstance(ChangeSource.class);
-            if (source instanceof PostgresChangeSource postgres) {
-                // The server starts decoding while the sink connects; the sink's checkpoint then says what to skip.
-                // Outside the try below: a source failure here is retried, and the retry needs the slot it created.
-                postgres.beginStreaming();
-            }
+            // The server starts decoding while the sink connects; the sink's checkpoint then says what to skip.
+            // Outside the try below: a source failure here is retried, and the retry needs the slot it created.
+            source.prepareToStart();
             Pipeline current;
             try {
                 sink = injector.getInstance(Sink.class);
@@ -111,8 +108,8 @@ final class StreamRunner {
                 current = injector.getInstance(Pipeline.class);
             } catch (RuntimeException e) {
                 // A start that fails leaves the source as it found it: no slot holding WAL, no publication, no triggers.
-                if (!streamedBefore && source instanceof PostgresChangeSource postgres) {
-                    postgres.undoNewSetup();
+                if (!streamedBefore) {
+                    source.abandonIfNotStarted();
                 }
                 throw e;
             }

@@ -1,12 +1,21 @@
 package io.pgflo.cli;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.INTERFACES;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.google.inject.AbstractModule;
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import io.pgflo.domain.ChangeSource;
+import io.pgflo.sink.api.Sink;
 
 /** The rules of ARCHITECTURE.md, checked over every module's production classes. */
 @AnalyzeClasses(packages = "io.pgflo", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -46,7 +55,22 @@ class ArchitectureTest {
             .should().dependOnClassesThat().haveFullyQualifiedName("com.beust.jcommander.JCommander");
 
     @ArchTest
+    static final ArchRule onlyTheGuiceModulesKnowWhichAdapterServesAPort = noClasses()
+            .that().resideInAPackage("io.pgflo.cli..")
+            .and().areNotAssignableTo(AbstractModule.class)
+            .should().dependOnClassesThat(implementAPortInAnAdapter())
+            .because("the rest of the command works through the ports; a cast to an adapter is a contract the port lacks");
+
+    @ArchTest
     static final ArchRule adaptersDoNotDependOnTheCli = noClasses()
             .that().resideOutsideOfPackage("io.pgflo.cli..")
             .should().dependOnClassesThat().resideInAnyPackage("io.pgflo.cli..");
+
+    /** Classes, not interfaces: a port may itself live beside its adapters, and depending on it is the point. */
+    private static DescribedPredicate<JavaClass> implementAPortInAnAdapter() {
+        return assignableTo(ChangeSource.class).or(assignableTo(Sink.class))
+                .and(resideInAnyPackage("io.pgflo.wal..", "io.pgflo.sink.."))
+                .and(not(INTERFACES))
+                .as("implement ChangeSource or Sink in an adapter module");
+    }
 }

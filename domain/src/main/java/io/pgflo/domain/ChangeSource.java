@@ -17,6 +17,20 @@ public interface ChangeSource extends AutoCloseable {
      */
     void start(Lsn resumeAfter);
 
+    /**
+     * Called once, after the source is made and before the sink is: a source may begin here what {@link #start} needs
+     * (a server's own start-up, say), so that it overlaps with the sink's. Optional on both sides: {@link #start} alone
+     * must do all of it, and by default this does nothing.
+     */
+    default void prepareToStart() {}
+
+    /**
+     * Called instead of {@link #start} when the run fails before it (the sink could not be made, say): a run that never
+     * streamed must leave the source as it found it, so the source removes what making it created. Does nothing once
+     * started, and by default. {@link #close} is still called afterwards.
+     */
+    default void abandonIfNotStarted() {}
+
     /** The next message, or null if none arrived within the timeout. */
     SourceMessage poll(Duration timeout) throws InterruptedException;
 

@@ -57,7 +57,7 @@ public final class WalToPostgres {
                     .withSource(sourceDatabase, source.tables()) // each has a key; refuses a target that is the source
                     .withSyncSchema(true)); // creates the tables the target lacks; existing ones are left as they are
         } catch (RuntimeException e) {
-            source.undoNewSetup(); // a first start that fails leaves no slot behind holding the server's WAL
+            source.abandonIfNotStarted(); // a first start that fails leaves no slot behind holding the server's WAL
             source.close();
             throw e;
         }

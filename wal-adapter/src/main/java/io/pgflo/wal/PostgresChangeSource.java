@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A PostgreSQL database's logical replication stream (pgoutput) as a {@link ChangeSource}.
  *
- * <p>{@link #open(WalSourceConfig)} checks the source and creates the group's publication and slot; {@link #start}
- * begins streaming. Progress is reported to the server only through {@link #acknowledge}, so the slot never moves
- * past what the sink made durable.
+ * <p>{@link #open(WalSourceConfig)} checks the source and creates the group's publication and slot;
+ * {@link #prepareToStart} (optional) has the server begin decoding; {@link #start} begins streaming. Progress is
+ * reported to the server only through {@link #acknowledge}, so the slot never moves past what the sink made durable.
  */
 public final class PostgresChangeSource implements ChangeSource {
     private static final Logger log = LoggerFactory.getLogger(PostgresChangeSource.class);
@@ -114,7 +114,8 @@ public final class PostgresChangeSource implements ChangeSource {
      * it) if nothing has streamed yet: a run that fails before it starts (a bad sink flag, say) must leave the source
      * as it found it, and above all no slot that makes the server keep WAL forever. What existed before is kept.
      */
-    public void undoNewSetup() {
+    @Override
+    public void abandonIfNotStarted() {
         if (started) {
             return;
         }
@@ -156,7 +157,8 @@ public final class PostgresChangeSource implements ChangeSource {
      * nothing is acknowledged, until {@link #start} names the sink's checkpoint; meanwhile the connection is kept alive
      * with status messages. Optional: {@link #start} alone does the same, one step after the other.
      */
-    public void beginStreaming() {
+    @Override
+    public void prepareToStart() {
         if (stream == null) {
             openStream(LogSequenceNumber.INVALID_LSN);
         }

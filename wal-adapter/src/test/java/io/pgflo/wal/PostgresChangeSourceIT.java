@@ -120,7 +120,7 @@ class PostgresChangeSourceIT {
         Lsn checkpoint = firstRun(pg, db, config, 1, true);
         try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
             assertThat(source.slotPosition()).isEqualTo(checkpoint);
-            source.beginStreaming();
+            source.prepareToStart();
             String walsender = pg.queryString(db, "SELECT active_pid::text FROM pg_replication_slots WHERE slot_name = 'pg_flo_early_slot'");
             assertThat(walsender).as("streaming began before start").isNotNull();
             pg.execute(db, "INSERT INTO t VALUES (2)");
@@ -140,7 +140,7 @@ class PostgresChangeSourceIT {
         Lsn checkpoint = firstRun(pg, db, config, 2, false);
         try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
             assertThat(source.slotPosition()).isLessThan(checkpoint);
-            source.beginStreaming();
+            source.prepareToStart();
             pg.execute(db, "INSERT INTO t VALUES (3)");
             source.start(checkpoint);
             assertThat(insertedIds(drain(source, 4))).containsExactly("2", "3");
@@ -157,7 +157,7 @@ class PostgresChangeSourceIT {
         WalSourceConfig config = new WalSourceConfig(base.endpoint(), base.names(), base.schema(), base.tables(),
                 Duration.ZERO, Duration.ofMillis(500), false);
         try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
-            source.beginStreaming();
+            source.prepareToStart();
             pg.execute(db, "INSERT INTO t VALUES (1)");
             Thread.sleep(4_000); // a slow sink start-up: a schema sync, say
             assertThat(pg.queryString(db, "SELECT active::text FROM pg_replication_slots WHERE slot_name = 'pg_flo_patient_slot'"))
@@ -176,9 +176,9 @@ class PostgresChangeSourceIT {
         WalSourceConfig config = tableOfIds(pg, db, "dropearly");
         String slots = "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'pg_flo_dropearly_slot'";
         try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
-            source.beginStreaming();
+            source.prepareToStart();
             assertThat(pg.queryLong(db, slots)).isEqualTo(1);
-            source.undoNewSetup();
+            source.abandonIfNotStarted();
             assertThat(pg.queryLong(db, slots)).as("slot dropped although its stream had begun").isZero();
         }
     }
