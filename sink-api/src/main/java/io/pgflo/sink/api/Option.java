@@ -132,6 +132,15 @@ public final class Option<T> {
         return builder;
     }
 
+    /**
+     * A value of the sink's own form: {@code parser} turns the text into it or throws an IllegalArgumentException whose
+     * message names the flag and says what it takes; {@code printer} writes it back.
+     */
+    public static <T> Builder<T> of(String name, Function<String, T> parser, Function<T, String> printer) {
+        return new Builder<>(name, OptionKind.TEXT, requireNonNull(parser, "parser is null"),
+                requireNonNull(printer, "printer is null"));
+    }
+
     /** The name, without dashes: {@code webhook-url}. */
     public String name() {
         return name;
