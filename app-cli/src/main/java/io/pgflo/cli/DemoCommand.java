@@ -3,7 +3,8 @@ package io.pgflo.cli;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import io.pgflo.sink.stdout.StdoutSinkProvider;
-import io.pgflo.sink.api.NoOptions;
+import io.pgflo.sink.api.OptionSet;
+import io.pgflo.sink.api.OptionValues;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ final class DemoCommand {
                 options.batchDelayMillis = 100;
                 options.progressSeconds = 0;
                 options.heartbeatSeconds = 1;
-                StreamRunner runner = new StreamRunner(options, new SelectedSink(new StdoutSinkProvider(), NoOptions.INSTANCE));
+                StreamRunner runner = new StreamRunner(options, new SelectedSink(new StdoutSinkProvider(), OptionValues.defaults(OptionSet.NONE)));
                 Thread streaming = new Thread(() -> {
                     try {
                         runner.run();

@@ -1,6 +1,12 @@
 package io.pgflo.cli;
 
 import com.beust.jcommander.JCommander;
+import java.util.Set;
+import java.util.HashSet;
+import io.pgflo.sink.api.OptionValues;
+import io.pgflo.sink.api.OptionSet;
+import io.pgflo.sink.api.Option;
+import com.beust.jcommander.ParameterDescription;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.ParameterException;
 import com.beust.jcommander.Parameters;
@@ -92,8 +98,8 @@ final class PgFloCommandLine {
                 .defaultProvider(new EnvironmentDefaults(environment))
                 .build();
         JCommander streamCommander = commander.getCommands().get("stream");
-        List<SinkProvider<?>> usable = new ArrayList<>();
-        for (SinkProvider<?> provider : registry.all()) {
+        List<SinkProvider> usable = new ArrayList<>();
+        for (SinkProvider provider : registry.all()) {
             String problem = addSinkCommand(streamCommander, provider);
             if (problem == null) {
                 usable.add(provider);
@@ -102,59 +108,79 @@ final class PgFloCommandLine {
             }
         }
         registry = registry.only(usable);
-        String usageHint = "pg_flo --help";
+        String usageHint = hintFor(args);
+        int command = commandIndex(args);
+        SinkProvider chosen = command >= 0 && command + 1 < args.length && args[command].equals("stream")
+                ? registry.find(args[command + 1]).orElse(null) : null;
+        if (chosen != null && (List.of(args).contains("--help") || List.of(args).contains("-h"))) {
+            SinkHelp.print(chosen, JCommander.newBuilder().addObject(new SourceOptions()).build(), out);
+            return ExitCode.OK;
+        }
+        OptionValues sinkValues = null;
         try {
-            usageHint = hintFor(args);
+            if (chosen != null) {
+                // The sink's flags, by its declarations; what is left is the source's and the engine's.
+                SinkFlags.Split split = SinkFlags.split(args, command + 2, chosen.options(), environment);
+                sinkValues = split.values();
+                args = split.rest();
+            }
             commander.parse(args);
         } catch (ParameterException e) {
             err.println("pg_flo: " + ErrorMessages.describe(e) + "; see '" + usageHint + "'");
             return ExitCode.USAGE;
+        } catch (IllegalArgumentException e) {
+            err.println("pg_flo: " + ErrorMessages.oneLine(e.getMessage()) + "; see '" + usageHint + "'");
+            return ExitCode.USAGE;
         }
-        String command = commander.getParsedCommand();
+        String parsed = commander.getParsedCommand();
         if (root.version) {
             out.println("pg_flo " + version());
             return ExitCode.OK;
         }
-        if (root.help || command == null) {
+        if (root.help || parsed == null) {
             printUsage(commander, root.help);
             return root.help ? ExitCode.OK : ExitCode.USAGE;
         }
-        return switch (command) {
+        return switch (parsed) {
             case "sinks" -> sinks.help ? usage(commander.getCommands().get("sinks")) : listSinks(registry);
             case "demo" -> demo.help ? usage(commander.getCommands().get("demo")) : runDemo(demo);
-            default -> stream(streamCommander, stream, registry, args);
+            default -> stream(streamCommander, stream, registry, args, sinkValues);
         };
     }
 
     /**
-     * Adds {@code pg_flo stream <name>}; a sink whose options cannot be made or whose flags clash with pg_flo's own is
+     * Adds {@code pg_flo stream <name>}; a sink whose options cannot be read or whose flags clash with pg_flo's own is
      * left out with the reason (naming its jar), so that one bad plugin never breaks the other commands.
      */
-    private static String addSinkCommand(JCommander streamCommander, SinkProvider<?> provider) {
+    private static String addSinkCommand(JCommander streamCommander, SinkProvider provider) {
         String origin = SinkOrigin.of(provider);
-        Object options;
+        OptionSet options;
         try {
-            options = provider.newOptions();
+            options = provider.options();
         } catch (RuntimeException | LinkageError e) {
-            return "sink '" + provider.name() + "' from " + origin + " ignored: its newOptions() failed: "
+            return "sink '" + provider.name() + "' from " + origin + " ignored: its options() failed: "
                     + ErrorMessages.oneLine(ErrorMessages.rootMessage(e));
         }
         if (options == null) {
-            return "sink '" + provider.name() + "' from " + origin + " ignored: its newOptions() returned null";
+            return "sink '" + provider.name() + "' from " + origin + " ignored: its options() returned null";
         }
-        SinkCommand command = new SinkCommand(options);
-        try {
-            // Tried on its own first: a flag that clashes with a common one must not leave the real parser half-built.
-            JCommander.newBuilder().addObject(command).build();
-            streamCommander.addCommand(provider.name(), command);
-            return null;
-        } catch (ParameterException e) {
-            return "sink '" + provider.name() + "' from " + origin + " ignored: " + ErrorMessages.oneLine(e.getMessage())
-                    + "; its flags must not reuse pg_flo's own (see pg_flo stream stdout --help)";
+        SourceOptions common = new SourceOptions();
+        Set<String> taken = new HashSet<>();
+        for (ParameterDescription parameter : JCommander.newBuilder().addObject(common).build().getParameters()) {
+            taken.addAll(List.of(parameter.getParameter().names()));
         }
+        for (Option<?> option : options) {
+            if (taken.contains(option.flag())) {
+                return "sink '" + provider.name() + "' from " + origin + " ignored: its option " + option.flag()
+                        + " is one of pg_flo's own flags; rename it (see pg_flo stream stdout --help)";
+            }
+        }
+        streamCommander.addCommand(provider.name(), common);
+        return null;
     }
 
-    private int stream(JCommander streamCommander, StreamCommand stream, SinkRegistry registry, String[] args) {
+    private int stream(JCommander streamCommander, StreamCommand stream, SinkRegistry registry, String[] args,
+            OptionValues sinkValues) {
         String sinkName = streamCommander.getParsedCommand();
         if (sinkName == null) {
             if (!stream.help) {
@@ -164,12 +190,7 @@ final class PgFloCommandLine {
             listSinks(registry, stream.help ? out : err);
             return stream.help ? ExitCode.OK : ExitCode.USAGE;
         }
-        JCommander sinkCommander = streamCommander.getCommands().get(sinkName);
-        SinkCommand sinkCommand = (SinkCommand) sinkCommander.getObjects().get(0);
-        if (sinkCommand.source.help) {
-            return usage(sinkCommander);
-        }
-        SourceOptions options = sinkCommand.source;
+        SourceOptions options = (SourceOptions) streamCommander.getCommands().get(sinkName).getObjects().get(0);
         try {
             LogConfigurator.setLevel(options.logLevel);
         } catch (IllegalArgumentException e) {
@@ -177,8 +198,8 @@ final class PgFloCommandLine {
             return ExitCode.USAGE;
         }
         warnAboutPasswordFlags(args);
-        SinkProvider<?> provider = registry.find(sinkName).orElseThrow();
-        return ForegroundStream.run(new StreamRunner(options, new SelectedSink(provider, sinkCommand.sinkOptions)), err);
+        SinkProvider provider = registry.find(sinkName).orElseThrow();
+        return ForegroundStream.run(new StreamRunner(options, new SelectedSink(provider, sinkValues)), err);
     }
 
     /** A password on the command line is in the process list, which every local user can read. */
@@ -213,7 +234,7 @@ final class PgFloCommandLine {
 
     private static void listSinks(SinkRegistry registry, PrintStream stream) {
         int width = registry.all().stream().mapToInt(provider -> provider.name().length()).max().orElse(0);
-        for (SinkProvider<?> provider : registry.all()) {
+        for (SinkProvider provider : registry.all()) {
             stream.printf("  %-" + width + "s  %s  [%s]%n", provider.name(), provider.description(), SinkOrigin.of(provider));
         }
     }
@@ -253,6 +274,18 @@ final class PgFloCommandLine {
         stream.println("  demo           stream a short workload from an embedded PostgreSQL to stdout");
         stream.println("Flags: --help, --version");
         stream.println("Run 'pg_flo stream --help' for the sinks and 'pg_flo stream <sink> --help' for a sink's flags.");
+    }
+
+    /** Where the command ({@code stream}, {@code sinks}, ...) stands: after the root flags; -1 when there is none. */
+    private static int commandIndex(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--plugins-dir")) {
+                i++;
+            } else if (!args[i].startsWith("-")) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static String hintFor(String[] args) {

@@ -88,7 +88,7 @@ final class PluginLoader {
                 if (!iterator.hasNext()) {
                     break;
                 }
-                SinkProvider<?> provider = iterator.next();
+                SinkProvider provider = iterator.next();
                 providers.add(new PluginSinkProvider(provider, loader, jar, version));
                 found++;
             } catch (ServiceConfigurationError | LinkageError e) {

@@ -2,6 +2,8 @@ package io.pgflo.cli;
 
 import io.pgflo.sink.api.Batch;
 import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.OptionSet;
+import io.pgflo.sink.api.OptionValues;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.sink.api.SinkContext;
 import io.pgflo.sink.api.SinkProvider;
@@ -13,18 +15,22 @@ import java.util.function.Supplier;
  * context class loader set to the plugin's loader (Jackson, JDBC drivers and ServiceLoader look there) and restored
  * afterwards.
  */
-final class PluginSinkProvider implements SinkProvider<Object> {
-    private final SinkProvider<Object> delegate;
+final class PluginSinkProvider implements SinkProvider {
+    private final SinkProvider delegate;
     private final ClassLoader loader;
     private final Path jar;
     private final String version;
 
-    @SuppressWarnings("unchecked")
-    PluginSinkProvider(SinkProvider<?> delegate, ClassLoader loader, Path jar, String version) {
-        this.delegate = (SinkProvider<Object>) delegate;
+    PluginSinkProvider(SinkProvider delegate, ClassLoader loader, Path jar, String version) {
+        this.delegate = delegate;
         this.loader = loader;
         this.jar = jar;
         this.version = version;
+    }
+
+    /** The loader of the plugin's own classes. */
+    ClassLoader delegateClassLoader() {
+        return delegate.getClass().getClassLoader();
     }
 
     Path jar() {
@@ -46,23 +52,23 @@ final class PluginSinkProvider implements SinkProvider<Object> {
     }
 
     @Override
-    public Object newOptions() {
-        return withPluginLoader(delegate::newOptions);
+    public OptionSet options() {
+        return withPluginLoader(delegate::options);
     }
 
     @Override
-    public Sink create(Object options, SinkContext context) {
+    public Sink create(OptionValues options, SinkContext context) {
         Sink sink = withPluginLoader(() -> delegate.create(options, context));
         return new PluginSink(sink);
     }
 
     @Override
-    public boolean capturesDdl(Object options) {
+    public boolean capturesDdl(OptionValues options) {
         return withPluginLoader(() -> delegate.capturesDdl(options));
     }
 
     @Override
-    public boolean acceptsProvisionalChanges(Object options) {
+    public boolean acceptsProvisionalChanges(OptionValues options) {
         return withPluginLoader(() -> delegate.acceptsProvisionalChanges(options));
     }
 

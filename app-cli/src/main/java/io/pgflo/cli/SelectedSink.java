@@ -1,24 +1,22 @@
 package io.pgflo.cli;
 
+import io.pgflo.sink.api.OptionValues;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.sink.api.SinkContext;
 import io.pgflo.sink.api.SinkProvider;
 
-/** The sink the command line chose, with the options it filled. */
-record SelectedSink(SinkProvider<?> provider, Object options) {
+/** The sink the command line chose, with its checked option values. */
+record SelectedSink(SinkProvider provider, OptionValues options) {
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     Sink create(SinkContext context) {
-        return ((SinkProvider) provider).create(options, context);
+        return provider.create(options, context);
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     boolean capturesDdl() {
-        return ((SinkProvider) provider).capturesDdl(options);
+        return provider.capturesDdl(options);
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     boolean acceptsProvisionalChanges() {
-        return ((SinkProvider) provider).acceptsProvisionalChanges(options);
+        return provider.acceptsProvisionalChanges(options);
     }
 }

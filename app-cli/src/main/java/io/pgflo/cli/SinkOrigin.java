@@ -9,7 +9,7 @@ import io.pgflo.sink.api.SinkProvider;
 final class SinkOrigin {
     private SinkOrigin() {}
 
-    static String of(SinkProvider<?> provider) {
+    static String of(SinkProvider provider) {
         if (provider instanceof PluginSinkProvider plugin) {
             return "plugin " + plugin.jar().getFileName() + (plugin.version() == null ? "" : " " + plugin.version());
         }

@@ -1,7 +1,6 @@
 package io.pgflo.cli;
 
 import com.google.inject.AbstractModule;
-import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.Multibinder;
 import io.pgflo.sink.api.SinkProvider;
 import java.util.List;
@@ -17,8 +16,8 @@ final class SinksModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        Multibinder<SinkProvider<?>> sinks = Multibinder.newSetBinder(binder(), new TypeLiteral<SinkProvider<?>>() {});
-        for (SinkProvider<?> provider : ServiceLoader.load(SinkProvider.class, SinksModule.class.getClassLoader())) {
+        Multibinder<SinkProvider> sinks = Multibinder.newSetBinder(binder(), SinkProvider.class);
+        for (SinkProvider provider : ServiceLoader.load(SinkProvider.class, SinksModule.class.getClassLoader())) {
             sinks.addBinding().toInstance(provider);
         }
         for (PluginSinkProvider plugin : plugins) {

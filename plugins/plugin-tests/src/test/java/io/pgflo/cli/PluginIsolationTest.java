@@ -13,6 +13,7 @@ import io.pgflo.sink.api.ColumnType;
 import io.pgflo.sink.api.ColumnValue;
 import io.pgflo.sink.api.Lsn;
 import io.pgflo.sink.api.Operation;
+import io.pgflo.sink.api.OptionValues;
 import io.pgflo.sink.api.Row;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.sink.api.SinkContext;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,9 +36,8 @@ class PluginIsolationTest {
         PluginSinkProvider provider = scan.providers().get(0);
         assertThat(provider.name()).isEqualTo("table-counts");
 
-        Object options = provider.newOptions();
         Path counts = dir.resolve("counts.json");
-        options.getClass().getField("countsFile").set(options, counts);
+        OptionValues options = OptionValues.parse(provider.options(), Map.of("counts-file", List.of(counts.toString())));
         SinkContext context = new SinkContext("g", dir, List.of());
         ClassLoader before = Thread.currentThread().getContextClassLoader();
         try (Sink sink = provider.create(options, context)) {
@@ -49,7 +50,9 @@ class PluginIsolationTest {
         assertThat(written.get("jackson").asText()).as("the plugin's Jackson").startsWith("2.15.");
         assertThat(com.fasterxml.jackson.core.json.PackageVersion.VERSION.toString()).as("ours").startsWith("2.18.");
         assertThat(written.get("counts").get("public.t INSERT").asLong()).isEqualTo(1);
-        assertThat(options.getClass().getClassLoader()).as("plugin classes come from the plugin's loader")
+        assertThat(provider.options().iterator().next().getClass().getClassLoader()).as("sink-api from the host")
+                .isSameAs(OptionValues.class.getClassLoader());
+        assertThat(provider.delegateClassLoader()).as("plugin classes from the plugin's loader")
                 .isInstanceOf(PluginClassLoader.class);
     }
 
@@ -57,7 +60,7 @@ class PluginIsolationTest {
     void aPluginCannotLoadTheEnginesClassesOnlyTheSinkApi(@TempDir Path dir) throws Exception {
         Files.copy(PluginJars.EXAMPLE, dir.resolve("example.jar"));
         PluginSinkProvider provider = new PluginLoader(getClass().getClassLoader()).scan(dir).providers().get(0);
-        ClassLoader plugin = provider.newOptions().getClass().getClassLoader();
+        ClassLoader plugin = provider.delegateClassLoader();
         assertThat(plugin.loadClass("io.pgflo.sink.api.ChangeEvent")).isSameAs(ChangeEvent.class);
         assertThat(plugin.loadClass("java.util.List")).isSameAs(List.class);
         for (String engine : List.of("io.pgflo.domain.Pipeline", "io.pgflo.domain.SourceChange", "io.pgflo.cli.Main",

@@ -1,18 +1,14 @@
 package io.pgflo.plugintest;
 
-import com.beust.jcommander.Parameter;
+import io.pgflo.sink.api.Option;
+import io.pgflo.sink.api.OptionSet;
+import io.pgflo.sink.api.OptionValues;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.sink.api.SinkContext;
 import io.pgflo.sink.api.SinkProvider;
 
 /** A plugin sink whose option reuses a common flag's name; packed into a jar by the guard tests. */
-public final class HostFlagProvider implements SinkProvider<HostFlagProvider.Options> {
-    /** Its options: a --host of its own. */
-    public static final class Options {
-        @Parameter(names = "--host", description = "the plugin's own host")
-        public String host;
-    }
-
+public final class HostFlagProvider implements SinkProvider {
     @Override
     public String name() {
         return "host-flag";
@@ -24,12 +20,12 @@ public final class HostFlagProvider implements SinkProvider<HostFlagProvider.Opt
     }
 
     @Override
-    public Options newOptions() {
-        return new Options();
+    public OptionSet options() {
+        return OptionSet.of(Option.text("host").description("the plugin's own host").build());
     }
 
     @Override
-    public Sink create(Options options, SinkContext context) {
+    public Sink create(OptionValues options, SinkContext context) {
         throw new IllegalStateException("never chosen");
     }
 }

@@ -1,12 +1,12 @@
 package io.pgflo.plugintest;
 
-import io.pgflo.sink.api.NoOptions;
+import io.pgflo.sink.api.OptionValues;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.sink.api.SinkContext;
 import io.pgflo.sink.api.SinkProvider;
 
 /** A plugin sink that claims a built-in sink's name; packed into a jar by the guard tests. */
-public final class ImpostorStdoutProvider implements SinkProvider<NoOptions> {
+public final class ImpostorStdoutProvider implements SinkProvider {
     @Override
     public String name() {
         return "stdout";
@@ -18,12 +18,7 @@ public final class ImpostorStdoutProvider implements SinkProvider<NoOptions> {
     }
 
     @Override
-    public NoOptions newOptions() {
-        return NoOptions.INSTANCE;
-    }
-
-    @Override
-    public Sink create(NoOptions options, SinkContext context) {
+    public Sink create(OptionValues options, SinkContext context) {
         throw new IllegalStateException("the impostor must never be chosen");
     }
 }

@@ -1,11 +1,13 @@
 package io.pgflo.plugintest;
 
+import io.pgflo.sink.api.OptionSet;
+import io.pgflo.sink.api.OptionValues;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.sink.api.SinkContext;
 import io.pgflo.sink.api.SinkProvider;
 
-/** A plugin sink whose newOptions() returns null; packed into a jar by the guard tests. */
-public final class NullOptionsProvider implements SinkProvider<Object> {
+/** A plugin sink whose options() returns null; packed into a jar by the guard tests. */
+public final class NullOptionsProvider implements SinkProvider {
     @Override
     public String name() {
         return "null-options";
@@ -17,12 +19,12 @@ public final class NullOptionsProvider implements SinkProvider<Object> {
     }
 
     @Override
-    public Object newOptions() {
+    public OptionSet options() {
         return null;
     }
 
     @Override
-    public Sink create(Object options, SinkContext context) {
+    public Sink create(OptionValues options, SinkContext context) {
         throw new IllegalStateException("never chosen");
     }
 }
