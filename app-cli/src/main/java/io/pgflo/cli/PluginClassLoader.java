@@ -10,13 +10,12 @@ import java.util.List;
 
 /**
  * One plugin jar's class loader. A plugin sees its own jar, the JDK, and only what it shares with the engine: the
- * sink API ({@code io.pgflo.sink.api}), the JCommander annotations its options carry, and SLF4J so its logs go where
- * ours go. Everything else of the engine is invisible to it, so no internal class becomes part of the contract by
+ * sink API ({@code io.pgflo.sink.api}) and SLF4J, so that its logs go where ours go. Everything else of the engine is invisible to it, so no internal class becomes part of the contract by
  * accident, and a library the plugin forgot to bundle fails at once, naming the class and the jar, instead of running
  * on whatever version the engine happens to ship.
  */
 final class PluginClassLoader extends URLClassLoader {
-    private static final List<String> SHARED = List.of("io.pgflo.sink.api.", "com.beust.jcommander.", "org.slf4j.");
+    private static final List<String> SHARED = List.of("io.pgflo.sink.api.", "org.slf4j.");
 
     private final String jarName;
 
@@ -57,7 +56,7 @@ final class PluginClassLoader extends URLClassLoader {
             return ClassLoader.getPlatformClassLoader().loadClass(name);
         } catch (ClassNotFoundException e) {
             throw new ClassNotFoundException(name + " is in neither plugin " + jarName + " nor the JDK: a plugin sees "
-                    + "its own jar, io.pgflo.sink.api, JCommander, SLF4J and the JDK only; bundle the library that "
+                    + "its own jar, io.pgflo.sink.api, SLF4J and the JDK only; bundle the library that "
                     + "holds it into the plugin's jar", e);
         }
     }

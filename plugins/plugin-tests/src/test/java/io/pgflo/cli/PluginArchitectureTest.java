@@ -19,7 +19,7 @@ class PluginArchitectureTest {
         }
         classes().that().resideInAPackage("io.pgflo.example..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage(
-                        "java..", "io.pgflo.sink.api..", "io.pgflo.example..", "com.fasterxml.jackson.core..", "com.beust.jcommander..")
+                        "java..", "io.pgflo.sink.api..", "io.pgflo.example..", "com.fasterxml.jackson.core..")
                 .check(plugin);
     }
 
