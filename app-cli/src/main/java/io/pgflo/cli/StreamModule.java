@@ -2,6 +2,8 @@ package io.pgflo.cli;
 
 import com.google.inject.AbstractModule;
 import io.pgflo.domain.DatabaseEndpoint;
+import io.pgflo.json.EventJsonEncoder;
+import io.pgflo.sink.api.EventEncoder;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.pgflo.domain.BatchPolicy;
@@ -51,7 +53,8 @@ final class StreamModule extends AbstractModule {
     @Singleton
     SinkContext sinkContext(WalSourceConfig config, PostgresChangeSource source) {
         SinkContext context = new SinkContext(config.names().group(),
-                WritableDirectory.prepare("--status-dir", options.statusDir), source.tables());
+                WritableDirectory.prepare("--status-dir", options.statusDir), source.tables())
+                .withCapability(EventEncoder.class, new EventJsonEncoder());
         // The source's endpoint (with its password) goes to built-in sinks only: the PostgreSQL sink reads the source's
         // catalog; a plugin has no business with it.
         return selected.provider() instanceof PluginSinkProvider ? context

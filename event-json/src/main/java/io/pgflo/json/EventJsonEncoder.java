@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.EventEncoder;
 import io.pgflo.sink.api.ColumnValue;
 import io.pgflo.sink.api.Lsn;
 import io.pgflo.sink.api.Operation;
@@ -31,7 +32,7 @@ import java.util.List;
  * <p>Thread-safe and stateless. Writes with Jackson's streaming generator only: this is the hot path of every JSON
  * sink. To write many events to one stream, use {@link JsonLinesWriter}, which keeps one generator for all of them.
  */
-public final class EventJsonEncoder {
+public final class EventJsonEncoder implements EventEncoder {
 
     /**
      * Thread-safe once built. Its generators never close or flush the caller's stream, and write nothing between
@@ -63,6 +64,7 @@ public final class EventJsonEncoder {
     private static final SerializableString[] OPERATION_NAMES = operationNames();
 
     /** Writes one compact JSON object, without a trailing newline. Neither flushes nor closes {@code out}. */
+    @Override
     public void write(ChangeEvent event, OutputStream out) throws IOException {
         requireNonNull(event, "event is null");
         requireNonNull(out, "out is null");
@@ -72,6 +74,7 @@ public final class EventJsonEncoder {
     }
 
     /** The event as UTF-8 JSON. */
+    @Override
     public byte[] encode(ChangeEvent event) {
         requireNonNull(event, "event is null");
         ByteArrayBuilder bytes = new ByteArrayBuilder(512);
@@ -84,6 +87,7 @@ public final class EventJsonEncoder {
     }
 
     /** The events as one JSON array, in list order (webhook batch mode). */
+    @Override
     public byte[] encodeArray(List<ChangeEvent> events) {
         requireNonNull(events, "events is null");
         ByteArrayBuilder bytes = new ByteArrayBuilder(512 * Math.max(1, Math.min(events.size(), 1024)));

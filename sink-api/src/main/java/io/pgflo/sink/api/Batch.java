@@ -26,6 +26,14 @@ public record Batch(List<ChangeEvent> events, Lsn checkpoint) {
         return new Batch(List.copyOf(events), checkpoint);
     }
 
+    /**
+     * Whether the batch ends at a transaction's end: its last change's transaction is complete in it (and so covered by
+     * its checkpoint). False for a batch cut inside a large transaction, whose rest comes in later batches.
+     */
+    public boolean endsTransaction() {
+        return events.isEmpty() || !events.get(events.size() - 1).commitLsn().isAfter(checkpoint);
+    }
+
     public boolean isEmpty() {
         return events.isEmpty();
     }

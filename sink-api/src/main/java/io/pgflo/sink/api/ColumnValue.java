@@ -2,6 +2,7 @@ package io.pgflo.sink.api;
 
 import static java.util.Objects.requireNonNull;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -112,6 +113,63 @@ public final class ColumnValue {
             return Arrays.equals(utf8, other.utf8);
         }
         return Objects.equals(text(), other.text());
+    }
+
+    /** The value as a whole number (int2, int4, int8, oid, and any text that is one). */
+    public long asLong() {
+        String text = present("a whole number");
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("column " + column.name() + " (" + column.type().name()
+                    + ") is not a whole number: " + abbreviate(text), e);
+        }
+    }
+
+    /** The value as an exact decimal (numeric and every integer type; not NaN or infinity). */
+    public BigDecimal asBigDecimal() {
+        String text = present("a decimal");
+        try {
+            return new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("column " + column.name() + " (" + column.type().name()
+                    + ") is not a decimal: " + abbreviate(text), e);
+        }
+    }
+
+    /** The value as a double (float4, float8; PostgreSQL's NaN, Infinity and -Infinity included). */
+    public double asDouble() {
+        String text = present("a floating-point number");
+        try {
+            return Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("column " + column.name() + " (" + column.type().name()
+                    + ") is not a floating-point number: " + abbreviate(text), e);
+        }
+    }
+
+    /** The value as a boolean: PostgreSQL's {@code t} and {@code f}. */
+    public boolean asBoolean() {
+        String text = present("a boolean");
+        return switch (text) {
+            case "t", "true" -> true;
+            case "f", "false" -> false;
+            default -> throw new IllegalStateException("column " + column.name() + " (" + column.type().name()
+                    + ") is not a boolean: " + abbreviate(text));
+        };
+    }
+
+    private String present(String what) {
+        String text = text();
+        if (text == null) {
+            throw new IllegalStateException("column " + column.name() + " has no value to read as " + what + ": it is "
+                    + (unchangedToast ? "an unchanged TOAST value" : "NULL"));
+        }
+        return text;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? "'" + text + "'" : "'" + text.substring(0, 40) + "...'";
     }
 
     public String name() {

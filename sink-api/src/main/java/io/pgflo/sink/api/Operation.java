@@ -2,6 +2,8 @@ package io.pgflo.sink.api;
 
 /** What a change event did. */
 public enum Operation {
+    /** A row that existed before the stream: read by an initial copy or a backfill, not changed. */
+    READ,
     INSERT,
     UPDATE,
     DELETE,

@@ -39,6 +39,16 @@ public record SinkContext(String group, Path statusDir, List<TableName> tables, 
         return new SinkContext(group, statusDir, tables, granted);
     }
 
+    /**
+     * The host's canonical JSON encoding of events, which the host grants every sink.
+     *
+     * @throws IllegalStateException when this context was made without one (a test's, say)
+     */
+    public EventEncoder eventEncoder() {
+        return capability(EventEncoder.class).orElseThrow(() ->
+                new IllegalStateException("this sink context carries no event encoder"));
+    }
+
     /** What the host granted as a {@code type}, if it did. */
     public <T> Optional<T> capability(Class<T> type) {
         return Optional.ofNullable(capabilities.get(type)).map(type::cast);
