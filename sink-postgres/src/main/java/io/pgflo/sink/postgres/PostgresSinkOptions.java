@@ -1,121 +1,134 @@
 package io.pgflo.sink.postgres;
 
-import com.beust.jcommander.Parameter;
 import io.pgflo.domain.DatabaseEndpoint;
+import io.pgflo.sink.api.Option;
+import io.pgflo.sink.api.OptionSet;
+import io.pgflo.sink.api.OptionValues;
 import io.pgflo.sink.api.SinkContext;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.function.Function;
 
 /**
- * The flags of {@code pg_flo stream postgres}, filled by the command line. Each can also come from the environment
- * ({@code PGFLO_TARGET_PASSWORD}, {@code PGFLO_SYNC_SCHEMA}, ...).
+ * The flags of {@code pg_flo stream postgres}, declared as data: the host renders them as flags, environment variables
+ * ({@code PGFLO_TARGET_PASSWORD}, {@code PGFLO_SYNC_SCHEMA}, ...) and help, and checks the values before
+ * {@link PostgresSinkProvider#create} turns them into a {@link PostgresSinkConfig} with {@link #toConfig}.
  */
 public final class PostgresSinkOptions {
-    @Parameter(names = "--target-host", description = "target PostgreSQL host")
-    String targetHost = "localhost";
+    public static final Option<String> TARGET_HOST = Option.of("target-host", nonBlank("target-host"), host -> host)
+            .description("target PostgreSQL host")
+            .defaultValue("localhost")
+            .build();
 
-    @Parameter(names = "--target-port", description = "target PostgreSQL port")
-    int targetPort = 5432;
+    public static final Option<Integer> TARGET_PORT = Option.wholeNumber("target-port", 1, 65535)
+            .description("target PostgreSQL port")
+            .defaultValue(5432)
+            .build();
 
-    @Parameter(names = "--target-dbname", description = "target database", required = true)
-    String targetDbname;
+    public static final Option<String> TARGET_DBNAME = Option.of("target-dbname", nonBlank("target-dbname"), name -> name)
+            .description("target database")
+            .required()
+            .build();
 
-    @Parameter(names = "--target-user", description = "target user: needs CREATE on the database (for schema "
-            + "internal_pg_flo) and write access to the replicated tables", required = true)
-    String targetUser;
+    public static final Option<String> TARGET_USER = Option.of("target-user", nonBlank("target-user"), user -> user)
+            .description("target user: needs CREATE on the database (for schema internal_pg_flo) and write access to "
+                    + "the replicated tables")
+            .required()
+            .build();
 
-    @Parameter(names = "--target-password", description = "target password (prefer the PGFLO_TARGET_PASSWORD "
-            + "environment variable)")
-    String targetPassword;
+    /** Absent: the password libpq would use ({@code PGPASSWORD}, the password file), see {@link PgConnections}. */
+    public static final Option<String> TARGET_PASSWORD = Option.text("target-password")
+            .description("target password (prefer the PGFLO_TARGET_PASSWORD environment variable)")
+            .secret()
+            .build();
 
-    @Parameter(names = "--target-sslmode", description = "target sslmode: disable, allow, prefer, require, verify-ca, "
-            + "verify-full")
-    String targetSslMode;
+    public static final Option<String> TARGET_SSLMODE = Option.choice("target-sslmode",
+                    "disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+            .description("target sslmode: disable, allow, prefer, require, verify-ca, verify-full")
+            .build();
 
-    @Parameter(names = "--target-sslrootcert", description = "target root certificate file for verify-ca/verify-full")
-    String targetSslRootCert;
+    public static final Option<Path> TARGET_SSLROOTCERT = Option.path("target-sslrootcert")
+            .description("target root certificate file for verify-ca/verify-full")
+            .build();
 
-    @Parameter(names = "--sync-schema", description = "before streaming, create the replicated tables (and the types, "
-            + "sequences and indexes they need) on the target from the source's schema; existing tables are left as "
-            + "they are")
-    boolean syncSchema;
+    public static final Option<Boolean> SYNC_SCHEMA = Option.bool("sync-schema")
+            .description("before streaming, create the replicated tables (and the types, sequences and indexes they "
+                    + "need) on the target from the source's schema; existing tables are left as they are")
+            .build();
 
-    @Parameter(names = "--schema-copier", description = "how --sync-schema copies: pg_dump, catalog (built in, needs "
-            + "no client tools), or auto (pg_dump when a new enough one is found, else catalog)")
-    String schemaCopier = "auto";
+    public static final Option<String> SCHEMA_COPIER = Option.choice("schema-copier", "auto", "pg_dump", "catalog")
+            .description("how --sync-schema copies: pg_dump, catalog (built in, needs no client tools), or auto "
+                    + "(pg_dump when a new enough one is found, else catalog)")
+            .defaultValue("auto")
+            .build();
 
-    @Parameter(names = "--pg-dump-path", description = "the pg_dump to use for --sync-schema (the file, or its "
-            + "directory); default: PATH, then /usr/lib/postgresql/*/bin")
-    Path pgDumpPath;
+    public static final Option<Path> PG_DUMP_PATH = Option.path("pg-dump-path")
+            .description("the pg_dump to use for --sync-schema (the file, or its directory); default: PATH, then "
+                    + "/usr/lib/postgresql/*/bin")
+            .build();
 
-    @Parameter(names = "--track-ddl", arity = 1, description = "replay schema changes (ALTER TABLE, CREATE/DROP INDEX) "
-            + "on the replicated tables; installs an event trigger on the source (needs a superuser there)")
-    boolean trackDdl = true;
+    public static final Option<Boolean> TRACK_DDL = Option.bool("track-ddl")
+            .description("replay schema changes (ALTER TABLE, CREATE/DROP INDEX) on the replicated tables; installs an "
+                    + "event trigger on the source (needs a superuser there)")
+            .defaultValue(true)
+            .build();
 
-    @Parameter(names = "--stream-large-transactions", arity = 1, description = "have a PostgreSQL 14+ source send "
-            + "large transactions while it decodes them, and apply them as they come (committed with the source's commit); "
-            + "false holds each back until its commit, spilled to disk on the source")
-    boolean streamLargeTransactions = true;
+    public static final Option<Boolean> STREAM_LARGE_TRANSACTIONS = Option.bool("stream-large-transactions")
+            .description("have a PostgreSQL 14+ source send large transactions while it decodes them, and apply them "
+                    + "as they come (committed with the source's commit); false holds each back until its commit, "
+                    + "spilled to disk on the source")
+            .defaultValue(true)
+            .build();
 
-    @Parameter(names = "--target-retries", description = "retries of a batch after a transient target error "
-            + "(connection loss, serialization failure, deadlock) before the stream stops")
-    int targetRetries = PostgresSinkConfig.DEFAULT_MAX_RETRIES;
+    public static final Option<Integer> TARGET_RETRIES = Option.wholeNumber("target-retries", 0, Integer.MAX_VALUE)
+            .description("retries of a batch after a transient target error (connection loss, serialization failure, "
+                    + "deadlock) before the stream stops")
+            .defaultValue(PostgresSinkConfig.DEFAULT_MAX_RETRIES)
+            .build();
 
-    /** Whether the source may stream large transactions to this sink before their commit. */
-    public boolean streamLargeTransactions() {
-        return streamLargeTransactions;
-    }
+    /** Every option, in the order the help lists them. */
+    public static final OptionSet ALL = OptionSet.of(TARGET_HOST, TARGET_PORT, TARGET_DBNAME, TARGET_USER,
+            TARGET_PASSWORD, TARGET_SSLMODE, TARGET_SSLROOTCERT, SYNC_SCHEMA, SCHEMA_COPIER, PG_DUMP_PATH, TRACK_DDL,
+            STREAM_LARGE_TRANSACTIONS, TARGET_RETRIES);
 
-    /** Whether DDL capture is wanted on the source. */
-    public boolean trackDdl() {
-        return trackDdl;
+    private PostgresSinkOptions() {
     }
 
     /**
-     * The sink's configuration from these flags and the engine's context (group, source, replicated tables).
+     * The sink's configuration from checked values of {@link #ALL} and the engine's context (group, replicated
+     * tables, and the source granted as a {@link DatabaseEndpoint} capability).
      *
-     * @throws IllegalArgumentException naming the flag when a value is missing or malformed
+     * @throws IllegalStateException when the host did not grant the source
      */
-    public PostgresSinkConfig toConfig(SinkContext context) {
-        if (targetDbname == null || targetDbname.isBlank()) {
-            throw new IllegalArgumentException("--target-dbname is required: the database to replicate into");
-        }
-        if (targetUser == null || targetUser.isBlank()) {
-            throw new IllegalArgumentException("--target-user is required: the user to connect to the target as");
-        }
-        if (targetHost == null || targetHost.isBlank()) {
-            throw new IllegalArgumentException("--target-host must not be empty");
-        }
-        if (targetPort < 1 || targetPort > 65535) {
-            throw new IllegalArgumentException("--target-port must be a port number from 1 to 65535, got " + targetPort);
-        }
-        if (targetRetries < 0) {
-            throw new IllegalArgumentException("--target-retries must not be negative, got " + targetRetries);
-        }
-        SchemaSync.Copier copier = switch (schemaCopier.toLowerCase(Locale.ROOT).replace('-', '_')) {
+    public static PostgresSinkConfig toConfig(OptionValues values, SinkContext context) {
+        DatabaseEndpoint target = new DatabaseEndpoint(values.get(TARGET_HOST), values.get(TARGET_PORT),
+                values.get(TARGET_DBNAME), values.get(TARGET_USER), values.get(TARGET_PASSWORD),
+                values.get(TARGET_SSLMODE), values.find(TARGET_SSLROOTCERT).map(Path::toString).orElse(null));
+        DatabaseEndpoint source = context.capability(DatabaseEndpoint.class).orElseThrow(() -> new IllegalStateException(
+                "the postgres sink reads the source's catalog, and the host did not grant it the source"));
+        return PostgresSinkConfig.of(target, context.group())
+                .withSource(source, context.tables())
+                .withSyncSchema(values.get(SYNC_SCHEMA))
+                .withSchemaCopier(copier(values.get(SCHEMA_COPIER)), values.get(PG_DUMP_PATH))
+                .withTrackDdl(values.get(TRACK_DDL))
+                .withRetries(values.get(TARGET_RETRIES), PostgresSinkConfig.DEFAULT_RETRY_BACKOFF);
+    }
+
+    private static SchemaSync.Copier copier(String name) {
+        return switch (name) {
             case "auto" -> SchemaSync.Copier.AUTO;
             case "pg_dump" -> SchemaSync.Copier.PG_DUMP;
             case "catalog" -> SchemaSync.Copier.CATALOG;
-            default -> throw new IllegalArgumentException("--schema-copier must be auto, pg_dump or catalog, got '"
-                    + schemaCopier + "'");
+            default -> throw new IllegalArgumentException("--schema-copier must be one of auto, pg_dump, catalog, got '"
+                    + name + "'");
         };
-        DatabaseEndpoint target = new DatabaseEndpoint(targetHost, targetPort, targetDbname, targetUser, targetPassword,
-                targetSslMode, targetSslRootCert);
-        return PostgresSinkConfig.of(target, context.group())
-                .withSource(context.capability(DatabaseEndpoint.class).orElseThrow(() -> new IllegalStateException(
-                        "the postgres sink reads the source's catalog, and the host did not grant it the source")),
-                        context.tables())
-                .withSyncSchema(syncSchema)
-                .withSchemaCopier(copier, pgDumpPath)
-                .withTrackDdl(trackDdl)
-                .withRetries(targetRetries, PostgresSinkConfig.DEFAULT_RETRY_BACKOFF);
     }
 
-    @Override
-    public String toString() {
-        return "--target-host " + targetHost + " --target-port " + targetPort + " --target-dbname " + targetDbname
-                + " --target-user " + targetUser + (targetPassword == null ? "" : " --target-password ***")
-                + (syncSchema ? " --sync-schema --schema-copier " + schemaCopier : "") + " --track-ddl " + trackDdl
-                + " --stream-large-transactions " + streamLargeTransactions;
+    private static Function<String, String> nonBlank(String name) {
+        return text -> {
+            if (text.isBlank()) {
+                throw new IllegalArgumentException("--" + name + " must not be empty");
+            }
+            return text;
+        };
     }
 }

@@ -1,14 +1,17 @@
 package io.pgflo.sink.postgres;
 
+import io.pgflo.sink.api.OptionSet;
+import io.pgflo.sink.api.OptionValues;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.sink.api.SinkContext;
 import io.pgflo.sink.api.SinkProvider;
 
 /**
  * {@code pg_flo stream postgres}: replicates into another PostgreSQL database, exactly once, checkpoint in the target's
- * {@code internal_pg_flo.lsn_status}.
+ * {@code internal_pg_flo.lsn_status}. Its options are {@link PostgresSinkOptions}; the source database comes as the
+ * context's {@link io.pgflo.domain.DatabaseEndpoint} capability.
  */
-public final class PostgresSinkProvider implements SinkProvider<PostgresSinkOptions> {
+public final class PostgresSinkProvider implements SinkProvider {
 
     @Override
     public String name() {
@@ -21,18 +24,19 @@ public final class PostgresSinkProvider implements SinkProvider<PostgresSinkOpti
     }
 
     @Override
-    public PostgresSinkOptions newOptions() {
-        return new PostgresSinkOptions();
+    public OptionSet options() {
+        return PostgresSinkOptions.ALL;
     }
 
     @Override
-    public Sink create(PostgresSinkOptions options, SinkContext context) {
-        return new PostgresSink(options.toConfig(context));
+    public Sink create(OptionValues options, SinkContext context) {
+        return new PostgresSink(PostgresSinkOptions.toConfig(options, context));
     }
 
+    /** Unless {@code --track-ddl false}. */
     @Override
-    public boolean capturesDdl(PostgresSinkOptions options) {
-        return options.trackDdl();
+    public boolean capturesDdl(OptionValues options) {
+        return options.get(PostgresSinkOptions.TRACK_DDL);
     }
 
     /**
@@ -40,7 +44,7 @@ public final class PostgresSinkProvider implements SinkProvider<PostgresSinkOpti
      * transaction until its commit, and roll back.
      */
     @Override
-    public boolean acceptsProvisionalChanges(PostgresSinkOptions options) {
-        return options.streamLargeTransactions();
+    public boolean acceptsProvisionalChanges(OptionValues options) {
+        return options.get(PostgresSinkOptions.STREAM_LARGE_TRANSACTIONS);
     }
 }

@@ -6,6 +6,7 @@ import io.pgflo.sink.api.Batch;
 import io.pgflo.domain.BatchPolicy;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.OptionValues;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.testkit.PipelineThread;
@@ -20,6 +21,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
@@ -71,11 +73,15 @@ final class Replication implements AutoCloseable {
     static Replication start(TestPostgres sourceServer, String sourceDb, TestPostgres targetServer, String targetDb,
             String group, List<String> tables, UnaryOperator<PostgresSinkConfig> sinkConfig, BatchPolicy policy,
             Recorder recorder) {
-        // As the command line wires it for this sink: large transactions stream, and go out provisionally.
+        // As the command line wires it for this sink with its defaults: large transactions stream, and go out
+        // provisionally.
+        PostgresSinkProvider provider = new PostgresSinkProvider();
+        OptionValues defaults = OptionValues.parse(provider.options(),
+                Map.of("target-dbname", List.of(targetDb), "target-user", List.of("unused")));
         WalSourceConfig config = WalSourceConfig.of(sourceServer.endpoint(sourceDb), group, "public", tables)
                 .withHeartbeatInterval(Duration.ZERO)
                 .withCaptureDdl(true)
-                .withProvisionalChanges(new PostgresSinkProvider().acceptsProvisionalChanges(new PostgresSinkOptions()));
+                .withProvisionalChanges(provider.acceptsProvisionalChanges(defaults));
         PostgresChangeSource source = PostgresChangeSource.open(config);
         PostgresSink sink;
         try {
