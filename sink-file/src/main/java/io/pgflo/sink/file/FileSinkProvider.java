@@ -1,14 +1,16 @@
 package io.pgflo.sink.file;
 
+import io.pgflo.sink.api.OptionSet;
+import io.pgflo.sink.api.OptionValues;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.sink.api.SinkContext;
 import io.pgflo.sink.api.SinkProvider;
 
 /**
  * {@code pg_flo stream file --output-dir DIR}: rotating JSON-lines files, exactly once across restarts, checkpoint in
- * {@code --status-dir/}{@value FileSinkConfig#STATUS_FILE}.
+ * {@code --status-dir/}{@value FileSinkConfig#STATUS_FILE}. The options are {@link FileSinkOptions}'.
  */
-public final class FileSinkProvider implements SinkProvider<FileSinkOptions> {
+public final class FileSinkProvider implements SinkProvider {
 
     @Override
     public String name() {
@@ -21,12 +23,12 @@ public final class FileSinkProvider implements SinkProvider<FileSinkOptions> {
     }
 
     @Override
-    public FileSinkOptions newOptions() {
-        return new FileSinkOptions();
+    public OptionSet options() {
+        return FileSinkOptions.ALL;
     }
 
     @Override
-    public Sink create(FileSinkOptions options, SinkContext context) {
-        return new FileSink(options.toConfig(context.statusDir()));
+    public Sink create(OptionValues options, SinkContext context) {
+        return new FileSink(FileSinkOptions.toConfig(options, context));
     }
 }

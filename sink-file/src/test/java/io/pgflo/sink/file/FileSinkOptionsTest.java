@@ -1,42 +1,85 @@
 package io.pgflo.sink.file;
 
-import io.pgflo.json.FileModes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.beust.jcommander.JCommander;
-import com.beust.jcommander.ParameterException;
+import io.pgflo.json.FileModes;
 import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Option;
+import io.pgflo.sink.api.OptionKind;
+import io.pgflo.sink.api.OptionValues;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.sink.api.SinkContext;
 import io.pgflo.sink.api.SinkProvider;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The flags of {@code pg_flo stream file}, parsed by JCommander as the command line does, and the provider. */
+/** The options of {@code pg_flo stream file}, parsed through {@link OptionValues} as the host does, and the provider. */
 class FileSinkOptionsTest {
     private static final Path STATUS = Path.of("/var/lib/pg_flo/status");
+    private static final SinkContext CONTEXT = new SinkContext("g", STATUS, List.of());
+    private static final FileSinkProvider PROVIDER = new FileSinkProvider();
 
     @TempDir
     Path temp;
 
-    private static FileSinkOptions parse(String... args) {
-        FileSinkOptions options = new FileSinkOptions();
-        JCommander.newBuilder().addObject(options).build().parse(args);
-        return options;
+    /** Name, value, name, value, ...: each option given once, as the host passes it. */
+    private static OptionValues parse(String... namesAndValues) {
+        Map<String, List<String>> given = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            given.put(namesAndValues[i], List.of(namesAndValues[i + 1]));
+        }
+        return OptionValues.parse(PROVIDER.options(), given);
+    }
+
+    private static FileSinkConfig config(String... namesAndValues) {
+        return FileSinkOptions.toConfig(parse(namesAndValues), CONTEXT);
     }
 
     @Test
-    void defaultsTo100MiBOneHourAndNoCompression() {
-        FileSinkConfig config = parse("--output-dir", "/data/out").toConfig(STATUS);
+    void declaresItsOptionsInHelpOrderWithTheirKindsAndDefaults() {
+        List<Option<?>> options = StreamSupport.stream(PROVIDER.options().spliterator(), false).toList();
+
+        assertThat(options).extracting(Option::name)
+                .containsExactly("output-dir", "max-file-size", "max-file-age", "compress", "file-mode");
+        assertThat(options).extracting(Option::kind).containsExactly(OptionKind.PATH, OptionKind.BYTE_SIZE,
+                OptionKind.DURATION, OptionKind.BOOLEAN, OptionKind.TEXT);
+        assertThat(options).extracting(Option::environmentVariable).containsExactly("PGFLO_OUTPUT_DIR",
+                "PGFLO_MAX_FILE_SIZE", "PGFLO_MAX_FILE_AGE", "PGFLO_COMPRESS", "PGFLO_FILE_MODE");
+        assertThat(options).allSatisfy(option -> {
+            assertThat(option.description()).isNotBlank();
+            assertThat(option.secret()).isFalse();
+            assertThat(option.repeatable()).isFalse();
+        });
+        assertThat(FileSinkOptions.OUTPUT_DIR.required()).isTrue();
+        assertThat(FileSinkOptions.OUTPUT_DIR.defaultValue()).isEmpty();
+        assertThat(options.subList(1, options.size())).noneMatch(Option::required);
+    }
+
+    @Test
+    void theHelpShowsTheDefaultsAsWritten() {
+        assertThat(parse("output-dir", "/data/out").describe()).containsExactly(
+                Map.entry("output-dir", "/data/out"),
+                Map.entry("max-file-size", "100MB"),
+                Map.entry("max-file-age", "1h"),
+                Map.entry("compress", "false"),
+                Map.entry("file-mode", "0600"));
+    }
+
+    @Test
+    void defaultsTo100MiBOneHourNoCompressionAndFilesOwnerOnly() {
+        FileSinkConfig config = config("output-dir", "/data/out");
 
         assertThat(config.outputDir()).isEqualTo(Path.of("/data/out"));
         assertThat(config.statusDir()).isEqualTo(STATUS);
@@ -45,6 +88,18 @@ class FileSinkOptionsTest {
         assertThat(config.maxFileAge()).isEqualTo(Duration.ofHours(1));
         assertThat(config.compress()).isFalse();
         assertThat(config.fileMode()).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @Test
+    void everyFlagIsTaken() {
+        FileSinkConfig config = config("output-dir", "/data/cdc", "max-file-size", "256MB", "max-file-age", "15m",
+                "compress", "true", "file-mode", "0640");
+
+        assertThat(config.outputDir()).isEqualTo(Path.of("/data/cdc"));
+        assertThat(config.maxFileSize()).isEqualTo(256L * 1024 * 1024);
+        assertThat(config.maxFileAge()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(config.compress()).isTrue();
+        assertThat(config.fileMode()).isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
     }
 
     @ParameterizedTest
@@ -58,7 +113,7 @@ class FileSinkOptionsTest {
         "0777, rwxrwxrwx",
     })
     void parsesAnOctalFileMode(String text, String permissions) {
-        assertThat(parse("--output-dir", "o", "--file-mode", text).toConfig(STATUS).fileMode())
+        assertThat(config("output-dir", "o", "file-mode", text).fileMode())
                 .isEqualTo(PosixFilePermissions.fromString(permissions));
     }
 
@@ -71,7 +126,7 @@ class FileSinkOptionsTest {
         "0604, rwx---r-x",
     })
     void directoriesForTheFilesGetExecuteWhereTheFilesAreReadable(String fileMode, String directoryMode) {
-        assertThat(FileModes.directoryMode(FileModeText.parse("--file-mode", fileMode)))
+        assertThat(FileModes.directoryMode(FileSinkOptions.FILE_MODE.parse(fileMode)))
                 .isEqualTo(PosixFilePermissions.fromString(directoryMode));
     }
 
@@ -83,6 +138,7 @@ class FileSinkOptionsTest {
     })
     void formatsAModeAsFourOctalDigits(String permissions, String octal) {
         assertThat(FileModeText.format(PosixFilePermissions.fromString(permissions))).isEqualTo(octal);
+        assertThat(FileSinkOptions.FILE_MODE.print(PosixFilePermissions.fromString(permissions))).isEqualTo(octal);
     }
 
     @ParameterizedTest
@@ -102,8 +158,8 @@ class FileSinkOptionsTest {
         "0000  | must let the owner read and write",
     })
     void rejectsABadFileModeWhileParsingNamingTheFlagAndWhatToFix(String text, String problem) {
-        assertThatThrownBy(() -> parse("--output-dir", "o", "--file-mode", text))
-                .isInstanceOf(ParameterException.class)
+        assertThatThrownBy(() -> parse("output-dir", "o", "file-mode", text))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("--file-mode " + problem)
                 .hasMessageEndingWith("got '" + text + "'")
                 .hasMessageNotContaining("\n");
@@ -131,7 +187,7 @@ class FileSinkOptionsTest {
         "10B, 10",
     })
     void parsesSizesInBytesOrWithAUnitOfPowersOf1024(String text, long bytes) {
-        assertThat(parse("--output-dir", "o", "--max-file-size", text).toConfig(STATUS).maxFileSize()).isEqualTo(bytes);
+        assertThat(config("output-dir", "o", "max-file-size", text).maxFileSize()).isEqualTo(bytes);
     }
 
     @ParameterizedTest
@@ -148,72 +204,83 @@ class FileSinkOptionsTest {
         "PT2H, PT2H",
     })
     void parsesDurationsInSecondsOrWithAUnit(String text, String iso) {
-        assertThat(parse("--output-dir", "o", "--max-file-age", text).toConfig(STATUS).maxFileAge())
-                .isEqualTo(Duration.parse(iso));
+        assertThat(config("output-dir", "o", "max-file-age", text).maxFileAge()).isEqualTo(Duration.parse(iso));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"abc", "0", "-1", "10XB", "MB", "1.2.3MB", "99999999999TB", ""})
     void rejectsAMalformedSizeWhileParsingNamingTheFlag(String text) {
-        assertThatThrownBy(() -> parse("--output-dir", "o", "--max-file-size", text))
-                .isInstanceOf(ParameterException.class)
+        assertThatThrownBy(() -> parse("output-dir", "o", "max-file-size", text))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("--max-file-size must")
-                .hasMessageContaining("'" + text + "'");
+                .hasMessageContaining("'" + text + "'")
+                .hasMessageNotContaining("\n");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"abc", "0", "0s", "-5", "1x", "h", "1h 30", "P", ""})
     void rejectsAMalformedDurationWhileParsingNamingTheFlag(String text) {
-        assertThatThrownBy(() -> parse("--output-dir", "o", "--max-file-age", text))
-                .isInstanceOf(ParameterException.class)
+        assertThatThrownBy(() -> parse("output-dir", "o", "max-file-age", text))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("--max-file-age must")
-                .hasMessageContaining("'" + text + "'");
+                .hasMessageContaining("'" + text + "'")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void rejectsABadSwitchValueAndAnEmptyOutputDirNamingTheFlag() {
+        assertThatThrownBy(() -> parse("output-dir", "o", "compress", "maybe"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--compress must be true or false, got 'maybe'");
+        assertThatThrownBy(() -> parse("output-dir", ""))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--output-dir must name a path, got an empty value");
     }
 
     @Test
     void requiresTheOutputDir() {
-        assertThatThrownBy(() -> parse("--compress"))
-                .isInstanceOf(ParameterException.class)
-                .hasMessageContaining("--output-dir");
-        assertThatThrownBy(() -> new FileSinkOptions().toConfig(STATUS))
+        assertThatThrownBy(() -> parse("compress", "true"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--output-dir is required");
+                .hasMessage("missing required flag --output-dir (directory for the pg_flo_log_<UTC timestamp>.jsonl "
+                        + "files; created when missing)");
+        assertThatThrownBy(() -> OptionValues.defaults(PROVIDER.options()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("missing required flag --output-dir");
+    }
+
+    @Test
+    void refusesAnOptionItDoesNotDeclare() {
+        assertThatThrownBy(() -> parse("output-dir", "o", "max-file-count", "3"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown option --max-file-count");
     }
 
     @Test
     void compressIsASwitch() {
-        assertThat(parse("--output-dir", "o", "--compress").toConfig(STATUS).compress()).isTrue();
-    }
-
-    @Test
-    void theHelpShowsTheDefaultsAsWritten() {
-        StringBuilder help = new StringBuilder();
-        JCommander.newBuilder().addObject(new FileSinkOptions()).build().getUsageFormatter().usage(help);
-
-        assertThat(help.toString()).contains("--max-file-size", "Default: 100MB", "--max-file-age", "Default: 1h",
-                "--compress", "--output-dir", "--file-mode", "Default: 0600");
+        assertThat(config("output-dir", "o", "compress", "true").compress()).isTrue();
+        assertThat(config("output-dir", "o", "compress", "false").compress()).isFalse();
     }
 
     @Test
     void isFoundByServiceLoaderAsFileAndMakesAWorkingSink() {
-        SinkProvider<?> found = ServiceLoader.load(SinkProvider.class).stream()
+        SinkProvider found = ServiceLoader.load(SinkProvider.class).stream()
                 .map(ServiceLoader.Provider::get)
                 .filter(provider -> provider.name().equals("file"))
                 .findFirst()
                 .orElseThrow();
         assertThat(found).isInstanceOf(FileSinkProvider.class);
-        FileSinkProvider provider = (FileSinkProvider) found;
-        FileSinkOptions options = provider.newOptions();
-        JCommander.newBuilder().addObject(options).build()
-                .parse("--output-dir", temp.resolve("out").toString(), "--max-file-size", "1KB");
+        OptionValues options = OptionValues.parse(found.options(), Map.of(
+                "output-dir", List.of(temp.resolve("out").toString()), "max-file-size", List.of("1KB")));
         SinkContext context = new SinkContext("g", temp.resolve("status"), List.of());
 
-        try (Sink sink = provider.create(options, context)) {
+        try (Sink sink = found.create(options, context)) {
             assertThat(sink).isInstanceOf(FileSink.class);
             assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.ZERO);
         }
+        assertThat(temp.resolve("out")).isDirectory();
         assertThat(temp.resolve("status").resolve(FileSinkConfig.STATUS_FILE)).exists();
-        assertThat(provider.capturesDdl(options)).isFalse();
+        assertThat(found.capturesDdl(options)).isFalse();
+        assertThat(found.acceptsProvisionalChanges(options)).isFalse();
     }
 
     @Test
