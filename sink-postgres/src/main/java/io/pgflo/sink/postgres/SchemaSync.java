@@ -96,6 +96,12 @@ public final class SchemaSync {
     public Result sync(List<TableName> tables) {
         try (Connection sourceConnection = PgConnections.open(source, "pg_flo-schema-sync", PgConnections.SOURCE);
                 Connection targetConnection = PgConnections.open(target, "pg_flo-schema-sync", PgConnections.TARGET)) {
+            try (Statement statement = targetConnection.createStatement()) {
+                // The transaction waits, idle, while pg_dump reads the source: a target-wide idle or statement
+                // timeout must not end it (a loaded machine made a 1 s one do so).
+                statement.execute("SET idle_in_transaction_session_timeout = 0");
+                statement.execute("SET statement_timeout = 0");
+            }
             targetConnection.setAutoCommit(false);
             try (Statement statement = targetConnection.createStatement()) {
                 statement.execute("SELECT pg_catalog.pg_advisory_xact_lock(" + LOCK_KEY + ")");
