@@ -161,6 +161,16 @@ public record WebhookSinkConfig(
         }
     }
 
+    /**
+     * The URL {@code --webhook-url} gives, parsed and checked as the constructor checks it: absolute, http or https,
+     * with a host. Messages never echo the text, which may hold credentials.
+     */
+    static URI checkedUrl(String text) {
+        URI url = parseUrl(text);
+        checkUrl(url);
+        return url;
+    }
+
     static URI parseUrl(String text) {
         requireNonNull(text, "url is null");
         String trimmed = text.strip();

@@ -1,80 +1,121 @@
 package io.pgflo.sink.webhook;
 
-import com.beust.jcommander.Parameter;
-import com.beust.jcommander.converters.IParameterSplitter;
 import io.pgflo.sink.api.ConfigurationException;
+import io.pgflo.sink.api.Option;
+import io.pgflo.sink.api.OptionSet;
+import io.pgflo.sink.api.OptionValues;
+import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.function.Function;
 
 /**
- * The flags of {@code pg_flo stream webhook}, filled by JCommander. Every flag can also come from the environment
- * ({@code --webhook-secret} from {@code PGFLO_WEBHOOK_SECRET}, and so on), which keeps secrets out of {@code ps}.
+ * The options of {@code pg_flo stream webhook}, declared as data. The host renders them as flags, environment variables
+ * ({@code --webhook-secret} from {@code PGFLO_WEBHOOK_SECRET}, which keeps it out of {@code ps}) and help, and refuses a
+ * bad value while parsing, naming the flag, before anything is created. What only the values together can say (a
+ * maximum backoff below the first, credentials in the URL and an {@code Authorization} header) is checked by
+ * {@link #toConfig}.
+ *
+ * <p>Nothing here shows a credential: the URL prints without user, password, query or fragment, a header as its name
+ * only, and the secret is a secret option ({@code ****}).
  */
 public final class WebhookSinkOptions {
 
-    @Parameter(names = "--webhook-url", required = true,
-            description = "endpoint that receives a POST per event (http:// or https://)")
-    String url;
+    public static final Option<URI> URL = Option.of("webhook-url", rejectedAsArgument(WebhookSinkConfig::checkedUrl),
+                    RedactedUrl::of)
+            .required()
+            .description("endpoint that receives a POST per event (http:// or https://)")
+            .build();
 
-    @Parameter(names = "--webhook-header", splitter = WholeValue.class,
-            description = "extra request header 'Name: value', e.g. 'Authorization: Bearer ...'; repeat for more")
-    List<String> headers = new ArrayList<>();
+    public static final Option<WebhookHeader> HEADER = Option.of("webhook-header",
+                    rejectedAsArgument(WebhookHeader::parse), WebhookHeader::toString)
+            .repeatable()
+            .description("extra request header 'Name: value', e.g. 'Authorization: Bearer ...'; repeat for more")
+            .build();
 
-    @Parameter(names = "--webhook-secret", password = false,
-            description = "sign requests (Standard Webhooks): whsec_<base64 key>, or any text used as the key's UTF-8 "
+    /** Empty means none (an empty {@code PGFLO_WEBHOOK_SECRET}); anything else must be a usable signing key. */
+    public static final Option<String> SECRET = Option.of("webhook-secret", rejectedAsArgument(text -> {
+                if (!text.isEmpty()) {
+                    StandardWebhooksSigner.keyOf(text);
+                }
+                return text;
+            }), Function.identity())
+            .secret()
+            .description("sign requests (Standard Webhooks): whsec_<base64 key>, or any text used as the key's UTF-8 "
                     + "bytes; prefer the PGFLO_WEBHOOK_SECRET environment variable")
-    String secret;
+            .build();
 
-    @Parameter(names = "--webhook-batch-size",
-            description = "events per request: 1 posts each event as a JSON object, more posts a JSON array of up to this many")
-    int batchSize = WebhookSinkConfig.DEFAULT_BATCH_SIZE;
+    public static final Option<Integer> BATCH_SIZE = Option.wholeNumber("webhook-batch-size", 1,
+                    WebhookSinkConfig.MAX_BATCH_SIZE)
+            .defaultValue(WebhookSinkConfig.DEFAULT_BATCH_SIZE)
+            .description("events per request: 1 posts each event as a JSON object, more posts a JSON array of up to this many")
+            .build();
 
-    @Parameter(names = "--webhook-max-attempts",
-            description = "attempts per request, the first included; network errors, timeouts, 408, 429 and 5xx are retried")
-    int maxAttempts = WebhookSinkConfig.DEFAULT_MAX_ATTEMPTS;
+    public static final Option<Integer> MAX_ATTEMPTS = Option.wholeNumber("webhook-max-attempts", 1,
+                    WebhookSinkConfig.MAX_ATTEMPTS_LIMIT)
+            .defaultValue(WebhookSinkConfig.DEFAULT_MAX_ATTEMPTS)
+            .description("attempts per request, the first included; network errors, timeouts, 408, 429 and 5xx are retried")
+            .build();
 
-    @Parameter(names = "--webhook-backoff-ms",
-            description = "wait before the first retry; doubles for each further retry, with jitter")
-    long backoffMillis = WebhookSinkConfig.DEFAULT_INITIAL_BACKOFF.toMillis();
+    public static final Option<Long> BACKOFF_MS = Option.milliseconds("webhook-backoff-ms", 0, Long.MAX_VALUE)
+            .defaultValue(WebhookSinkConfig.DEFAULT_INITIAL_BACKOFF.toMillis())
+            .description("wait before the first retry; doubles for each further retry, with jitter")
+            .build();
 
-    @Parameter(names = "--webhook-max-backoff-ms",
-            description = "longest wait between attempts, also the cap on a receiver's Retry-After")
-    long maxBackoffMillis = WebhookSinkConfig.DEFAULT_MAX_BACKOFF.toMillis();
+    public static final Option<Long> MAX_BACKOFF_MS = Option.milliseconds("webhook-max-backoff-ms", 0, Long.MAX_VALUE)
+            .defaultValue(WebhookSinkConfig.DEFAULT_MAX_BACKOFF.toMillis())
+            .description("longest wait between attempts, also the cap on a receiver's Retry-After")
+            .build();
 
-    @Parameter(names = "--webhook-timeout-ms",
-            description = "longest one attempt may take: connect, send, and read the answer")
-    long timeoutMillis = WebhookSinkConfig.DEFAULT_REQUEST_TIMEOUT.toMillis();
+    public static final Option<Long> TIMEOUT_MS = Option.milliseconds("webhook-timeout-ms", 1,
+                    WebhookSinkConfig.MAX_REQUEST_TIMEOUT.toMillis())
+            .defaultValue(WebhookSinkConfig.DEFAULT_REQUEST_TIMEOUT.toMillis())
+            .description("longest one attempt may take: connect, send, and read the answer")
+            .build();
 
-    @Parameter(names = "--webhook-lanes",
-            description = "requests in flight at once; changes to one row always share a lane and keep commit order, "
+    public static final Option<Integer> LANES = Option.wholeNumber("webhook-lanes", 1, WebhookSinkConfig.MAX_LANES)
+            .defaultValue(WebhookSinkConfig.DEFAULT_LANES)
+            .description("requests in flight at once; changes to one row always share a lane and keep commit order, "
                     + "1 delivers everything in commit order")
-    int lanes = WebhookSinkConfig.DEFAULT_LANES;
+            .build();
 
-    /** The configuration these flags describe; a {@link io.pgflo.sink.api.ConfigurationException} when they are wrong. */
-    public WebhookSinkConfig toConfig() {
-        if (url == null) {
-            throw new io.pgflo.sink.api.ConfigurationException("--webhook-url is required");
-        }
-        WebhookSinkConfig.Builder builder = WebhookSinkConfig.builder(url)
+    /** Every option, in the order the help lists them. */
+    public static final OptionSet ALL = OptionSet.of(URL, HEADER, SECRET, BATCH_SIZE, MAX_ATTEMPTS, BACKOFF_MS,
+            MAX_BACKOFF_MS, TIMEOUT_MS, LANES);
+
+    private WebhookSinkOptions() {}
+
+    /**
+     * The configuration these values describe.
+     *
+     * @throws ConfigurationException with one line naming the flags, when values that parsed alone do not fit together
+     */
+    public static WebhookSinkConfig toConfig(OptionValues values) {
+        String secret = values.get(SECRET);
+        WebhookSinkConfig.Builder builder = WebhookSinkConfig.builder(values.get(URL).toString())
                 .secret(secret == null || secret.isEmpty() ? null : secret)
-                .batchSize(batchSize)
-                .maxAttempts(maxAttempts)
-                .initialBackoff(Duration.ofMillis(backoffMillis))
-                .maxBackoff(Duration.ofMillis(maxBackoffMillis))
-                .requestTimeout(Duration.ofMillis(timeoutMillis))
-                .lanes(lanes);
-        for (String header : headers) {
-            builder.header(header);
+                .batchSize(values.get(BATCH_SIZE))
+                .maxAttempts(values.get(MAX_ATTEMPTS))
+                .initialBackoff(Duration.ofMillis(values.get(BACKOFF_MS)))
+                .maxBackoff(Duration.ofMillis(values.get(MAX_BACKOFF_MS)))
+                .requestTimeout(Duration.ofMillis(values.get(TIMEOUT_MS)))
+                .lanes(values.get(LANES));
+        for (WebhookHeader header : values.all(HEADER)) {
+            builder.header(header.name(), header.value());
         }
         return builder.build();
     }
 
-    /** Keeps a flag's value whole: a header value may contain commas ({@code Accept: a, b}). */
-    public static final class WholeValue implements IParameterSplitter {
-        @Override
-        public List<String> split(String value) {
-            return List.of(value);
-        }
+    /**
+     * The module's checks say what is wrong as a {@link ConfigurationException} naming the flag; a parser says it as the
+     * {@link IllegalArgumentException} the host expects, with the same one line.
+     */
+    private static <T> Function<String, T> rejectedAsArgument(Function<String, T> parser) {
+        return text -> {
+            try {
+                return parser.apply(text);
+            } catch (ConfigurationException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        };
     }
 }

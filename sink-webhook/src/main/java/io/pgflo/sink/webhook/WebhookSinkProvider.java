@@ -1,6 +1,8 @@
 package io.pgflo.sink.webhook;
 
 import io.pgflo.sink.api.ConfigurationException;
+import io.pgflo.sink.api.OptionSet;
+import io.pgflo.sink.api.OptionValues;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.sink.api.SinkContext;
 import io.pgflo.sink.api.SinkProvider;
@@ -14,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * {@code pg_flo stream webhook --webhook-url URL}: a POST per change, checkpoint in
  * {@code --status-dir/pg_flo_webhook_last_lsn.json}.
  */
-public final class WebhookSinkProvider implements SinkProvider<WebhookSinkOptions> {
+public final class WebhookSinkProvider implements SinkProvider {
     public static final String STATUS_FILE = "pg_flo_webhook_last_lsn.json";
     private static final Logger log = LoggerFactory.getLogger(WebhookSink.class);
 
@@ -28,15 +30,16 @@ public final class WebhookSinkProvider implements SinkProvider<WebhookSinkOption
         return "an HTTP POST per change (or per JSON array), retried, ordered per row, optionally signed";
     }
 
+    /** {@link WebhookSinkOptions#ALL}: each value is checked alone while it is parsed. */
     @Override
-    public WebhookSinkOptions newOptions() {
-        return new WebhookSinkOptions();
+    public OptionSet options() {
+        return WebhookSinkOptions.ALL;
     }
 
-    /** Checks the flags and that the URL's host resolves, then makes the sink. */
+    /** Checks that the values fit together and that the URL's host resolves, then makes the sink. */
     @Override
-    public Sink create(WebhookSinkOptions options, SinkContext context) {
-        WebhookSinkConfig config = options.toConfig();
+    public Sink create(OptionValues options, SinkContext context) {
+        WebhookSinkConfig config = WebhookSinkOptions.toConfig(options);
         requireResolvableHost(config);
         WebhookSink sink = new WebhookSink(config, new JsonStatusFile(context.statusDir().resolve(STATUS_FILE)));
         log.info("webhook sink: POST to {}, {} per request, {} lane(s), {} attempt(s), {}; checkpoint {}",
