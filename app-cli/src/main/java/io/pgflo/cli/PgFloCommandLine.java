@@ -6,7 +6,6 @@ import java.util.HashSet;
 import io.pgflo.sink.api.OptionValues;
 import io.pgflo.sink.api.OptionSet;
 import io.pgflo.sink.api.Option;
-import com.beust.jcommander.ParameterDescription;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.ParameterException;
 import com.beust.jcommander.Parameters;
@@ -113,7 +112,7 @@ final class PgFloCommandLine {
         SinkProvider chosen = command >= 0 && command + 1 < args.length && args[command].equals("stream")
                 ? registry.find(args[command + 1]).orElse(null) : null;
         if (chosen != null && (List.of(args).contains("--help") || List.of(args).contains("-h"))) {
-            SinkHelp.print(chosen, JCommander.newBuilder().addObject(new SourceOptions()).build(), out);
+            SinkHelp.print(chosen, out);
             return ExitCode.OK;
         }
         OptionValues sinkValues = null;
@@ -165,10 +164,7 @@ final class PgFloCommandLine {
             return "sink '" + provider.name() + "' from " + origin + " ignored: its options() returned null";
         }
         SourceOptions common = new SourceOptions();
-        Set<String> taken = new HashSet<>();
-        for (ParameterDescription parameter : JCommander.newBuilder().addObject(common).build().getParameters()) {
-            taken.addAll(List.of(parameter.getParameter().names()));
-        }
+        Set<String> taken = new HashSet<>(CommonFlags.names());
         for (Option<?> option : options) {
             if (taken.contains(option.flag())) {
                 return "sink '" + provider.name() + "' from " + origin + " ignored: its option " + option.flag()

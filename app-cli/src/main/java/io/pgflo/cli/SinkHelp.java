@@ -1,11 +1,10 @@
 package io.pgflo.cli;
 
-import com.beust.jcommander.JCommander;
-import com.beust.jcommander.ParameterDescription;
 import io.pgflo.sink.api.Option;
 import io.pgflo.sink.api.SinkProvider;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -21,7 +20,7 @@ final class SinkHelp {
 
     private SinkHelp() {}
 
-    static void print(SinkProvider provider, JCommander common, PrintStream out) {
+    static void print(SinkProvider provider, PrintStream out) {
         out.println("Usage: pg_flo stream " + provider.name() + " [flags]");
         out.println(provider.description());
         List<String[]> sink = new ArrayList<>();
@@ -30,17 +29,18 @@ final class SinkHelp {
         }
         List<String[]> source = new ArrayList<>();
         List<String[]> engine = new ArrayList<>();
-        List<ParameterDescription> parameters = new ArrayList<>(common.getParameters());
-        parameters.sort(Comparator.comparing(ParameterDescription::getLongestName));
-        for (ParameterDescription parameter : parameters) {
-            if (parameter.isHelp()) {
+        List<CommonFlags.Flag> flags = new ArrayList<>(CommonFlags.all());
+        flags.sort(Comparator.comparing(CommonFlags.Flag::longestName));
+        for (CommonFlags.Flag flag : flags) {
+            if (flag.help()) {
                 continue;
             }
-            String name = parameter.getLongestName();
-            Object initial = parameter.getDefault();
-            String text = parameter.getDescription()
-                    + (parameter.getParameter().required() ? " (required)" : "")
-                    + (initial == null || initial.toString().isEmpty() || name.equals("--password") ? ""
+            String name = flag.longestName();
+            Object initial = flag.defaultValue();
+            String text = flag.description()
+                    + (flag.required() ? " (required)" : "")
+                    + (initial == null || initial.toString().isEmpty() || initial instanceof Collection<?> empty
+                            && empty.isEmpty() || name.equals("--password") ? ""
                             : " (default " + initial + ")")
                     + " [" + EnvironmentDefaults.variableFor(name) + "]";
             (SOURCE_FLAGS.contains(name) ? source : engine).add(new String[] {name, text});

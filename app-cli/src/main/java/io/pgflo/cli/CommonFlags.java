@@ -1,0 +1,48 @@
+package io.pgflo.cli;
+
+import com.beust.jcommander.Parameter;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The flags every {@code pg_flo stream <sink>} takes ({@link SourceOptions}), read from their declarations: for the
+ * help text, and to refuse a sink option that would reuse one of them. (JCommander builds its own list only while
+ * it parses.)
+ */
+final class CommonFlags {
+    /** One common flag: its names, what it does, whether it is required, and its default. */
+    record Flag(List<String> names, String description, boolean required, Object defaultValue, boolean help) {
+        String longestName() {
+            return names.stream().max((a, b) -> Integer.compare(a.length(), b.length())).orElseThrow();
+        }
+    }
+
+    private CommonFlags() {}
+
+    static List<Flag> all() {
+        SourceOptions defaults = new SourceOptions();
+        List<Flag> flags = new ArrayList<>();
+        for (Field field : SourceOptions.class.getDeclaredFields()) {
+            Parameter parameter = field.getAnnotation(Parameter.class);
+            if (parameter == null) {
+                continue;
+            }
+            Object value;
+            try {
+                field.setAccessible(true);
+                value = field.get(defaults);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("cannot read the default of " + field.getName(), e);
+            }
+            flags.add(new Flag(List.of(parameter.names()), parameter.description(), parameter.required(), value,
+                    parameter.help()));
+        }
+        return flags;
+    }
+
+    /** Every name of every common flag. */
+    static List<String> names() {
+        return all().stream().flatMap(flag -> flag.names().stream()).toList();
+    }
+}
