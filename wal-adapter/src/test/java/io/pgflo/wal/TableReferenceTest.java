@@ -27,6 +27,12 @@ class TableReferenceTest {
     }
 
     @Test
+    void aNameThatDoesNotStartWithAQuoteIsTakenAsWritten() {
+        assertThat(TableReference.parse("Order \"Items\" ü", "My Schema"))
+                .isEqualTo(new TableName("My Schema", "Order \"Items\" ü"));
+    }
+
+    @Test
     void malformedEntriesAreRefusedWithTheEntry() {
         assertThatThrownBy(() -> TableReference.parse("a.b.c", "public")).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("'a.b.c'");
@@ -34,5 +40,7 @@ class TableReferenceTest {
                 .hasMessageContaining("empty name");
         assertThatThrownBy(() -> TableReference.parse("\"open", "public")).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("unclosed");
+        assertThatThrownBy(() -> TableReference.parse("\"a\"b", "public")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("text after a quoted name");
     }
 }
