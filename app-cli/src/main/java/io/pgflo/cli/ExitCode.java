@@ -8,6 +8,8 @@ final class ExitCode {
     static final int FAILED = 1;
     /** Bad flags or an unusable environment; nothing was streamed or acknowledged. */
     static final int USAGE = 2;
+    /** Out of memory; one line on stderr names the checkpoint a restart resumes from and the heap option to raise. */
+    static final int OUT_OF_MEMORY = 3;
 
     private ExitCode() {}
 }

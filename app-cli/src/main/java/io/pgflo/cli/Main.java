@@ -5,10 +5,19 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        OutOfMemoryExit.install(); // first: an OutOfMemoryError from here on ends in its line and status 3
         configureGuice();
         StartupWarmUp.start();
-        int status = new PgFloCommandLine(System.getenv(), System.out, System.err).execute(args);
-        System.exit(status);
+        System.exit(execute(args));
+    }
+
+    private static int execute(String[] args) {
+        try {
+            return new PgFloCommandLine(System.getenv(), System.out, System.err).execute(args);
+        } catch (OutOfMemoryError e) {
+            OutOfMemoryExit.exit();
+            throw e; // not reached: exit() halts
+        }
     }
 
     /**

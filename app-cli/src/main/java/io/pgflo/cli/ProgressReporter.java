@@ -31,6 +31,15 @@ final class ProgressReporter implements AutoCloseable {
     }
 
     private void report() {
+        try {
+            reportNow();
+        } catch (OutOfMemoryError e) {
+            // The scheduler would keep it in a future nobody reads, and stop reporting in silence.
+            OutOfMemoryExit.exit();
+        }
+    }
+
+    private void reportNow() {
         long events = stats.eventsWritten();
         long now = System.nanoTime();
         double rate = (events - lastEvents) * 1e9 / Math.max(1, now - lastNanos);

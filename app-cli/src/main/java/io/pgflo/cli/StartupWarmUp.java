@@ -66,6 +66,7 @@ final class StartupWarmUp {
             ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
             TimeZone.getDefault().getID();
             records();
+            OutOfMemoryExit.describeHeap(); // the platform MBeans again, here rather than on the main thread
         } catch (GeneralSecurityException | RuntimeException | LinkageError e) {
             // Only warming: whatever failed here fails, or not, where a stream needs it, with that stream's message.
         }

@@ -57,6 +57,7 @@ final class StreamRunner {
                     succeeded = !attempt.interruptedBeforeStart;
                     return;
                 } catch (RuntimeException e) {
+                    OutOfMemoryExit.exitIfCausedBy(e); // one in a stream's set-up: status 3, not a retry
                     // After a first stream, the flags are known to be good: a source or target that cannot be
                     // reached now is one that went away.
                     boolean sourceLost = e instanceof SourceException
@@ -121,7 +122,7 @@ final class StreamRunner {
             attempt.streamed = true;
             streamedBefore = true;
             try (ProgressReporter ignored = new ProgressReporter(current.stats(), Duration.ofSeconds(options.progressSeconds))) {
-                current.run();
+                OutOfMemoryExit.run(current); // current.run(), ending in status 3 on an OutOfMemoryError
             }
             log.info("stopped cleanly at checkpoint {} after {} events", current.stats().checkpoint(),
                     current.stats().eventsWritten());

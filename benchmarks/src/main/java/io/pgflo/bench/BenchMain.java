@@ -67,7 +67,7 @@ public final class BenchMain {
         List<ContenderResult> results = run.run();
         System.out.println();
         System.out.println("Machine: " + MachineInfo.current().describe());
-        System.out.println("pg_flo: -Xmx" + options.heap() + (options.profile() ? " with JFR" : "")
+        System.out.println("pg_flo: " + options.describeHeaps() + (options.profile() ? " with JFR" : "")
                 + "; wall = launch until the slot confirmed the end; start = until the slot was active;"
                 + " stream ev/s = events / (wall - start)");
         System.out.println();

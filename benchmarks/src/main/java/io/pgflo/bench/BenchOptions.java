@@ -16,14 +16,14 @@ import java.util.List;
  * @param pgFloJar the shaded pg_flo.jar under test
  * @param resultsDirectory where the JSON results go ({@code benchmarks/results})
  * @param workDirectory where each run's logs and output go ({@code benchmarks/target/bench-runs})
- * @param heap pg_flo's {@code -Xmx}
+ * @param heaps pg_flo's heaps: each pg_flo contender runs once per heap ({@link #heapOptions})
  * @param webhookBatchSize the batch size of the webhook batch-mode contender
  * @param profile run pg_flo under JFR and summarize where its time goes
  * @param verify count what stdout delivers too (to a file instead of /dev/null)
  * @param keepOutput keep file sink output and target databases after the run
  * @param timeout the longest one contender may take
  * @param extraJvmArgs more JVM flags for pg_flo
- * @param writeLatest also write {@code results/latest.json} (not for profiling or smoke runs)
+ * @param writeLatest also write {@code results/latest.json} (not for profiling, smoke or other-heap runs)
  * @param repository the pg_flo repository ({@code ./mvnw}, {@code ./pg_flo}, {@code benchmarks/target})
  * @param repeat how many times the whole run is made
  * @param cds whether the {@code pg_flo} launcher may use its class-data-sharing archive (off: plain class loading)
@@ -35,7 +35,7 @@ record BenchOptions(
         Path pgFloJar,
         Path resultsDirectory,
         Path workDirectory,
-        String heap,
+        List<String> heaps,
         int webhookBatchSize,
         boolean profile,
         boolean verify,
@@ -57,10 +57,13 @@ record BenchOptions(
             "native", "debezium");
     static final long DEFAULT_ROWS = 1_000_000;
     static final long DEFAULT_TRANSACTIONS = 20_000;
+    static final String DEFAULT_HEAP = "512m";
+    /** What the JVM takes without a heap option on JDK 17: a quarter of the machine's memory. */
+    static final String JVM_HEAP_OPTION = "-XX:MaxRAMPercentage=25";
 
     static final String USAGE = """
             Usage: ./bench [--workload bulk|oltp|both] [--rows N] [--transactions N] [--contenders LIST]
-                           [--source-url JDBC_URL] [--heap 512m] [--webhook-batch-size 500] [--profile] [--verify]
+                           [--source-url JDBC_URL] [--heap 512m[,...]] [--webhook-batch-size 500] [--profile] [--verify]
                            [--keep-output] [--timeout SECONDS] [--pg-flo-jar PATH] [--jvm-arg ARG]... [--repeat N]
                            [--no-cds]
                    ./bench --jmh [JMH options]        microbenchmarks: pgoutput decoding, JSON encoding
@@ -75,6 +78,9 @@ record BenchOptions(
                                target (e.g. --contenders recvlogical,webhook,debezium)
               --source-url     a source database to use instead of an embedded server (wal_level=logical, a user
                                with REPLICATION); the harness creates and drops public.pg_flo_bench_events there
+              --heap           pg_flo's heap: a size for -Xmx (default 512m), launcher (no heap option: the
+                               launcher's default) or jvm (-XX:MaxRAMPercentage=25, the JVM's own limit). Several,
+                               comma-separated: each pg_flo contender runs once per heap, on the same WAL
               --profile        pg_flo under JFR on the bulk workload (recvlogical,stdout,file unless --contenders),
                                then a summary of hot methods into benchmarks/results/profile-latest.md
               --verify         also count stdout's events (to a file instead of /dev/null)
@@ -93,7 +99,7 @@ record BenchOptions(
         Path jar = repository.resolve("app-cli/target/pg_flo.jar");
         Path results = repository.resolve("benchmarks/results");
         Path work = repository.resolve("benchmarks/target/bench-runs");
-        String heap = "512m";
+        List<String> heaps = List.of(DEFAULT_HEAP);
         int batchSize = 500;
         boolean profile = false;
         boolean verify = false;
@@ -133,7 +139,7 @@ record BenchOptions(
                         case "--pg-flo-jar" -> jar = Path.of(value);
                         case "--results-dir" -> results = Path.of(value);
                         case "--work-dir" -> work = Path.of(value);
-                        case "--heap" -> heap = value;
+                        case "--heap" -> heaps = parseHeaps(value);
                         case "--webhook-batch-size" -> batchSize = (int) parseCount(arg, value);
                         case "--timeout" -> timeoutSeconds = parseCount(arg, value);
                         case "--jvm-arg" -> {
@@ -163,16 +169,61 @@ record BenchOptions(
                 throw new UsageException("unknown contender '" + contender + "'; choose from " + String.join(",", KNOWN_CONTENDERS));
             }
         }
-        return new BenchOptions(workloads, contenders, sourceUrl, jar, results, work, heap, batchSize, profile, verify,
-                keep, Duration.ofSeconds(timeoutSeconds), List.copyOf(jvmArgs), !profile && !verify && cds, repository, repeat, cds);
+        return new BenchOptions(workloads, contenders, sourceUrl, jar, results, work, heaps, batchSize, profile, verify,
+                keep, Duration.ofSeconds(timeoutSeconds), List.copyOf(jvmArgs),
+                !profile && !verify && cds && heaps.equals(List.of(DEFAULT_HEAP)), repository, repeat, cds);
     }
 
-    /** The same run with the contenders in the opposite order (for {@code --repeat}). */
+    /** The same run with the contenders, and each one's heaps, in the opposite order (for {@code --repeat}). */
     BenchOptions reversed() {
         List<String> order = new ArrayList<>(contenders);
         Collections.reverse(order);
-        return new BenchOptions(workloads, List.copyOf(order), sourceUrl, pgFloJar, resultsDirectory, workDirectory, heap,
+        List<String> heapOrder = new ArrayList<>(heaps);
+        Collections.reverse(heapOrder);
+        return new BenchOptions(workloads, List.copyOf(order), sourceUrl, pgFloJar, resultsDirectory, workDirectory,
+                List.copyOf(heapOrder),
                 webhookBatchSize, profile, verify, keepOutput, timeout, extraJvmArgs, writeLatest, repository, repeat, cds);
+    }
+
+    /** The JVM options for one of {@code --heap}'s values. */
+    static List<String> heapOptions(String heap) {
+        return switch (heap) {
+            case "launcher" -> List.of();
+            case "jvm" -> List.of(JVM_HEAP_OPTION);
+            default -> List.of("-Xmx" + heap);
+        };
+    }
+
+    /** One of {@code --heap}'s values as the results name it: -Xmx512m, launcher's heap, JVM's heap. */
+    static String describeHeap(String heap) {
+        return switch (heap) {
+            case "launcher" -> "launcher's heap";
+            case "jvm" -> "JVM's heap";
+            default -> "-Xmx" + heap;
+        };
+    }
+
+    /** The heaps, described, for the results. */
+    String describeHeaps() {
+        return String.join(", ", heaps.stream().map(BenchOptions::describeHeap).toList());
+    }
+
+    /** A heap for a JVM that needs a size (Debezium Server): the first size among the heaps, else 512m. */
+    String sizedHeap() {
+        return heaps.stream().filter(h -> !h.equals("launcher") && !h.equals("jvm")).findFirst().orElse(DEFAULT_HEAP);
+    }
+
+    private static List<String> parseHeaps(String value) {
+        List<String> heaps = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+        if (heaps.isEmpty()) {
+            throw new UsageException("--heap needs a size, launcher or jvm");
+        }
+        for (String heap : heaps) {
+            if (!heap.equals("launcher") && !heap.equals("jvm") && !heap.matches("[0-9]+[kKmMgG]?")) {
+                throw new UsageException("--heap takes sizes (512m), launcher or jvm, not '" + heap + "'");
+            }
+        }
+        return heaps;
     }
 
     private static long parseCount(String option, String value) {

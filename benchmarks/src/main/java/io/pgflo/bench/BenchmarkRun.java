@@ -164,7 +164,7 @@ final class BenchmarkRun {
     ResultsFile.Run record(List<ContenderResult> results) {
         Map<String, String> tool = new LinkedHashMap<>();
         tool.put("pg_flo.jar", relative(options.pgFloJar()));
-        tool.put("pg_flo JVM flags", "-Xmx" + options.heap() + " -XX:+ExitOnOutOfMemoryError"
+        tool.put("pg_flo JVM flags", options.describeHeaps()
                 + (options.profile() ? " + JFR (profile settings)" : "")
                 + (options.extraJvmArgs().isEmpty() ? "" : " " + String.join(" ", options.extraJvmArgs())));
         tool.put("pg_flo launcher", "./pg_flo (pg_flo postgres on C1 alone and the parallel collector, half"

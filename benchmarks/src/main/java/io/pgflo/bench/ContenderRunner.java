@@ -166,7 +166,7 @@ final class ContenderRunner {
 
     private static String explain(Launch launch) {
         String tail = launch.logTail();
-        if (tail.contains("OutOfMemoryError")) {
+        if (tail.contains("OutOfMemoryError") || tail.contains("pg_flo: out of memory")) {
             return " (OutOfMemoryError: the heap limit was too small)";
         }
         return tail.isEmpty() ? "" : ": " + tail;

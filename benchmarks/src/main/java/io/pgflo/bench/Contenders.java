@@ -1,5 +1,6 @@
 package io.pgflo.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** Every contender, by the id {@code --contenders} takes. Adding one is one small class and one line here. */
@@ -20,7 +21,20 @@ final class Contenders {
         };
     }
 
+    /** The contenders asked for, in order; a pg_flo contender once per heap when {@code --heap} lists several. */
     static List<Contender> selected(BenchOptions options) {
-        return options.contenders().stream().map(id -> byId(id, options)).toList();
+        List<Contender> selected = new ArrayList<>();
+        for (String id : options.contenders()) {
+            for (String heap : options.heaps()) {
+                Contender contender = byId(id, options);
+                if (!(contender instanceof PgFloContender pgFlo)) {
+                    selected.add(contender);
+                    break;
+                }
+                pgFlo.heap(heap, options.heaps().size() > 1);
+                selected.add(pgFlo);
+            }
+        }
+        return selected;
     }
 }

@@ -72,7 +72,7 @@ final class DebeziumContender implements Contender {
         Path home = distribution.home();
         List<String> command = new ArrayList<>();
         command.add(java.executable().toString());
-        command.add("-Xmx" + context.options().heap());
+        command.add("-Xmx" + context.options().sizedHeap());
         command.add("-XX:+ExitOnOutOfMemoryError");
         command.add("-Xlog:gc:file=" + gcLog);
         // Not --jvm-arg's flags: those are pg_flo's (a JFR recording, say), and apply to it alone.

@@ -6,15 +6,50 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * pg_flo with one of its sinks: {@code pg_flo stream <sink>} (the launcher, with {@code -Xmx512m}) on the contender's
- * group, with a fresh status directory, so it starts from the slot's position. Subclasses add the sink's flags.
+ * pg_flo with one of its sinks: {@code pg_flo stream <sink>} (the launcher, with {@code --heap}'s heap, 512m unless
+ * asked otherwise) on the contender's group, with a fresh status directory, so it starts from the slot's position.
+ * Subclasses add the sink's flags.
  */
 abstract class PgFloContender implements Contender {
+    private String heap = BenchOptions.DEFAULT_HEAP;
+    private boolean oneOfSeveralHeaps;
+
+    /** The id without a heap: stdout, file, webhook, webhook-batch, postgres. */
+    abstract String baseId();
+
+    /** The name in the results table without a heap. */
+    abstract String baseName();
+
     /** The sink's name in {@code pg_flo sinks}. */
     abstract String sink();
+
+    /**
+     * Runs with this heap ({@link BenchOptions#heapOptions}); one of several in the run is named after it, so that
+     * each has a slot, a target and a row of its own.
+     */
+    void heap(String heap, boolean oneOfSeveral) {
+        this.heap = heap;
+        this.oneOfSeveralHeaps = oneOfSeveral;
+    }
+
+    @Override
+    public final String id() {
+        return oneOfSeveralHeaps ? baseId() + "@" + heap : baseId();
+    }
+
+    @Override
+    public final String displayName() {
+        return oneOfSeveralHeaps ? baseName() + ", " + BenchOptions.describeHeap(heap) : baseName();
+    }
+
+    /** What tells this heap variant's names apart ({@code _launcher}), or nothing when the run has one heap. */
+    String variantSuffix() {
+        return oneOfSeveralHeaps ? "_" + heap.toLowerCase(Locale.ROOT) : "";
+    }
 
     /** The sink's own flags. */
     List<String> sinkArguments(BenchContext context, RunSpec run) throws Exception {
@@ -49,8 +84,8 @@ abstract class PgFloContender implements Contender {
         Path gcLog = directory.resolve("gc.log");
         Database source = run.source().database();
         List<String> jvmOptions = new ArrayList<>();
-        jvmOptions.add("-Xmx" + context.options().heap());
-        jvmOptions.add("-XX:+ExitOnOutOfMemoryError");
+        // No -XX:+ExitOnOutOfMemoryError: out of memory, pg_flo prints where it stands and exits with status 3.
+        jvmOptions.addAll(BenchOptions.heapOptions(heap));
         jvmOptions.add("-Xlog:gc:file=" + gcLog);
         if (context.options().profile()) {
             jvmOptions.add("-XX:StartFlightRecording=filename=" + directory.resolve("pg_flo.jfr")

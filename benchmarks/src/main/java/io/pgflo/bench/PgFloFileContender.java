@@ -7,12 +7,12 @@ import java.util.List;
 /** pg_flo's file sink into a fresh output directory: JSON lines, rotation and fsync'd checkpoints. */
 final class PgFloFileContender extends PgFloContender {
     @Override
-    public String id() {
+    String baseId() {
         return "file";
     }
 
     @Override
-    public String displayName() {
+    String baseName() {
         return "pg_flo file";
     }
 

@@ -6,17 +6,25 @@ import java.util.Map;
 
 /** pg_flo's PostgreSQL sink into a second server: the comparison is {@link NativeSubscriptionContender}. */
 final class PgFloPostgresContender extends PgFloContender {
-    private final TargetTable target = new TargetTable("bench_pgflo");
+    private TargetTable target;
     private List<String> ddlArguments = List.of();
     private TargetBackendLaunch launch;
 
+    /** Named after the heap variant too, so that each variant drains into a database of its own. */
+    private TargetTable target() {
+        if (target == null) {
+            target = new TargetTable("bench_pgflo" + variantSuffix());
+        }
+        return target;
+    }
+
     @Override
-    public String id() {
+    String baseId() {
         return "postgres";
     }
 
     @Override
-    public String displayName() {
+    String baseName() {
         return "pg_flo postgres";
     }
 
@@ -32,7 +40,7 @@ final class PgFloPostgresContender extends PgFloContender {
 
     @Override
     public void prepare(BenchContext context, RunSpec run) {
-        target.create(context, run);
+        target().create(context, run);
         // Asked here, before the clock runs: DDL capture would install an event trigger on the source, and the
         // benchmark has no DDL to replay.
         if (context.pgFlo().sinkHelp(sink()).contains("--track-ddl")) {
@@ -43,13 +51,13 @@ final class PgFloPostgresContender extends PgFloContender {
     @Override
     public Launch launch(BenchContext context, RunSpec run) throws Exception {
         // The sink's connection to the target is named after the group (PostgresSink's application_name).
-        launch = new TargetBackendLaunch(super.launch(context, run), target.get(run), "pg_flo-" + names().group() + "-sink");
+        launch = new TargetBackendLaunch(super.launch(context, run), target().get(run), "pg_flo-" + names().group() + "-sink");
         return launch;
     }
 
     @Override
     List<String> sinkArguments(BenchContext context, RunSpec run) {
-        Database database = target.get(run);
+        Database database = target().get(run);
         List<String> arguments = new ArrayList<>(List.of(
                 "--target-host", database.endpoint().host(),
                 "--target-port", Integer.toString(database.endpoint().port()),
@@ -61,13 +69,13 @@ final class PgFloPostgresContender extends PgFloContender {
 
     @Override
     Map<String, String> sinkEnvironment(BenchContext context, RunSpec run) {
-        String password = target.get(run).endpoint().password();
+        String password = target().get(run).endpoint().password();
         return password == null ? Map.of() : Map.of("PGFLO_TARGET_PASSWORD", password);
     }
 
     @Override
     public Delivery verify(BenchContext context, RunSpec run) {
-        Delivery delivery = target.verify(run);
+        Delivery delivery = target().verify(run);
         String backend = launch == null ? "" : launch.note();
         if (backend.isEmpty()) {
             return delivery;
@@ -77,6 +85,6 @@ final class PgFloPostgresContender extends PgFloContender {
 
     @Override
     public void cleanup(BenchContext context, RunSpec run) {
-        target.drop(context, run);
+        target().drop(context, run);
     }
 }

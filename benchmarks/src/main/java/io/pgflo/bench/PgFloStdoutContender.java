@@ -6,12 +6,12 @@ import java.nio.file.Path;
 /** pg_flo's stdout sink with standard output on {@code /dev/null}: the engine's cost without a destination's. */
 final class PgFloStdoutContender extends PgFloContender {
     @Override
-    public String id() {
+    String baseId() {
         return "stdout";
     }
 
     @Override
-    public String displayName() {
+    String baseName() {
         return "pg_flo stdout";
     }
 

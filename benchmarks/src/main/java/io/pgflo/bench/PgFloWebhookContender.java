@@ -15,12 +15,12 @@ final class PgFloWebhookContender extends PgFloContender {
     }
 
     @Override
-    public String id() {
+    String baseId() {
         return batchSize == 1 ? "webhook" : "webhook-batch";
     }
 
     @Override
-    public String displayName() {
+    String baseName() {
         return batchSize == 1 ? "pg_flo webhook" : "pg_flo webhook x" + batchSize;
     }
 

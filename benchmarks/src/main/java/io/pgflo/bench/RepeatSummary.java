@@ -25,7 +25,10 @@ final class RepeatSummary {
                         run.stream().filter(other -> other.workload().equals(result.workload())).toList(), "native"));
             }
         }
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-20s %-8s %-10s  %-40s %-16s %s%n",
+        // As wide as the longest name: a contender run on several heaps is named after its heap too.
+        int width = Math.max(20, rows.values().stream().mapToInt(r -> r.get(0).contender().length()).max().orElse(0));
+        String format = "%-" + width + "s %-8s %-10s  %-40s %-16s %s%n";
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, format,
                 "contender", "workload", "median/s", "events/s of each run", "target", "met"));
         for (List<ContenderResult> results : rows.values()) {
             ContenderResult first = results.get(0);
@@ -51,7 +54,7 @@ final class RepeatSummary {
                 }
             }
             String verdict = target == null ? "-" : met + " of " + judged + " (" + String.join(", ", figures) + ")";
-            out.append(String.format(Locale.ROOT, "%-20s %-8s %-10s  %-40s %-16s %s%n", first.contender(), first.workload(),
+            out.append(String.format(Locale.ROOT, format, first.contender(), first.workload(),
                     rates.isEmpty() ? "-" : String.format(Locale.ROOT, "%,.0f", median(rates)), String.join(" ", each),
                     target == null ? "-" : target, verdict));
         }

@@ -35,7 +35,7 @@ final class Targets {
             Boolean met = null;
             boolean pgFlo = !result.id().equals("recvlogical") && !result.id().equals("native") && !result.id().equals("debezium");
             Boolean heapMet = pgFlo && result.ok() ? Boolean.valueOf(result.peakHeapMb() == null || result.peakHeapMb() <= HEAP_MB) : null;
-            switch (result.id()) {
+            switch (result.id().replaceFirst("@.*", "")) { // one of several heaps: postgres@launcher
                 case "file" -> {
                     target = String.format(Locale.ROOT, ">= %.2fx recv", FILE_RATIO);
                     met = ratio == null ? null : ratio >= FILE_RATIO;

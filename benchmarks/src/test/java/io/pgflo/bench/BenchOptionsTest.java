@@ -15,7 +15,7 @@ class BenchOptionsTest {
 
         assertThat(options.workloads()).containsExactly(new Workload.Bulk(1_000_000));
         assertThat(options.contenders()).isEqualTo(BenchOptions.ALL_CONTENDERS);
-        assertThat(options.heap()).isEqualTo("512m");
+        assertThat(options.heaps()).containsExactly("512m");
         assertThat(options.pgFloJar()).isEqualTo(Path.of("/repo/app-cli/target/pg_flo.jar"));
         assertThat(options.writeLatest()).isTrue();
     }
@@ -73,6 +73,29 @@ class BenchOptionsTest {
         assertThat(BenchOptions.parse(new String[0], REPOSITORY).repeat()).isEqualTo(1);
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--repeat", "0"}, REPOSITORY))
                 .hasMessageContaining("--repeat must be at least 1");
+    }
+
+    @Test
+    void eachPgFloContenderRunsOncePerHeapWithASlotAndNameOfItsOwn() {
+        BenchOptions options = BenchOptions.parse(new String[] {"--contenders", "recvlogical,postgres", "--heap", "launcher,jvm,1g"},
+                REPOSITORY);
+
+        assertThat(Contenders.selected(options)).extracting(Contender::id)
+                .containsExactly("recvlogical", "postgres@launcher", "postgres@jvm", "postgres@1g");
+        assertThat(Contenders.selected(options)).extracting(Contender::displayName)
+                .containsExactly("pg_recvlogical", "pg_flo postgres, launcher's heap", "pg_flo postgres, JVM's heap",
+                        "pg_flo postgres, -Xmx1g");
+        assertThat(Contenders.selected(options).get(1).names().slot()).isEqualTo("pg_flo_bench_postgres_launcher_slot");
+        assertThat(Contenders.selected(options.reversed())).extracting(Contender::id)
+                .containsExactly("postgres@1g", "postgres@jvm", "postgres@launcher", "recvlogical");
+        assertThat(options.writeLatest()).as("the reference run's file is the default heap's").isFalse();
+        assertThat(BenchOptions.heapOptions("launcher")).isEmpty();
+        assertThat(BenchOptions.heapOptions("jvm")).containsExactly("-XX:MaxRAMPercentage=25");
+        assertThat(BenchOptions.heapOptions("1g")).containsExactly("-Xmx1g");
+        assertThat(Contenders.selected(BenchOptions.parse(new String[] {"--contenders", "postgres"}, REPOSITORY)))
+                .extracting(Contender::id).containsExactly("postgres");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--heap", "lots"}, REPOSITORY))
+                .hasMessageContaining("--heap takes sizes (512m), launcher or jvm, not 'lots'");
     }
 
     @Test

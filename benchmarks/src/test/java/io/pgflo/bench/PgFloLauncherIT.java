@@ -98,18 +98,51 @@ class PgFloLauncherIT {
     }
 
     @Test
-    void everyCommandExitsWhenOutOfHeapUnlessTheOptionsSayOtherwise(@TempDir Path directory) throws Exception {
+    void everyCommandRunsInA512MbHeapUnlessTheOptionsOrTheJvmVariablesSizeIt(@TempDir Path directory) throws Exception {
+        PgFloJar pgFlo = snapshot(directory, false);
+        List<String> stdout = List.of("stream", "stdout", "--help");
+        List<String> postgres = List.of("stream", "postgres", "--help");
+        String mb512 = Long.toString(512L << 20);
+
+        assertThat(flag(pgFlo, List.of(), List.of("sinks"), "MaxHeapSize")).isEqualTo(mb512);
+        assertThat(flag(pgFlo, List.of(), stdout, "MaxHeapSize")).isEqualTo(mb512);
+        assertThat(flag(pgFlo, List.of(), postgres, "MaxHeapSize")).isEqualTo(mb512);
+        assertThat(flag(pgFlo, List.of("-Xmx1g"), stdout, "MaxHeapSize")).isEqualTo(Long.toString(1L << 30));
+        assertThat(flag(pgFlo, List.of("-XX:MaxHeapSize=300m"), stdout, "MaxHeapSize")).isEqualTo(Long.toString(300L << 20));
+        assertThat(flag(pgFlo, List.of("-XX:MaxRAMPercentage=10"), List.of("sinks"), "MaxHeapSize"))
+                .isEqualTo(jvmFlag(List.of("-XX:MaxRAMPercentage=10"), "MaxHeapSize")).isNotEqualTo(mb512);
+        // An initial heap above 512 MB with a 512 MB limit would not start: -Xms sizes the heap too.
+        assertThat(flag(pgFlo, List.of("-Xms1g"), stdout, "InitialHeapSize")).isEqualTo(Long.toString(1L << 30));
+        // The JVM reads these itself, before the command line, which would otherwise override them.
+        assertThat(flag(flagsFinal(pgFlo, List.of(), stdout, Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g")), "MaxHeapSize"))
+                .isEqualTo(Long.toString(1L << 30));
+        assertThat(flag(flagsFinal(pgFlo, List.of(), stdout, Map.of("JDK_JAVA_OPTIONS", "-XX:MaxRAMPercentage=10")),
+                "MaxHeapSize")).isNotEqualTo(mb512);
+    }
+
+    @Test
+    void outOfHeapPgFloPrintsItsOwnLineInsteadOfTheJvmExitingUnlessTheOptionsSayOtherwise(@TempDir Path directory)
+            throws Exception {
         PgFloJar pgFlo = snapshot(directory, false);
         List<String> stdout = List.of("stream", "stdout", "--help");
 
-        assertThat(flag(pgFlo, List.of(), List.of("sinks"), "ExitOnOutOfMemoryError")).isEqualTo("true");
-        assertThat(flag(pgFlo, List.of(), stdout, "ExitOnOutOfMemoryError")).isEqualTo("true");
+        assertThat(flag(pgFlo, List.of(), List.of("sinks"), "ExitOnOutOfMemoryError")).isEqualTo("false");
+        assertThat(flag(pgFlo, List.of(), stdout, "ExitOnOutOfMemoryError")).isEqualTo("false");
         assertThat(flag(pgFlo, List.of(), List.of("stream", "postgres", "--help"), "ExitOnOutOfMemoryError"))
+                .isEqualTo("false");
+        assertThat(flag(pgFlo, List.of("-XX:+ExitOnOutOfMemoryError"), stdout, "ExitOnOutOfMemoryError"))
                 .isEqualTo("true");
-        assertThat(flag(pgFlo, List.of("-XX:-ExitOnOutOfMemoryError"), stdout, "ExitOnOutOfMemoryError"))
-                .isEqualTo("false");
-        assertThat(flag(pgFlo, List.of("-XX:+CrashOnOutOfMemoryError"), stdout, "ExitOnOutOfMemoryError"))
-                .isEqualTo("false");
+    }
+
+    /** A flag of a plain {@code java -version} with these options, to compare with what the launcher's JVM got. */
+    private static String jvmFlag(List<String> options, String name) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(options);
+        command.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return flag(output, name);
     }
 
     private static String flag(PgFloJar pgFlo, List<String> options, List<String> args, String name)
@@ -130,9 +163,18 @@ class PgFloLauncherIT {
     /** What {@code -XX:+PrintFlagsFinal} prints in the JVM that {@code pg_flo args} started with these options. */
     private static String flagsFinal(PgFloJar pgFlo, List<String> options, List<String> args)
             throws IOException, InterruptedException {
+        return flagsFinal(pgFlo, options, args, Map.of());
+    }
+
+    /** As above, with {@code environment} added to the launcher's. */
+    private static String flagsFinal(PgFloJar pgFlo, List<String> options, List<String> args, Map<String, String> environment)
+            throws IOException, InterruptedException {
         List<String> jvmOptions = new ArrayList<>(options);
         jvmOptions.add("-XX:+PrintFlagsFinal");
-        Process process = pgFlo.processBuilder(args, jvmOptions).start();
+        ProcessBuilder builder = pgFlo.processBuilder(args, jvmOptions);
+        builder.environment().keySet().removeAll(List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();

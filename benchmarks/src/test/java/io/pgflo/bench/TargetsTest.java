@@ -35,6 +35,16 @@ class TargetsTest {
         assertThat(results.get(1).ratioToDebezium()).isNull();
     }
 
+    @Test
+    void aContenderRunOnOneOfSeveralHeapsHasItsSinksTarget() {
+        List<ContenderResult> results = Targets.evaluate(List.of(row("postgres@launcher", 80_000), row("postgres@jvm", 60_000),
+                row("native", 70_000)));
+
+        assertThat(results.get(0).target()).isEqualTo(">= native");
+        assertThat(results.get(0).targetMet()).isTrue();
+        assertThat(results.get(1).targetMet()).isFalse();
+    }
+
     private static ContenderResult row(String id, double eventsPerSecond) {
         return new ContenderResult(id, id, "bulk", 1_000_000, ContenderResult.OK, 1_000_000 / eventsPerSecond, 1.0,
                 eventsPerSecond, eventsPerSecond, null, null, 1.0, 1.0, 100L, 100L, 1L, 1.0, 0, 1_000_000L, 1.0, null, null,

@@ -53,6 +53,12 @@ final class HeartbeatEmitter implements AutoCloseable {
                 warned = true;
             }
             closeConnection();
+        } catch (Error e) {
+            // The scheduler would keep it in a future nobody reads and stop the heartbeats in silence: this thread's
+            // uncaught-exception handler hears of it instead (pg_flo's ends the process on an OutOfMemoryError).
+            Thread thread = Thread.currentThread();
+            thread.getUncaughtExceptionHandler().uncaughtException(thread, e);
+            throw e;
         }
     }
 

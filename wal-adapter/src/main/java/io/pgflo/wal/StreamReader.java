@@ -158,8 +158,8 @@ final class StreamReader implements Runnable {
             fail(e);
         } catch (Error e) {
             // An Error ends this thread as surely as an exception; without a failure kept for poll, the pipeline would
-            // take the silence for an idle source and wait for ever. Rethrown for the JVM's own handling (the launcher
-            // runs with -XX:+ExitOnOutOfMemoryError, which exits at the allocation already).
+            // take the silence for an idle source and wait for ever. Rethrown for the thread's uncaught-exception
+            // handler (pg_flo's ends the process on an OutOfMemoryError, with a line naming the checkpoint).
             fail(new SourceException(description + " stopped: " + e, e));
             throw e;
         }
