@@ -122,6 +122,17 @@ class PluginGuardsTest {
         assertThat(err()).isEmpty();
     }
 
+    @Test
+    void thePluginsDirectoryMayComeFromTheEnvironment() throws Exception {
+        // Here, in process, because PluginStreamIT's runs go through the plugin test kit, which passes --plugins-dir.
+        Files.copy(PluginJars.EXAMPLE, plugins.resolve("example-sink.jar"));
+        assertThat(new PgFloCommandLine(Map.of("PGFLO_PLUGINS_DIR", plugins.toString()),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+                .execute(new String[] {"sinks"})).isZero();
+        assertThat(out()).contains("table-counts").contains("plugin example-sink.jar 0.1.0-SNAPSHOT").contains("stdout");
+        assertThat(err()).isEmpty();
+    }
+
     private void plugin(String jar, Class<?>... classes) throws Exception {
         Map<String, byte[]> entries = new java.util.HashMap<>();
         entries.put(SERVICES, utf8(classes[0].getName() + "\n"));

@@ -13,7 +13,7 @@ class BomVersionTest {
     private static final Pattern VERSION = Pattern.compile("<version>([^<]+)</version>");
 
     @Test
-    void theBomNamesThisBuildsVersionForItselfAndTheSinkApi() throws Exception {
+    void theBomNamesThisBuildsVersionForItselfTheSinkApiAndThePluginTestKit() throws Exception {
         String build = firstVersion(Files.readString(Path.of("..", "pom.xml")));
         String bom = Files.readString(Path.of("..", "bom", "pom.xml")).replaceAll("(?s)<!--.*?-->", "");
         Matcher versions = VERSION.matcher(bom);
@@ -22,7 +22,7 @@ class BomVersionTest {
             assertThat(versions.group(1)).isEqualTo(build);
             count++;
         }
-        assertThat(count).as("the BOM's own version and the sink API's").isEqualTo(2);
+        assertThat(count).as("the BOM's own version, the sink API's and the plugin test kit's").isEqualTo(3);
     }
 
     private static String firstVersion(String pom) {
