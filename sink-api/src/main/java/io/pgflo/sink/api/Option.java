@@ -56,37 +56,29 @@ public final class Option<T> {
 
     /** A whole number from {@code min} to {@code max}. */
     public static Builder<Integer> wholeNumber(String name, int min, int max) {
-        return new Builder<Integer>(name, OptionKind.WHOLE_NUMBER, text -> {
-            long value;
-            try {
-                value = Long.parseLong(text.strip());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--" + name + " must be a whole number from " + min + " to " + max
-                        + ", got '" + text + "'");
-            }
-            if (value < min || value > max) {
-                throw new IllegalArgumentException("--" + name + " must be a whole number from " + min + " to " + max
-                        + ", got '" + text + "'");
-            }
-            return (int) value;
-        }, String::valueOf);
+        return new Builder<Integer>(name, OptionKind.WHOLE_NUMBER,
+                text -> (int) parseWholeNumber(name, text, min, max, "a whole number"), String::valueOf);
     }
 
     /** A whole number of milliseconds from {@code min} to {@code max}. */
     public static Builder<Long> milliseconds(String name, long min, long max) {
-        return new Builder<Long>(name, OptionKind.WHOLE_NUMBER, text -> {
-            long value;
-            try {
-                value = Long.parseLong(text.strip());
-            } catch (NumberFormatException e) {
-                value = Long.MIN_VALUE;
-            }
-            if (value < min || value > max) {
-                throw new IllegalArgumentException("--" + name + " must be a whole number of milliseconds from " + min
-                        + " to " + max + ", got '" + text + "'");
-            }
-            return value;
-        }, String::valueOf);
+        return new Builder<Long>(name, OptionKind.WHOLE_NUMBER,
+                text -> parseWholeNumber(name, text, min, max, "a whole number of milliseconds"), String::valueOf);
+    }
+
+    private static long parseWholeNumber(String name, String text, long min, long max, String what) {
+        IllegalArgumentException outOfRange = new IllegalArgumentException("--" + name + " must be " + what + " from "
+                + min + " to " + max + ", got '" + text + "'");
+        long value;
+        try {
+            value = Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw outOfRange;
+        }
+        if (value < min || value > max) {
+            throw outOfRange;
+        }
+        return value;
     }
 
     /** {@code true} or {@code false}; given alone ({@code --name}), true. */
