@@ -1,5 +1,6 @@
 package io.pgflo.wal;
 
+import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.sink.api.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -163,35 +164,47 @@ final class DdlCapture {
      * @param where the source, for messages ({@code host:port/db as user})
      */
     static Installation install(Connection connection, String where, String group, List<TableName> tables) throws SQLException {
-        boolean superuser = queryBoolean(connection, "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user");
-        boolean installed = isInstalled(connection);
-        if (!superuser && !installed) {
-            log.warn("DDL capture is off: installing its event triggers on {} needs a superuser, and user {} is not one. "
-                    + "Schema changes will not be replicated; run pg_flo once as a superuser to install the capture, "
-                    + "or turn DDL tracking off for this sink", where, connection.getMetaData().getUserName());
-            return Installation.OFF;
-        }
-        if (!superuser && !mayPublishChanges(connection)) {
-            log.warn("DDL capture is installed on {} but user {} may not publish {} (only its owner may add it to a "
-                    + "publication); schema changes will not be replicated for group {}", where,
-                    connection.getMetaData().getUserName(), CHANGES_TABLE, group);
-            return Installation.OFF;
-        }
-        boolean schemaExisted = queryBoolean(connection,
-                "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = '" + SCHEMA + "')");
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
-        boolean registeredGroup;
         try (Statement statement = connection.createStatement()) {
+            // Everything below is read under the lock, so that two starts at once agree on what each created.
             statement.execute("SELECT pg_catalog.pg_advisory_xact_lock(" + LOCK_KEY + ")");
+            boolean superuser = queryBoolean(connection,
+                    "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user");
+            boolean installed = isInstalled(connection);
+            if (!superuser && !installed) {
+                connection.rollback();
+                log.warn("DDL capture is off: installing its event triggers on {} needs a superuser, and user {} is not "
+                        + "one. Schema changes will not be replicated; run pg_flo once as a superuser to install the "
+                        + "capture, or turn DDL tracking off for this sink", where, connection.getMetaData().getUserName());
+                return Installation.OFF;
+            }
+            String foreign = objectNotOwnedByASuperuser(connection);
+            if (foreign != null) {
+                connection.rollback();
+                throw new ConfigurationException("schema " + SCHEMA + " on " + where + " holds " + foreign + ", owned by "
+                        + "a role that is not a superuser, so the DDL capture would trust what that role writes; as a "
+                        + "superuser, drop schema " + SCHEMA + " (CASCADE) and start again, or turn DDL tracking off");
+            }
+            if (!superuser && !mayPublishChanges(connection)) {
+                connection.rollback();
+                log.warn("DDL capture is installed on {} but user {} may not publish {} (only its owner may add it to a "
+                        + "publication); schema changes will not be replicated for group {}", where,
+                        connection.getMetaData().getUserName(), CHANGES_TABLE, group);
+                return Installation.OFF;
+            }
+            boolean schemaExisted = queryBoolean(connection,
+                    "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = '" + SCHEMA + "')");
             if (superuser) {
                 createObjects(statement, installed);
             }
-            registeredGroup = register(connection, group, tables, !installed);
+            boolean registeredGroup = register(connection, group, tables, !installed);
             connection.commit();
+            log.info("DDL capture active for {} (event triggers pg_flo_ddl_command_end, pg_flo_sql_drop)", tables);
+            return new Installation(true, superuser && !installed, !schemaExisted, registeredGroup);
         } catch (SQLException e) {
             connection.rollback();
-            if (!superuser && "42501".equals(e.getSQLState())) {
+            if ("42501".equals(e.getSQLState())) {
                 log.warn("DDL capture is installed on {} but user {} may not register group {} with it ({}); schema "
                         + "changes will not be replicated for this group until a superuser runs pg_flo once", where,
                         connection.getMetaData().getUserName(), group, PgConnections.firstLine(e.getMessage()));
@@ -201,8 +214,31 @@ final class DdlCapture {
         } finally {
             connection.setAutoCommit(autoCommit);
         }
-        log.info("DDL capture active for {} (event triggers pg_flo_ddl_command_end, pg_flo_sql_drop)", tables);
-        return new Installation(true, superuser && !installed, !schemaExisted, registeredGroup);
+    }
+
+    /**
+     * An object in the capture's schema (the schema itself, a table, a function) whose owner is not a superuser, or
+     * null. CREATE ... IF NOT EXISTS and CREATE OR REPLACE keep an existing object and its owner: a role that made the
+     * schema first could write change rows the sink trusts, or swap the trigger function for one that runs as
+     * whoever issues DDL.
+     */
+    private static String objectNotOwnedByASuperuser(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT o.what FROM (
+                  SELECT 'the schema itself' AS what, n.nspowner AS owner FROM pg_catalog.pg_namespace n
+                      WHERE n.nspname = ?
+                  UNION ALL SELECT 'relation ' || c.relname, c.relowner FROM pg_catalog.pg_class c
+                      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ?
+                  UNION ALL SELECT 'function ' || p.proname, p.proowner FROM pg_catalog.pg_proc p
+                      JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ?
+                ) o JOIN pg_catalog.pg_roles r ON r.oid = o.owner WHERE NOT r.rolsuper LIMIT 1""")) {
+            statement.setString(1, SCHEMA);
+            statement.setString(2, SCHEMA);
+            statement.setString(3, SCHEMA);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        }
     }
 
     private static void createObjects(Statement statement, boolean installed) throws SQLException {

@@ -1,8 +1,10 @@
 package io.pgflo.wal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.domain.DatabaseEndpoint;
 import io.pgflo.sink.api.Lsn;
 import io.pgflo.sink.api.Operation;
@@ -96,6 +98,24 @@ class DdlCaptureIT {
             assertThat(events.get(0).operation()).isEqualTo(Operation.INSERT);
         }
         assertThat(pg.queryLong(db, "SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'pg_flo_%'")).isZero();
+    }
+
+    @Test
+    void aCaptureSchemaThatANonSuperuserMadeFirstIsRefusedNotTrusted(TestPostgres pg) throws Exception {
+        String db = pg.createDatabase("ddl_squat");
+        pg.execute(db, "CREATE TABLE t (id int PRIMARY KEY)", "DROP ROLE IF EXISTS ddl_squatter",
+                "CREATE ROLE ddl_squatter LOGIN PASSWORD 'pw'", "GRANT CREATE ON DATABASE " + db + " TO ddl_squatter",
+                "SET ROLE ddl_squatter", "CREATE SCHEMA internal_pg_flo",
+                "CREATE TABLE internal_pg_flo.schema_changes (id bigint)", "RESET ROLE");
+        WalSourceConfig config = WalSourceConfig.of(pg.endpoint(db), "squat", "public", List.of("t"))
+                .withHeartbeatInterval(Duration.ZERO).withCaptureDdl(true);
+        assertThatThrownBy(() -> PostgresChangeSource.open(config)).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("schema internal_pg_flo on").hasMessageContaining("owned by a role that is not a "
+                        + "superuser").hasMessageContaining("turn DDL tracking off");
+        assertThat(pg.queryLong(db, "SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'pg_flo_%'")).isZero();
+        assertThat(pg.queryLong(db, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'pg_flo_squat_slot'"))
+                .isZero();
+        assertThat(pg.queryLong(db, "SELECT count(*) FROM pg_publication")).isZero();
     }
 
     /** The definition after the change. */

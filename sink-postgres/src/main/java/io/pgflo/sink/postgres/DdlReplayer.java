@@ -163,6 +163,13 @@ final class DdlReplayer {
     private void run(Connection connection, Statement statement, SchemaChangePlanner.Step step, ChangeEvent event)
             throws SQLException {
         log.debug("schema change at {}: {}", event.lsn(), step.sql());
+        if (SqlScript.split(step.sql()).size() != 1) {
+            // Built from quoted names and the server's deparsed text, a step is one statement; if a definition ever
+            // held more, it did not come from the catalog, and it is not run.
+            throw new SQLException("schema change at " + event.lsn() + " on " + event.qualifiedTable()
+                    + " would run more than one statement, so its definition did not come from the source's catalog; "
+                    + "not applied: " + SqlStates.statement(step.sql(), 300));
+        }
         if (!step.optional()) {
             try {
                 statement.execute(step.sql());

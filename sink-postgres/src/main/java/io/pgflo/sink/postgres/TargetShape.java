@@ -18,21 +18,23 @@ import java.util.Set;
  */
 record TargetShape(Map<String, Column> columns, Set<String> constraints, Set<String> indexes) {
 
-    record Column(String type, boolean notNull, String defaultExpression, String identity) {}
+    record Column(String type, boolean notNull, String defaultExpression, String identity, boolean generated) {}
 
     static TargetShape read(Connection connection, TableName table) throws SQLException {
         Map<String, Column> columns = new HashMap<>();
         try (PreparedStatement statement = connection.prepareStatement("""
                 SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
-                       pg_catalog.pg_get_expr(d.adbin, d.adrelid), NULLIF(a.attidentity::text, '')
+                       pg_catalog.pg_get_expr(d.adbin, d.adrelid), NULLIF(a.attidentity::text, ''), a.attgenerated <> ''
+
                 FROM pg_catalog.pg_attribute a
                 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
                 WHERE a.attrelid = pg_catalog.to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped""")) {
             statement.setString(1, table.quoted());
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    columns.put(rows.getString(1), new Column(rows.getString(2), rows.getBoolean(3), rows.getString(4),
-                            rows.getString(5)));
+                    boolean generated = rows.getBoolean(6);
+                    columns.put(rows.getString(1), new Column(rows.getString(2), rows.getBoolean(3),
+                            generated ? null : rows.getString(4), rows.getString(5), generated));
                 }
             }
         }
