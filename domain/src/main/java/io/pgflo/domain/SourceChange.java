@@ -47,7 +47,8 @@ public record SourceChange(
         requireNonNull(commitLsn, "commitLsn is null");
         requireNonNull(commitTime, "commitTime is null");
         keyColumns = List.copyOf(keyColumns);
-        if ((operation == Operation.INSERT || operation == Operation.UPDATE) && newRow == null) {
+        if ((operation == Operation.INSERT || operation == Operation.UPDATE || operation == Operation.READ)
+                && newRow == null) {
             throw new IllegalArgumentException(operation + " on " + schema + "." + table + " at " + lsn + " has no new row");
         }
         if (operation == Operation.DELETE && oldRow == null) {

@@ -86,7 +86,8 @@ final class BatchApplier {
         for (int i = 0; i < events.size(); i++) {
             ChangeEvent event = events.get(i);
             Operation operation = event.operation();
-            if (operation == Operation.INSERT || operation == Operation.UPDATE || operation == Operation.DELETE) {
+            if (operation == Operation.INSERT || operation == Operation.UPDATE || operation == Operation.DELETE
+                    || operation == Operation.READ) {
                 ddl.noteTable(event);
                 for (RowChange change : plan(connection, event)) {
                     if (!rowByRow && net.accepts(change) && commutes(connection, change)) {

@@ -44,7 +44,8 @@ final class ChangePlanner {
         }
         TableName table = new TableName(event.schema(), event.table());
         List<RowChange> planned = switch (event.operation()) {
-            case INSERT, UPDATE -> planWrite(connection, table, event);
+            // A row read by a copy may be there already (the stream wrote it first): an upsert, as an UPDATE.
+            case INSERT, UPDATE, READ -> planWrite(connection, table, event);
             case DELETE -> planDelete(connection, table, event);
             default -> throw new IllegalArgumentException("not a row change: " + event.operation());
         };
@@ -70,7 +71,7 @@ final class ChangePlanner {
         List<ColumnValue> sent = row.stream().filter(value -> !value.unchangedToast()).toList();
         List<String> unchanged = row.stream().filter(ColumnValue::unchangedToast).map(ColumnValue::name).toList();
         if (key.isEmpty()) {
-            if (event.operation() == Operation.INSERT) {
+            if (event.operation() == Operation.INSERT || event.operation() == Operation.READ) {
                 return List.of(change(Kind.INSERT, table, event, sent, List.of(), List.of()));
             }
             if (oldRow == null) {

@@ -30,7 +30,8 @@ final class KnownPlans {
     /** The change, from a remembered plan, or null when there is none for this event. */
     RowChange plan(ChangeEvent event, long keyGeneration) {
         Operation operation = event.operation();
-        if ((operation == Operation.INSERT || operation == Operation.UPDATE) && event.oldRow() == null) {
+        if ((operation == Operation.INSERT || operation == Operation.UPDATE || operation == Operation.READ)
+                && event.oldRow() == null) {
             Plan plan = find(writes, event.newRow());
             if (plan == null || plan.eventKey != event.keyColumns() || plan.keyGeneration != keyGeneration) {
                 return null;
@@ -54,7 +55,8 @@ final class KnownPlans {
         }
         RowChange change = planned.get(0);
         Operation operation = event.operation();
-        if (change.kind() == Kind.UPSERT && (operation == Operation.INSERT || operation == Operation.UPDATE)
+        if (change.kind() == Kind.UPSERT
+                && (operation == Operation.INSERT || operation == Operation.UPDATE || operation == Operation.READ)
                 && event.oldRow() == null && change.shape().key().equals(event.keyColumns())
                 && change.shape().columns().size() == event.newRow().size()) {
             put(writes, Plan.of(change, event.newRow(), event.keyColumns(), keyGeneration));
