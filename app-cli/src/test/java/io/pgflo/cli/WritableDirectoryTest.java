@@ -2,11 +2,9 @@ package io.pgflo.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pgflo.sink.api.ConfigurationException;
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,7 +21,6 @@ class WritableDirectoryTest {
 
     @Test
     void createsAMissingDirectoryAndItsParents0700() throws IOException {
-        assumePosix();
         Path status = temp.resolve("var/pg_flo/status");
 
         assertThat(WritableDirectory.prepare("--status-dir", status)).isEqualTo(status.toAbsolutePath()).isDirectory();
@@ -35,7 +32,6 @@ class WritableDirectoryTest {
 
     @Test
     void leavesAnExistingDirectoryAsItIs() throws IOException {
-        assumePosix();
         Path spool = Files.createDirectory(temp.resolve("spool"));
         Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwxr-xr-x"));
 
@@ -54,9 +50,6 @@ class WritableDirectoryTest {
                 .hasMessageNotContaining("\n");
     }
 
-    private static void assumePosix() {
-        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "no POSIX permissions here");
-    }
 
     private static String mode(Path path) throws IOException {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));

@@ -1,16 +1,13 @@
 package io.pgflo.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pgflo.sink.api.Lsn;
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,10 +19,6 @@ class JsonStatusFileModeTest {
     @TempDir
     Path directory;
 
-    @BeforeEach
-    void onlyWherePathsHaveModes() {
-        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "no POSIX permissions here");
-    }
 
     @Test
     void savedStatusFileIs0600() throws IOException {

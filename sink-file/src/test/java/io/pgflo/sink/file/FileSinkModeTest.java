@@ -1,15 +1,12 @@
 package io.pgflo.sink.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,10 +21,6 @@ class FileSinkModeTest {
     @TempDir
     Path temp;
 
-    @BeforeEach
-    void onlyWherePathsHaveModes() {
-        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "no POSIX permissions here");
-    }
 
     private Path out() {
         return temp.resolve("data/out");
