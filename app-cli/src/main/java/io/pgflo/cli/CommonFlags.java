@@ -18,9 +18,16 @@ final class CommonFlags {
         }
     }
 
+    /** Read once: the declarations are fixed, and the clash check runs for every sink at every start. */
+    private static final List<Flag> ALL = read();
+
     private CommonFlags() {}
 
     static List<Flag> all() {
+        return ALL;
+    }
+
+    private static List<Flag> read() {
         SourceOptions defaults = new SourceOptions();
         List<Flag> flags = new ArrayList<>();
         for (Field field : SourceOptions.class.getDeclaredFields()) {
@@ -38,11 +45,11 @@ final class CommonFlags {
             flags.add(new Flag(List.of(parameter.names()), parameter.description(), parameter.required(), value,
                     parameter.help()));
         }
-        return flags;
+        return List.copyOf(flags);
     }
 
     /** Every name of every common flag. */
     static List<String> names() {
-        return all().stream().flatMap(flag -> flag.names().stream()).toList();
+        return ALL.stream().flatMap(flag -> flag.names().stream()).toList();
     }
 }

@@ -1,7 +1,7 @@
 package io.pgflo.cli;
 
 import com.beust.jcommander.IDefaultProvider;
-import java.util.Locale;
+import io.pgflo.sink.api.Option;
 import java.util.Map;
 
 /**
@@ -16,8 +16,7 @@ final class EnvironmentDefaults implements IDefaultProvider {
     }
 
     static String variableFor(String optionName) {
-        String bare = optionName.replaceFirst("^-+", "");
-        return "PGFLO_" + bare.toUpperCase(Locale.ROOT).replace('-', '_');
+        return Option.environmentVariable(optionName);
     }
 
     @Override

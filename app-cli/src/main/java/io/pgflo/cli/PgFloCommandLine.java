@@ -9,6 +9,7 @@ import io.pgflo.sink.api.Option;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.ParameterException;
 import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
 import com.google.inject.Guice;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.sink.api.SinkProvider;
@@ -33,24 +34,28 @@ final class PgFloCommandLine {
         boolean help;
     }
 
-    @Parameters(commandDescription = "list the available sinks")
-    static final class SinksCommand {
+    /**
+     * {@code --help} and {@code --plugins-dir}, which {@code pg_flo} and {@code pg_flo sinks} both take. The plugins
+     * directory is read before parsing (plugin sinks are subcommands); declared so that it is accepted in both places.
+     */
+    static final class HelpAndPlugins {
         @Parameter(names = {"--help", "-h"}, help = true, description = "show this help")
         boolean help;
 
-        // Read before parsing (plugin sinks are subcommands); declared so that it is accepted here too.
         @Parameter(names = "--plugins-dir", description = "directory of sink plugin jars (default: plugins/ in the "
                 + "working directory)")
         String pluginsDir;
     }
 
-    static final class RootOptions {
-        @Parameter(names = {"--help", "-h"}, help = true, description = "show this help")
-        boolean help;
+    @Parameters(commandDescription = "list the available sinks")
+    static final class SinksCommand {
+        @ParametersDelegate
+        final HelpAndPlugins common = new HelpAndPlugins();
+    }
 
-        @Parameter(names = "--plugins-dir", description = "directory of sink plugin jars (default: plugins/ in the "
-                + "working directory)")
-        String pluginsDir;
+    static final class RootOptions {
+        @ParametersDelegate
+        final HelpAndPlugins common = new HelpAndPlugins();
 
         @Parameter(names = "--version", description = "print the version")
         boolean version;
@@ -136,12 +141,12 @@ final class PgFloCommandLine {
             out.println("pg_flo " + version());
             return ExitCode.OK;
         }
-        if (root.help || parsed == null) {
-            printUsage(commander, root.help);
-            return root.help ? ExitCode.OK : ExitCode.USAGE;
+        if (root.common.help || parsed == null) {
+            printUsage(commander, root.common.help);
+            return root.common.help ? ExitCode.OK : ExitCode.USAGE;
         }
         return switch (parsed) {
-            case "sinks" -> sinks.help ? usage(commander.getCommands().get("sinks")) : listSinks(registry);
+            case "sinks" -> sinks.common.help ? usage(commander.getCommands().get("sinks")) : listSinks(registry);
             case "demo" -> demo.help ? usage(commander.getCommands().get("demo")) : runDemo(demo);
             default -> stream(streamCommander, stream, registry, args, sinkValues);
         };

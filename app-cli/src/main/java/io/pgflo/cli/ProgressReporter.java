@@ -33,9 +33,12 @@ final class ProgressReporter implements AutoCloseable {
     private void report() {
         try {
             reportNow();
-        } catch (OutOfMemoryError e) {
-            // The scheduler would keep it in a future nobody reads, and stop reporting in silence.
-            OutOfMemoryExit.exit();
+        } catch (Error e) {
+            // The scheduler would keep it in a future nobody reads and stop reporting in silence: this thread's
+            // uncaught-exception handler hears of it instead (pg_flo's ends the process on an OutOfMemoryError).
+            Thread thread = Thread.currentThread();
+            thread.getUncaughtExceptionHandler().uncaughtException(thread, e);
+            throw e;
         }
     }
 

@@ -2,35 +2,29 @@ package io.pgflo.cli;
 
 import com.beust.jcommander.IParameterValidator;
 import com.beust.jcommander.ParameterException;
+import io.pgflo.sink.api.Option;
 
 /**
  * Whole-number flags checked against their range as text, before JCommander converts them: a value out of the
- * type's range is then a sentence naming the flag, not a NumberFormatException.
+ * type's range is then a sentence naming the flag, not a NumberFormatException. The check is sink options' own
+ * ({@link Option#wholeNumber}), so common flags and sink flags read alike.
  */
 abstract class WholeNumberRange implements IParameterValidator {
-    private final long min;
-    private final long max;
+    private final int min;
+    private final int max;
 
-    WholeNumberRange(long min, long max) {
+    WholeNumberRange(int min, int max) {
         this.min = min;
         this.max = max;
     }
 
     @Override
     public void validate(String name, String value) {
-        long number;
         try {
-            number = Long.parseLong(value.strip());
-        } catch (NumberFormatException e) {
-            throw outOfRange(name, value);
+            Option.wholeNumber(name.replaceFirst("^-+", ""), min, max).build().parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(e.getMessage());
         }
-        if (number < min || number > max) {
-            throw outOfRange(name, value);
-        }
-    }
-
-    private ParameterException outOfRange(String name, String value) {
-        return new ParameterException(name + " must be a whole number from " + min + " to " + max + ", got '" + value + "'");
     }
 
     /** At least 1, and an int. */
@@ -50,14 +44,14 @@ abstract class WholeNumberRange implements IParameterValidator {
     /** Milliseconds: at least 1, at most a day. */
     public static final class PositiveMillis extends WholeNumberRange {
         public PositiveMillis() {
-            super(1, 86_400_000L);
+            super(1, 86_400_000);
         }
     }
 
     /** Milliseconds: at least 0, at most a day. */
     public static final class NonNegativeMillis extends WholeNumberRange {
         public NonNegativeMillis() {
-            super(0, 86_400_000L);
+            super(0, 86_400_000);
         }
     }
 }

@@ -145,7 +145,15 @@ public final class Option<T> {
 
     /** The environment variable that gives the value when the flag is absent: {@code PGFLO_WEBHOOK_URL}. */
     public String environmentVariable() {
-        return "PGFLO_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+        return environmentVariable(name);
+    }
+
+    /**
+     * The environment variable of any flag, the host's own included: {@code status-dir} (or {@code --status-dir})
+     * gives {@code PGFLO_STATUS_DIR}. One rule, so that sink options and common flags read alike.
+     */
+    public static String environmentVariable(String flag) {
+        return "PGFLO_" + flag.replaceFirst("^-+", "").toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     public OptionKind kind() {

@@ -126,8 +126,8 @@ final class DdlReplayer {
         TableName known = new TableName(event.schema(), event.table());
         setSearchPath(connection, CATALOG_PATH);
         try {
-            TableName current = TargetShape.exists(connection, known) ? known
-                    : TargetShape.exists(connection, change.definition().name()) ? change.definition().name() : null;
+            TableName current = SchemaSync.relationExists(connection, known) ? known
+                    : SchemaSync.relationExists(connection, change.definition().name()) ? change.definition().name() : null;
             if (current == null) {
                 log.warn("schema change at {} on {} not applied: the target has no table {} (nor {})", event.lsn(),
                         known, known, change.definition().name());

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Optional;
 import java.util.Properties;
 import org.postgresql.PGProperty;
@@ -88,5 +89,24 @@ final class PgConnections {
             driver.setLevel(java.util.logging.Level.OFF);
         }
         return driver;
+    }
+
+    /**
+     * Turns off the session's idle, statement and transaction timeouts: pg_flo's sessions wait, idle and often inside
+     * a transaction, for as long as the source keeps a transaction open or pg_dump reads it, and a target-wide
+     * timeout would end that work and meet the same wait again on every restart.
+     */
+    static void turnOffTimeouts(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET idle_in_transaction_session_timeout = 0");
+            statement.execute("SET statement_timeout = 0");
+            int version = connection.getMetaData().getDatabaseMajorVersion();
+            if (version >= 14) {
+                statement.execute("SET idle_session_timeout = 0");
+            }
+            if (version >= 17) {
+                statement.execute("SET transaction_timeout = 0");
+            }
+        }
     }
 }

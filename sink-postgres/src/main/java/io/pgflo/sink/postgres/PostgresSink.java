@@ -340,15 +340,7 @@ public final class PostgresSink implements Sink {
             statement.execute("SET TimeZone = 'UTC'");
             statement.execute("SET extra_float_digits = 3");
             statement.execute("SET bytea_output = 'hex'");
-            statement.execute("SET idle_in_transaction_session_timeout = 0");
-            statement.execute("SET statement_timeout = 0");
-            int version = target.getMetaData().getDatabaseMajorVersion();
-            if (version >= 14) {
-                statement.execute("SET idle_session_timeout = 0");
-            }
-            if (version >= 17) {
-                statement.execute("SET transaction_timeout = 0");
-            }
+            PgConnections.turnOffTimeouts(target);
             trySet(target, "lc_monetary", sourceSettings.lcMonetary());
             trySet(target, "search_path", sourceSettings.searchPath());
             try {

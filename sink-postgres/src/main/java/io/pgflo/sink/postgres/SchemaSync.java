@@ -96,12 +96,8 @@ public final class SchemaSync {
     public Result sync(List<TableName> tables) {
         try (Connection sourceConnection = PgConnections.open(source, "pg_flo-schema-sync", PgConnections.SOURCE);
                 Connection targetConnection = PgConnections.open(target, "pg_flo-schema-sync", PgConnections.TARGET)) {
-            try (Statement statement = targetConnection.createStatement()) {
-                // The transaction waits, idle, while pg_dump reads the source: a target-wide idle or statement
-                // timeout must not end it (a loaded machine made a 1 s one do so).
-                statement.execute("SET idle_in_transaction_session_timeout = 0");
-                statement.execute("SET statement_timeout = 0");
-            }
+            // The transaction waits, idle, while pg_dump reads the source: a target-wide timeout must not end it.
+            PgConnections.turnOffTimeouts(targetConnection);
             targetConnection.setAutoCommit(false);
             try (Statement statement = targetConnection.createStatement()) {
                 statement.execute("SELECT pg_catalog.pg_advisory_xact_lock(" + LOCK_KEY + ")");
@@ -280,7 +276,8 @@ public final class SchemaSync {
         }
     }
 
-    private static boolean relationExists(Connection connection, TableName table) throws SQLException {
+    /** Whether the connection's database has a table (or other relation) of that name. */
+    static boolean relationExists(Connection connection, TableName table) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT pg_catalog.to_regclass(?) IS NOT NULL")) {
             statement.setString(1, table.quoted());
             try (ResultSet rows = statement.executeQuery()) {

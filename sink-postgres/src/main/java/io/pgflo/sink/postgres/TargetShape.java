@@ -44,15 +44,6 @@ record TargetShape(Map<String, Column> columns, Set<String> constraints, Set<Str
                         + "ON c.oid = i.indexrelid WHERE i.indrelid = pg_catalog.to_regclass(?)"));
     }
 
-    static boolean exists(Connection connection, TableName table) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_catalog.to_regclass(?) IS NOT NULL")) {
-            statement.setString(1, table.quoted());
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() && rows.getBoolean(1);
-            }
-        }
-    }
-
     private static Set<String> names(Connection connection, TableName table, String sql) throws SQLException {
         Set<String> names = new HashSet<>();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
