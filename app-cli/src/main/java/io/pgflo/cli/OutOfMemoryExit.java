@@ -2,7 +2,7 @@ package io.pgflo.cli;
 
 import io.pgflo.domain.Pipeline;
 import io.pgflo.domain.PipelineStats;
-import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -114,8 +114,8 @@ final class OutOfMemoryExit {
         String text(PipelineStats stats) {
             StringBuilder text = new StringBuilder(200).append(head);
             if (stats != null) {
-                Lsn checkpoint = stats.checkpoint();
-                if (checkpoint.value() == 0) {
+                Position checkpoint = stats.checkpoint();
+                if (checkpoint.equals(Position.START)) {
                     // Nothing made durable yet (or the stream not started): a restart reads the slot from where it is.
                     text.append("; the stream resumes from the replication slot's position when restarted");
                 } else {

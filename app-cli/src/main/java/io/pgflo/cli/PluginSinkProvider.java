@@ -1,7 +1,7 @@
 package io.pgflo.cli;
 
 import io.pgflo.sink.api.Batch;
-import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.OptionSet;
 import io.pgflo.sink.api.OptionValues;
 import io.pgflo.sink.api.Sink;
@@ -91,7 +91,7 @@ final class PluginSinkProvider implements SinkProvider {
         }
 
         @Override
-        public Lsn lastCheckpoint() {
+        public Position lastCheckpoint() {
             return withPluginLoader(sink::lastCheckpoint);
         }
 

@@ -2,7 +2,7 @@ package io.pgflo.domain;
 
 import static java.util.Objects.requireNonNull;
 
-import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  */
 public final class BatchWorker {
     private final String owner;
-    private final Supplier<Lsn> checkpoint;
+    private final Supplier<Position> checkpoint;
     private final ExecutorService thread;
     private Future<?> inFlight;
     private RuntimeException failure;
@@ -31,7 +31,7 @@ public final class BatchWorker {
      * @param owner the sink, as messages name it ("the PostgreSQL sink")
      * @param checkpoint the sink's durable checkpoint, which messages name as where a restart resumes
      */
-    public BatchWorker(String threadName, String owner, Supplier<Lsn> checkpoint) {
+    public BatchWorker(String threadName, String owner, Supplier<Position> checkpoint) {
         requireNonNull(threadName, "threadName is null");
         this.owner = requireNonNull(owner, "owner is null");
         this.checkpoint = requireNonNull(checkpoint, "checkpoint is null");

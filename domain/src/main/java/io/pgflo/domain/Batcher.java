@@ -3,7 +3,7 @@ package io.pgflo.domain;
 import static java.util.Objects.requireNonNull;
 
 import io.pgflo.sink.api.Batch;
-import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +28,8 @@ public final class Batcher {
     private long heldBytes;
     private int committedCount;
     private long committedBytes;
-    private Lsn committedCheckpoint;
-    private Lsn emittedCheckpoint;
+    private Position committedCheckpoint;
+    private Position emittedCheckpoint;
     private Instant committedTime;
     private Instant emittedTime;
     private boolean hasCommittedItem;
@@ -38,7 +38,7 @@ public final class Batcher {
     /** Whether events of the open transaction went out in a batch already (a transaction larger than a batch). */
     private boolean openTransactionCut;
 
-    public Batcher(BatchPolicy policy, Lsn startCheckpoint) {
+    public Batcher(BatchPolicy policy, Position startCheckpoint) {
         this.policy = requireNonNull(policy, "policy is null");
         this.maxDelayNanos = policy.maxDelay().toNanos();
         this.committedCheckpoint = requireNonNull(startCheckpoint, "startCheckpoint is null");
@@ -56,7 +56,7 @@ public final class Batcher {
 
     public void commit(TransactionCommit commit, long nowNanos) {
         boolean added = held.size() > committedCount;
-        if (!added && !commit.endLsn().isAfter(committedCheckpoint)) {
+        if (!added && !Position.afterTransaction(commit.endLsn()).isAfter(committedCheckpoint)) {
             return;
         }
         if (!hasCommittedItem) {
@@ -72,7 +72,7 @@ public final class Batcher {
         }
         committedCount = held.size();
         committedBytes = heldBytes;
-        committedCheckpoint = Lsn.max(committedCheckpoint, commit.endLsn());
+        committedCheckpoint = Position.max(committedCheckpoint, Position.afterTransaction(commit.endLsn()));
         committedTime = commit.commitTime();
         openTransactionCut = false;
     }
@@ -138,6 +138,13 @@ public final class Batcher {
 
     private Batch cutOpenTransaction() {
         openTransactionCut = true;
+        SourceChange last = held.get(held.size() - 1);
+        if (!last.provisional()) {
+            // Committed, its commit LSN known: the batch checkpoints at its last change, so a sink that records it
+            // resumes exactly there. Provisional changes have no commit to name, and keep the checkpoint before them.
+            emittedCheckpoint = Position.max(emittedCheckpoint, last.position());
+            committedCheckpoint = Position.max(committedCheckpoint, emittedCheckpoint);
+        }
         Batch batch = Batch.of(held, emittedCheckpoint);
         held = newHeldList();
         heldBytes = 0;

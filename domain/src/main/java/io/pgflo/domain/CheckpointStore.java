@@ -1,13 +1,13 @@
 package io.pgflo.domain;
 
-import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 
-/** Where a sink keeps the LSN it has made durable. */
+/** Where a sink keeps the position it has made durable. */
 public interface CheckpointStore {
 
-    /** The saved checkpoint, or {@link Lsn#ZERO} when none was saved yet. */
-    Lsn load();
+    /** The saved checkpoint, or {@link Position#START} when none was saved yet. */
+    Position load();
 
     /** Saves the checkpoint durably before returning. */
-    void save(Lsn checkpoint);
+    void save(Position checkpoint);
 }

@@ -3,7 +3,7 @@ package io.pgflo.domain;
 import static java.util.Objects.requireNonNull;
 
 import io.pgflo.sink.api.Batch;
-import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Sink;
 import java.time.Duration;
 
@@ -32,12 +32,12 @@ public final class Pipeline {
     }
 
     public void run() throws InterruptedException {
-        Lsn resumeAfter = sink.lastCheckpoint();
+        Position resumeAfter = sink.lastCheckpoint();
         stats.recordStart(resumeAfter);
         Batcher batcher = new Batcher(policy, resumeAfter);
         source.start(resumeAfter);
         Duration pollTimeout = policy.maxDelay().compareTo(MAX_POLL) < 0 ? policy.maxDelay() : MAX_POLL;
-        Lsn acknowledged = resumeAfter;
+        Position acknowledged = resumeAfter;
         while (!stopRequested) {
             SourceMessage message = source.poll(pollTimeout);
             long now = System.nanoTime();
@@ -81,11 +81,16 @@ public final class Pipeline {
         return stats;
     }
 
-    /** Acknowledges what the sink has made durable since the last call; the sink may finish batches later. */
-    private Lsn acknowledgeDurable(Lsn acknowledged) {
-        Lsn durable = sink.lastCheckpoint();
+    /**
+     * Acknowledges what the sink has made durable since the last call; the sink may finish batches later. A position
+     * inside a transaction is recorded but not acknowledged: the source must send that transaction again.
+     */
+    private Position acknowledgeDurable(Position acknowledged) {
+        Position durable = sink.lastCheckpoint();
         if (durable.isAfter(acknowledged)) {
-            source.acknowledge(durable);
+            if (durable.wholeTransaction()) {
+                source.acknowledge(durable.lsn());
+            }
             stats.recordDurable(durable);
             return durable;
         }

@@ -1,7 +1,7 @@
 package io.pgflo.domain;
 
 import io.pgflo.sink.api.Batch;
-import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class PipelineStats {
     private final AtomicLong eventsWritten = new AtomicLong();
     private final AtomicLong batchesWritten = new AtomicLong();
-    private final AtomicReference<Lsn> checkpoint = new AtomicReference<>(Lsn.ZERO);
+    private final AtomicReference<Position> checkpoint = new AtomicReference<>(Position.START);
     private final AtomicReference<Instant> lastCommitTime = new AtomicReference<>();
 
     /** @param commitTime the source commit time of the newest transaction written so far, or null */
@@ -22,11 +22,11 @@ public final class PipelineStats {
         }
     }
 
-    void recordStart(Lsn resumedFrom) {
+    void recordStart(Position resumedFrom) {
         checkpoint.set(resumedFrom);
     }
 
-    void recordDurable(Lsn durable) {
+    void recordDurable(Position durable) {
         checkpoint.set(durable);
     }
 
@@ -39,7 +39,7 @@ public final class PipelineStats {
     }
 
     /** The last checkpoint the sink made durable (and the pipeline acknowledged). */
-    public Lsn checkpoint() {
+    public Position checkpoint() {
         return checkpoint.get();
     }
 

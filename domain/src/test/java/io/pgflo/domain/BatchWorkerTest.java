@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,7 +15,7 @@ class BatchWorkerTest {
     @Test
     void runsBatchesOneAtATimeInOrderOnItsOwnThread() {
         List<String> ran = new CopyOnWriteArrayList<>();
-        BatchWorker worker = new BatchWorker("test-worker", "the test sink", () -> Lsn.ZERO);
+        BatchWorker worker = new BatchWorker("test-worker", "the test sink", () -> Position.START);
         for (int i = 0; i < 5; i++) {
             int batch = i;
             worker.submit(() -> ran.add(batch + " on " + Thread.currentThread().getName()));
@@ -28,7 +29,7 @@ class BatchWorkerTest {
     @Test
     void aFailureIsThrownByTheNextCallAndThenStopsTheWorkerForGood() {
         List<Integer> ran = new CopyOnWriteArrayList<>();
-        BatchWorker worker = new BatchWorker("test-worker", "the test sink", () -> Lsn.of(42));
+        BatchWorker worker = new BatchWorker("test-worker", "the test sink", () -> Position.afterTransaction(Lsn.of(42)));
         worker.submit(() -> {
             throw new IllegalStateException("target refused the batch");
         });

@@ -2,12 +2,14 @@ package io.pgflo.domain;
 
 import static io.pgflo.domain.TestEvents.commit;
 import static io.pgflo.domain.TestEvents.insert;
+import static io.pgflo.domain.TestEvents.provisional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgflo.sink.api.Batch;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Sink;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +33,8 @@ class PipelineTest {
 
         assertThat(sink.events).extracting(ChangeEvent::lsn).containsExactly(Lsn.of(1), Lsn.of(21));
         assertThat(source.acknowledged).containsExactly(Lsn.of(18), Lsn.of(38));
-        assertThat(sink.checkpointAtEachAck).containsExactlyElementsOf(source.acknowledged);
+        assertThat(sink.checkpointAtEachAck).filteredOn(Position::wholeTransaction).extracting(Position::lsn)
+                .containsExactlyElementsOf(source.acknowledged);
         assertThat(pipeline.stats().eventsWritten()).isEqualTo(2);
     }
 
@@ -54,7 +57,7 @@ class PipelineTest {
         Pipeline pipeline = new Pipeline(source, new RecordingSink(Lsn.of(77)), BatchPolicy.DEFAULT);
         source.onDrained = pipeline::stop;
         pipeline.run();
-        assertThat(source.startedAfter).isEqualTo(Lsn.of(77));
+        assertThat(source.startedAfter).isEqualTo(Position.afterTransaction(Lsn.of(77)));
         assertThat(source.acknowledged).isEmpty();
     }
 
@@ -91,9 +94,10 @@ class PipelineTest {
 
         // Each batch becomes durable when the next one is written; the last one at the flush of the clean stop.
         assertThat(source.acknowledged).containsExactly(Lsn.of(18), Lsn.of(38), Lsn.of(58));
-        assertThat(sink.durableAtEachAck).containsExactlyElementsOf(source.acknowledged);
+        assertThat(sink.durableAtEachAck).filteredOn(Position::wholeTransaction).extracting(Position::lsn)
+                .containsExactlyElementsOf(source.acknowledged);
         assertThat(sink.flushed).isTrue();
-        assertThat(pipeline.stats().checkpoint()).as("the progress line shows the durable checkpoint").isEqualTo(Lsn.of(58));
+        assertThat(pipeline.stats().checkpoint()).as("the progress line shows the durable checkpoint").isEqualTo(Position.afterTransaction(Lsn.of(58)));
     }
 
     @Test
@@ -106,7 +110,8 @@ class PipelineTest {
 
         assertThatThrownBy(pipeline::run).hasMessage("fsync failed");
         assertThat(source.acknowledged).containsExactly(Lsn.of(18));
-        assertThat(pipeline.stats().checkpoint()).isEqualTo(Lsn.of(18));
+        assertThat(pipeline.stats().checkpoint()).as("the change at 21 is durable; its transaction is not acknowledged")
+                .isEqualTo(Position.of(Lsn.of(30), 0));
     }
 
     @Test
@@ -149,8 +154,8 @@ class PipelineTest {
     @Test
     void aDiscardedOpenTransactionIsDiscardedByTheSinkOnlyIfPartOfItWasWritten() throws Exception {
         OpenTransactionDiscarded discard = new OpenTransactionDiscarded(7, "rolled back");
-        ScriptedSource source = new ScriptedSource(List.of(insert(1, 10, 0), commit(10), insert(11, 99, 0), discard,
-                insert(21, 99, 0), insert(22, 99, 1), insert(23, 99, 2), discard, insert(31, 40, 0), commit(40)));
+        ScriptedSource source = new ScriptedSource(List.of(insert(1, 10, 0), commit(10), provisional(11, 0), discard,
+                provisional(21, 0), provisional(22, 1), provisional(23, 2), discard, insert(31, 40, 0), commit(40)));
         RecordingSink sink = new RecordingSink(Lsn.ZERO);
         Pipeline pipeline = new Pipeline(source, sink, new BatchPolicy(2, Duration.ofHours(1)));
         source.onDrained = pipeline::stop;
@@ -164,7 +169,7 @@ class PipelineTest {
     private static final class ScriptedSource implements ChangeSource {
         private final Deque<SourceMessage> script;
         final List<Lsn> acknowledged = new ArrayList<>();
-        Lsn startedAfter;
+        Position startedAfter;
         Runnable onDrained = () -> {};
         Runnable onPoll = () -> {};
         int polls;
@@ -182,7 +187,7 @@ class PipelineTest {
         }
 
         @Override
-        public void start(Lsn resumeAfter) {
+        public void start(Position resumeAfter) {
             startedAfter = resumeAfter;
         }
 
@@ -208,18 +213,18 @@ class PipelineTest {
 
     private static final class RecordingSink implements Sink {
         final List<ChangeEvent> events = new ArrayList<>();
-        final List<Lsn> checkpointAtEachAck = new ArrayList<>();
+        final List<Position> checkpointAtEachAck = new ArrayList<>();
         final List<Integer> discards = new ArrayList<>();
         RuntimeException failure;
-        private Lsn checkpoint;
+        private Position checkpoint;
         private int openWritten;
 
         RecordingSink(Lsn checkpoint) {
-            this.checkpoint = checkpoint;
+            this.checkpoint = Position.afterTransaction(checkpoint);
         }
 
         @Override
-        public Lsn lastCheckpoint() {
+        public Position lastCheckpoint() {
             return checkpoint;
         }
 
@@ -250,14 +255,14 @@ class PipelineTest {
 
     /** Makes each batch durable only when the next is written, or at a flush. */
     private static final class LaggingSink implements Sink {
-        final List<Lsn> durableAtEachAck = new ArrayList<>();
+        final List<Position> durableAtEachAck = new ArrayList<>();
         RuntimeException failFlush;
         boolean flushed;
-        private Lsn pending = Lsn.ZERO;
-        private Lsn durable = Lsn.ZERO;
+        private Position pending = Position.START;
+        private Position durable = Position.START;
 
         @Override
-        public Lsn lastCheckpoint() {
+        public Position lastCheckpoint() {
             return durable;
         }
 

@@ -22,6 +22,13 @@ final class TestEvents {
                 ordinal, List.of("id"), row, null, null);
     }
 
+    /** A change of a transaction streamed before its commit is known. */
+    static SourceChange provisional(long lsn, int ordinal) {
+        SourceChange event = insert(lsn, 1, ordinal);
+        return new SourceChange(event.operation(), event.schema(), event.table(), event.lsn(), Lsn.MAX, event.xid(),
+                event.commitTime(), ordinal, event.keyColumns(), event.newRow(), event.oldRow(), null);
+    }
+
     static TransactionCommit commit(long commitLsn) {
         return new TransactionCommit(7, Lsn.of(commitLsn), Lsn.of(commitLsn + 8), Instant.EPOCH);
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.pgflo.domain.CheckpointStore;
 import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -29,7 +30,9 @@ import java.util.Map;
 /**
  * The checkpoint a file or webhook sink keeps in {@code --status-dir}: one small JSON file,
  * {@code {"lsn":"0/16B3748","updated_at":"2026-11-24T12:00:00Z","file":"...","offset":"123"}}, with the
- * LSN, when it was written, and the sink's own string attributes as further fields, in the order given.
+ * checkpoint's LSN, when it was written, and the sink's own string attributes as further fields, in the order given.
+ * A checkpoint inside a transaction ({@link Position#of}) adds {@code "ordinal":"12"} after the LSN, which is then
+ * that transaction's commit LSN.
  *
  * <p>A save is atomic and durable: the new content goes to a temporary file in the same directory, is forced to
  * disk, replaces the old file with an atomic rename, and the directory is forced too, so that after a crash the file
@@ -41,6 +44,7 @@ import java.util.Map;
  */
 public final class JsonStatusFile implements CheckpointStore {
     private static final String LSN_FIELD = "lsn";
+    private static final String ORDINAL_FIELD = "ordinal";
     private static final String UPDATED_AT_FIELD = "updated_at";
 
     private final Path file;
@@ -49,25 +53,30 @@ public final class JsonStatusFile implements CheckpointStore {
 
     /**
      * A checkpoint and the string attributes a sink keeps with it (for example its current file and offset).
-     * Attributes keep their order; {@code lsn} and {@code updated_at} are reserved.
+     * Attributes keep their order; {@code lsn}, {@code ordinal} and {@code updated_at} are reserved.
      */
-    public record StatusRecord(Lsn lsn, Map<String, String> attributes) {
+    public record StatusRecord(Position position, Map<String, String> attributes) {
         public StatusRecord {
-            requireNonNull(lsn, "lsn is null");
+            requireNonNull(position, "position is null");
             requireNonNull(attributes, "attributes is null");
             Map<String, String> copy = new LinkedHashMap<>(attributes);
             copy.forEach((name, value) -> {
                 requireNonNull(name, "attribute name is null");
                 requireNonNull(value, "attribute " + name + " is null");
-                if (name.equals(LSN_FIELD) || name.equals(UPDATED_AT_FIELD)) {
+                if (name.equals(LSN_FIELD) || name.equals(ORDINAL_FIELD) || name.equals(UPDATED_AT_FIELD)) {
                     throw new IllegalArgumentException("attribute name '" + name + "' is reserved by the status file");
                 }
             });
             attributes = Collections.unmodifiableMap(copy);
         }
 
-        StatusRecord(Lsn lsn) {
-            this(lsn, Map.of());
+        /** After the whole transaction ending at {@code lsn}. */
+        public StatusRecord(Lsn lsn, Map<String, String> attributes) {
+            this(Position.afterTransaction(lsn), attributes);
+        }
+
+        StatusRecord(Position position) {
+            this(position, Map.of());
         }
     }
 
@@ -88,19 +97,19 @@ public final class JsonStatusFile implements CheckpointStore {
         }
     }
 
-    /** The saved checkpoint, or {@link Lsn#ZERO} when the file does not exist yet. */
+    /** The saved checkpoint, or {@link Position#START} when the file does not exist yet. */
     @Override
-    public Lsn load() {
-        return loadRecord().lsn();
+    public Position load() {
+        return loadRecord().position();
     }
 
-    /** The saved record, or {@link Lsn#ZERO} with no attributes when the file does not exist yet. */
+    /** The saved record, or {@link Position#START} with no attributes when the file does not exist yet. */
     public StatusRecord loadRecord() {
         byte[] content;
         try {
             content = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            return new StatusRecord(Lsn.ZERO);
+            return new StatusRecord(Position.START);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read status file " + file + " (" + describe(e) + ")", e);
         }
@@ -109,7 +118,7 @@ public final class JsonStatusFile implements CheckpointStore {
 
     /** Saves the checkpoint alone, without attributes. */
     @Override
-    public void save(Lsn checkpoint) {
+    public void save(Position checkpoint) {
         save(new StatusRecord(checkpoint));
     }
 
@@ -175,7 +184,10 @@ public final class JsonStatusFile implements CheckpointStore {
         ByteArrayBuilder bytes = new ByteArrayBuilder(128);
         try (JsonGenerator generator = EventJsonEncoder.FACTORY.createGenerator(bytes)) {
             generator.writeStartObject();
-            generator.writeStringField(LSN_FIELD, record.lsn().toString());
+            generator.writeStringField(LSN_FIELD, record.position().lsn().toString());
+            if (!record.position().wholeTransaction()) {
+                generator.writeStringField(ORDINAL_FIELD, Integer.toString(record.position().ordinal()));
+            }
             generator.writeStringField(UPDATED_AT_FIELD, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
             for (Map.Entry<String, String> attribute : record.attributes().entrySet()) {
                 generator.writeStringField(attribute.getKey(), attribute.getValue());
@@ -190,6 +202,7 @@ public final class JsonStatusFile implements CheckpointStore {
 
     private StatusRecord parse(byte[] content) {
         Lsn lsn = null;
+        String ordinal = null;
         Map<String, String> attributes = new LinkedHashMap<>();
         try (JsonParser parser = EventJsonEncoder.FACTORY.createParser(content)) {
             parser.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
@@ -206,6 +219,8 @@ public final class JsonStatusFile implements CheckpointStore {
                 String text = parser.getText();
                 if (name.equals(LSN_FIELD)) {
                     lsn = parseLsn(text);
+                } else if (name.equals(ORDINAL_FIELD)) {
+                    ordinal = text;
                 } else if (!name.equals(UPDATED_AT_FIELD)) {
                     attributes.put(name, text);
                 }
@@ -224,7 +239,18 @@ public final class JsonStatusFile implements CheckpointStore {
         if (lsn == null) {
             throw corrupt("it has no \"lsn\" field");
         }
-        return new StatusRecord(lsn, attributes);
+        return new StatusRecord(position(lsn, ordinal), attributes);
+    }
+
+    private Position position(Lsn lsn, String ordinal) {
+        if (ordinal == null) {
+            return Position.afterTransaction(lsn);
+        }
+        try {
+            return Position.parse(lsn + "#" + ordinal);
+        } catch (IllegalArgumentException e) {
+            throw corrupt("ordinal '" + ordinal + "' is not a whole number like 12", e);
+        }
     }
 
     private Lsn parseLsn(String text) {

@@ -2,7 +2,7 @@ package io.pgflo.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +24,7 @@ class JsonStatusFileModeTest {
     void savedStatusFileIs0600() throws IOException {
         Path file = directory.resolve("sink.json");
 
-        new JsonStatusFile(file).save(Lsn.parse("0/1"));
+        new JsonStatusFile(file).save(Position.parse("0/1"));
 
         assertThat(mode(file)).isEqualTo("rw-------");
     }
@@ -33,7 +33,7 @@ class JsonStatusFileModeTest {
     void everyDirectoryTheConstructorCreatesIs0700() throws IOException {
         Path file = directory.resolve("a/b/c/sink.json");
 
-        new JsonStatusFile(file).save(Lsn.parse("0/1"));
+        new JsonStatusFile(file).save(Position.parse("0/1"));
 
         assertThat(mode(directory.resolve("a"))).isEqualTo("rwx------");
         assertThat(mode(directory.resolve("a/b"))).isEqualTo("rwx------");
@@ -46,7 +46,7 @@ class JsonStatusFileModeTest {
         Path shared = Files.createDirectory(directory.resolve("shared"));
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-        new JsonStatusFile(shared.resolve("sink.json")).save(Lsn.parse("0/1"));
+        new JsonStatusFile(shared.resolve("sink.json")).save(Position.parse("0/1"));
 
         assertThat(mode(shared)).isEqualTo("rwxr-xr-x");
         assertThat(mode(shared.resolve("sink.json"))).isEqualTo("rw-------");
@@ -58,10 +58,10 @@ class JsonStatusFileModeTest {
         Files.writeString(file, "{\"lsn\":\"0/1\"}");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
 
-        new JsonStatusFile(file).save(Lsn.parse("0/2"));
+        new JsonStatusFile(file).save(Position.parse("0/2"));
 
         assertThat(mode(file)).isEqualTo("rw-------");
-        assertThat(new JsonStatusFile(file).load()).isEqualTo(Lsn.parse("0/2"));
+        assertThat(new JsonStatusFile(file).load()).isEqualTo(Position.parse("0/2"));
     }
 
     @Test
@@ -70,10 +70,10 @@ class JsonStatusFileModeTest {
         Path leftOver = Files.writeString(directory.resolve("sink.json.tmp"), "half a checkpoint from a crash");
         Files.setPosixFilePermissions(leftOver, PosixFilePermissions.fromString("rw-rw-rw-"));
 
-        new JsonStatusFile(file).save(Lsn.parse("0/3"));
+        new JsonStatusFile(file).save(Position.parse("0/3"));
 
         assertThat(mode(file)).isEqualTo("rw-------");
-        assertThat(new JsonStatusFile(file).load()).isEqualTo(Lsn.parse("0/3"));
+        assertThat(new JsonStatusFile(file).load()).isEqualTo(Position.parse("0/3"));
         try (Stream<Path> files = Files.list(directory)) {
             assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("sink.json");
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import io.pgflo.json.JsonStatusFile.StatusRecord;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,10 +28,21 @@ class JsonStatusFileTest {
     Path directory;
 
     @Test
+    void aCheckpointInsideATransactionKeepsItsOrdinalBesideTheLsn(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("sink.json");
+        new JsonStatusFile(file).save(new StatusRecord(Position.parse("0/1A#4"), Map.of("offset", "9")));
+        assertThat(Files.readString(file)).startsWith("{\"lsn\":\"0/1A\",\"ordinal\":\"4\",\"updated_at\":");
+        assertThat(new JsonStatusFile(file).loadRecord())
+                .isEqualTo(new StatusRecord(Position.of(Lsn.of(0x1A), 4), Map.of("offset", "9")));
+        Files.writeString(file, "{\"lsn\":\"0/1A\",\"ordinal\":\"-4\"}");
+        assertThatThrownBy(() -> new JsonStatusFile(file).load()).hasMessageContaining("ordinal '-4' is not a whole number");
+    }
+
+    @Test
     void missingFileLoadsAsZero() {
         JsonStatusFile status = new JsonStatusFile(directory.resolve("sink.json"));
 
-        assertThat(status.load()).isEqualTo(Lsn.ZERO);
+        assertThat(status.load()).isEqualTo(Position.START);
         assertThat(status.loadRecord()).isEqualTo(new StatusRecord(Lsn.ZERO, Map.of()));
         assertThat(directory.resolve("sink.json")).doesNotExist();
     }
@@ -38,9 +50,9 @@ class JsonStatusFileTest {
     @Test
     void savedCheckpointLoadsBackInANewInstance() {
         Path file = directory.resolve("sink.json");
-        new JsonStatusFile(file).save(Lsn.parse("0/16B3748"));
+        new JsonStatusFile(file).save(Position.parse("0/16B3748"));
 
-        assertThat(new JsonStatusFile(file).load()).isEqualTo(Lsn.parse("0/16B3748"));
+        assertThat(new JsonStatusFile(file).load()).isEqualTo(Position.parse("0/16B3748"));
         assertThat(new JsonStatusFile(file).loadRecord().attributes()).isEmpty();
     }
 
@@ -80,7 +92,7 @@ class JsonStatusFileTest {
         JsonStatusFile status = new JsonStatusFile(file);
 
         status.save(new StatusRecord(Lsn.parse("0/1"), Map.of("file", "a.jsonl", "offset", "10")));
-        status.save(Lsn.parse("0/2"));
+        status.save(Position.parse("0/2"));
         for (int i = 3; i < 50; i++) {
             status.save(new StatusRecord(Lsn.of(i), Map.of("offset", Integer.toString(i))));
         }
@@ -96,7 +108,7 @@ class JsonStatusFileTest {
         JsonStatusFile status = new JsonStatusFile(directory.resolve("sink.json"));
         status.save(new StatusRecord(Lsn.parse("0/1"), Map.of("offset", "10")));
 
-        status.save(Lsn.parse("0/2"));
+        status.save(Position.parse("0/2"));
 
         assertThat(status.loadRecord()).isEqualTo(new StatusRecord(Lsn.parse("0/2"), Map.of()));
     }
@@ -105,9 +117,9 @@ class JsonStatusFileTest {
     void constructorCreatesMissingDirectories() {
         Path file = directory.resolve("a/b/c/sink.json");
 
-        new JsonStatusFile(file).save(Lsn.parse("1/0"));
+        new JsonStatusFile(file).save(Position.parse("1/0"));
 
-        assertThat(new JsonStatusFile(file).load()).isEqualTo(Lsn.parse("1/0"));
+        assertThat(new JsonStatusFile(file).load()).isEqualTo(Position.parse("1/0"));
     }
 
     @Test
@@ -180,7 +192,7 @@ class JsonStatusFileTest {
         Files.delete(statusDirectory);
         Files.writeString(statusDirectory, "the directory was replaced by a file");
 
-        assertThatThrownBy(() -> status.save(Lsn.parse("0/1")))
+        assertThatThrownBy(() -> status.save(Position.parse("0/1")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("status directory " + statusDirectory.toAbsolutePath() + " cannot be written");
     }
@@ -193,7 +205,7 @@ class JsonStatusFileTest {
         Path blockedTemporary = Files.createDirectory(directory.resolve("sink.json.tmp"));
         Files.writeString(blockedTemporary.resolve("keep"), "makes the temporary path an unwritable, non-empty directory");
 
-        assertThatThrownBy(() -> status.save(Lsn.parse("0/20")))
+        assertThatThrownBy(() -> status.save(Position.parse("0/20")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(directory.toAbsolutePath().toString());
 

@@ -2,7 +2,7 @@ package io.pgflo.examples;
 
 import io.pgflo.domain.BatchPolicy;
 import io.pgflo.domain.DatabaseEndpoint;
-import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.sink.file.FileSink;
 import io.pgflo.sink.file.FileSinkConfig;
@@ -31,7 +31,7 @@ public final class WalToFiles {
         }
         List<String> tables = List.of(args).subList(3, args.length);
         try (StopOnSignal signal = StopOnSignal.install()) {
-            Lsn checkpoint = run(EnvironmentEndpoint.read("PGFLO_"), args[0], tables, Path.of(args[1]),
+            Position checkpoint = run(EnvironmentEndpoint.read("PGFLO_"), args[0], tables, Path.of(args[1]),
                     Path.of(args[2]), signal.requested());
             System.err.println("stopped cleanly at checkpoint " + checkpoint);
         }
@@ -42,7 +42,7 @@ public final class WalToFiles {
      * completes, and returns the checkpoint it stopped at. A failure is thrown; running again resumes from the last
      * checkpoint, losing nothing.
      */
-    public static Lsn run(DatabaseEndpoint database, String group, List<String> tables, Path outputDir, Path statusDir,
+    public static Position run(DatabaseEndpoint database, String group, List<String> tables, Path outputDir, Path statusDir,
             CompletionStage<?> stopRequested) throws InterruptedException {
         WalSourceConfig config = WalSourceConfig.of(database, group, "public", tables);
         // The sink first: it needs nothing from the source, and when it cannot start (an unwritable directory) no

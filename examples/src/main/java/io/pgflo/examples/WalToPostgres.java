@@ -2,7 +2,7 @@ package io.pgflo.examples;
 
 import io.pgflo.domain.BatchPolicy;
 import io.pgflo.domain.DatabaseEndpoint;
-import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.sink.postgres.PostgresSink;
 import io.pgflo.sink.postgres.PostgresSinkConfig;
@@ -29,7 +29,7 @@ public final class WalToPostgres {
             System.exit(2);
         }
         try (StopOnSignal signal = StopOnSignal.install()) {
-            Lsn checkpoint = run(EnvironmentEndpoint.read("PGFLO_"), EnvironmentEndpoint.read("PGFLO_TARGET_"), args[0],
+            Position checkpoint = run(EnvironmentEndpoint.read("PGFLO_"), EnvironmentEndpoint.read("PGFLO_TARGET_"), args[0],
                     List.of(args).subList(1, args.length), signal.requested());
             System.err.println("stopped cleanly at checkpoint " + checkpoint);
         }
@@ -39,7 +39,7 @@ public final class WalToPostgres {
      * Replicates {@code tables} of schema public until {@code stopRequested} completes, and returns the checkpoint it
      * stopped at. A failure is thrown; running again resumes from the checkpoint stored in the target.
      */
-    public static Lsn run(DatabaseEndpoint sourceDatabase, DatabaseEndpoint targetDatabase, String group,
+    public static Position run(DatabaseEndpoint sourceDatabase, DatabaseEndpoint targetDatabase, String group,
             List<String> tables, CompletionStage<?> stopRequested) throws InterruptedException {
         WalSourceConfig config = WalSourceConfig.of(sourceDatabase, group, "public", tables)
                 // Event triggers (installed once, by a superuser) record each schema change of the tables, so that it

@@ -1,6 +1,6 @@
 package io.pgflo.examples;
 
-import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -17,11 +17,11 @@ final class ExampleRun implements AutoCloseable {
     /** An example's {@code run}, given the stop request. */
     @FunctionalInterface
     interface Program {
-        Lsn run(CompletionStage<?> stopRequested) throws Exception;
+        Position run(CompletionStage<?> stopRequested) throws Exception;
     }
 
     private final CompletableFuture<Void> stopRequested = new CompletableFuture<>();
-    private final FutureTask<Lsn> task;
+    private final FutureTask<Position> task;
 
     private ExampleRun(Program program) {
         this.task = new FutureTask<>(() -> program.run(stopRequested));
@@ -48,7 +48,7 @@ final class ExampleRun implements AutoCloseable {
     }
 
     /** Asks the program to stop; returns the checkpoint it returned. Fails unless it returns within {@link #PATIENCE}. */
-    Lsn stop() throws InterruptedException {
+    Position stop() throws InterruptedException {
         stopRequested.complete(null);
         try {
             return task.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);

@@ -10,6 +10,7 @@ import io.pgflo.sink.api.ColumnType;
 import io.pgflo.sink.api.ColumnValue;
 import io.pgflo.sink.api.Lsn;
 import io.pgflo.sink.api.Operation;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Row;
 import io.pgflo.wal.PgOutputMessage.Begin;
 import io.pgflo.wal.PgOutputMessage.Commit;
@@ -71,7 +72,11 @@ final class ChangeEventAssembler {
     private final Map<Long, StreamedTransaction> streamed = new LinkedHashMap<>();
     private Path spoolDirectory = WalSourceConfig.DEFAULT_SPOOL_DIRECTORY;
     private int spoolMemory = SPOOL_MEMORY;
-    private Lsn resumeAfter = Lsn.ZERO;
+    /**
+     * What the sink has: transactions up to it are skipped. Inside a transaction (a sink that checkpointed part of
+     * one), that transaction's changes up to the ordinal are too; once it has passed, this becomes its end.
+     */
+    private Position resumeAfter = Position.START;
     private boolean deliverDdl;
     private boolean deliverProvisionally;
     /** The transaction whose changes are being delivered: a Begin's, a spooled one's at its commit, or null. */
@@ -111,7 +116,7 @@ final class ChangeEventAssembler {
         this.spoolMemory = memory;
     }
 
-    void resumeAfter(Lsn checkpoint) {
+    void resumeAfter(Position checkpoint) {
         this.resumeAfter = checkpoint;
     }
 
@@ -153,7 +158,7 @@ final class ChangeEventAssembler {
             // that (see emit); a heartbeat's, or any other without changes, does not.
             current = new Context(begin.finalLsn(), begin.xid(), begin.commitTime(), null);
             // A commit record that starts before the checkpoint ends at or before it: delivered already.
-            skipping = begin.finalLsn().isBefore(resumeAfter);
+            skipping = begin.finalLsn().isBefore(resumeAfter.lsn());
         } else if (message instanceof Commit commit) {
             // Without changes while a provisional transaction is open, its commit must not move the checkpoint: that
             // would commit the provisional changes with it. The checkpoint moves at the provisional one's commit.
@@ -161,6 +166,7 @@ final class ChangeEventAssembler {
                 out.accept(new TransactionCommit(current == null ? 0 : current.xid, commit.commitLsn(), commit.endLsn(),
                         commit.commitTime()));
             }
+            passResumePoint(commit.commitLsn(), commit.endLsn());
             current = null;
             skipping = false;
         } else if (message instanceof StreamStart start) {
@@ -193,7 +199,9 @@ final class ChangeEventAssembler {
         if (provisional != null && provisional.stream != transaction) {
             discardProvisional("transaction " + start.xid() + " streams alongside it", out);
         }
-        if (provisional == null && deliverProvisionally && start.first() && streamed.size() == 1 && current == null) {
+        // Not while a transaction the sink has part of may still come: which one this is shows only at its commit.
+        if (provisional == null && deliverProvisionally && resumeAfter.wholeTransaction() && start.first()
+                && streamed.size() == 1 && current == null) {
             provisional = new Context(Lsn.MAX, transaction.xid, Instant.EPOCH, transaction);
         }
         block = transaction;
@@ -207,7 +215,7 @@ final class ChangeEventAssembler {
         }
         try {
             TransactionCommit end = new TransactionCommit(commit.xid(), commit.commitLsn(), commit.endLsn(), commit.commitTime());
-            if (commit.commitLsn().isBefore(resumeAfter)) {
+            if (commit.commitLsn().isBefore(resumeAfter.lsn())) {
                 if (isProvisional(transaction)) {
                     discardProvisional("the checkpoint covers it", out);
                 }
@@ -230,6 +238,14 @@ final class ChangeEventAssembler {
             }
         } finally {
             transaction.close();
+        }
+        passResumePoint(commit.commitLsn(), commit.endLsn());
+    }
+
+    /** Once the transaction a position inside one names has gone by, only whole transactions are left to compare. */
+    private void passResumePoint(Lsn commitLsn, Lsn endLsn) {
+        if (!resumeAfter.wholeTransaction() && !commitLsn.isBefore(resumeAfter.lsn())) {
+            resumeAfter = Position.afterTransaction(endLsn);
         }
     }
 
@@ -315,6 +331,9 @@ final class ChangeEventAssembler {
 
     /** Hands the change over; the first change of another transaction voids the provisional one (see accept). */
     private void emit(SourceChange event, Consumer<SourceMessage> out) {
+        if (!resumeAfter.wholeTransaction() && !event.provisional() && resumeAfter.covers(event)) {
+            return; // the sink has this change of the transaction it checkpointed inside
+        }
         if (provisional != null && !event.provisional()) {
             discardProvisional("transaction " + event.xid() + " committed while it streamed", out);
         }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.pgflo.domain.ChangeSource;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import io.pgflo.domain.SourceMessage;
 import io.pgflo.sink.api.TableName;
 import java.sql.Connection;
@@ -165,10 +166,12 @@ public final class PostgresChangeSource implements ChangeSource {
     }
 
     @Override
-    public void start(Lsn resumeAfter) {
+    public void start(Position resumeAt) {
         if (started) {
             throw new IllegalStateException("already started");
         }
+        // Inside a transaction, the stream starts at its commit, which the server then sends again.
+        Lsn resumeAfter = resumeAt.lsn();
         if (!resumeAfter.equals(Lsn.ZERO) && slotPosition.isAfter(resumeAfter)) {
             log.warn("slot {} was confirmed up to {} but the sink's checkpoint is {}: changes in between were "
                     + "acknowledged by an earlier run and cannot be read again", config.names().slot(), slotPosition, resumeAfter);
@@ -193,14 +196,14 @@ public final class PostgresChangeSource implements ChangeSource {
         }
         // A stream begun early starts at the slot's position; the assembler skips what the checkpoint covers, the very
         // transactions the server skips when asked to start at the checkpoint (those whose commit record lies before it).
-        reader.release(resumeAfter);
+        reader.release(resumeAt);
         started = true;
         if (!config.heartbeatInterval().isZero()) {
             heartbeat = new HeartbeatEmitter(config.endpoint(), applicationName(config) + "-heartbeat",
                     config.heartbeatInterval());
         }
         log.info("streaming {} from slot {} (publication {}) after {}", tables, config.names().slot(),
-                config.names().publication(), resumeAfter.equals(Lsn.ZERO) ? "the slot's position " + slotPosition : resumeAfter);
+                config.names().publication(), resumeAfter.equals(Lsn.ZERO) ? "the slot's position " + slotPosition : resumeAt);
     }
 
     private void openStream(LogSequenceNumber startPosition) {

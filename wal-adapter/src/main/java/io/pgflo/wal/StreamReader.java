@@ -4,6 +4,7 @@ import io.pgflo.domain.SourceChange;
 import io.pgflo.domain.SourceMessage;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -77,7 +78,7 @@ final class StreamReader implements Runnable {
     }
 
     /** Lets the thread read, and skip the transactions at or before {@code resumeAfter} (the sink's checkpoint). */
-    void release(Lsn resumeAfter) {
+    void release(Position resumeAfter) {
         // Set before the latch opens, read by this thread only after it: the latch orders the two.
         assembler.resumeAfter(resumeAfter);
         released.countDown();

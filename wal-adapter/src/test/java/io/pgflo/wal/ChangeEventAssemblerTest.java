@@ -11,6 +11,7 @@ import io.pgflo.domain.TransactionCommit;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.ColumnType;
 import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Operation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -46,6 +47,10 @@ class ChangeEventAssemblerTest {
 
     private void streamedInsert(int xid, String id, long lsn) {
         feed(message('I').i32(xid).i32(1).i8('N').i16(2).text(id).text("row " + id), lsn);
+    }
+
+    private void insert(String id, long lsn) {
+        feed(message('I').i32(1).i8('N').i16(2).text(id).text("row " + id), lsn);
     }
 
     private void streamCommit(int xid, long commitLsn) {
@@ -171,7 +176,7 @@ class ChangeEventAssemblerTest {
 
     @Test
     void aStreamedTransactionTheCheckpointCoversStillDescribesItsTables() {
-        assembler.resumeAfter(Lsn.of(500));
+        assembler.resumeAfter(Position.afterTransaction(Lsn.of(500)));
         streamStart(50, true);
         streamedRelation(50);
         streamedInsert(50, "1", 110);
@@ -181,6 +186,40 @@ class ChangeEventAssemblerTest {
         feed(message('I').i32(1).i8('N').i16(2).text("9").text("x"), 550);
         commit(600);
         assertThat(summary()).containsExactly("9@600", "commit 600");
+    }
+
+    @Test
+    void resumingInsideATransactionDeliversOnlyItsChangesAfterTheOrdinalThenEverything() {
+        assembler.resumeAfter(Position.of(Lsn.of(600), 1));
+        relation();
+        begin(400, 40);
+        insert("0", 350);
+        commit(400);
+        begin(600, 60);
+        for (int i = 0; i < 4; i++) {
+            insert(Integer.toString(i), 550 + i);
+        }
+        commit(600);
+        begin(700, 70);
+        insert("0", 650);
+        commit(700);
+        assertThat(summary()).as("changes 0 and 1 of the transaction at 600 are the sink's already")
+                .containsExactly("2@600", "3@600", "commit 600", "0@700", "commit 700");
+        assertThat(out).filteredOn(m -> m instanceof ChangeEvent).extracting(m -> ((ChangeEvent) m).ordinal())
+                .containsExactly(2, 3, 0);
+    }
+
+    @Test
+    void resumingInsideAStreamedTransactionSpoolsItInsteadOfSendingItProvisionally() {
+        assembler.deliverProvisionally(true);
+        assembler.resumeAfter(Position.of(Lsn.of(300), 0));
+        relation();
+        streamStart(50, true);
+        streamedInsert(50, "1", 110);
+        streamedInsert(50, "2", 120);
+        streamStop();
+        streamCommit(50, 300);
+        assertThat(summary()).containsExactly("2@300", "commit 300");
     }
 
     @Test
@@ -255,7 +294,7 @@ class ChangeEventAssemblerTest {
     @Test
     void aStreamedTransactionTheCheckpointCoversIsNotDeliveredAgain() {
         assembler.deliverProvisionally(true);
-        assembler.resumeAfter(Lsn.of(500));
+        assembler.resumeAfter(Position.afterTransaction(Lsn.of(500)));
         relation();
         streamStart(50, true);
         streamedInsert(50, "1", 110);
@@ -328,7 +367,7 @@ class ChangeEventAssemblerTest {
 
     @Test
     void skipsTransactionsTheCheckpointCovers() {
-        assembler.resumeAfter(Lsn.of(208));
+        assembler.resumeAfter(Position.afterTransaction(Lsn.of(208)));
         begin(200, 1);
         // Described within the skipped transaction, used by the next.
         relation();

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.domain.DatabaseEndpoint;
-import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Operation;
 import io.pgflo.domain.SourceMessage;
 import io.pgflo.domain.TransactionCommit;
@@ -29,7 +29,7 @@ class DdlCaptureIT {
         WalSourceConfig config = WalSourceConfig.of(pg.endpoint(db), "ddl", "public", List.of("items"))
                 .withHeartbeatInterval(Duration.ZERO).withCaptureDdl(true);
         try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
-            source.start(Lsn.ZERO);
+            source.start(Position.START);
             pg.execute(db,
                     "BEGIN; ALTER TABLE items ADD COLUMN price numeric DEFAULT 0; "
                             + "INSERT INTO items VALUES (1, 'a', 2.5); COMMIT",
@@ -92,7 +92,7 @@ class DdlCaptureIT {
         WalSourceConfig config = WalSourceConfig.of(plain, "plain", "public", List.of("t"))
                 .withHeartbeatInterval(Duration.ZERO).withCaptureDdl(true);
         try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
-            source.start(Lsn.ZERO);
+            source.start(Position.START);
             pg.execute(db, "ALTER TABLE t ADD COLUMN v int", "INSERT INTO t VALUES (1, 2)");
             List<ChangeEvent> events = events(source, 1);
             assertThat(events.get(0).operation()).isEqualTo(Operation.INSERT);

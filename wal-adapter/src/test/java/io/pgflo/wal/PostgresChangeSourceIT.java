@@ -8,6 +8,7 @@ import io.pgflo.domain.BatchPolicy;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Operation;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.sink.api.Sink;
@@ -43,7 +44,7 @@ class PostgresChangeSourceIT {
         WalSourceConfig config = WalSourceConfig.of(pg.endpoint(db), "Wal Test", "public", List.of("items"))
                 .withHeartbeatInterval(Duration.ZERO);
         try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
-            source.start(Lsn.ZERO);
+            source.start(Position.START);
             pg.execute(db,
                     "INSERT INTO items VALUES (1, 'a', 'happy', 5, ARRAY['x', NULL, 'y z'], '2026-11-24 12:00:00+02', '{\"k\": [1, 2]}')",
                     "INSERT INTO other VALUES (1)",
@@ -88,7 +89,7 @@ class PostgresChangeSourceIT {
         try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
             assertThat(source.tables()).containsExactly(new TableName("sales", "orders"), new TableName("Odd.Schema", "t"),
                     new TableName("public", "t"));
-            source.start(Lsn.ZERO);
+            source.start(Position.START);
             pg.execute(db, "INSERT INTO sales.orders VALUES (1)", "INSERT INTO \"Odd.Schema\".t VALUES (2)",
                     "INSERT INTO t VALUES (3)");
             assertThat(drain(source, 6).stream().filter(ChangeEvent.class::isInstance).map(ChangeEvent.class::cast)
@@ -106,7 +107,7 @@ class PostgresChangeSourceIT {
         pg.execute(db, "INSERT INTO t VALUES (3)");
         try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
             assertThat(source.slotPosition()).isEqualTo(checkpoint);
-            source.start(checkpoint);
+            source.start(Position.afterTransaction(checkpoint));
             List<SourceMessage> again = drain(source, 4);
             assertThat(insertedIds(again))
                     .containsExactly("2", "3");
@@ -125,7 +126,7 @@ class PostgresChangeSourceIT {
             assertThat(walsender).as("streaming began before start").isNotNull();
             pg.execute(db, "INSERT INTO t VALUES (2)");
             assertThat(source.poll(Duration.ofMillis(300))).as("nothing is decoded before start names the checkpoint").isNull();
-            source.start(checkpoint);
+            source.start(Position.afterTransaction(checkpoint));
             assertThat(insertedIds(drain(source, 2))).containsExactly("2");
             assertThat(pg.queryString(db, "SELECT active_pid::text FROM pg_replication_slots WHERE slot_name = 'pg_flo_early_slot'"))
                     .as("the stream begun early is the one that streams").isEqualTo(walsender);
@@ -142,7 +143,7 @@ class PostgresChangeSourceIT {
             assertThat(source.slotPosition()).isLessThan(checkpoint);
             source.prepareToStart();
             pg.execute(db, "INSERT INTO t VALUES (3)");
-            source.start(checkpoint);
+            source.start(Position.afterTransaction(checkpoint));
             assertThat(insertedIds(drain(source, 4))).containsExactly("2", "3");
         }
     }
@@ -162,7 +163,7 @@ class PostgresChangeSourceIT {
             Thread.sleep(4_000); // a slow sink start-up: a schema sync, say
             assertThat(pg.queryString(db, "SELECT active::text FROM pg_replication_slots WHERE slot_name = 'pg_flo_patient_slot'"))
                     .as("the server kept the stream that said nothing for longer than wal_sender_timeout").isEqualTo("true");
-            source.start(Lsn.ZERO);
+            source.start(Position.START);
             pg.execute(db, "INSERT INTO t VALUES (2)");
             List<SourceMessage> messages = drain(source, 4);
             assertThat(insertedIds(messages))
@@ -220,7 +221,7 @@ class PostgresChangeSourceIT {
         WalSourceConfig config = tableOfIds(pg, db, "spooldir").withProvisionalChanges(true)
                 .withSpoolDirectory(notADirectory);
         try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
-            source.start(Lsn.ZERO);
+            source.start(Position.START);
             // About 3 MB of changes: the server streams them, and the spool outgrows its memory.
             pg.execute(db, "INSERT INTO t SELECT generate_series(1, 100000)");
             assertThatThrownBy(() -> drain(source, 100_001)) // the changes and the commit
@@ -234,7 +235,7 @@ class PostgresChangeSourceIT {
         pg.execute(db, "ALTER DATABASE " + db + " SET idle_session_timeout = '1s'");
         WalSourceConfig config = tableOfIds(pg, db, "idlesession");
         try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
-            source.start(Lsn.ZERO);
+            source.start(Position.START);
             Thread.sleep(2_500); // the source's own connections idle past the timeout
             pg.execute(db, "CREATE TYPE mood AS ENUM ('calm', 'busy')", "ALTER TABLE t ADD COLUMN m mood",
                     "INSERT INTO t VALUES (1, 'busy')");
@@ -275,7 +276,7 @@ class PostgresChangeSourceIT {
         WalSourceConfig config = WalSourceConfig.of(pg.endpoint(db), "partitioned", "public", List.of("readings"))
                 .withHeartbeatInterval(Duration.ZERO);
         try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
-            source.start(Lsn.ZERO);
+            source.start(Position.START);
             pg.execute(db, "INSERT INTO readings VALUES (1, '2025-06-01', 10), (2, '2026-06-01', 20)",
                     "UPDATE readings SET v = 21 WHERE id = 2");
             List<SourceMessage> messages = drain(source, 5);
@@ -298,7 +299,7 @@ class PostgresChangeSourceIT {
         WalSourceConfig config = WalSourceConfig.of(cdc, "foreignpub", "public", List.of("t"))
                 .withHeartbeatInterval(Duration.ZERO);
         try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
-            source.start(Lsn.ZERO);
+            source.start(Position.START);
             pg.execute(db, "INSERT INTO t VALUES (1)");
             assertThat(insertedIds(drain(source, 2))).containsExactly("1");
         }
@@ -320,7 +321,7 @@ class PostgresChangeSourceIT {
         String db = pg.createDatabase("busy");
         WalSourceConfig config = tableOfIds(pg, db, "busy");
         try (PostgresChangeSource first = PostgresChangeSource.open(config)) {
-            first.start(Lsn.ZERO);
+            first.start(Position.START);
             assertThatThrownBy(() -> PostgresChangeSource.open(config))
                     .isInstanceOf(ConfigurationException.class)
                     .hasMessageContaining("pg_flo_busy_slot is in use");
@@ -363,7 +364,7 @@ class PostgresChangeSourceIT {
     private static Lsn firstRun(TestPostgres pg, String db, WalSourceConfig config, int rows, boolean acknowledge)
             throws InterruptedException {
         try (PostgresChangeSource source = PostgresChangeSource.open(config)) {
-            source.start(Lsn.ZERO);
+            source.start(Position.START);
             for (int id = 1; id <= rows; id++) {
                 pg.execute(db, "INSERT INTO t VALUES (" + id + ")");
             }
@@ -395,10 +396,10 @@ class PostgresChangeSourceIT {
 
     private static final class CollectingSink implements Sink {
         final List<ChangeEvent> events = new CopyOnWriteArrayList<>();
-        private volatile Lsn checkpoint = Lsn.ZERO;
+        private volatile Position checkpoint = Position.START;
 
         @Override
-        public Lsn lastCheckpoint() {
+        public Position lastCheckpoint() {
             return checkpoint;
         }
 

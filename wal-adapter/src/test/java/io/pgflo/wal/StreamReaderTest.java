@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgflo.sink.api.ColumnType;
-import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -92,7 +92,7 @@ class StreamReaderTest {
                 new ChangeEventAssembler(oid -> ColumnType.ofOid(oid, "t" + oid)), "replication stream from slot s",
                 Duration.ofSeconds(10));
         reader.start();
-        reader.release(Lsn.ZERO);
+        reader.release(Position.START);
         return reader;
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflo.domain.SourceChange;
 import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.Column;
 import io.pgflo.sink.api.ColumnType;
@@ -42,7 +43,7 @@ class PluginIsolationTest {
         ClassLoader before = Thread.currentThread().getContextClassLoader();
         try (Sink sink = provider.create(options, context)) {
             sink.writeBatch(Batch.of(List.of(insert()), Lsn.of(500)));
-            assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.of(500));
+            assertThat(sink.lastCheckpoint()).isEqualTo(Position.afterTransaction(Lsn.of(500)));
         }
         assertThat(Thread.currentThread().getContextClassLoader()).as("context class loader restored").isSameAs(before);
 

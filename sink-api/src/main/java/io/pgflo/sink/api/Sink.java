@@ -16,10 +16,11 @@ package io.pgflo.sink.api;
 public interface Sink extends AutoCloseable {
 
     /**
-     * The checkpoint of the last batch made durable, or {@link Lsn#ZERO} when the sink has none. Called often, from
-     * the thread that writes (keep it cheap: a volatile read).
+     * The checkpoint of the last batch made durable, or {@link Position#START} when the sink has none. Called often,
+     * from the thread that writes (keep it cheap: a volatile read). On start, the stream resumes after it: a position
+     * inside a transaction ({@link Position#of}) has that transaction delivered again from the change after it.
      */
-    Lsn lastCheckpoint();
+    Position lastCheckpoint();
 
     /**
      * Writes the batch and records its checkpoint durably, before returning or (see the class comment) soon after.

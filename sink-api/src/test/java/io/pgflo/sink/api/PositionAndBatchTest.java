@@ -17,14 +17,25 @@ class PositionAndBatchTest {
         assertThat(inside.covers(event(100, 2))).isTrue();
         assertThat(inside.covers(event(100, 3))).isFalse();
         assertThat(inside.covers(event(110, 0))).isFalse();
-        assertThat(Position.afterTransaction(Lsn.of(100)).covers(event(100, 5000))).isTrue();
+        assertThat(Position.afterTransaction(Lsn.of(100)).covers(event(99, 5000))).isTrue();
+        assertThat(Position.afterTransaction(Lsn.of(100)).covers(event(100, 0)))
+                .as("a commit record may start exactly where the transaction before it ended").isFalse();
         assertThat(Position.START.covers(event(1, 0))).isFalse();
     }
 
     @Test
     void positionsOrderByLsnThenOrdinalAndPrintAsLsnHashOrdinal() {
         assertThat(Position.of(Lsn.of(100), 2)).isLessThan(Position.of(Lsn.of(100), 3))
-                .isLessThan(Position.afterTransaction(Lsn.of(100))).isLessThan(Position.of(Lsn.of(101), 0));
+                .isLessThan(Position.afterTransaction(Lsn.of(108))).isLessThan(Position.of(Lsn.of(108), 0))
+                .isLessThan(Position.of(Lsn.of(109), 0));
+        assertThat(Position.afterTransaction(Lsn.of(100))).as("an end, then the transaction committing right there")
+                .isLessThan(Position.of(Lsn.of(100), 0));
+        for (ChangeEvent e : List.of(event(99, 1), event(100, 0), event(100, 3), event(108, 0))) {
+            for (Position p : List.of(Position.afterTransaction(Lsn.of(100)), Position.of(Lsn.of(100), 2),
+                    Position.afterTransaction(Lsn.of(108)))) {
+                assertThat(p.covers(e)).as("%s covers %s", p, e.position()).isEqualTo(e.position().compareTo(p) <= 0);
+            }
+        }
         assertThat(Position.of(Lsn.of(0x1A), 4)).hasToString("0/1A#4");
         assertThat(Position.afterTransaction(Lsn.of(0x1A))).hasToString("0/1A");
         assertThat(event(100, 2).position()).isEqualTo(Position.of(Lsn.of(100), 2));
@@ -37,6 +48,25 @@ class PositionAndBatchTest {
         assertThat(Batch.of(List.of(event(100, 0), event(200, 0)), Lsn.of(108)).endsTransaction())
                 .as("cut inside the transaction at 200").isFalse();
         assertThat(Batch.of(List.of(), Lsn.of(108)).endsTransaction()).isTrue();
+        assertThat(Batch.of(List.of(event(200, 0), event(200, 1)), Position.of(Lsn.of(200), 1)).endsTransaction())
+                .as("checkpointed at its last change, inside the transaction").isFalse();
+    }
+
+    @Test
+    void positionsReadBackWhatTheyPrintAndRefuseAnythingElse() {
+        assertThat(Position.parse("0/1A#4")).isEqualTo(Position.of(Lsn.of(0x1A), 4));
+        assertThat(Position.parse("0/1A")).isEqualTo(Position.afterTransaction(Lsn.of(0x1A)));
+        assertThat(Position.parse("0/0")).isSameAs(Position.START);
+        for (String bad : List.of("0/1A#", "0/1A#-1", "0/1A#x", "0/1A#01", "0/1A#2147483647", "1A#3", "")) {
+            assertThatThrownBy(() -> Position.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'" + bad + "'");
+        }
+    }
+
+    @Test
+    void onlyAPositionAfterAWholeTransactionMayBeAcknowledgedToTheSource() {
+        assertThat(Position.afterTransaction(Lsn.of(300)).acknowledgeable(Lsn.of(108))).isEqualTo(Lsn.of(300));
+        assertThat(Position.of(Lsn.of(200), 7).acknowledgeable(Lsn.of(108))).isEqualTo(Lsn.of(108));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.pgflo.sink.file;
 
 import io.pgflo.domain.CheckpointWriter;
-import io.pgflo.sink.file.FileSinkCheckpoint.Position;
+import io.pgflo.sink.file.FileSinkCheckpoint.Saved;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -15,21 +15,21 @@ import java.nio.file.Path;
  */
 final class CheckpointSyncer implements AutoCloseable {
 
-    /** The bytes of {@code channel} before {@code position.offset()} hold every event up to {@code position.lsn()}. */
-    record Request(FileChannel channel, Path path, Position position) {}
+    /** The bytes of {@code channel} before {@code position.offset()} hold every event up to {@code position.checkpoint()}. */
+    record Request(FileChannel channel, Path path, Saved position) {}
 
     private final FileSinkCheckpoint checkpoints;
     private final CheckpointWriter<Request> writer;
-    private volatile Position durable;
+    private volatile Saved durable;
 
-    CheckpointSyncer(FileSinkCheckpoint checkpoints, Position durable, String threadName) {
+    CheckpointSyncer(FileSinkCheckpoint checkpoints, Saved durable, String threadName) {
         this.checkpoints = checkpoints;
         this.durable = durable;
         this.writer = new CheckpointWriter<>(threadName, this::makeDurable);
     }
 
     /** The last position made durable. */
-    Position durable() {
+    Saved durable() {
         return durable;
     }
 
@@ -44,7 +44,7 @@ final class CheckpointSyncer implements AutoCloseable {
     }
 
     /** Records a position the sink saved itself while nothing was pending (a new file at rotation). */
-    void saved(Position position) {
+    void saved(Saved position) {
         durable = position;
     }
 
@@ -54,21 +54,21 @@ final class CheckpointSyncer implements AutoCloseable {
     }
 
     private void makeDurable(Request request) {
-        Position position = request.position();
-        Position before = durable;
+        Saved position = request.position();
+        Saved before = durable;
         try {
             request.channel().force(false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot force " + request.path() + " to disk (" + FileSink.describe(e)
-                    + "): the events up to " + position.lsn() + " are not checkpointed; the checkpoint stays at "
-                    + before.lsn() + " and a restart streams the rest again", e);
+                    + "): the events up to " + position.checkpoint() + " are not checkpointed; the checkpoint stays at "
+                    + before.checkpoint() + " and a restart streams the rest again", e);
         }
         try {
             checkpoints.save(position);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot save checkpoint " + position.lsn() + " for " + request.path()
+            throw new IllegalStateException("cannot save checkpoint " + position.checkpoint() + " for " + request.path()
                     + " at byte " + position.offset() + " (" + e.getMessage() + "); the checkpoint stays at "
-                    + before.lsn(), e);
+                    + before.checkpoint(), e);
         }
         durable = position;
     }

@@ -5,10 +5,10 @@ import static java.util.Objects.requireNonNull;
 import io.pgflo.sink.api.Batch;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.ConfigurationException;
-import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.json.JsonLinesWriter;
-import io.pgflo.sink.file.FileSinkCheckpoint.Position;
+import io.pgflo.sink.file.FileSinkCheckpoint.Saved;
 import io.pgflo.sink.file.LogFileName.Entry;
 import io.pgflo.sink.file.LogFileName.Kind;
 import java.io.BufferedOutputStream;
@@ -69,7 +69,7 @@ public final class FileSink implements Sink {
     private long rotateAtMillis;
 
     /** The checkpoint of the last batch written that moved it (durable, or handed to the syncer). */
-    private Lsn writtenCheckpoint;
+    private Position writtenCheckpoint;
     /** How much of the current file {@link #writtenCheckpoint} covers. */
     private long coveredLength;
     private CheckpointSyncer syncer;
@@ -88,12 +88,12 @@ public final class FileSink implements Sink {
         this.config = requireNonNull(config, "config is null");
         this.directory = LogDirectory.open(config.outputDir(), config.fileMode());
         this.checkpoints = new FileSinkCheckpoint(config.statusFile());
-        Optional<Position> saved = checkpoints.load();
+        Optional<Saved> saved = checkpoints.load();
         this.compressor = config.compress() ? new RotatedFileCompressor(directory) : null;
         try {
             List<Entry> entries = directory.list();
-            Position start = saved.isPresent() ? resume(saved.get(), entries) : startFresh(entries);
-            writtenCheckpoint = start.lsn();
+            Saved start = saved.isPresent() ? resume(saved.get(), entries) : startFresh(entries);
+            writtenCheckpoint = start.checkpoint();
             coveredLength = start.offset();
             syncer = new CheckpointSyncer(checkpoints, start, "pg_flo-file-sync");
             rotateIfDue();
@@ -112,8 +112,8 @@ public final class FileSink implements Sink {
     }
 
     @Override
-    public Lsn lastCheckpoint() {
-        return syncer.durable().lsn();
+    public Position lastCheckpoint() {
+        return syncer.durable().checkpoint();
     }
 
     /**
@@ -128,7 +128,7 @@ public final class FileSink implements Sink {
     public void writeBatch(Batch batch) {
         requireNonNull(batch, "batch is null");
         ensureUsable();
-        Lsn target = batch.checkpoint();
+        Position target = batch.checkpoint();
         boolean advances = target.isAfter(writtenCheckpoint);
         try {
             rotateIfDue();
@@ -149,11 +149,11 @@ public final class FileSink implements Sink {
                     + " is not checkpointed; the checkpoint stays at " + lastCheckpoint() + " and a restart streams the rest again", e);
         }
         if (!advances) {
-            // Inside a transaction: nothing becomes durable, a restart truncates this and streams it again.
+            // A provisional part of a transaction: nothing becomes durable, a restart truncates this and streams it again.
             return;
         }
         try {
-            syncer.submit(new CheckpointSyncer.Request(channel, currentPath, new Position(target, currentName, length)));
+            syncer.submit(new CheckpointSyncer.Request(channel, currentPath, new Saved(target, currentName, length)));
         } catch (RuntimeException e) {
             failure = e.getMessage();
             throw e;
@@ -196,14 +196,14 @@ public final class FileSink implements Sink {
             log.warn("the last batches were not made durable ({}); the next run writes them again", e.getMessage());
         }
         syncer.close();
-        Position durable = syncer.durable();
+        Saved durable = syncer.durable();
         try {
             long size = channel.size();
             if (durable.file().equals(currentName) && size > durable.offset()) {
                 channel.truncate(durable.offset());
                 channel.force(false);
                 log.info("removed {} bytes past checkpoint {} from {}: a transaction that had not ended; the next run "
-                        + "writes it again", size - durable.offset(), durable.lsn(), currentPath.getFileName());
+                        + "writes it again", size - durable.offset(), durable.checkpoint(), currentPath.getFileName());
             }
         } catch (IOException e) {
             log.warn("cannot trim {} to its checkpoint at byte {} ({}); the next start does it", currentPath,
@@ -224,7 +224,7 @@ public final class FileSink implements Sink {
     }
 
     /** Starts without a status file: a new file, newer than any already in the directory, which stays untouched. */
-    private Position startFresh(List<Entry> entries) throws IOException {
+    private Saved startFresh(List<Entry> entries) throws IOException {
         if (!entries.isEmpty()) {
             newestName = entries.get(entries.size() - 1).name();
             log.info("no checkpoint in {}: starting a new file; the {} files already in {} are left as they are",
@@ -234,12 +234,12 @@ public final class FileSink implements Sink {
         FileChannel created = createFile(name);
         startWriter(name, created, 0);
         // Named before anything is written to it, so that a crash before the first checkpoint empties it again.
-        Position start = new Position(Lsn.ZERO, name, 0);
+        Saved start = new Saved(Position.START, name, 0);
         checkpoints.save(start);
         return start;
     }
 
-    private Position resume(Position saved, List<Entry> entries) throws IOException {
+    private Saved resume(Saved saved, List<Entry> entries) throws IOException {
         LogFileName current = saved.file();
         Path path = directory.resolve(current, Kind.JSONL);
         // The checkpointed file is checked before anything is deleted: files that do not match the status (another
@@ -250,17 +250,17 @@ public final class FileSink implements Sink {
             long size = opened.size();
             if (size < saved.offset()) {
                 closeQuietly(opened);
-                throw new ConfigurationException("file " + path + " has " + size + " bytes, but checkpoint " + saved.lsn()
+                throw new ConfigurationException("file " + path + " has " + size + " bytes, but checkpoint " + saved.checkpoint()
                         + " in " + checkpoints.path() + " covers " + saved.offset() + " of them: it was cut or replaced "
                         + "outside pg_flo; restore it, or delete the status file to restart from the replication slot's position");
             }
         } else if (saved.offset() > 0) {
-            throw new ConfigurationException("file " + path + " is missing, but checkpoint " + saved.lsn() + " in "
+            throw new ConfigurationException("file " + path + " is missing, but checkpoint " + saved.checkpoint() + " in "
                     + checkpoints.path() + " covers its first " + saved.offset() + " bytes: restore it (was --output-dir "
                     + "changed?), or delete the status file to restart from the replication slot's position");
         }
         try {
-            deleteNewerThan(current, saved.lsn(), entries);
+            deleteNewerThan(current, saved.checkpoint(), entries);
             finishCompressions(entries, current);
             newestName = current;
             if (opened == null) {
@@ -277,7 +277,7 @@ public final class FileSink implements Sink {
     }
 
     /** Deletes what was written after the checkpoint: files newer than its file, and a stray compression of that file. */
-    private void deleteNewerThan(LogFileName current, Lsn lsn, List<Entry> entries) throws IOException {
+    private void deleteNewerThan(LogFileName current, Position lsn, List<Entry> entries) throws IOException {
         boolean changed = false;
         for (Entry entry : entries) {
             boolean newer = entry.name().compareTo(current) > 0;
@@ -297,13 +297,13 @@ public final class FileSink implements Sink {
         }
     }
 
-    private void truncateToCheckpoint(FileChannel file, Path path, Position saved) throws IOException {
+    private void truncateToCheckpoint(FileChannel file, Path path, Saved saved) throws IOException {
         long size = file.size();
         if (size > saved.offset()) {
             file.truncate(saved.offset());
             file.force(false);
             log.warn("truncated {} from {} to {} bytes, the end of checkpoint {}: the rest was written after it, and its "
-                    + "events are streamed again", path.getFileName(), size, saved.offset(), saved.lsn());
+                    + "events are streamed again", path.getFileName(), size, saved.offset(), saved.checkpoint());
         }
     }
 
@@ -341,8 +341,9 @@ public final class FileSink implements Sink {
 
     private void rotateIfDue() throws IOException {
         long length = baseOffset + writer.bytesWritten();
-        if (length == 0 || length != coveredLength) {
-            // Empty, or holding part of a transaction the checkpoint does not cover yet.
+        if (length == 0 || length != coveredLength || !writtenCheckpoint.wholeTransaction()) {
+            // Empty, or holding part of a transaction: a transaction is never split across files, so that a reader of
+            // one closed file sees whole transactions.
             return;
         }
         if (length < config.maxFileSize() && config.clock().millis() < rotateAtMillis) {
@@ -357,7 +358,7 @@ public final class FileSink implements Sink {
         LogFileName previous = currentName;
         LogFileName next = nextName();
         FileChannel created = createFile(next);
-        Position start = new Position(writtenCheckpoint, next, 0);
+        Saved start = new Saved(writtenCheckpoint, next, 0);
         try {
             checkpoints.save(start);
             syncer.saved(start);

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.pgflo.json.JsonStatusFile.StatusRecord;
 import io.pgflo.json.JsonStatusFile;
 import io.pgflo.sink.api.ConfigurationException;
-import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Position;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,18 +17,18 @@ import java.util.Optional;
  * The file sink's checkpoint in {@code --status-dir/pg_flo_file_last_lsn.json}:
  * {@code {"lsn":"0/16B3800","updated_at":"...","file":"pg_flo_log_20261124T120000.123456Z.jsonl","offset":"123"}}.
  *
- * <p>It says: every event of every transaction that ends at or before {@code lsn} is in {@code file} before byte
- * {@code offset}, or in an older file, and nothing else is there. Bytes of {@code file} past {@code offset}, and files
- * newer than {@code file}, hold only events that the source will deliver again after {@code lsn}.
+ * <p>It says: every event the checkpoint covers ({@code lsn}, and {@code ordinal} inside a transaction) is in
+ * {@code file} before byte {@code offset}, or in an older file, and nothing else is there. Bytes of {@code file} past
+ * {@code offset}, and files newer than {@code file}, hold only events that the source will deliver again.
  */
 final class FileSinkCheckpoint {
     private static final String FILE = "file";
     private static final String OFFSET = "offset";
 
-    /** A saved checkpoint: the LSN, and the file and byte count that hold everything up to it. */
-    record Position(Lsn lsn, LogFileName file, long offset) {
-        Position {
-            requireNonNull(lsn, "lsn is null");
+    /** A saved checkpoint: the stream position, and the file and byte count that hold everything up to it. */
+    record Saved(Position checkpoint, LogFileName file, long offset) {
+        Saved {
+            requireNonNull(checkpoint, "checkpoint is null");
             requireNonNull(file, "file is null");
             if (offset < 0) {
                 throw new IllegalArgumentException("offset must not be negative, got " + offset);
@@ -54,7 +54,7 @@ final class FileSinkCheckpoint {
     }
 
     /** The saved position, or empty when no status file exists yet; a {@link ConfigurationException} when corrupt. */
-    Optional<Position> load() {
+    Optional<Saved> load() {
         if (!Files.exists(path)) {
             return Optional.empty();
         }
@@ -80,15 +80,15 @@ final class FileSinkCheckpoint {
         if (bytes < 0) {
             throw corrupt("offset '" + offset + "' is not a byte count");
         }
-        return Optional.of(new Position(record.lsn(), name, bytes));
+        return Optional.of(new Saved(record.position(), name, bytes));
     }
 
     /** Saves durably and atomically before returning; an {@link IllegalStateException} with the path when that fails. */
-    void save(Position position) {
+    void save(Saved position) {
         Map<String, String> attributes = new LinkedHashMap<>(4);
         attributes.put(FILE, position.file().jsonl());
         attributes.put(OFFSET, Long.toString(position.offset()));
-        status.save(new StatusRecord(position.lsn(), attributes));
+        status.save(new StatusRecord(position.checkpoint(), attributes));
     }
 
     private ConfigurationException corrupt(String reason) {

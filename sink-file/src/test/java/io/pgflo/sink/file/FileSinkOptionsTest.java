@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgflo.json.FileModes;
 import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Option;
 import io.pgflo.sink.api.OptionKind;
 import io.pgflo.sink.api.OptionValues;
@@ -275,7 +276,7 @@ class FileSinkOptionsTest {
 
         try (Sink sink = found.create(options, context)) {
             assertThat(sink).isInstanceOf(FileSink.class);
-            assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.ZERO);
+            assertThat(sink.lastCheckpoint()).isEqualTo(Position.START);
         }
         assertThat(temp.resolve("out")).isDirectory();
         assertThat(temp.resolve("status").resolve(FileSinkConfig.STATUS_FILE)).exists();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.sink.api.Lsn;
 import java.io.IOException;
@@ -50,7 +51,7 @@ class FileSinkTest {
         try (FileSink sink = new FileSink(config())) {
             write(sink, TestTransactions.batchOf(source.get(0)));
 
-            assertThat(sink.lastCheckpoint()).isEqualTo(source.get(0).endLsn());
+            assertThat(sink.lastCheckpoint()).isEqualTo(Position.afterTransaction(source.get(0).endLsn()));
             Path file = sink.currentFile();
             assertThat(file.getFileName().toString()).matches("pg_flo_log_\\d{8}T\\d{6}\\.\\d{6}Z\\.jsonl");
             List<String> lines = Files.readAllLines(file);
@@ -134,7 +135,7 @@ class FileSinkTest {
 
         try (FileSink restarted = new FileSink(config())) {
             assertThat(Files.size(file)).isEqualTo(covered);
-            assertThat(restarted.lastCheckpoint()).isEqualTo(source.get(1).endLsn());
+            assertThat(restarted.lastCheckpoint()).isEqualTo(Position.afterTransaction(source.get(1).endLsn()));
             assertThat(restarted.currentFile()).isEqualTo(file);
             source.deliver(restarted, 100);
         }
@@ -149,13 +150,13 @@ class FileSinkTest {
         write(crashed, TestTransactions.batchOf(source.get(0)));
         long afterFirst = Files.size(crashed.currentFile());
         TestTransactions.deliverWithoutCommit(crashed, source.get(1), 4);
-        assertThat(crashed.lastCheckpoint()).isEqualTo(source.get(0).endLsn());
+        assertThat(crashed.lastCheckpoint()).isEqualTo(Position.afterTransaction(source.get(0).endLsn()));
         assertThat(OutputFiles.status(status()).get("offset").asLong()).isEqualTo(afterFirst);
         assertThat(Files.size(crashed.currentFile())).as("split transaction's batches reached the file").isGreaterThan(afterFirst);
 
         try (FileSink restarted = new FileSink(config())) {
             assertThat(Files.size(restarted.currentFile())).isEqualTo(afterFirst);
-            assertThat(restarted.lastCheckpoint()).isEqualTo(source.get(0).endLsn());
+            assertThat(restarted.lastCheckpoint()).isEqualTo(Position.afterTransaction(source.get(0).endLsn()));
             source.deliver(restarted, 4);
         }
 
@@ -242,7 +243,7 @@ class FileSinkTest {
         }
 
         try (FileSink restarted = new FileSink(config().withMaxFileSize(1).withCompress(true))) {
-            assertThat(restarted.lastCheckpoint()).isEqualTo(source.get(2).endLsn());
+            assertThat(restarted.lastCheckpoint()).isEqualTo(Position.afterTransaction(source.get(2).endLsn()));
         }
 
         assertThat(firstTemp).doesNotExist();
@@ -258,11 +259,11 @@ class FileSinkTest {
         Lsn heartbeat = Lsn.parse("0/5000");
         try (FileSink sink = new FileSink(config())) {
             write(sink, Batch.of(List.of(), heartbeat));
-            assertThat(sink.lastCheckpoint()).isEqualTo(heartbeat);
+            assertThat(sink.lastCheckpoint()).isEqualTo(Position.afterTransaction(heartbeat));
         }
         assertThat(OutputFiles.status(status()).get("lsn").asText()).isEqualTo("0/5000");
         try (FileSink restarted = new FileSink(config())) {
-            assertThat(restarted.lastCheckpoint()).isEqualTo(heartbeat);
+            assertThat(restarted.lastCheckpoint()).isEqualTo(Position.afterTransaction(heartbeat));
         }
     }
 
@@ -300,7 +301,7 @@ class FileSinkTest {
         TestTransactions source = new TestTransactions().add(1);
 
         try (FileSink sink = new FileSink(config().withCompress(true))) {
-            assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.ZERO);
+            assertThat(sink.lastCheckpoint()).isEqualTo(Position.START);
             source.deliver(sink, 100);
             assertThat(sink.currentFile().getFileName().toString()).isEqualTo("pg_flo_log_30000101T000000.000000Z.jsonl");
         }
@@ -434,7 +435,7 @@ class FileSinkTest {
                     .hasMessageContaining(target.toString())
                     .hasMessageContaining("No space left on device")
                     .hasMessageNotContaining("\n");
-            assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.ZERO);
+            assertThat(sink.lastCheckpoint()).isEqualTo(Position.START);
             assertThat(OutputFiles.status(status()).get("lsn").asText()).isEqualTo("0/0");
             assertThatThrownBy(() -> write(sink, TestTransactions.batchOf(source.get(1))))
                     .isInstanceOf(IllegalStateException.class)
@@ -462,7 +463,7 @@ class FileSinkTest {
                     .hasMessageContaining(file.toString())
                     .hasMessageContaining("the checkpoint stays at " + source.get(0).endLsn())
                     .hasMessageNotContaining("\n");
-            assertThat(sink.lastCheckpoint()).isEqualTo(source.get(0).endLsn());
+            assertThat(sink.lastCheckpoint()).isEqualTo(Position.afterTransaction(source.get(0).endLsn()));
             assertThat(Files.size(file)).isGreaterThan(covered);
         }
         assertThat(Files.size(file)).as("trimmed back to the last checkpoint on close").isEqualTo(covered);
@@ -474,10 +475,10 @@ class FileSinkTest {
         try (FileSink sink = new FileSink(config())) {
             for (int i = 0; i < 4; i++) {
                 sink.writeBatch(TestTransactions.batchOf(source.get(i)));
-                assertThat(sink.lastCheckpoint()).isLessThanOrEqualTo(source.get(i).endLsn());
+                assertThat(sink.lastCheckpoint()).isLessThanOrEqualTo(Position.afterTransaction(source.get(i).endLsn()));
             }
             sink.flush();
-            assertThat(sink.lastCheckpoint()).isEqualTo(source.get(3).endLsn());
+            assertThat(sink.lastCheckpoint()).isEqualTo(Position.afterTransaction(source.get(3).endLsn()));
             assertThat(OutputFiles.status(status()).get("lsn").asText()).isEqualTo(source.get(3).endLsn().toString());
             assertThat(OutputFiles.status(status()).get("offset").asLong()).isEqualTo(Files.size(sink.currentFile()));
         }

@@ -1,6 +1,7 @@
 package io.pgflo.sink.postgres;
 
 import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,13 +34,16 @@ final class CheckpointTable {
         connection.commit();
     }
 
-    /** The group's checkpoint, or {@link Lsn#ZERO}. */
-    Lsn load(Connection connection) throws SQLException {
+    /**
+     * The group's checkpoint, or {@link Position#START}: always after a whole transaction, the only place the sink
+     * commits (it applies each source transaction in one target transaction).
+     */
+    Position load(Connection connection) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT lsn::text FROM " + TABLE + " WHERE group_name = ?")) {
             statement.setString(1, group);
             try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? Lsn.parse(rows.getString(1)) : Lsn.ZERO;
+                return rows.next() ? Position.afterTransaction(Lsn.parse(rows.getString(1))) : Position.START;
             }
         }
     }

@@ -7,6 +7,7 @@ import io.pgflo.domain.BatchWorker;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.TableName;
 import io.pgflo.sink.api.Operation;
 import io.pgflo.sink.api.Sink;
@@ -51,7 +52,7 @@ public final class PostgresSink implements Sink {
     private final SourceSettings sourceSettings;
     private Connection connection;
     private final BatchWorker worker = new BatchWorker("pg_flo-postgres-sink", "the PostgreSQL sink", this::lastCheckpoint);
-    private volatile Lsn checkpoint;
+    private volatile Position checkpoint;
     private int openEvents;
     private boolean carriedOpen;
     private boolean warnedAboutReplicaRole;
@@ -106,7 +107,7 @@ public final class PostgresSink implements Sink {
     }
 
     @Override
-    public Lsn lastCheckpoint() {
+    public Position lastCheckpoint() {
         return checkpoint;
     }
 
@@ -230,26 +231,25 @@ public final class PostgresSink implements Sink {
 
     private void write(Batch batch, boolean rowByRow) throws ApplyException {
         List<ChangeEvent> events = batch.events();
-        Lsn target = Lsn.max(checkpoint, batch.checkpoint());
         int start = 0;
-        while (start < events.size() && events.get(start).commitLsn().isBefore(checkpoint)) {
+        while (start < events.size() && checkpoint.covers(events.get(start))) {
             start++;
         }
         if (start > 0) {
             log.info("{} changes of transactions at or before checkpoint {} are in the target already; not applied again",
                     start, checkpoint);
         }
-        // Changes of transactions that end at or before the batch's checkpoint are committed with it; the rest belong
-        // to a source transaction that is still open and stay in an open target transaction.
-        // A provisional change (commit LSN Lsn.MAX) is never before the target: it stays open (see Batch).
+        // Source transactions are applied whole, in one target transaction: the target commits only at a checkpoint
+        // after a whole transaction. The changes past it (a batch cut inside a large transaction, or provisional
+        // changes) stay in the open target transaction, to commit with the rest of theirs.
+        Position commitAt = batch.checkpoint().wholeTransaction() ? Position.max(checkpoint, batch.checkpoint()) : checkpoint;
         int complete = start;
-        while (complete < events.size() && events.get(complete).commitLsn().isBefore(target)) {
+        while (complete < events.size() && commitAt.covers(events.get(complete))) {
             complete++;
         }
-        int from = start;
-        applier.apply(connection, events.subList(from, complete), rowByRow);
-        if (target.isAfter(checkpoint)) {
-            commit(target);
+        applier.apply(connection, events.subList(start, complete), rowByRow);
+        if (commitAt.isAfter(checkpoint)) {
+            commit(commitAt);
         }
         if (complete < events.size()) {
             List<ChangeEvent> open = events.subList(complete, events.size());
@@ -258,18 +258,18 @@ public final class PostgresSink implements Sink {
         }
     }
 
-    private void commit(Lsn lsn) throws ApplyException {
+    private void commit(Position position) throws ApplyException {
         applier.finishCopy();
         try {
-            if (lsn.isAfter(checkpoint)) {
-                checkpoints.save(connection, lsn);
+            if (position.isAfter(checkpoint)) {
+                checkpoints.save(connection, position.lsn());
             }
             ddl.committing();
             connection.commit();
         } catch (SQLException e) {
-            throw new ApplyException("cannot commit up to " + lsn + ": " + SqlStates.describe(e), e, false);
+            throw new ApplyException("cannot commit up to " + position + ": " + SqlStates.describe(e), e, false);
         }
-        checkpoint = Lsn.max(checkpoint, lsn);
+        checkpoint = Position.max(checkpoint, position);
         openEvents = 0;
         carriedOpen = false;
         ddl.committed();
@@ -296,7 +296,7 @@ public final class PostgresSink implements Sink {
         try {
             fresh = PgConnections.connect(config.target(), applicationName);
             prepareSession(fresh);
-            Lsn stored = checkpoints.load(fresh);
+            Position stored = checkpoints.load(fresh);
             fresh.commit();
             boolean lastCommitWentThrough = stored.isAfter(checkpoint);
             if (lastCommitWentThrough) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pgflo.domain.SourceMessage;
 import io.pgflo.domain.TransactionCommit;
 import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.Lsn;
 import io.pgflo.sink.api.TableName;
@@ -70,7 +71,7 @@ class ExactlyOnceIT {
             write(sink, part2);
             assertThat(fixture.targetRows("SELECT count(*) FROM ledger")).as("not visible before the source commit")
                     .containsExactly("0");
-            assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.ZERO);
+            assertThat(sink.lastCheckpoint()).isEqualTo(Position.START);
         } // crash before the rest arrives: the open target transaction is rolled back
         assertThat(fixture.targetRows("SELECT count(*) FROM ledger")).containsExactly("0");
 
@@ -78,7 +79,7 @@ class ExactlyOnceIT {
             write(sink, part1);
             write(sink, part2);
             write(sink, rest);
-            assertThat(sink.lastCheckpoint()).isEqualTo(end);
+            assertThat(sink.lastCheckpoint()).isEqualTo(Position.afterTransaction(end));
         }
         assertThat(fixture.targetRows("SELECT count(*), count(DISTINCT id) FROM ledger")).containsExactly("100 | 100");
         assertThat(fixture.targetRows("SELECT n FROM counters")).containsExactly("100");
@@ -99,7 +100,7 @@ class ExactlyOnceIT {
                     .hasMessageContaining("(id, note)=(37, row 37)")
                     .hasMessageContaining("not_37")
                     .hasMessageContaining("checkpoint stays at 0/0");
-            assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.ZERO);
+            assertThat(sink.lastCheckpoint()).isEqualTo(Position.START);
             assertThat(fixture.targetRows("SELECT count(*) FROM ledger")).containsExactly("0");
             assertThat(fixture.targetRows("SELECT count(*) FROM internal_pg_flo.lsn_status")).containsExactly("0");
 
@@ -146,7 +147,7 @@ class ExactlyOnceIT {
             targetServer.execute("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     + "WHERE application_name = 'pg_flo-retry-sink'");
             write(sink, batch(transactions.subList(2, 4)));
-            assertThat(sink.lastCheckpoint()).isEqualTo(commit(transactions.get(3)).endLsn());
+            assertThat(sink.lastCheckpoint()).isEqualTo(Position.afterTransaction(commit(transactions.get(3)).endLsn()));
         }
         assertThat(fixture.targetRows("SELECT count(*) FROM ledger")).containsExactly("4");
     }
@@ -162,12 +163,12 @@ class ExactlyOnceIT {
                 write(sink, batch(transactions.subList(0, 1)));
                 ownTarget.restart();
                 write(sink, batch(transactions.subList(1, 2)));
-                assertThat(sink.lastCheckpoint()).isEqualTo(commit(transactions.get(1)).endLsn());
+                assertThat(sink.lastCheckpoint()).isEqualTo(Position.afterTransaction(commit(transactions.get(1)).endLsn()));
             }
             assertThat(Replication.rows(ownTarget, fixture.target, "SELECT count(*) FROM ledger")).containsExactly("2");
             PostgresSink sink = new PostgresSink(fixture.config());
             ownTarget.close();
-            Lsn before = sink.lastCheckpoint();
+            Position before = sink.lastCheckpoint();
             assertThatThrownBy(() -> write(sink, batch(transactions.subList(2, 3))))
                     .isInstanceOf(PostgresSinkException.class)
                     .hasMessageContaining("gave up after 2 retries")
@@ -206,7 +207,7 @@ class ExactlyOnceIT {
             targetServer.execute(fixture.target, "ALTER TABLE ledger ADD CONSTRAINT not_1 CHECK (id <> 1)");
             sink.writeBatch(batch(transactions.subList(0, 1)));
             assertThatThrownBy(sink::flush).isInstanceOf(PostgresSinkException.class).hasMessageContaining("not_1");
-            assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.ZERO);
+            assertThat(sink.lastCheckpoint()).isEqualTo(Position.START);
         }
         assertThat(fixture.targetRows("SELECT count(*) FROM internal_pg_flo.lsn_status")).containsExactly("0");
     }
@@ -257,7 +258,7 @@ class ExactlyOnceIT {
             WalSourceConfig config = WalSourceConfig.of(sourceServer.endpoint(source), group, "public", List.of())
                     .withHeartbeatInterval(Duration.ZERO);
             try (PostgresChangeSource changes = PostgresChangeSource.open(config)) {
-                changes.start(Lsn.ZERO);
+                changes.start(Position.START);
                 sourceServer.execute(source, "INSERT INTO counters VALUES (1, 0)");
                 for (int i = 1; i <= count; i++) {
                     sourceServer.execute(source, transaction.apply(i).toArray(String[]::new));

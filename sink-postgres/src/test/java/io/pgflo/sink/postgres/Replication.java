@@ -6,6 +6,7 @@ import io.pgflo.sink.api.Batch;
 import io.pgflo.domain.BatchPolicy;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.OptionValues;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.sink.api.Sink;
@@ -187,7 +188,7 @@ final class Replication implements AutoCloseable {
         Sink around(Sink sink) {
             return new Sink() {
                 @Override
-                public Lsn lastCheckpoint() {
+                public Position lastCheckpoint() {
                     return sink.lastCheckpoint();
                 }
 

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.pgflo.sink.api.Batch;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.domain.CheckpointStore;
-import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.json.JsonLinesWriter;
 import java.io.IOException;
@@ -22,7 +22,7 @@ import java.io.UncheckedIOException;
 public final class StdoutSink implements Sink {
     private final JsonLinesWriter writer;
     private final CheckpointStore checkpoints;
-    private Lsn checkpoint;
+    private Position checkpoint;
 
     public StdoutSink(OutputStream out, CheckpointStore checkpoints) {
         this.writer = new JsonLinesWriter(requireNonNull(out, "out is null"));
@@ -31,7 +31,7 @@ public final class StdoutSink implements Sink {
     }
 
     @Override
-    public Lsn lastCheckpoint() {
+    public Position lastCheckpoint() {
         return checkpoint;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.OptionValues;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.sink.api.SinkContext;
@@ -51,7 +52,7 @@ class StdoutSinkProviderTest {
         // close() only flushes: standard output stays open.
         try (Sink sink = provider.create(options, new SinkContext("g", temp, List.of()))) {
             assertThat(sink).isInstanceOf(StdoutSink.class);
-            assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.parse("0/16B3800"));
+            assertThat(sink.lastCheckpoint()).isEqualTo(Position.afterTransaction(Lsn.parse("0/16B3800")));
         }
         assertThat(provider.capturesDdl(options)).isFalse();
         assertThat(provider.acceptsProvisionalChanges(options)).isFalse();

@@ -1,7 +1,7 @@
 package io.pgflo.sink.webhook;
 
 import io.pgflo.sink.api.ChangeEvent;
-import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
@@ -12,10 +12,8 @@ import java.util.List;
  * Lock-free and O(1) amortized per event: a lane sets its bits, then moves the pointer over set bits a word at a time;
  * whichever lane sets the bit the pointer waits on moves it on, so no progress is lost between lanes.
  *
- * <p>{@link #resumePoint()} turns the prefix into a checkpoint the stream can resume from. The source, like the server,
- * skips a transaction exactly when its commit record starts before the checkpoint, so a checkpoint cannot stop inside
- * a transaction: it is the commit LSN of the transaction of the first undelivered event. That transaction comes again
- * in full after a restart (its delivered events too, under the same keys), every transaction before it does not.
+ * <p>{@link #resumePoint()} turns the prefix into a checkpoint the stream can resume from: the position of the last
+ * delivered event, inside its transaction. A restart delivers that transaction's later events, and nothing before.
  */
 final class DeliveredPrefix {
     private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[].class);
@@ -61,23 +59,17 @@ final class DeliveredPrefix {
     }
 
     /**
-     * Where a restart may resume so as to repeat nothing before the first undelivered event's transaction: that
-     * transaction's commit LSN. Null when no transaction was completed in this batch (the checkpoint before the batch
-     * says as much), when the whole batch is delivered (the batch's own checkpoint says more), and for a provisional
-     * event, whose commit is not known yet.
+     * Where a restart may resume so as to repeat nothing delivered: the position of the prefix's last event. Null when
+     * nothing is delivered yet (the checkpoint before the batch says as much), when the whole batch is (the batch's own
+     * checkpoint says more), and for a provisional event, whose commit is not known yet.
      */
-    Lsn resumePoint() {
+    Position resumePoint() {
         int length = prefix;
         if (length == 0 || length >= size) {
             return null;
         }
-        ChangeEvent next = events.get(length);
-        // Events come in commit order: if the first event shares the transaction of the first undelivered one, so does
-        // every event in between, and no transaction was completed yet.
-        if (next.provisional() || next.commitLsn().equals(events.get(0).commitLsn())) {
-            return null;
-        }
-        return next.commitLsn();
+        ChangeEvent last = events.get(length - 1);
+        return last.provisional() ? null : last.position();
     }
 
     private void advance() {

@@ -1,7 +1,7 @@
 package io.pgflo.sink.webhook;
 
 import io.pgflo.domain.CheckpointWriter;
-import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,14 +12,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * within the interval saves nothing but its own checkpoint.
  */
 final class PrefixCheckpoints {
-    private final CheckpointWriter<Lsn> writer;
+    private final CheckpointWriter<Position> writer;
     private final DeliveredPrefix delivered;
     private final long intervalNanos;
     private final AtomicLong dueAt;
     /** The last checkpoint handed over; guarded by this. */
-    private Lsn handedOver;
+    private Position handedOver;
 
-    PrefixCheckpoints(CheckpointWriter<Lsn> writer, DeliveredPrefix delivered, Duration interval) {
+    PrefixCheckpoints(CheckpointWriter<Position> writer, DeliveredPrefix delivered, Duration interval) {
         this.writer = writer;
         this.delivered = delivered;
         this.intervalNanos = interval.toNanos();
@@ -45,7 +45,7 @@ final class PrefixCheckpoints {
      * one step: the writer keeps only the newest checkpoint handed over, which must then be the furthest.
      */
     synchronized void saveNow() {
-        Lsn lsn = delivered.resumePoint();
+        Position lsn = delivered.resumePoint();
         if (lsn != null && (handedOver == null || lsn.isAfter(handedOver))) {
             writer.submit(lsn);
             handedOver = lsn;

@@ -1,6 +1,7 @@
 package io.pgflo.sink.webhook;
 
 import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Lsn;
 
 /**
@@ -17,9 +18,9 @@ public final class WebhookDeliveryException extends RuntimeException {
     private final Lsn lsn;
     private final int attempts;
     private final boolean retryable;
-    private final Lsn checkpoint;
+    private final Position checkpoint;
 
-    WebhookDeliveryException(String url, DeliveryFailure failure, Lsn checkpoint) {
+    WebhookDeliveryException(String url, DeliveryFailure failure, Position checkpoint) {
         super(message(url, failure, checkpoint), failure.getCause());
         ChangeEvent first = failure.events.get(0);
         this.url = url;
@@ -56,11 +57,11 @@ public final class WebhookDeliveryException extends RuntimeException {
     }
 
     /** The checkpoint saved when the batch failed (its delivered prefix, or the one before it): where a restart resumes. */
-    public Lsn checkpoint() {
+    public Position checkpoint() {
         return checkpoint;
     }
 
-    private static String message(String url, DeliveryFailure failure, Lsn checkpoint) {
+    private static String message(String url, DeliveryFailure failure, Position checkpoint) {
         AttemptOutcome outcome = failure.outcome;
         String what = WebhookPoster.describe(failure.events);
         String attempts = failure.attempts + (failure.attempts == 1 ? " attempt" : " attempts");

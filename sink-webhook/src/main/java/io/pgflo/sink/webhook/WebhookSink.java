@@ -7,7 +7,7 @@ import io.pgflo.domain.BatchWorker;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.domain.CheckpointWriter;
 import io.pgflo.domain.CheckpointStore;
-import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Sink;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,11 +48,11 @@ public final class WebhookSink implements Sink {
     private final WebhookPoster poster;
     private final ExecutorService lanes;
     private final BatchWorker delivery;
-    private final CheckpointWriter<Lsn> checkpointWriter;
+    private final CheckpointWriter<Position> checkpointWriter;
     private final Duration prefixSaveInterval;
-    private volatile Lsn checkpoint;
+    private volatile Position checkpoint;
     /** The newest checkpoint of a batch handed to the delivery thread. */
-    private Lsn handedOver;
+    private Position handedOver;
     /** The batch being delivered, so that {@link #close()} can cancel its requests. */
     private volatile DeliveryAbort delivering;
     private volatile boolean closed;
@@ -103,8 +103,8 @@ public final class WebhookSink implements Sink {
         this.delivery = new BatchWorker("pg_flo-webhook-" + sinkNumber + "-delivery",
                 "webhook sink for " + poster.redactedUrl(), this::lastCheckpoint);
         this.checkpointWriter = new CheckpointWriter<>("pg_flo-webhook-" + sinkNumber + "-checkpoint", lsn -> {
-            // A prefix's checkpoint can lie beyond a later batch's own: a batch cut inside a transaction carries the
-            // checkpoint before it, while its prefix may already have reached that transaction's commit LSN.
+            // A prefix's checkpoint can lie beyond a later batch's own: a batch of provisional changes carries the
+            // checkpoint before it.
             if (lsn.isAfter(checkpoint)) {
                 checkpoints.save(lsn);
                 checkpoint = lsn;
@@ -117,7 +117,7 @@ public final class WebhookSink implements Sink {
     }
 
     @Override
-    public Lsn lastCheckpoint() {
+    public Position lastCheckpoint() {
         return checkpoint;
     }
 
@@ -136,7 +136,7 @@ public final class WebhookSink implements Sink {
             throw new IllegalStateException("webhook sink for " + poster.redactedUrl() + " is closed");
         }
         delivery.await();
-        Lsn target = batch.checkpoint();
+        Position target = batch.checkpoint();
         boolean advances = target.isAfter(handedOver);
         if (advances) {
             handedOver = target;

@@ -2,6 +2,7 @@ package io.pgflo.sink.webhook;
 
 import io.pgflo.domain.CheckpointStore;
 import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -144,25 +145,25 @@ final class RecordingReceiver implements AutoCloseable {
 
     /** A checkpoint store in memory that counts its saves and keeps each saved checkpoint, in order. */
     static final class MemoryCheckpoints implements CheckpointStore {
-        private volatile Lsn lsn;
+        private volatile Position lsn;
         private final AtomicInteger saves = new AtomicInteger();
-        private final List<Lsn> saved = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final List<Position> saved = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-        MemoryCheckpoints(Lsn start) {
+        MemoryCheckpoints(Position start) {
             this.lsn = start;
         }
 
         MemoryCheckpoints() {
-            this(Lsn.ZERO);
+            this(Position.START);
         }
 
         @Override
-        public Lsn load() {
+        public Position load() {
             return lsn;
         }
 
         @Override
-        public void save(Lsn checkpoint) {
+        public void save(Position checkpoint) {
             saves.incrementAndGet();
             saved.add(checkpoint);
             lsn = checkpoint;
@@ -172,7 +173,7 @@ final class RecordingReceiver implements AutoCloseable {
             return saves.get();
         }
 
-        List<Lsn> saved() {
+        List<Position> saved() {
             return List.copyOf(saved);
         }
     }

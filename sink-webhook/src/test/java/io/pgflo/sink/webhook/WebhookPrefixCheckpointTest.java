@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Lsn;
 import io.pgflo.json.JsonStatusFile;
 import io.pgflo.sink.webhook.RecordingReceiver.Exchange;
@@ -67,29 +68,29 @@ class WebhookPrefixCheckpointTest {
         receiver.answer((number, request, body) -> number >= failingFrom ? RecordingReceiver.status(503)
                 : RecordingReceiver.ok());
         JsonStatusFile status = new JsonStatusFile(statusDir.resolve(WebhookSinkProvider.STATUS_FILE));
-        status.save(Lsn.parse("0/1000"));
+        status.save(Position.parse("0/1000"));
         List<ChangeEvent> events = inserts(20); // one transaction each
         ChangeEvent firstUndelivered = events.get(failingFrom - 1);
+        Position lastDelivered = events.get(failingFrom - 2).position();
 
         try (WebhookSink sink = sink(config().build(), status)) {
             assertThatThrownBy(() -> TestEvents.write(sink, batch(events)))
                     .isInstanceOf(WebhookDeliveryException.class)
                     .hasMessageContaining("LSN " + firstUndelivered.lsn())
-                    .hasMessageContaining("checkpoint stays at " + firstUndelivered.commitLsn())
-                    .satisfies(e -> assertThat(((WebhookDeliveryException) e).checkpoint())
-                            .isEqualTo(firstUndelivered.commitLsn()));
-            assertThat(sink.lastCheckpoint()).isEqualTo(firstUndelivered.commitLsn());
+                    .hasMessageContaining("checkpoint stays at " + lastDelivered)
+                    .satisfies(e -> assertThat(((WebhookDeliveryException) e).checkpoint()).isEqualTo(lastDelivered));
+            assertThat(sink.lastCheckpoint()).isEqualTo(lastDelivered);
         }
         assertThat(status.load()).as("saved: everything before request %d, nothing from it on", failingFrom)
-                .isEqualTo(firstUndelivered.commitLsn());
+                .isEqualTo(lastDelivered);
 
         // Restarted on the saved checkpoint, the source hands over the transactions whose commit does not start before
         // it: from the first undelivered event on.
         receiver.answer((number, request, body) -> RecordingReceiver.ok());
         int requestsBefore = receiver.exchanges().size();
         try (WebhookSink restarted = sink(config().build(), status)) {
-            Lsn resumeAfter = restarted.lastCheckpoint();
-            List<ChangeEvent> resent = events.stream().filter(e -> !e.commitLsn().isBefore(resumeAfter)).toList();
+            Position resumeAfter = restarted.lastCheckpoint();
+            List<ChangeEvent> resent = events.stream().filter(e -> !resumeAfter.covers(e)).toList();
             TestEvents.write(restarted, batch(resent));
         }
         List<String> afterRestart = receiver.exchanges().subList(requestsBefore, receiver.exchanges().size()).stream()
@@ -102,37 +103,40 @@ class WebhookPrefixCheckpointTest {
 
     @ParameterizedTest(name = "batch size {0}, failing from request {1}")
     @CsvSource({"1, 8", "2, 5"})
-    void aTransactionDeliveredInPartHoldsTheCheckpointAtItsCommit(int batchSize, int failingFrom) {
+    void aTransactionDeliveredInPartHoldsTheCheckpointAtItsLastDeliveredEvent(int batchSize, int failingFrom) {
         // Transactions of three events: 0 1 2 | 3 4 5 | 6 7 8 | ... Either way events 0 to 6 or 7 get a 2xx,
-        // transaction 2 is delivered in part, and the checkpoint stops at its start: a restart sends it again in full.
+        // transaction 2 is delivered in part, and the checkpoint stops inside it: a restart sends only the rest.
         receiver.answer((number, request, body) -> number >= failingFrom ? RecordingReceiver.status(400)
                 : RecordingReceiver.ok());
         List<ChangeEvent> events = transactions(6, 3);
-        MemoryCheckpoints checkpoints = new MemoryCheckpoints(Lsn.parse("0/1000"));
+        MemoryCheckpoints checkpoints = new MemoryCheckpoints(Position.parse("0/1000"));
         try (WebhookSink sink = sink(config().batchSize(batchSize).build(), checkpoints)) {
             assertThatThrownBy(() -> TestEvents.write(sink, batch(events))).isInstanceOf(WebhookDeliveryException.class);
         }
 
-        assertThat(receiver.delivered().size() * batchSize).as("events delivered").isBetween(7, 8);
-        assertThat(checkpoints.load()).as("the commit of transaction 2, the first one not delivered in full")
+        int delivered = receiver.delivered().size() * batchSize;
+        assertThat(delivered).as("events delivered").isBetween(7, 8);
+        Position lastDelivered = events.get(delivered - 1).position();
+        assertThat(lastDelivered.lsn()).as("inside transaction 2, the first one not delivered in full")
                 .isEqualTo(TestEvents.commitLsn(2));
-        assertThat(checkpoints.saved()).containsExactly(TestEvents.commitLsn(2));
+        assertThat(checkpoints.load()).isEqualTo(lastDelivered);
+        assertThat(checkpoints.saved()).containsExactly(lastDelivered);
     }
 
     @Test
-    void aBatchThatDeliveredNoTransactionInFullLeavesTheCheckpoint() {
-        // A batch the pipeline cut inside a large transaction: its events up to the failure are delivered, but the
-        // transaction is not, so a restart must send it again from its start.
+    void aBatchInsideALargeTransactionCheckpointsTheEventsItDelivered() {
+        // A batch the pipeline cut inside a large transaction: its events up to the failure are delivered, and a
+        // restart sends the transaction's rest.
         receiver.answer((number, request, body) -> number >= 4 ? RecordingReceiver.status(400) : RecordingReceiver.ok());
         List<ChangeEvent> events = transactions(1, 10);
-        MemoryCheckpoints checkpoints = new MemoryCheckpoints(Lsn.parse("0/1000"));
+        MemoryCheckpoints checkpoints = new MemoryCheckpoints(Position.parse("0/1000"));
         try (WebhookSink sink = sink(config().build(), checkpoints)) {
             assertThatThrownBy(() -> TestEvents.write(sink, batch(events))).isInstanceOf(WebhookDeliveryException.class);
         }
 
         assertThat(receiver.delivered()).hasSize(3);
-        assertThat(checkpoints.load()).isEqualTo(Lsn.parse("0/1000"));
-        assertThat(checkpoints.saves()).isZero();
+        assertThat(checkpoints.load()).isEqualTo(events.get(2).position());
+        assertThat(checkpoints.saves()).isOne();
     }
 
     @Test
@@ -156,44 +160,46 @@ class WebhookPrefixCheckpointTest {
         receiver.answer((number, request, body) -> body.contains("\"id\":5,")
                 ? RecordingReceiver.ok().setHeadersDelay(2, TimeUnit.SECONDS)
                 : RecordingReceiver.ok());
-        MemoryCheckpoints checkpoints = new MemoryCheckpoints(Lsn.parse("0/1000"));
+        MemoryCheckpoints checkpoints = new MemoryCheckpoints(Position.parse("0/1000"));
         try (WebhookSink sink = sink(config().lanes(4).build(), checkpoints)) {
             TestEvents.write(sink, batch(events));
-            assertThat(sink.lastCheckpoint()).isEqualTo(events.get(39).commitLsn());
+            assertThat(sink.lastCheckpoint()).isEqualTo(Position.afterTransaction(events.get(39).commitLsn()));
         }
 
         Exchange slowRequest = exchangeOf(slow);
         assertThat(receiver.exchanges()).hasSize(40).allSatisfy(exchange -> assertThat(exchange.receivedAtNanos())
                 .as("every other lane was done while transaction 5 waited for its answer")
                 .isLessThan(slowRequest.receivedAtNanos() + TimeUnit.SECONDS.toNanos(2)));
-        List<Lsn> saved = checkpoints.saved();
+        List<Position> saved = checkpoints.saved();
+        Position beforeSlow = events.get(4).position();
         assertThat(saved.subList(0, saved.size() - 1))
                 .as("while transaction 5 was in flight: the transactions before it, never any after it")
                 .isNotEmpty()
-                .allSatisfy(lsn -> assertThat(lsn).isLessThanOrEqualTo(slow.commitLsn()))
-                .contains(slow.commitLsn());
-        assertThat(saved.get(saved.size() - 1)).as("then the batch's own").isEqualTo(events.get(39).commitLsn());
+                .allSatisfy(position -> assertThat(position).isLessThanOrEqualTo(beforeSlow))
+                .contains(beforeSlow);
+        assertThat(saved.get(saved.size() - 1)).as("then the batch's own")
+                .isEqualTo(Position.afterTransaction(events.get(39).commitLsn()));
     }
 
     @Test
     void aLongBatchSavesItsDeliveredPrefixAboutOncePerIntervalNotPerEvent() {
         receiver.delay(Duration.ofMillis(15));
         List<ChangeEvent> events = inserts(60);
-        MemoryCheckpoints checkpoints = new MemoryCheckpoints(Lsn.parse("0/1000"));
+        MemoryCheckpoints checkpoints = new MemoryCheckpoints(Position.parse("0/1000"));
         long start = System.nanoTime();
         try (WebhookSink sink = sink(config().build(), checkpoints)) {
             TestEvents.write(sink, batch(events));
         }
         long intervals = (System.nanoTime() - start) / SAVE_INTERVAL.toNanos();
 
-        List<Lsn> saved = checkpoints.saved();
+        List<Position> saved = checkpoints.saved();
         assertThat(saved).as("prefix saves during the batch, then the batch's own").hasSizeGreaterThan(2)
                 .hasSizeLessThanOrEqualTo((int) intervals + 1)
                 .isSorted()
                 .doesNotHaveDuplicates()
-                .endsWith(events.get(59).commitLsn());
-        List<Lsn> commits = events.stream().map(ChangeEvent::commitLsn).toList();
-        assertThat(commits).containsAll(saved);
+                .endsWith(Position.afterTransaction(events.get(59).commitLsn()));
+        List<Position> positions = events.stream().map(ChangeEvent::position).toList();
+        assertThat(positions).containsAll(saved.subList(0, saved.size() - 1));
     }
 
     @Test
@@ -203,7 +209,7 @@ class WebhookPrefixCheckpointTest {
                 ? RecordingReceiver.ok().setSocketPolicy(SocketPolicy.NO_RESPONSE)
                 : RecordingReceiver.ok());
         List<ChangeEvent> events = inserts(10);
-        MemoryCheckpoints checkpoints = new MemoryCheckpoints(Lsn.parse("0/1000"));
+        MemoryCheckpoints checkpoints = new MemoryCheckpoints(Position.parse("0/1000"));
         WebhookSink sink = sink(config().build(), checkpoints);
         try {
             sink.writeBatch(batch(events));
@@ -217,9 +223,9 @@ class WebhookPrefixCheckpointTest {
         }
 
         assertThat(checkpoints.load()).as("the first five transactions, delivered before the stop")
-                .isEqualTo(events.get(5).commitLsn());
+                .isEqualTo(events.get(4).position());
         try (WebhookSink restarted = sink(config().build(), checkpoints)) {
-            assertThat(restarted.lastCheckpoint()).isEqualTo(events.get(5).commitLsn());
+            assertThat(restarted.lastCheckpoint()).isEqualTo(events.get(4).position());
         }
     }
 

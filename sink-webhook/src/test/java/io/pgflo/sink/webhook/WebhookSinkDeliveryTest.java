@@ -10,6 +10,7 @@ import io.pgflo.domain.SourceChange;
 import io.pgflo.json.EventJsonEncoder;
 import io.pgflo.json.JsonStatusFile;
 import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.sink.api.Lsn;
@@ -152,12 +153,12 @@ class WebhookSinkDeliveryTest {
                 : number == 3 ? RecordingReceiver.status(202) : RecordingReceiver.ok());
         List<ChangeEvent> events = inserts(3);
         try (WebhookSink sink = new WebhookSink(WebhookSinkConfig.builder(receiver.url()).build(), status)) {
-            assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.ZERO);
+            assertThat(sink.lastCheckpoint()).isEqualTo(Position.START);
             TestEvents.write(sink, batch(events));
 
-            assertThat(sink.lastCheckpoint()).isEqualTo(events.get(2).commitLsn());
+            assertThat(sink.lastCheckpoint()).isEqualTo(Position.afterTransaction(events.get(2).commitLsn()));
         }
-        assertThat(new JsonStatusFile(statusDir.resolve("status.json")).load()).isEqualTo(events.get(2).commitLsn());
+        assertThat(new JsonStatusFile(statusDir.resolve("status.json")).load()).isEqualTo(Position.afterTransaction(events.get(2).commitLsn()));
         try (WebhookSink restarted = new WebhookSink(WebhookSinkConfig.builder(receiver.url()).build(), status)) {
             assertThat(restarted.lastCheckpoint()).as("a new sink starts from the saved checkpoint")
                     .isEqualTo(events.get(2).commitLsn());
@@ -212,7 +213,7 @@ class WebhookSinkDeliveryTest {
             TestEvents.write(sink, Batch.of(List.of(), Lsn.parse("0/5000")));
             TestEvents.write(sink, Batch.of(List.of(), Lsn.parse("0/4000")));
 
-            assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.parse("0/5000"));
+            assertThat(sink.lastCheckpoint()).isEqualTo(Position.afterTransaction(Lsn.parse("0/5000")));
         }
         assertThat(receiver.exchanges()).isEmpty();
         assertThat(checkpoints.saves()).as("an older checkpoint is not saved").isEqualTo(1);

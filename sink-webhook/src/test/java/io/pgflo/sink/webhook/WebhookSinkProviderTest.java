@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.pgflo.sink.api.ConfigurationException;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Lsn;
 import io.pgflo.sink.api.Option;
 import io.pgflo.sink.api.OptionKind;
@@ -247,11 +248,11 @@ class WebhookSinkProviderTest {
     @Test
     void keepsItsCheckpointInTheStatusDirectory(@TempDir Path statusDir) {
         try (RecordingReceiver receiver = new RecordingReceiver()) {
-            Lsn checkpoint;
+            Position checkpoint;
             try (Sink sink = PROVIDER.create(url(receiver.url()), context(statusDir))) {
                 var events = TestEvents.inserts(2);
                 TestEvents.write(sink, TestEvents.batch(events));
-                checkpoint = events.get(1).commitLsn();
+                checkpoint = Position.afterTransaction(events.get(1).commitLsn());
             }
             assertThat(new JsonStatusFile(statusDir.resolve("pg_flo_webhook_last_lsn.json")).load()).isEqualTo(checkpoint);
             try (Sink again = PROVIDER.create(url(receiver.url()), context(statusDir))) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Lsn;
 import io.pgflo.json.JsonStatusFile;
 import io.pgflo.sink.webhook.RecordingReceiver.Exchange;
@@ -69,18 +70,18 @@ class WebhookSinkRetryTest {
     void attemptsEachRequestExactlyMaxAttemptsTimesBeforeGivingUp(@TempDir Path statusDir) {
         receiver.answer((number, request, body) -> RecordingReceiver.status(503));
         JsonStatusFile status = new JsonStatusFile(statusDir.resolve("status.json"));
-        status.save(Lsn.parse("0/1000"));
+        status.save(Position.parse("0/1000"));
         List<ChangeEvent> events = inserts(2);
 
         try (WebhookSink sink = new WebhookSink(fastRetries().maxAttempts(4).build(), status)) {
             assertThatThrownBy(() -> TestEvents.write(sink, batch(events)))
                     .isInstanceOf(WebhookDeliveryException.class)
                     .satisfies(e -> assertThat(((WebhookDeliveryException) e).attempts()).isEqualTo(4));
-            assertThat(sink.lastCheckpoint()).isEqualTo(Lsn.parse("0/1000"));
+            assertThat(sink.lastCheckpoint()).isEqualTo(Position.afterTransaction(Lsn.parse("0/1000")));
         }
         assertThat(receiver.exchanges()).hasSize(4)
                 .extracting(Exchange::idempotencyKey).containsOnly(IdempotencyKeys.of(events.get(0)));
-        assertThat(status.load()).as("the checkpoint did not move").isEqualTo(Lsn.parse("0/1000"));
+        assertThat(status.load()).as("the checkpoint did not move").isEqualTo(Position.parse("0/1000"));
     }
 
     @Test
@@ -88,7 +89,7 @@ class WebhookSinkRetryTest {
         receiver.answer((number, request, body) -> new MockResponse().setResponseCode(500).setBody("database is down\n"));
         String url = receiver.url().replace("http://", "http://user:pa55word@") + "?token=s3cret";
         JsonStatusFile status = new JsonStatusFile(statusDir.resolve("status.json"));
-        status.save(Lsn.parse("0/1000"));
+        status.save(Position.parse("0/1000"));
         List<ChangeEvent> events = inserts(1);
 
         try (WebhookSink sink = new WebhookSink(WebhookSinkConfig.builder(url).lanes(1).initialBackoff(Duration.ofMillis(5))
@@ -110,17 +111,17 @@ class WebhookSinkRetryTest {
                         assertThat(failure.lsn()).isEqualTo(events.get(0).lsn());
                         assertThat(failure.url()).isEqualTo(receiver.url());
                         assertThat(failure.retriesExhausted()).isTrue();
-                        assertThat(failure.checkpoint()).isEqualTo(Lsn.parse("0/1000"));
+                        assertThat(failure.checkpoint()).isEqualTo(Position.parse("0/1000"));
                     });
         }
         assertThat(receiver.exchanges()).hasSize(3).allSatisfy(e -> assertThat(e.status()).isEqualTo(500));
-        assertThat(status.load()).isEqualTo(Lsn.parse("0/1000"));
+        assertThat(status.load()).isEqualTo(Position.parse("0/1000"));
     }
 
     @Test
     void aRejectingBadRequestFailsAtOnceWithoutRetries() {
         receiver.answer((number, request, body) -> new MockResponse().setResponseCode(400).setBody("{\"error\":\"bad schema\"}"));
-        RecordingReceiver.MemoryCheckpoints checkpoints = new RecordingReceiver.MemoryCheckpoints(Lsn.parse("0/1000"));
+        RecordingReceiver.MemoryCheckpoints checkpoints = new RecordingReceiver.MemoryCheckpoints(Position.parse("0/1000"));
         List<ChangeEvent> events = inserts(3);
 
         try (WebhookSink sink = new WebhookSink(fastRetries().maxAttempts(5).build(), checkpoints)) {

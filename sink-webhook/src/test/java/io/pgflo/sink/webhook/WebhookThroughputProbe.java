@@ -2,6 +2,7 @@ package io.pgflo.sink.webhook;
 
 import com.sun.net.httpserver.HttpServer;
 import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.domain.CheckpointStore;
 import io.pgflo.sink.api.Lsn;
@@ -163,15 +164,15 @@ public final class WebhookThroughputProbe {
     }
 
     private static final class MemoryCheckpoints implements CheckpointStore {
-        private volatile Lsn lsn = Lsn.ZERO;
+        private volatile Position lsn = Position.START;
 
         @Override
-        public Lsn load() {
+        public Position load() {
             return lsn;
         }
 
         @Override
-        public void save(Lsn checkpoint) {
+        public void save(Position checkpoint) {
             lsn = checkpoint;
         }
     }

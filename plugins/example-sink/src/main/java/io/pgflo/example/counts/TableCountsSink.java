@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.PackageVersion;
 import io.pgflo.sink.api.Batch;
 import io.pgflo.sink.api.ChangeEvent;
-import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Sink;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,7 +32,7 @@ final class TableCountsSink implements Sink {
     private final Path file;
     private final Map<String, Long> pending = new TreeMap<>();
     private Map<String, Long> counts = new TreeMap<>();
-    private Lsn checkpoint = Lsn.ZERO;
+    private Position checkpoint = Position.START;
 
     TableCountsSink(Path file) {
         this.file = file.toAbsolutePath();
@@ -42,7 +42,7 @@ final class TableCountsSink implements Sink {
     }
 
     @Override
-    public Lsn lastCheckpoint() {
+    public Position lastCheckpoint() {
         return checkpoint;
     }
 
@@ -51,8 +51,8 @@ final class TableCountsSink implements Sink {
         for (ChangeEvent event : batch.events()) {
             pending.merge(event.qualifiedTable() + " " + event.operation(), 1L, Long::sum);
         }
-        // A batch cut inside a large transaction does not move the checkpoint. Its events wait in memory: after a crash
-        // the whole transaction comes again, so only what a checkpoint covers may reach the file.
+        // The counts and the checkpoint that covers them reach the file together, so a restart resumes exactly after
+        // what was counted, inside a large transaction too (a batch cut there checkpoints at its last change).
         if (!batch.checkpoint().isAfter(checkpoint)) {
             return;
         }
@@ -67,14 +67,14 @@ final class TableCountsSink implements Sink {
     @Override
     public void close() {}
 
-    private void save(Map<String, Long> values, Lsn lsn) {
+    private void save(Map<String, Long> values, Position position) {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.createDirectories(file.getParent());
             try (OutputStream out = Files.newOutputStream(temp);
                     JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
                 json.writeStartObject();
-                json.writeStringField("lsn", lsn.toString());
+                json.writeStringField("position", position.toString());
                 // Which Jackson this plugin runs with: its own, whatever version pg_flo uses.
                 json.writeStringField("jackson", PackageVersion.VERSION.toString());
                 json.writeObjectFieldStart("counts");
@@ -89,7 +89,7 @@ final class TableCountsSink implements Sink {
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save counts to " + file + " at " + lsn + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot save counts to " + file + " at " + position + ": " + e.getMessage(), e);
         }
     }
 
@@ -101,8 +101,8 @@ final class TableCountsSink implements Sink {
             while (json.nextToken() == JsonToken.FIELD_NAME) {
                 String field = json.getCurrentName();
                 json.nextToken();
-                if (field.equals("lsn")) {
-                    checkpoint = Lsn.parse(json.getText());
+                if (field.equals("position")) {
+                    checkpoint = Position.parse(json.getText());
                 } else if (field.equals("counts")) {
                     while (json.nextToken() == JsonToken.FIELD_NAME) {
                         String key = json.getCurrentName();
