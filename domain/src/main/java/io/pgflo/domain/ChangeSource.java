@@ -1,7 +1,9 @@
 package io.pgflo.domain;
 
 import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Position;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A stream of committed changes in commit order. Used from one thread.
@@ -12,10 +14,11 @@ import java.time.Duration;
 public interface ChangeSource extends AutoCloseable {
 
     /**
-     * Starts streaming. Transactions whose commit ends at or before {@code resumeAfter} are not delivered;
-     * {@link Lsn#ZERO} means "wherever the source's own position is".
+     * Starts streaming. Changes {@code resumeAfter} covers ({@link Position#covers}) are not delivered: whole
+     * transactions up to it, and, for a position inside a transaction, that transaction's changes up to its ordinal.
+     * {@link Position#START} means "wherever the source's own position is".
      */
-    void start(Lsn resumeAfter);
+    void start(Position resumeAfter);
 
     /**
      * Called once, after the source is made and before the sink is: a source may begin here what {@link #start} needs
@@ -30,6 +33,18 @@ public interface ChangeSource extends AutoCloseable {
      * started, and by default. {@link #close} is still called afterwards.
      */
     default void abandonIfNotStarted() {}
+
+    /**
+     * The snapshot the stream starts from, when the source made its starting point just now and was asked to keep it
+     * (for an initial copy): read under it, the tables show exactly what the stream does not deliver. Empty otherwise,
+     * and by default. Kept until {@link #releaseSnapshot()} or {@link #start}.
+     */
+    default Optional<StreamSnapshot> startSnapshot() {
+        return Optional.empty();
+    }
+
+    /** Lets go of the {@link #startSnapshot()}, once every reader has taken it; by default there is none. */
+    default void releaseSnapshot() {}
 
     /** The next message, or null if none arrived within the timeout. */
     SourceMessage poll(Duration timeout) throws InterruptedException;

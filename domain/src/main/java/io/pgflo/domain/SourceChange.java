@@ -68,6 +68,12 @@ public record SourceChange(
                 keyColumns, newRow, oldRow, ddl, valueBytes);
     }
 
+    /** This change as the copy's row number {@code ordinal} at {@code commitLsn}, when it committed. */
+    public SourceChange numbered(Lsn commitLsn, Instant commitTime, int ordinal) {
+        return new SourceChange(operation, schema, table, lsn, commitLsn, xid, commitTime, ordinal, keyColumns, newRow,
+                oldRow, ddl, valueBytes);
+    }
+
     private static long countBytes(Row newRow, Row oldRow, String ddl) {
         long bytes = ddl == null ? 0 : ddl.length();
         if (newRow != null) {
