@@ -11,8 +11,9 @@ import java.util.List;
  * them as it does in production.
  *
  * <p>In order: the system property {@value #PROPERTY}, the environment variable {@value #VARIABLE} (the one the
- * {@code pg_flo} launcher reads), else {@code app-cli/target/pg_flo.jar} in the working directory or one above it,
- * which is where this repository's own build puts it.
+ * {@code pg_flo} launcher reads), {@code app-cli/target/pg_flo.jar} in the working directory or any directory above
+ * it (where this repository's own build puts it), else the {@link PgFloArtifact} of the kit's version in a
+ * {@linkplain LocalRepositories local Maven repository}, where installing pg_flo puts it for plugins built elsewhere.
  */
 final class PgFloJar {
     static final String PROPERTY = "pgflo.jar";
@@ -28,10 +29,13 @@ final class PgFloJar {
             from.add(Path.of(System.getProperty("basedir")));
         }
         from.add(Path.of(System.getProperty("user.dir")));
-        return locate(System.getProperty(PROPERTY), System.getenv(VARIABLE), from);
+        PgFloArtifact artifact = PgFloArtifact.ofThisKit();
+        return locate(System.getProperty(PROPERTY), System.getenv(VARIABLE), from, artifact,
+                LocalRepositories.of(artifact));
     }
 
-    static Path locate(String property, String variable, List<Path> searchFrom) {
+    static Path locate(String property, String variable, List<Path> searchFrom, PgFloArtifact artifact,
+            List<Path> repositories) {
         if (isSet(property) || isSet(variable)) {
             String setting = isSet(property) ? "system property " + PROPERTY : "environment variable " + VARIABLE;
             Path jar = Path.of(isSet(property) ? property : variable).toAbsolutePath().normalize();
@@ -40,17 +44,28 @@ final class PgFloJar {
             }
             return jar;
         }
-        for (Path start : searchFrom) {
-            for (Path directory = start.toAbsolutePath().normalize(); directory != null; directory = directory.getParent()) {
+        List<String> looked = new ArrayList<>();
+        for (Path from : searchFrom.stream().map(start -> start.toAbsolutePath().normalize()).distinct().toList()) {
+            for (Path directory = from; directory != null; directory = directory.getParent()) {
                 Path candidate = directory.resolve(IN_A_CHECKOUT);
                 if (Files.isRegularFile(candidate)) {
                     return candidate;
                 }
             }
+            looked.add(IN_A_CHECKOUT + " in " + from + " or any directory above it");
         }
-        throw new IllegalStateException("pg_flo.jar not found: set the system property " + PROPERTY
-                + " or the environment variable " + VARIABLE + " to the pg_flo.jar your plugin targets (a pg_flo "
-                + "checkout builds app-cli/target/pg_flo.jar with ./mvnw -pl app-cli -am package -DskipTests)");
+        for (Path repository : repositories) {
+            Path candidate = artifact.in(repository);
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+            looked.add(candidate.toString());
+        }
+        throw new IllegalStateException("pg_flo.jar not found: neither the system property " + PROPERTY
+                + " nor the environment variable " + VARIABLE + " is set, and it is not at\n  "
+                + String.join("\n  ", looked) + "\nSet one of the two to the pg_flo.jar your plugin targets, or "
+                + "install " + artifact + " into your local Maven repository (from a pg_flo checkout of that "
+                + "version: ./mvnw -pl app-cli -am install -DskipTests).");
     }
 
     private static boolean isSet(String value) {

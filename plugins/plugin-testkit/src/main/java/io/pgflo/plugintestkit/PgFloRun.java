@@ -30,7 +30,7 @@ import java.util.Map;
  * <p>A run may be started again: every start shares the plugins and status directories, so the next process resumes
  * from the checkpoint the last one left, as after a restart in production. {@code pg_flo.jar} is the system property
  * {@code pgflo.jar}, else the environment variable {@code PGFLO_JAR}, else {@code app-cli/target/pg_flo.jar} of the pg_flo
- * checkout the test runs in.
+ * checkout the test runs in, else {@code io.pgflo:app-cli:<this kit's version>:jar:all} in the local Maven repository.
  */
 public final class PgFloRun {
     /** How long each wait of a {@link PgFloProcess} may take, unless {@link #timeout} says otherwise. */
