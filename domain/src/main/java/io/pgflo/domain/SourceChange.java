@@ -68,8 +68,8 @@ public record SourceChange(
                 keyColumns, newRow, oldRow, ddl, valueBytes);
     }
 
-    /** This change as the copy's row number {@code ordinal} at {@code commitLsn}, when it committed. */
-    public SourceChange numbered(Lsn commitLsn, Instant commitTime, int ordinal) {
+    /** This change placed in the stream: at {@code lsn}, as change {@code ordinal} of a transaction at {@code commitLsn}. */
+    public SourceChange numbered(Lsn lsn, Lsn commitLsn, Instant commitTime, int ordinal) {
         return new SourceChange(operation, schema, table, lsn, commitLsn, xid, commitTime, ordinal, keyColumns, newRow,
                 oldRow, ddl, valueBytes);
     }

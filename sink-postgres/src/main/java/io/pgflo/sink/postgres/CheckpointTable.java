@@ -30,31 +30,43 @@ final class CheckpointTable {
             statement.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
             statement.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (group_name text PRIMARY KEY, "
                     + "lsn pg_lsn NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())");
+            // Null after a whole transaction; the row number of an initial copy's rows otherwise (see Position).
+            statement.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS ordinal integer");
         }
         connection.commit();
     }
 
     /**
-     * The group's checkpoint, or {@link Position#START}: always after a whole transaction, the only place the sink
-     * commits (it applies each source transaction in one target transaction).
+     * The group's checkpoint, or {@link Position#START}: after a whole transaction (the sink applies each source
+     * transaction in one target transaction), or, during an initial copy, after the copy's row with that ordinal.
      */
     Position load(Connection connection) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT lsn::text FROM " + TABLE + " WHERE group_name = ?")) {
+                "SELECT lsn::text, ordinal FROM " + TABLE + " WHERE group_name = ?")) {
             statement.setString(1, group);
             try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? Position.afterTransaction(Lsn.parse(rows.getString(1))) : Position.START;
+                if (!rows.next()) {
+                    return Position.START;
+                }
+                Lsn lsn = Lsn.parse(rows.getString(1));
+                int ordinal = rows.getInt(2);
+                return rows.wasNull() ? Position.afterTransaction(lsn) : Position.of(lsn, ordinal);
             }
         }
     }
 
     /** Writes the checkpoint in the connection's current transaction; the caller commits. */
-    void save(Connection connection, Lsn checkpoint) throws SQLException {
+    void save(Connection connection, Position checkpoint) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + TABLE
-                + " (group_name, lsn, updated_at) VALUES (?, ?::pg_lsn, now()) ON CONFLICT (group_name) "
-                + "DO UPDATE SET lsn = EXCLUDED.lsn, updated_at = EXCLUDED.updated_at")) {
+                + " (group_name, lsn, ordinal, updated_at) VALUES (?, ?::pg_lsn, ?, now()) ON CONFLICT (group_name) "
+                + "DO UPDATE SET lsn = EXCLUDED.lsn, ordinal = EXCLUDED.ordinal, updated_at = EXCLUDED.updated_at")) {
             statement.setString(1, group);
-            statement.setString(2, checkpoint.toString());
+            statement.setString(2, checkpoint.lsn().toString());
+            if (checkpoint.wholeTransaction()) {
+                statement.setNull(3, java.sql.Types.INTEGER);
+            } else {
+                statement.setInt(3, checkpoint.ordinal());
+            }
             statement.executeUpdate();
         }
     }

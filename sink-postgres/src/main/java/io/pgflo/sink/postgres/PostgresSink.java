@@ -241,8 +241,10 @@ public final class PostgresSink implements Sink {
         }
         // Source transactions are applied whole, in one target transaction: the target commits only at a checkpoint
         // after a whole transaction. The changes past it (a batch cut inside a large transaction, or provisional
-        // changes) stay in the open target transaction, to commit with the rest of theirs.
-        Position commitAt = batch.checkpoint().wholeTransaction() ? Position.max(checkpoint, batch.checkpoint()) : checkpoint;
+        // changes) stay in the open target transaction, to commit with the rest of theirs. An initial copy's rows
+        // belong to no source transaction: each batch of them commits with its checkpoint.
+        Position commitAt = batch.checkpoint().wholeTransaction() || copied(batch)
+                ? Position.max(checkpoint, batch.checkpoint()) : checkpoint;
         int complete = start;
         while (complete < events.size() && commitAt.covers(events.get(complete))) {
             complete++;
@@ -258,11 +260,15 @@ public final class PostgresSink implements Sink {
         }
     }
 
+    private static boolean copied(Batch batch) {
+        return !batch.isEmpty() && batch.events().get(batch.size() - 1).operation() == Operation.READ;
+    }
+
     private void commit(Position position) throws ApplyException {
         applier.finishCopy();
         try {
             if (position.isAfter(checkpoint)) {
-                checkpoints.save(connection, position.lsn());
+                checkpoints.save(connection, position);
             }
             ddl.committing();
             connection.commit();

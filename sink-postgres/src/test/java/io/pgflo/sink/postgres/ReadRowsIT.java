@@ -39,6 +39,28 @@ class ReadRowsIT {
         assertThat(Replication.rows(targetServer, target, "SELECT id, v FROM keyless")).containsExactly("3 | plain");
     }
 
+    @Test
+    void eachBatchOfACopyCommitsWithItsCheckpointInsideTheCopyWhichARestartFindsAgain() {
+        String target = targetServer.createDatabase("read_commits");
+        targetServer.execute(target, "CREATE TABLE t (id int PRIMARY KEY, v text)");
+        Position first = Position.of(Lsn.of(150), 1);
+        try (PostgresSink sink = new PostgresSink(PostgresSinkConfig.of(targetServer.endpoint(target), "read_commits"))) {
+            sink.writeBatch(Batch.of(List.of(read("t", 1, "a", 0), read("t", 2, "b", 1)), first));
+            sink.flush();
+            assertThat(sink.lastCheckpoint()).as("committed, though inside the copy").isEqualTo(first);
+            sink.writeBatch(Batch.of(List.of(read("t", 3, "c", 2)), Position.of(Lsn.of(150), 2)));
+            sink.flush();
+        }
+        assertThat(Replication.rows(targetServer, target, "SELECT count(*) FROM t")).containsExactly("3");
+        try (PostgresSink restarted = new PostgresSink(PostgresSinkConfig.of(targetServer.endpoint(target), "read_commits"))) {
+            assertThat(restarted.lastCheckpoint()).isEqualTo(Position.of(Lsn.of(150), 2));
+            restarted.writeBatch(Batch.of(List.of(), Position.afterTransaction(Lsn.of(151))));
+            restarted.flush();
+        }
+        assertThat(Replication.rows(targetServer, target, "SELECT lsn, ordinal FROM internal_pg_flo.lsn_status"))
+                .as("after the copy, a whole position again").containsExactly("0/97 | null");
+    }
+
     private static SourceChange read(String table, int id, String value, int ordinal) {
         Row row = new Row(List.of(ColumnValue.text(ID, Integer.toString(id)), ColumnValue.text(V, value)));
         return new SourceChange(Operation.READ, "public", table, Lsn.of(100), Lsn.of(150), 1, Instant.EPOCH, ordinal,

@@ -1,0 +1,249 @@
+package io.pgflo.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.ChangeEvent;
+import io.pgflo.sink.api.Column;
+import io.pgflo.sink.api.ColumnType;
+import io.pgflo.sink.api.ColumnValue;
+import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Operation;
+import io.pgflo.sink.api.Position;
+import io.pgflo.sink.api.Row;
+import io.pgflo.sink.api.Sink;
+import io.pgflo.sink.api.TableName;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class InitialCopyTest {
+    private static final Column ID = new Column("id", new ColumnType(23, "integer", 23, 0), true);
+    private static final Lsn START = Lsn.of(0x5000);
+    private static final TableName A = new TableName("public", "a");
+    private static final TableName B = new TableName("public", "b");
+    private static final TableName EMPTY = new TableName("public", "empty");
+    private static final CopySettings SETTINGS = new CopySettings(3, 100, new BatchPolicy(7, Duration.ofHours(1)));
+
+    @Test
+    void copiesEveryRowOnceNumberedJustBeforeTheStreamAndEndsAtItsStart() throws Exception {
+        TablesReader reader = new TablesReader(Map.of(A, 250, B, 40, EMPTY, 0), 10);
+        RecordingSink sink = new RecordingSink(Position.START);
+        MemoryProgress progress = new MemoryProgress();
+        InitialCopy copy = new InitialCopy(reader, sink, progress, SETTINGS);
+
+        assertThat(copy.run(List.of(A, B, EMPTY), START)).isTrue();
+
+        List<ChangeEvent> rows = sink.events();
+        assertThat(rows).hasSize(290).allSatisfy(row -> {
+            assertThat(row.operation()).isEqualTo(Operation.READ);
+            assertThat(row.lsn()).as("the copy's LSN: where the stream starts").isEqualTo(START);
+            assertThat(row.commitLsn()).isEqualTo(Lsn.of(START.value() - 1));
+        });
+        assertThat(rows).extracting(ChangeEvent::ordinal).as("numbered in the order written")
+                .containsExactlyElementsOf(range(0, 290));
+        assertThat(rows).extracting(row -> row.qualifiedTable() + ":" + row.newRow().text("id")).doesNotHaveDuplicates();
+        assertThat(sink.batches).allSatisfy(batch -> assertThat(batch.size()).isLessThanOrEqualTo(7));
+        assertThat(sink.batches.get(0).checkpoint()).isEqualTo(Position.of(Lsn.of(START.value() - 1), 6));
+        Batch last = sink.batches.get(sink.batches.size() - 1);
+        assertThat(last.isEmpty()).isTrue();
+        assertThat(last.checkpoint()).as("the stream starts after it").isEqualTo(Position.afterTransaction(START));
+        assertThat(progress.completed).isTrue();
+        assertThat(progress.saved).as("each table recorded once durable").last()
+                .satisfies(state -> assertThat(state.finished()).containsExactlyInAnyOrder(A, B, EMPTY));
+        assertThat(reader.partsRead).hasSize(25 + 4 + 1);
+        assertThat(copy.stats().rows()).isEqualTo(290);
+        assertThat(copy.stats().table(A).finished()).isTrue();
+    }
+
+    @Test
+    void aCopyStoppedAndRunAgainSkipsTheTablesItFinishedAndNumbersOn() throws Exception {
+        TablesReader reader = new TablesReader(Map.of(A, 30, B, 500), 10);
+        reader.afterRows = 200; // the stop arrives while table b is read
+        RecordingSink sink = new RecordingSink(Position.START);
+        MemoryProgress progress = new MemoryProgress();
+        InitialCopy first = new InitialCopy(reader, sink, progress, new CopySettings(1, 100,
+                new BatchPolicy(7, Duration.ofHours(1))));
+        reader.onRows = first::stop;
+
+        assertThat(first.run(List.of(A, B), START)).isFalse();
+        assertThat(progress.completed).isFalse();
+        assertThat(progress.load()).get().satisfies(state -> assertThat(state.finished()).containsExactly(A));
+        Position stoppedAt = sink.lastCheckpoint();
+        assertThat(stoppedAt.wholeTransaction()).isFalse();
+
+        TablesReader again = new TablesReader(Map.of(A, 30, B, 500), 10);
+        RecordingSink restarted = new RecordingSink(stoppedAt);
+        InitialCopy second = new InitialCopy(again, restarted, progress, SETTINGS);
+        assertThat(second.run(List.of(A, B), START)).isTrue();
+
+        assertThat(again.partsRead).as("a is not read again").allMatch(part -> part.table().equals(B));
+        assertThat(restarted.events()).hasSize(500);
+        assertThat(restarted.events().get(0).ordinal()).as("numbered on after the checkpoint")
+                .isEqualTo(stoppedAt.ordinal() + 1);
+        assertThat(restarted.lastCheckpoint()).isEqualTo(Position.afterTransaction(START));
+        assertThat(progress.completed).isTrue();
+    }
+
+    @Test
+    void aSinkAlreadyPastTheCopysPointHasTheCopyRecordedCompleteWithoutReadingAnything() throws Exception {
+        TablesReader reader = new TablesReader(Map.of(A, 30), 10);
+        RecordingSink sink = new RecordingSink(Position.afterTransaction(Lsn.of(START.value() + 100)));
+        MemoryProgress progress = new MemoryProgress();
+        progress.save(new CopyState(START, Set.of()));
+
+        assertThat(new InitialCopy(reader, sink, progress, SETTINGS).run(List.of(A), START)).isTrue();
+        assertThat(reader.partsRead).isEmpty();
+        assertThat(sink.batches).isEmpty();
+        assertThat(progress.completed).isTrue();
+    }
+
+    @Test
+    void aPartThatCannotBeReadStopsTheCopyWithTheFinishedTablesRecorded() {
+        TablesReader reader = new TablesReader(new LinkedHashMap<>(Map.of(A, 20)), 10);
+        reader.tables.put(B, 50);
+        reader.failing = B;
+        RecordingSink sink = new RecordingSink(Position.START);
+        MemoryProgress progress = new MemoryProgress();
+        InitialCopy copy = new InitialCopy(reader, sink, progress, new CopySettings(1, 100,
+                new BatchPolicy(7, Duration.ofHours(1))));
+
+        assertThatThrownBy(() -> copy.run(List.of(A, B), START)).hasMessageContaining("cannot read public.b part");
+        assertThat(progress.completed).isFalse();
+        assertThat(progress.load()).get().satisfies(state -> assertThat(state.finished()).containsExactly(A));
+    }
+
+    private static List<Integer> range(int from, int to) {
+        List<Integer> values = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            values.add(i);
+        }
+        return values;
+    }
+
+    /** Tables of integer ids 0..n-1, in parts of {@code rowsPerPart} rows; reads on whatever thread calls. */
+    private static final class TablesReader implements SnapshotReader {
+        final Map<TableName, Integer> tables;
+        final int rowsPerPart;
+        final List<CopyChunk> partsRead = new CopyOnWriteArrayList<>();
+        TableName failing;
+        int afterRows = Integer.MAX_VALUE;
+        Runnable onRows = () -> {};
+        private int rowsRead;
+
+        TablesReader(Map<TableName, Integer> tables, int rowsPerPart) {
+            this.tables = new LinkedHashMap<>(tables);
+            this.rowsPerPart = rowsPerPart;
+        }
+
+        @Override
+        public List<CopyChunk> plan(TableName table, long chunkBytes) {
+            int parts = Math.max(1, (tables.get(table) + rowsPerPart - 1) / rowsPerPart);
+            List<CopyChunk> chunks = new ArrayList<>();
+            for (int i = 0; i < parts; i++) {
+                chunks.add(new CopyChunk(table, i, parts, (long) i * rowsPerPart,
+                        i == parts - 1 ? CopyChunk.OPEN : (long) (i + 1) * rowsPerPart));
+            }
+            return chunks;
+        }
+
+        @Override
+        public long estimatedRows(TableName table) {
+            return tables.get(table);
+        }
+
+        @Override
+        public void read(CopyChunk chunk, Consumer<SourceChange> rows) {
+            partsRead.add(chunk);
+            if (chunk.table().equals(failing)) {
+                throw new IllegalStateException("cannot read " + chunk + ": permission denied");
+            }
+            long end = chunk.end() == CopyChunk.OPEN ? tables.get(chunk.table()) : chunk.end();
+            for (long id = chunk.start(); id < end; id++) {
+                Row row = new Row(List.of(ColumnValue.text(ID, Long.toString(id))));
+                rows.accept(new SourceChange(Operation.READ, chunk.table().schema(), chunk.table().table(), Lsn.ZERO,
+                        Lsn.ZERO, 0, Instant.EPOCH, 0, List.of("id"), row, null, null));
+                synchronized (this) {
+                    if (++rowsRead == afterRows) {
+                        onRows.run();
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** Makes each batch durable when the next is written, or at a flush, as a sink with background I/O does. */
+    private static final class RecordingSink implements Sink {
+        final List<Batch> batches = new ArrayList<>();
+        private Position pending;
+        private Position durable;
+
+        RecordingSink(Position start) {
+            this.pending = start;
+            this.durable = start;
+        }
+
+        List<ChangeEvent> events() {
+            List<ChangeEvent> events = new ArrayList<>();
+            batches.forEach(batch -> events.addAll(batch.events()));
+            return events;
+        }
+
+        @Override
+        public Position lastCheckpoint() {
+            return durable;
+        }
+
+        @Override
+        public void writeBatch(Batch batch) {
+            durable = pending;
+            batches.add(batch);
+            pending = batch.checkpoint();
+        }
+
+        @Override
+        public void flush() {
+            durable = pending;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private static final class MemoryProgress implements CopyProgressStore {
+        final List<CopyState> saved = Collections.synchronizedList(new ArrayList<>());
+        boolean completed;
+        private CopyState state;
+
+        @Override
+        public Optional<CopyState> load() {
+            return completed ? Optional.empty() : Optional.ofNullable(state);
+        }
+
+        @Override
+        public void save(CopyState state) {
+            this.state = new CopyState(state.consistentPoint(), new HashSet<>(state.finished()));
+            saved.add(this.state);
+            completed = false;
+        }
+
+        @Override
+        public void complete() {
+            completed = true;
+        }
+    }
+}
