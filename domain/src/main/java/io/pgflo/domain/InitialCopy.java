@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.pgflo.sink.api.Batch;
 import io.pgflo.sink.api.Lsn;
+import io.pgflo.sink.api.Operation;
 import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.sink.api.TableName;
@@ -33,7 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * then starts.
  *
  * <p>Parts ({@link CopyChunk}) are read by {@code workers} threads at once and handed to the calling thread, which
- * numbers the rows, batches them and writes them to the sink: the sink is still called from one thread. A table whose
+ * numbers the rows, batches them and writes them to the sink: the sink is still called from one thread. Each table's
+ * rows end with a {@link Operation#COPY_DONE} event. A table whose
  * rows are all durable is recorded in the {@link CopyProgressStore}; a copy that stops (or crashes) and runs again
  * skips those tables and copies the others again in full.
  */
@@ -113,6 +115,7 @@ public final class InitialCopy {
         /** Tables read in full, by the last ordinal handed out when they were: durable once the checkpoint covers it. */
         private final Map<TableName, Integer> awaitingDurable = new LinkedHashMap<>();
         private final List<SourceChange> pending = new ArrayList<>();
+        private final Map<TableName, List<String>> keys = new HashMap<>();
         private long pendingBytes;
         private long pendingSince;
         private int nextOrdinal;
@@ -155,6 +158,7 @@ public final class InitialCopy {
                         partsToGo--;
                         TableName table = done.chunk().table();
                         if (partsLeft.merge(table, -1, Integer::sum) == 0) {
+                            take(List.of(copyDone(table)));
                             awaitingDurable.put(table, nextOrdinal - 1);
                             stats.finished(table);
                         }
@@ -201,6 +205,12 @@ public final class InitialCopy {
             }
         }
 
+        /** The event that ends a table's copy, with the key its rows had. */
+        private SourceChange copyDone(TableName table) {
+            return new SourceChange(Operation.COPY_DONE, table.schema(), table.table(), consistentPoint, commitLsn, 0,
+                    commitTime, 0, keys.getOrDefault(table, List.of()), null, null, null);
+        }
+
         private void take(List<SourceChange> rows) {
             if (pending.isEmpty()) {
                 pendingSince = System.nanoTime();
@@ -213,7 +223,11 @@ public final class InitialCopy {
                 SourceChange numbered = row.numbered(consistentPoint, commitLsn, commitTime, nextOrdinal++);
                 pending.add(numbered);
                 pendingBytes += numbered.valueBytes();
-                stats.written(new TableName(numbered.schema(), numbered.table()), numbered.valueBytes());
+                if (numbered.operation() == Operation.READ) {
+                    TableName table = new TableName(numbered.schema(), numbered.table());
+                    stats.written(table, numbered.valueBytes());
+                    keys.putIfAbsent(table, numbered.keyColumns());
+                }
                 if (pending.size() >= settings.batches().maxEvents() || pendingBytes >= settings.batches().maxBytes()) {
                     write();
                 }

@@ -45,14 +45,21 @@ class InitialCopyTest {
 
         assertThat(copy.run(List.of(A, B, EMPTY), START)).isTrue();
 
-        List<ChangeEvent> rows = sink.events();
-        assertThat(rows).hasSize(290).allSatisfy(row -> {
-            assertThat(row.operation()).isEqualTo(Operation.READ);
-            assertThat(row.lsn()).as("the copy's LSN: where the stream starts").isEqualTo(START);
-            assertThat(row.commitLsn()).isEqualTo(Lsn.of(START.value() - 1));
+        List<ChangeEvent> events = sink.events();
+        assertThat(events).hasSize(290 + 3).allSatisfy(event -> {
+            assertThat(event.lsn()).as("the copy's LSN: where the stream starts").isEqualTo(START);
+            assertThat(event.commitLsn()).isEqualTo(Lsn.of(START.value() - 1));
         });
-        assertThat(rows).extracting(ChangeEvent::ordinal).as("numbered in the order written")
-                .containsExactlyElementsOf(range(0, 290));
+        assertThat(events).extracting(ChangeEvent::ordinal).as("numbered in the order written")
+                .containsExactlyElementsOf(range(0, 293));
+        for (TableName table : List.of(A, B, EMPTY)) {
+            List<ChangeEvent> ofTable = events.stream().filter(e -> e.table().equals(table.table())).toList();
+            assertThat(ofTable.get(ofTable.size() - 1).operation()).as("%s ends with its COPY_DONE", table)
+                    .isEqualTo(Operation.COPY_DONE);
+            assertThat(ofTable.subList(0, ofTable.size() - 1)).allMatch(e -> e.operation() == Operation.READ);
+        }
+        List<ChangeEvent> rows = events.stream().filter(e -> e.operation() == Operation.READ).toList();
+        assertThat(rows).hasSize(290);
         assertThat(rows).extracting(row -> row.qualifiedTable() + ":" + row.newRow().text("id")).doesNotHaveDuplicates();
         assertThat(sink.batches).allSatisfy(batch -> assertThat(batch.size()).isLessThanOrEqualTo(7));
         assertThat(sink.batches.get(0).checkpoint()).isEqualTo(Position.of(Lsn.of(START.value() - 1), 6));
@@ -89,7 +96,7 @@ class InitialCopyTest {
         assertThat(second.run(List.of(A, B), START)).isTrue();
 
         assertThat(again.partsRead).as("a is not read again").allMatch(part -> part.table().equals(B));
-        assertThat(restarted.events()).hasSize(500);
+        assertThat(restarted.events()).hasSize(500 + 1);
         assertThat(restarted.events().get(0).ordinal()).as("numbered on after the checkpoint")
                 .isEqualTo(stoppedAt.ordinal() + 1);
         assertThat(restarted.lastCheckpoint()).isEqualTo(Position.afterTransaction(START));

@@ -54,6 +54,7 @@ class ChangeEventSchemaTest {
                 event(Operation.DELETE, null, row(value("id", PgTypeOids.INT4, "7")), null),
                 event(Operation.TRUNCATE, null, null, null),
                 event(Operation.READ, row(value("id", PgTypeOids.INT4, "3")), null, null),
+                event(Operation.COPY_DONE, null, null, null),
                 event(Operation.DDL, null, null, "ALTER TABLE users ADD COLUMN age int"),
                 new SourceChange(Operation.INSERT, "s", "t", Lsn.of(-1L), Lsn.of(-1L), 4_294_967_295L,
                         TestEvents.COMMIT_TIME.plusNanos(1), 12, List.of(), row(), null, null));
@@ -71,7 +72,7 @@ class ChangeEventSchemaTest {
     void everyEventOfABatchMatchesTheSchema() throws IOException {
         JsonNode array = MAPPER.readTree(encoder.encodeArray(everyKindOfEvent().toList()));
 
-        assertThat(array.size()).isEqualTo(7);
+        assertThat(array.size()).isEqualTo(8);
         for (JsonNode event : array) {
             assertThat(schema.validate(event)).isEmpty();
         }

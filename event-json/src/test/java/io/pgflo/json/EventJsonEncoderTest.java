@@ -89,6 +89,14 @@ class EventJsonEncoderTest {
     }
 
     @Test
+    void theEndOfATablesCopyCarriesNoRow() {
+        JsonNode json = parse(encoder.encode(event(Operation.COPY_DONE, null, null, null)));
+
+        assertThat(json.get("type").textValue()).isEqualTo("COPY_DONE");
+        assertThat(fieldNames(json)).doesNotContain("data", "old_data", "unchanged_toast", "ddl");
+    }
+
+    @Test
     void ddlEventCarriesItsStatement() {
         String statement = "CREATE TABLE \"Odd \"\"name\"\"\" (id int PRIMARY KEY,\n  note text)";
         JsonNode json = parse(encoder.encode(event(Operation.DDL, null, null, statement)));

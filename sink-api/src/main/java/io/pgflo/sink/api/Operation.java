@@ -9,5 +9,10 @@ public enum Operation {
     DELETE,
     TRUNCATE,
     /** A schema change captured on the source, replayed in WAL order with the data around it. */
-    DDL
+    DDL,
+    /**
+     * The end of one table's copy: every row the copy read from the table is in the events before this one. Carries no
+     * row; comes after the table's last {@link #READ}, or alone for an empty table.
+     */
+    COPY_DONE
 }

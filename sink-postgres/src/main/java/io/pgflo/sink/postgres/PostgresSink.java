@@ -261,7 +261,11 @@ public final class PostgresSink implements Sink {
     }
 
     private static boolean copied(Batch batch) {
-        return !batch.isEmpty() && batch.events().get(batch.size() - 1).operation() == Operation.READ;
+        if (batch.isEmpty()) {
+            return false;
+        }
+        Operation last = batch.events().get(batch.size() - 1).operation();
+        return last == Operation.READ || last == Operation.COPY_DONE;
     }
 
     private void commit(Position position) throws ApplyException {

@@ -48,12 +48,14 @@ class ReadRowsIT {
             sink.writeBatch(Batch.of(List.of(read("t", 1, "a", 0), read("t", 2, "b", 1)), first));
             sink.flush();
             assertThat(sink.lastCheckpoint()).as("committed, though inside the copy").isEqualTo(first);
-            sink.writeBatch(Batch.of(List.of(read("t", 3, "c", 2)), Position.of(Lsn.of(150), 2)));
+            SourceChange done = new SourceChange(Operation.COPY_DONE, "public", "t", Lsn.of(100), Lsn.of(150), 1,
+                    Instant.EPOCH, 3, List.of("id"), null, null, null);
+            sink.writeBatch(Batch.of(List.of(read("t", 3, "c", 2), done), Position.of(Lsn.of(150), 3)));
             sink.flush();
         }
         assertThat(Replication.rows(targetServer, target, "SELECT count(*) FROM t")).containsExactly("3");
         try (PostgresSink restarted = new PostgresSink(PostgresSinkConfig.of(targetServer.endpoint(target), "read_commits"))) {
-            assertThat(restarted.lastCheckpoint()).isEqualTo(Position.of(Lsn.of(150), 2));
+            assertThat(restarted.lastCheckpoint()).as("a table's COPY_DONE commits too").isEqualTo(Position.of(Lsn.of(150), 3));
             restarted.writeBatch(Batch.of(List.of(), Position.afterTransaction(Lsn.of(151))));
             restarted.flush();
         }

@@ -11,7 +11,7 @@ import java.util.List;
  *
  * <p>A row is named by its table and its replication key's values. Events that cannot be pinned to one row, or whose
  * row changes its name, are barriers: everything before them is delivered first, then the barrier alone, then the
- * rest. Barriers are TRUNCATE and DDL (whole tables), an UPDATE whose key values change (the row moves from one name
+ * rest. Barriers are TRUNCATE, DDL and COPY_DONE (whole tables), an UPDATE whose key values change (the row moves from one name
  * to another, so it must follow the old name's changes and precede the new name's), and an event whose key value is
  * an unchanged TOAST value (unknown here). Under REPLICA IDENTITY FULL the key is every column, so an UPDATE that
  * changes anything is a barrier: correct, and as slow as one lane for such tables.
@@ -21,7 +21,7 @@ final class LaneRouter {
 
     static boolean isBarrier(ChangeEvent event) {
         Operation operation = event.operation();
-        if (operation == Operation.TRUNCATE || operation == Operation.DDL) {
+        if (operation == Operation.TRUNCATE || operation == Operation.DDL || operation == Operation.COPY_DONE) {
             return true;
         }
         Row row = event.newRow() != null ? event.newRow() : event.oldRow();

@@ -237,6 +237,8 @@ class WebhookLanesTest {
         assertThat(LaneRouter.isBarrier(new SourceChange(Operation.DDL, "public", "users", Lsn.of(1), Lsn.of(2), 1,
                 TestEvents.COMMIT_TIME, 0, List.of(), null, null, "ALTER TABLE users ADD COLUMN x int"))).isTrue();
         assertThat(LaneRouter.isBarrier(TestEvents.updateKey(0, 0, 1, 2, "x"))).isTrue();
+        assertThat(LaneRouter.isBarrier(new SourceChange(Operation.COPY_DONE, "public", "users", Lsn.of(1), Lsn.of(2), 0,
+                TestEvents.COMMIT_TIME, 0, List.of("id"), null, null, null))).as("after all of the table's rows").isTrue();
         assertThat(LaneRouter.isBarrier(TestEvents.insert(0, 0, 1, "x"))).isFalse();
         assertThat(LaneRouter.isBarrier(TestEvents.update(0, 0, 1, "x"))).isFalse();
         assertThat(LaneRouter.isBarrier(TestEvents.delete(0, 0, 1))).isFalse();
