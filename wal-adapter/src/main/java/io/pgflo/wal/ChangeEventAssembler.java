@@ -5,9 +5,7 @@ import io.pgflo.domain.SourceChange;
 import io.pgflo.domain.SourceMessage;
 import io.pgflo.domain.TransactionCommit;
 import io.pgflo.sink.api.ChangeEvent;
-import io.pgflo.sink.api.Column;
 import io.pgflo.sink.api.ColumnType;
-import io.pgflo.sink.api.ColumnValue;
 import io.pgflo.sink.api.Lsn;
 import io.pgflo.sink.api.Operation;
 import io.pgflo.sink.api.Position;
@@ -18,7 +16,6 @@ import io.pgflo.wal.PgOutputMessage.Delete;
 import io.pgflo.wal.PgOutputMessage.Insert;
 import io.pgflo.wal.PgOutputMessage.LogicalMessage;
 import io.pgflo.wal.PgOutputMessage.Relation;
-import io.pgflo.wal.PgOutputMessage.RelationColumn;
 import io.pgflo.wal.PgOutputMessage.StreamAbort;
 import io.pgflo.wal.PgOutputMessage.StreamCommit;
 import io.pgflo.wal.PgOutputMessage.StreamStart;
@@ -30,8 +27,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -295,16 +290,16 @@ final class ChangeEventAssembler {
                 }
                 return;
             }
-            emit(event(Operation.INSERT, table, lsn, context, row(table, insert.newTuple(), false), null, null,
+            emit(event(Operation.INSERT, table, lsn, context, table.row(insert.newTuple(), false), null, null,
                     insert.newTuple().valueBytes()), out);
         } else if (message instanceof Update update) {
             RelationInfo table = relation(update.relationOid(), lsn, context);
             if (table.schemaChanges()) {
                 return;
             }
-            Row oldRow = update.oldTuple() == null ? null : row(table, update.oldTuple(), update.oldKind() == 'K');
+            Row oldRow = update.oldTuple() == null ? null : table.row(update.oldTuple(), update.oldKind() == 'K');
             long bytes = update.newTuple().valueBytes() + (update.oldTuple() == null ? 0 : update.oldTuple().valueBytes());
-            emit(event(Operation.UPDATE, table, lsn, context, row(table, update.newTuple(), false), oldRow, null, bytes),
+            emit(event(Operation.UPDATE, table, lsn, context, table.row(update.newTuple(), false), oldRow, null, bytes),
                     out);
         } else if (message instanceof Delete delete) {
             RelationInfo table = relation(delete.relationOid(), lsn, context);
@@ -312,7 +307,7 @@ final class ChangeEventAssembler {
                 return;
             }
             emit(event(Operation.DELETE, table, lsn, context, null,
-                    row(table, delete.oldTuple(), delete.oldKind() == 'K'), null, delete.oldTuple().valueBytes()), out);
+                    table.row(delete.oldTuple(), delete.oldKind() == 'K'), null, delete.oldTuple().valueBytes()), out);
         } else if (message instanceof Truncate truncate) {
             for (int oid : truncate.relationOids()) {
                 RelationInfo table = relation(oid, lsn, context);
@@ -374,7 +369,7 @@ final class ChangeEventAssembler {
      * definitions before and after as {@code {"previous":...,"definition":...}} (both JSON the server wrote).
      */
     private SourceChange schemaChange(RelationInfo capture, TupleData tuple, Lsn lsn, Context context) {
-        Row row = row(capture, tuple, false);
+        Row row = capture.row(tuple, false);
         String schema = row.text("schema_name");
         String table = row.text("table_name");
         String definition = row.text("definition");
@@ -410,35 +405,7 @@ final class ChangeEventAssembler {
     }
 
     private RelationInfo describe(Relation relation) {
-        List<Column> columns = new ArrayList<>(relation.columns().size());
-        List<String> keys = new ArrayList<>();
-        for (RelationColumn column : relation.columns()) {
-            columns.add(new Column(column.name(), types.apply(column.typeOid()), column.partOfKey()));
-            if (column.partOfKey()) {
-                keys.add(column.name());
-            }
-        }
-        return new RelationInfo(relation.namespace(), relation.name(), relation.replicaIdentity(), List.copyOf(columns),
-                List.copyOf(keys));
-    }
-
-    private static Row row(RelationInfo table, TupleData tuple, boolean keyOnly) {
-        List<Column> columns = table.columns();
-        int count = Math.min(columns.size(), tuple.size());
-        ColumnValue[] values = new ColumnValue[count];
-        int size = 0;
-        for (int i = 0; i < count; i++) {
-            Column column = columns.get(i);
-            if (keyOnly && !column.partOfKey()) {
-                continue;
-            }
-            values[size++] = switch (tuple.kind(i)) {
-                case TupleData.TEXT -> ColumnValue.utf8(column, tuple.utf8(i));
-                case TupleData.UNCHANGED_TOAST -> table.unchangedToasts().get(i);
-                default -> table.nulls().get(i);
-            };
-        }
-        return new Row(size == count ? List.of(values) : List.of(Arrays.copyOf(values, size)));
+        return RelationInfo.describe(relation, types);
     }
 
     /**

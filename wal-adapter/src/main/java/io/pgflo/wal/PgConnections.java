@@ -69,6 +69,38 @@ final class PgConnections {
         return connect(endpoint, properties, passwords);
     }
 
+    /**
+     * Gives the session the text forms the stream's values have: timestamps and dates whatever the server's or the
+     * JVM's defaults, floats that round-trip. The replication session and the initial copy's sessions both use it, so a
+     * copied value is byte for byte the value the stream would have sent.
+     */
+    static void useStableTextForms(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET TimeZone = 'UTC'");
+            statement.execute("SET DateStyle = 'ISO, YMD'");
+            statement.execute("SET IntervalStyle = 'postgres'");
+            statement.execute("SET extra_float_digits = 3");
+        }
+    }
+
+    /**
+     * Turns off the session's statement, idle and transaction timeouts: the initial copy's sessions stay in one
+     * transaction for as long as the copy takes, and wait idle in it while others read.
+     */
+    static void turnOffTimeouts(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET statement_timeout = 0");
+            statement.execute("SET idle_in_transaction_session_timeout = 0");
+            int version = connection.getMetaData().getDatabaseMajorVersion();
+            if (version >= 14) {
+                statement.execute("SET idle_session_timeout = 0");
+            }
+            if (version >= 17) {
+                statement.execute("SET transaction_timeout = 0");
+            }
+        }
+    }
+
     private static Properties properties(DatabaseEndpoint endpoint, String applicationName) {
         Properties properties = new Properties();
         PGProperty.USER.set(properties, endpoint.user());

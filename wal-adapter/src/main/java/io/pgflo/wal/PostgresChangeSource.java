@@ -7,12 +7,13 @@ import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.sink.api.Lsn;
 import io.pgflo.sink.api.Position;
 import io.pgflo.domain.SourceMessage;
+import io.pgflo.domain.StreamSnapshot;
 import io.pgflo.sink.api.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
@@ -111,6 +112,25 @@ public final class PostgresChangeSource implements ChangeSource {
     }
 
     /**
+     * With {@link WalSourceConfig#keepStartSnapshot()}, the snapshot that the slot this {@code open} created starts
+     * from, until {@link #releaseSnapshot()}, {@link #start}, {@link #abandonIfNotStarted()} or {@link #close()}. Empty
+     * for a slot that existed (or that another process created first).
+     */
+    @Override
+    public Optional<StreamSnapshot> startSnapshot() {
+        return setup.startSnapshot();
+    }
+
+    /**
+     * Closes the replication connection that exported the {@link #startSnapshot()}; sessions that imported it keep it.
+     * Idempotent, and callable from any thread.
+     */
+    @Override
+    public void releaseSnapshot() {
+        setup.releaseStartSnapshot();
+    }
+
+    /**
      * Undoes what {@link #open} created (the slot, the publication, the DDL capture or the group's registration with
      * it) if nothing has streamed yet: a run that fails before it starts (a bad sink flag, say) must leave the source
      * as it found it, and above all no slot that makes the server keep WAL forever. What existed before is kept.
@@ -120,6 +140,7 @@ public final class PostgresChangeSource implements ChangeSource {
         if (started) {
             return;
         }
+        releaseSnapshot();
         try {
             // A stream begun early holds the slot: it ends first, and the server frees it when its walsender exits.
             if (setup.createdSlot() && !endStreamAndAwaitRelease()) {
@@ -134,6 +155,7 @@ public final class PostgresChangeSource implements ChangeSource {
 
     private static void undo(WalSourceConfig config, Connection metadata, ReplicationSetup setup,
             DdlCapture.Installation capture) {
+        setup.releaseStartSnapshot();
         try {
             if (setup.createdSlot() && setup.dropSlotIfInactive()) {
                 log.info("dropped slot {} created by this run, which did not start", config.names().slot());
@@ -170,6 +192,7 @@ public final class PostgresChangeSource implements ChangeSource {
         if (started) {
             throw new IllegalStateException("already started");
         }
+        releaseSnapshot();
         // Inside a transaction, the stream starts at its commit, which the server then sends again.
         Lsn resumeAfter = resumeAt.lsn();
         if (!resumeAfter.equals(Lsn.ZERO) && slotPosition.isAfter(resumeAfter)) {
@@ -208,13 +231,9 @@ public final class PostgresChangeSource implements ChangeSource {
 
     private void openStream(LogSequenceNumber startPosition) {
         replication = PgConnections.openReplication(config.endpoint(), applicationName(config));
-        try (Statement statement = replication.createStatement()) {
+        try {
             walsenderPid = replication.unwrap(PGConnection.class).getBackendPID();
-            // Stable text forms for timestamps and dates whatever the server's or the JVM's defaults.
-            statement.execute("SET TimeZone = 'UTC'");
-            statement.execute("SET DateStyle = 'ISO, YMD'");
-            statement.execute("SET IntervalStyle = 'postgres'");
-            statement.execute("SET extra_float_digits = 3");
+            PgConnections.useStableTextForms(replication);
         } catch (SQLException e) {
             closeStream();
             throw failure("cannot configure the replication session", e);
@@ -257,6 +276,7 @@ public final class PostgresChangeSource implements ChangeSource {
 
     @Override
     public void close() {
+        releaseSnapshot();
         if (heartbeat != null) {
             heartbeat.close();
         }
@@ -310,7 +330,7 @@ public final class PostgresChangeSource implements ChangeSource {
         return new SourceException(what + " on " + config.endpoint().describe() + ": " + PgConnections.firstLine(e.getMessage()), e);
     }
 
-    private static String applicationName(WalSourceConfig config) {
+    static String applicationName(WalSourceConfig config) {
         return "pg_flo-" + config.names().group();
     }
 

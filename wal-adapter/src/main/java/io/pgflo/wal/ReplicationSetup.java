@@ -1,5 +1,6 @@
 package io.pgflo.wal;
 
+import io.pgflo.domain.StreamSnapshot;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.sink.api.Lsn;
 import io.pgflo.sink.api.TableName;
@@ -25,6 +26,8 @@ final class ReplicationSetup {
     private final WalSourceConfig config;
     private boolean createdSlot;
     private boolean createdPublication;
+    /** The slot this run created with its snapshot kept ({@link WalSourceConfig#keepStartSnapshot()}), or null. */
+    private StartSnapshot startSnapshot;
     /** Whether a replicated table is partitioned; known once {@link #resolveTables()} ran. */
     private boolean partitioned;
 
@@ -233,6 +236,9 @@ final class ReplicationSetup {
 
     /** Creates the slot if missing; true when this call created it. */
     private boolean ensureSlot() throws SQLException {
+        if (config.keepStartSnapshot()) {
+            return createSlotKeepingSnapshot();
+        }
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT pg_catalog.pg_create_logical_replication_slot(?, 'pgoutput') "
                         + "WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = ?)")) {
@@ -247,6 +253,38 @@ final class ReplicationSetup {
                 throw e;
             }
             return false;
+        }
+    }
+
+    /**
+     * Creates the slot on a replication connection, which exports the snapshot the slot starts from, and keeps that
+     * connection. The check before is only a shortcut: a process that creates the slot in between makes this one see
+     * duplicate_object, and then the slot is not this run's, as in {@link #ensureSlot()}.
+     */
+    private boolean createSlotKeepingSnapshot() throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+            statement.setString(1, config.names().slot());
+            try (ResultSet rows = statement.executeQuery()) {
+                if (rows.next()) {
+                    return false;
+                }
+            }
+        }
+        startSnapshot = StartSnapshot.createSlot(config.endpoint(), PostgresChangeSource.applicationName(config),
+                config.names().slot()).orElse(null);
+        return startSnapshot != null;
+    }
+
+    /** The snapshot the slot this run created starts from, while kept; empty for a slot that existed. */
+    Optional<StreamSnapshot> startSnapshot() {
+        return startSnapshot == null ? Optional.empty() : startSnapshot.snapshot();
+    }
+
+    /** Lets the exported snapshot go (closes the connection that holds it); idempotent. */
+    void releaseStartSnapshot() {
+        if (startSnapshot != null) {
+            startSnapshot.release();
         }
     }
 

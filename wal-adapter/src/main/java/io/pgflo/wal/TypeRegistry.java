@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Names the column types the stream refers to by OID: built-in and user types (enums, domains, composites, arrays
@@ -23,6 +24,20 @@ final class TypeRegistry {
 
     TypeRegistry(Connection connection) {
         this.connection = connection;
+    }
+
+    /**
+     * Every type as {@code connection}'s transaction sees them, loaded now and never again: under one snapshot no
+     * type appears later, so the copy's threads share the answer without a connection of their own.
+     */
+    static IntFunction<ColumnType> loadedOnce(Connection connection) {
+        TypeRegistry registry = new TypeRegistry(connection);
+        registry.reload();
+        Map<Integer, ColumnType> types = Map.copyOf(registry.types);
+        return oid -> {
+            ColumnType type = types.get(oid);
+            return type != null ? type : ColumnType.ofOid(oid, "oid:" + Integer.toUnsignedString(oid));
+        };
     }
 
     ColumnType resolve(int oid) {

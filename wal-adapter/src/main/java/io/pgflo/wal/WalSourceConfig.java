@@ -26,6 +26,9 @@ import java.util.List;
  * @param spoolDirectory where a transaction the server streams before its commit is spooled once it outgrows its
  *     memory (a temporary file per transaction, unlinked when it is opened); {@link #DEFAULT_SPOOL_DIRECTORY} unless
  *     set. It needs room for the largest transaction in flight.
+ * @param keepStartSnapshot whether a slot that {@code open} creates keeps the snapshot it starts from, for an initial
+ *     copy to read the tables under ({@link PostgresChangeSource#startSnapshot()}); off unless set. A slot that exists
+ *     already has none.
  */
 public record WalSourceConfig(
         DatabaseEndpoint endpoint,
@@ -36,7 +39,8 @@ public record WalSourceConfig(
         Duration statusInterval,
         boolean captureDdl,
         boolean provisionalChanges,
-        Path spoolDirectory) {
+        Path spoolDirectory,
+        boolean keepStartSnapshot) {
 
     /** The JVM's temporary directory ({@code java.io.tmpdir}). */
     public static final Path DEFAULT_SPOOL_DIRECTORY = Path.of(System.getProperty("java.io.tmpdir"));
@@ -49,6 +53,13 @@ public record WalSourceConfig(
         requireNonNull(heartbeatInterval, "heartbeatInterval is null");
         requireNonNull(statusInterval, "statusInterval is null");
         requireNonNull(spoolDirectory, "spoolDirectory is null");
+    }
+
+    public WalSourceConfig(DatabaseEndpoint endpoint, ReplicationNames names, String schema, List<String> tables,
+            Duration heartbeatInterval, Duration statusInterval, boolean captureDdl, boolean provisionalChanges,
+            Path spoolDirectory) {
+        this(endpoint, names, schema, tables, heartbeatInterval, statusInterval, captureDdl, provisionalChanges,
+                spoolDirectory, false);
     }
 
     public WalSourceConfig(DatabaseEndpoint endpoint, ReplicationNames names, String schema, List<String> tables,
@@ -69,21 +80,26 @@ public record WalSourceConfig(
 
     public WalSourceConfig withHeartbeatInterval(Duration interval) {
         return new WalSourceConfig(endpoint, names, schema, tables, interval, statusInterval, captureDdl,
-                provisionalChanges, spoolDirectory);
+                provisionalChanges, spoolDirectory, keepStartSnapshot);
     }
 
     public WalSourceConfig withCaptureDdl(boolean capture) {
         return new WalSourceConfig(endpoint, names, schema, tables, heartbeatInterval, statusInterval, capture,
-                provisionalChanges, spoolDirectory);
+                provisionalChanges, spoolDirectory, keepStartSnapshot);
     }
 
     public WalSourceConfig withProvisionalChanges(boolean provisional) {
         return new WalSourceConfig(endpoint, names, schema, tables, heartbeatInterval, statusInterval, captureDdl,
-                provisional, spoolDirectory);
+                provisional, spoolDirectory, keepStartSnapshot);
     }
 
     public WalSourceConfig withSpoolDirectory(Path directory) {
         return new WalSourceConfig(endpoint, names, schema, tables, heartbeatInterval, statusInterval, captureDdl,
-                provisionalChanges, directory);
+                provisionalChanges, directory, keepStartSnapshot);
+    }
+
+    public WalSourceConfig withStartSnapshot(boolean keep) {
+        return new WalSourceConfig(endpoint, names, schema, tables, heartbeatInterval, statusInterval, captureDdl,
+                provisionalChanges, spoolDirectory, keep);
     }
 }
