@@ -198,6 +198,11 @@ final class PgFloCommandLine {
             err.println("pg_flo: " + e.getMessage());
             return ExitCode.USAGE;
         }
+        if (options.copyAndStream && options.copyOnly) {
+            err.println("pg_flo: --copy and --copy-and-stream exclude each other: --copy copies and exits, "
+                    + "--copy-and-stream copies and then streams; give one");
+            return ExitCode.USAGE;
+        }
         warnAboutPasswordFlags(args);
         SinkProvider provider = registry.find(sinkName).orElseThrow();
         return ForegroundStream.run(new StreamRunner(options, new SelectedSink(provider, sinkValues)), err);

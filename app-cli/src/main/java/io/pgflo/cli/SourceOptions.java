@@ -78,6 +78,22 @@ final class SourceOptions {
             validateWith = WholeNumberRange.PositiveMillis.class)
     long reconnectBackoffMillis = 500;
 
+    @Parameter(names = "--copy-and-stream", description = "copy the tables' existing rows first (as READ events), then "
+            + "stream from exactly where the copy's snapshot ends; a restart resumes an unfinished copy")
+    boolean copyAndStream;
+
+    @Parameter(names = "--copy", description = "copy the tables' existing rows (as READ events) and exit; nothing is "
+            + "left on the source")
+    boolean copyOnly;
+
+    @Parameter(names = "--max-copy-workers-per-table", description = "parts of the tables read at once during a copy, "
+            + "each on a connection of its own", validateWith = WholeNumberRange.Positive.class)
+    int copyWorkers = 4;
+
+    @Parameter(names = "--copy-chunk-mb", description = "about how many MB of a table one part of a copy reads",
+            validateWith = WholeNumberRange.Positive.class)
+    int copyChunkMegabytes = 64;
+
     @Parameter(names = "--log-level", description = "log level: error, warn, info, debug, trace")
     String logLevel = "info";
 
@@ -93,6 +109,11 @@ final class SourceOptions {
             throw new IllegalArgumentException("--batch-delay-ms must not be negative, got " + batchDelayMillis);
         }
         return new BatchPolicy(batchSize, Duration.ofMillis(batchDelayMillis));
+    }
+
+    /** Whether this run copies the tables' existing rows before (or instead of) streaming. */
+    boolean copies() {
+        return copyAndStream || copyOnly;
     }
 
     Duration heartbeatInterval() {

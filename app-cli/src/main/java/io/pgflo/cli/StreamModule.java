@@ -40,7 +40,8 @@ final class StreamModule extends AbstractModule {
                 options.tables, options.heartbeatInterval(), Duration.ofSeconds(10), selected.capturesDdl(),
                 selected.acceptsProvisionalChanges())
                 .withSpoolDirectory(options.spoolDir == null ? WalSourceConfig.DEFAULT_SPOOL_DIRECTORY
-                        : WritableDirectory.prepare("--spool-dir", options.spoolDir));
+                        : WritableDirectory.prepare("--spool-dir", options.spoolDir))
+                .withStartSnapshot(options.copies()); // a new slot's snapshot, for the copy to read under
     }
 
     @Provides

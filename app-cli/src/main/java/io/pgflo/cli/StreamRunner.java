@@ -7,6 +7,7 @@ import io.pgflo.domain.ChangeSource;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.sink.api.Sink;
+import io.pgflo.sink.api.SinkContext;
 import io.pgflo.sink.api.TransientSinkException;
 import io.pgflo.wal.SlotInvalidatedException;
 import io.pgflo.wal.SourceException;
@@ -28,6 +29,7 @@ final class StreamRunner {
     private final SelectedSink selected;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile Pipeline pipeline;
+    private volatile CopyPhase copyPhase;
     private volatile boolean stopRequested;
     private volatile boolean succeeded;
     private volatile boolean streamedBefore;
@@ -99,9 +101,12 @@ final class StreamRunner {
             StartupWarmUp.awaitDone(); // the SCRAM cache in place before the first connection
             Injector injector = Guice.createInjector(new StreamModule(options, selected));
             source = injector.getInstance(ChangeSource.class);
-            // The server starts decoding while the sink connects; the sink's checkpoint then says what to skip.
-            // Outside the try below: a source failure here is retried, and the retry needs the slot it created.
-            source.prepareToStart();
+            if (!options.copies()) {
+                // The server starts decoding while the sink connects; the sink's checkpoint then says what to skip.
+                // Outside the try below: a source failure here is retried, and the retry needs the slot it created.
+                // (Not before a copy, which may take hours: the stream starts once it is done.)
+                source.prepareToStart();
+            }
             Pipeline current;
             try {
                 sink = injector.getInstance(Sink.class);
@@ -113,6 +118,29 @@ final class StreamRunner {
                     source.abandonIfNotStarted();
                 }
                 throw e;
+            }
+            if (options.copies() && !streamedBefore) {
+                SinkContext context = injector.getInstance(SinkContext.class);
+                CopyPhase phase = new CopyPhase(options, source, sink, context.tables(), context.statusDir());
+                copyPhase = phase;
+                boolean complete;
+                try {
+                    complete = !stopRequested && phase.run();
+                } catch (RuntimeException e) {
+                    // A copy that cannot run (a table it may not read, say) is bad input: the slot it made goes.
+                    source.abandonIfNotStarted();
+                    throw e;
+                }
+                if (!complete) {
+                    attempt.interruptedBeforeStart = true;
+                    return;
+                }
+                if (options.copyOnly) {
+                    // Copy and exit: the slot and publication this run made are not needed, and a slot left behind
+                    // would make the server keep WAL for a stream that never comes.
+                    source.abandonIfNotStarted();
+                    return;
+                }
             }
             pipeline = current;
             if (stopRequested) {
@@ -160,6 +188,10 @@ final class StreamRunner {
         Pipeline current = pipeline;
         if (current != null) {
             current.stop();
+        }
+        CopyPhase copying = copyPhase;
+        if (copying != null) {
+            copying.stop();
         }
         Thread watchdog = new Thread(() -> {
             try {

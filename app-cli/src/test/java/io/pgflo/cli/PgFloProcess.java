@@ -30,6 +30,13 @@ final class PgFloProcess implements AutoCloseable {
      * @param logs where the child's stdout and stderr files go, or null for the testkit's default
      */
     static PgFloProcess start(TestPostgres pg, String database, String group, Path logs, String sink, String... extra) {
+        PgFloProcess started = launch(pg, database, group, logs, sink, extra);
+        started.awaitActive();
+        return started;
+    }
+
+    /** Starts pg_flo without waiting for its stream (a copy runs before the slot becomes active, if ever). */
+    static PgFloProcess launch(TestPostgres pg, String database, String group, Path logs, String sink, String... extra) {
         List<String> args = new ArrayList<>(List.of("stream", sink, "--host", pg.host(), "--port", Integer.toString(pg.port()),
                 "--dbname", database, "--user", TestPostgres.SUPERUSER, "--group", group, "--batch-delay-ms", "20",
                 "--heartbeat-interval", "1", "--progress-interval", "0", "--reconnect-backoff-ms", "200"));
@@ -39,9 +46,7 @@ final class PgFloProcess implements AutoCloseable {
                 .env("PGFLO_TARGET_PASSWORD", TestPostgres.SUPERUSER_PASSWORD)
                 .jvmArgs("-Xmx128m");
         JavaProcess process = (logs == null ? builder : builder.logDirectory(logs)).start();
-        PgFloProcess started = new PgFloProcess(pg, database, group, process);
-        started.awaitActive();
-        return started;
+        return new PgFloProcess(pg, database, group, process);
     }
 
     private void awaitActive() {
