@@ -2,6 +2,7 @@ package io.pgflo.cli;
 
 import com.google.inject.AbstractModule;
 import io.pgflo.domain.DatabaseEndpoint;
+import io.pgflo.domain.StreamSnapshot;
 import io.pgflo.json.EventJsonEncoder;
 import io.pgflo.sink.api.EventEncoder;
 import com.google.inject.Provides;
@@ -57,9 +58,14 @@ final class StreamModule extends AbstractModule {
                 WritableDirectory.prepare("--status-dir", options.statusDir), source.tables())
                 .withCapability(EventEncoder.class, new EventJsonEncoder());
         // The source's endpoint (with its password) goes to built-in sinks only: the PostgreSQL sink reads the source's
-        // catalog; a plugin has no business with it.
-        return selected.provider() instanceof PluginSinkProvider ? context
-                : context.withCapability(DatabaseEndpoint.class, config.endpoint());
+        // catalog; a plugin has no business with it. The same for the snapshot the stream starts from (when the source
+        // keeps one): that sink reads the schema it copies under it.
+        if (selected.provider() instanceof PluginSinkProvider) {
+            return context;
+        }
+        SinkContext builtIn = context.withCapability(DatabaseEndpoint.class, config.endpoint());
+        return source.startSnapshot().map(snapshot -> builtIn.withCapability(StreamSnapshot.class, snapshot))
+                .orElse(builtIn);
     }
 
     @Provides

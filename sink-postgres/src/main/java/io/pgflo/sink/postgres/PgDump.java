@@ -79,12 +79,18 @@ final class PgDump {
     /**
      * Runs pg_dump {@code --schema-only --no-owner --no-privileges} with {@code arguments} against {@code source} and
      * returns the SQL it wrote.
+     *
+     * @param snapshot a snapshot to dump under ({@code --snapshot}), checked by {@link SchemaSync#checkSnapshotId}; or
+     *     null for the source as it is now
      */
-    static String dumpSchema(Found pgDump, DatabaseEndpoint source, List<String> arguments) {
+    static String dumpSchema(Found pgDump, DatabaseEndpoint source, String snapshot, List<String> arguments) {
         List<String> command = new ArrayList<>();
         command.add(pgDump.path().toString());
         command.addAll(List.of("--schema-only", "--no-owner", "--no-privileges", "--no-subscriptions",
                 "--no-publications", "--strict-names"));
+        if (snapshot != null) {
+            command.add("--snapshot=" + snapshot);
+        }
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> environment = builder.environment();
@@ -118,6 +124,10 @@ final class PgDump {
             }
             if (process.exitValue() != 0) {
                 String stderr = Files.readString(err, StandardCharsets.UTF_8).strip();
+                if (snapshot != null && stderr.contains("invalid snapshot identifier")) {
+                    throw SchemaSync.snapshotReleased(source, snapshot, pgDump.path() + " says "
+                            + SqlStates.abbreviate(SqlStates.firstLine(stderr), 300), null);
+                }
                 throw new ConfigurationException(pgDump.path() + " failed (exit " + process.exitValue() + ") dumping "
                         + "the schema of " + source.describe() + ": " + SqlStates.abbreviate(stderr.replace('\n', ' '), 600));
             }

@@ -80,8 +80,12 @@ public final class PostgresSink implements Sink {
                         + "another --target-dbname or --target-host");
             }
             if (config.syncSchema()) {
-                SchemaSync.Result result = new SchemaSync(config.source(), config.target(), config.schemaCopier(),
-                        config.pgDumpPath()).sync(config.tables());
+                SchemaSync sync = new SchemaSync(config.source(), config.target(), config.schemaCopier(),
+                        config.pgDumpPath());
+                if (config.sourceSnapshot() != null) {
+                    sync = sync.withSnapshot(config.sourceSnapshot());
+                }
+                SchemaSync.Result result = sync.sync(config.tables());
                 log.info("schema sync ({}): created {}, already present {}", result.copier(), result.created(),
                         result.existing());
             }

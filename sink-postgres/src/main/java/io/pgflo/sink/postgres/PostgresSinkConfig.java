@@ -23,6 +23,8 @@ import java.util.List;
  * @param schemaCopier how {@code syncSchema} copies: pg_dump, the built-in catalog reader, or pg_dump when a suitable
  *     one is found and the built-in reader otherwise
  * @param pgDumpPath the pg_dump executable (or the directory holding it) to use, or null to look for one
+ * @param sourceSnapshot the snapshot the stream starts from, exported by the source (e.g. {@code 00000003-0000001B-1}),
+ *     or null; {@code syncSchema} then reads the source's schema under it, as it was at the stream's first position
  * @param trackDdl replay DDL events (schema changes captured on the source) in WAL order; when false they are ignored
  * @param maxRetries how often a batch is retried after a transient error (connection loss, serialization failure,
  *     deadlock) before the sink gives up
@@ -36,6 +38,7 @@ public record PostgresSinkConfig(
         boolean syncSchema,
         SchemaSync.Copier schemaCopier,
         Path pgDumpPath,
+        String sourceSnapshot,
         boolean trackDdl,
         int maxRetries,
         Duration retryBackoff) {
@@ -51,6 +54,9 @@ public record PostgresSinkConfig(
         }
         tables = List.copyOf(tables);
         requireNonNull(schemaCopier, "schemaCopier is null");
+        if (sourceSnapshot != null) {
+            SchemaSync.checkSnapshotId(sourceSnapshot);
+        }
         requireNonNull(retryBackoff, "retryBackoff is null");
         if (maxRetries < 0) {
             throw new IllegalArgumentException("maxRetries must not be negative, got " + maxRetries);
@@ -68,33 +74,39 @@ public record PostgresSinkConfig(
 
     /** A sink for {@code group} into {@code target}: DDL replayed, no schema sync, no source checks, 5 retries. */
     public static PostgresSinkConfig of(DatabaseEndpoint target, String group) {
-        return new PostgresSinkConfig(target, group, null, List.of(), false, SchemaSync.Copier.AUTO, null, true,
+        return new PostgresSinkConfig(target, group, null, List.of(), false, SchemaSync.Copier.AUTO, null, null, true,
                 DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BACKOFF);
     }
 
     /** The source and its replicated tables: enables the start-up key check, and DDL filtering by table. */
     public PostgresSinkConfig withSource(DatabaseEndpoint source, List<TableName> tables) {
         return new PostgresSinkConfig(target, group, requireNonNull(source, "source is null"), tables, syncSchema,
-                schemaCopier, pgDumpPath, trackDdl, maxRetries, retryBackoff);
+                schemaCopier, pgDumpPath, sourceSnapshot, trackDdl, maxRetries, retryBackoff);
     }
 
     public PostgresSinkConfig withSyncSchema(boolean sync) {
-        return new PostgresSinkConfig(target, group, source, tables, sync, schemaCopier, pgDumpPath, trackDdl,
-                maxRetries, retryBackoff);
+        return new PostgresSinkConfig(target, group, source, tables, sync, schemaCopier, pgDumpPath, sourceSnapshot,
+                trackDdl, maxRetries, retryBackoff);
     }
 
     public PostgresSinkConfig withSchemaCopier(SchemaSync.Copier copier, Path pgDump) {
-        return new PostgresSinkConfig(target, group, source, tables, syncSchema, copier, pgDump, trackDdl, maxRetries,
-                retryBackoff);
+        return new PostgresSinkConfig(target, group, source, tables, syncSchema, copier, pgDump, sourceSnapshot,
+                trackDdl, maxRetries, retryBackoff);
+    }
+
+    /** The snapshot the stream starts from: the schema sync reads the source under it (see {@link SchemaSync}). */
+    public PostgresSinkConfig withSourceSnapshot(String snapshotId) {
+        return new PostgresSinkConfig(target, group, source, tables, syncSchema, schemaCopier, pgDumpPath,
+                requireNonNull(snapshotId, "snapshotId is null"), trackDdl, maxRetries, retryBackoff);
     }
 
     public PostgresSinkConfig withTrackDdl(boolean track) {
-        return new PostgresSinkConfig(target, group, source, tables, syncSchema, schemaCopier, pgDumpPath, track,
-                maxRetries, retryBackoff);
+        return new PostgresSinkConfig(target, group, source, tables, syncSchema, schemaCopier, pgDumpPath,
+                sourceSnapshot, track, maxRetries, retryBackoff);
     }
 
     public PostgresSinkConfig withRetries(int retries, Duration backoff) {
-        return new PostgresSinkConfig(target, group, source, tables, syncSchema, schemaCopier, pgDumpPath, trackDdl,
-                retries, backoff);
+        return new PostgresSinkConfig(target, group, source, tables, syncSchema, schemaCopier, pgDumpPath,
+                sourceSnapshot, trackDdl, retries, backoff);
     }
 }

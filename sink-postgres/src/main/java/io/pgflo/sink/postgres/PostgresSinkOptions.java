@@ -1,6 +1,7 @@
 package io.pgflo.sink.postgres;
 
 import io.pgflo.domain.DatabaseEndpoint;
+import io.pgflo.domain.StreamSnapshot;
 import io.pgflo.sink.api.Option;
 import io.pgflo.sink.api.OptionSet;
 import io.pgflo.sink.api.OptionValues;
@@ -95,7 +96,8 @@ public final class PostgresSinkOptions {
 
     /**
      * The sink's configuration from checked values of {@link #ALL} and the engine's context (group, replicated
-     * tables, and the source granted as a {@link DatabaseEndpoint} capability).
+     * tables, the source granted as a {@link DatabaseEndpoint} capability, and the {@link StreamSnapshot} the stream
+     * starts from when the source keeps one: the schema sync reads the source under it).
      *
      * @throws IllegalStateException when the host did not grant the source
      */
@@ -105,12 +107,14 @@ public final class PostgresSinkOptions {
                 values.get(TARGET_SSLMODE), values.find(TARGET_SSLROOTCERT).map(Path::toString).orElse(null));
         DatabaseEndpoint source = context.capability(DatabaseEndpoint.class).orElseThrow(() -> new IllegalStateException(
                 "the postgres sink reads the source's catalog, and the host did not grant it the source"));
-        return PostgresSinkConfig.of(target, context.group())
+        PostgresSinkConfig config = PostgresSinkConfig.of(target, context.group())
                 .withSource(source, context.tables())
                 .withSyncSchema(values.get(SYNC_SCHEMA))
                 .withSchemaCopier(copier(values.get(SCHEMA_COPIER)), values.get(PG_DUMP_PATH))
                 .withTrackDdl(values.get(TRACK_DDL))
                 .withRetries(values.get(TARGET_RETRIES), PostgresSinkConfig.DEFAULT_RETRY_BACKOFF);
+        return context.capability(StreamSnapshot.class).map(snapshot -> config.withSourceSnapshot(snapshot.id()))
+                .orElse(config);
     }
 
     private static SchemaSync.Copier copier(String name) {

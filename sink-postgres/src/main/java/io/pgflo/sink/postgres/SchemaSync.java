@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,10 +45,25 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Extensions that own a used type (hstore, citext, ...) are created with {@code CREATE EXTENSION IF NOT EXISTS} by
  * both.
+ *
+ * <p>{@link #withSnapshot} reads the source as of the snapshot the stream starts from (the one its new slot exported),
+ * so that the tables are created as they were at the stream's first position: a schema change committed after it
+ * reaches the target once, replayed from the stream, not also in the copy. Read under it: both pg_dump runs
+ * ({@code --snapshot}), and everything the source connection reads ({@link SourceCatalog}, in a {@code REPEATABLE READ}
+ * transaction that imports it): which tables exist, their columns, constraints, indexes and foreign keys, the types and
+ * extensions they use, and the catalog copier's DDL. Not under it: the target, read as it is now (what it lacks is what
+ * is created); and the server's deparsing functions ({@code pg_get_constraintdef}, {@code pg_get_indexdef}, the
+ * names {@code format_type} and {@code regclass} print), which look objects up in the current catalog, as in
+ * pg_dump: an object changed in place in between (an index renamed) can be printed in its later form, and one dropped
+ * in between fails the sync ("cache lookup failed"). Which columns, constraints and indexes there are, and the
+ * columns' types and defaults, come from the snapshot's rows.
  */
 public final class SchemaSync {
     private static final Logger log = LoggerFactory.getLogger(SchemaSync.class);
     private static final long LOCK_KEY = 0x70675f666c6f5373L; // "pg_floSs": one schema sync per target at a time
+    /** The characters PostgreSQL's snapshot names have ({@code %08X-%08X-%d}), and all it accepts to import. */
+    private static final Pattern SNAPSHOT_ID = Pattern.compile("[0-9A-F]{1,16}(?:-[0-9A-F]{1,16}){1,3}");
+    private static final String INVALID_PARAMETER_VALUE = "22023"; // what importing an unknown snapshot raises
     private static final Set<String> TABLE_SECTIONS = Set.of("TABLE", "SEQUENCE", "SEQUENCE OWNED BY", "DEFAULT",
             "CONSTRAINT", "CHECK CONSTRAINT", "FK CONSTRAINT", "INDEX", "COMMENT", "STATISTICS");
 
@@ -77,15 +93,51 @@ public final class SchemaSync {
     private final DatabaseEndpoint target;
     private final Copier copier;
     private final Path pgDumpPath;
+    private final String snapshot;
 
     /**
      * @param pgDumpPath the pg_dump executable, or a directory holding it, or null to look for one
      */
     public SchemaSync(DatabaseEndpoint source, DatabaseEndpoint target, Copier copier, Path pgDumpPath) {
+        this(source, target, copier, pgDumpPath, null);
+    }
+
+    private SchemaSync(DatabaseEndpoint source, DatabaseEndpoint target, Copier copier, Path pgDumpPath,
+            String snapshot) {
         this.source = requireNonNull(source, "source is null");
         this.target = requireNonNull(target, "target is null");
         this.copier = requireNonNull(copier, "copier is null");
         this.pgDumpPath = pgDumpPath;
+        this.snapshot = snapshot;
+    }
+
+    /**
+     * The same sync, reading the source under the snapshot {@code snapshotId} (exported on the source, e.g. by the
+     * stream's new slot) rather than as it is now; see the class comment for what that covers. The snapshot must still
+     * be held by its exporter when {@link #sync} reads the source.
+     *
+     * @throws IllegalArgumentException when {@code snapshotId} is not a PostgreSQL snapshot name
+     */
+    public SchemaSync withSnapshot(String snapshotId) {
+        return new SchemaSync(source, target, copier, pgDumpPath, checkSnapshotId(snapshotId));
+    }
+
+    /** {@code id}, when it is a snapshot name: it goes into SQL and onto pg_dump's command line. */
+    static String checkSnapshotId(String id) {
+        requireNonNull(id, "snapshot id is null");
+        if (!SNAPSHOT_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("the source's snapshot id must be a PostgreSQL snapshot name such as "
+                    + "00000003-0000001B-1, got '" + SqlStates.abbreviate(id, 80) + "'");
+        }
+        return id;
+    }
+
+    /** The one-line error for a snapshot its exporter no longer holds; {@code detail} says how it showed. */
+    static ConfigurationException snapshotReleased(DatabaseEndpoint source, String snapshot, String detail,
+            Throwable cause) {
+        return new ConfigurationException("schema sync cannot read the source " + source.describe() + " as of the "
+                + "stream's start: its snapshot " + snapshot + " can no longer be imported (the source has released "
+                + "it, or the session that exported it ended): " + detail, cause);
     }
 
     /**
@@ -111,7 +163,7 @@ public final class SchemaSync {
                 targetConnection.rollback();
                 return new Result("none", List.of(), existing);
             }
-            SourceCatalog catalog = new SourceCatalog(sourceConnection);
+            SourceCatalog catalog = openCatalog(sourceConnection);
             String used = copy(catalog, targetConnection, missing);
             targetConnection.commit();
             log.info("schema sync with {}: created {} on {}{}", used, missing, target.describe(),
@@ -121,6 +173,26 @@ public final class SchemaSync {
             throw new ConfigurationException("schema sync from " + source.describe() + " to " + target.describe()
                     + " failed: " + SqlStates.describe(e), e);
         }
+    }
+
+    /** The source's catalog, read under {@link #snapshot} when there is one. */
+    private SourceCatalog openCatalog(Connection connection) throws SQLException {
+        if (snapshot != null) {
+            // The transaction stays open, idle, while pg_dump runs and the target is written: no timeout may end it.
+            PgConnections.turnOffTimeouts(connection);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                // The transaction's first statement, as PostgreSQL requires; the id's characters are checked.
+                statement.execute("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
+            } catch (SQLException e) {
+                if (INVALID_PARAMETER_VALUE.equals(e.getSQLState())) {
+                    throw snapshotReleased(source, snapshot, SqlStates.describe(e), e);
+                }
+                throw e;
+            }
+        }
+        return new SourceCatalog(connection, snapshot);
     }
 
     private String copy(SourceCatalog catalog, Connection targetConnection, List<TableName> missing) throws SQLException {
@@ -194,7 +266,7 @@ public final class SchemaSync {
             }
             List<String> arguments = new ArrayList<>();
             typeSchemas.forEach(schema -> arguments.addAll(List.of("-n", PgDump.pattern(schema))));
-            PgDumpScript script = PgDumpScript.parse(PgDump.dumpSchema(pgDump, source, arguments));
+            PgDumpScript script = PgDumpScript.parse(PgDump.dumpSchema(pgDump, source, snapshot, arguments));
             List<String> statements = new ArrayList<>();
             Set<String> found = new HashSet<>();
             for (Section section : script.sections()) {
@@ -214,7 +286,7 @@ public final class SchemaSync {
         }
         List<String> arguments = new ArrayList<>();
         missing.forEach(table -> arguments.addAll(List.of("-t", PgDump.pattern(table.schema(), table.table()))));
-        PgDumpScript script = PgDumpScript.parse(PgDump.dumpSchema(pgDump, source, arguments));
+        PgDumpScript script = PgDumpScript.parse(PgDump.dumpSchema(pgDump, source, snapshot, arguments));
         List<String> statements = new ArrayList<>();
         for (Section section : script.sections()) {
             if (!TABLE_SECTIONS.contains(section.type())) {

@@ -23,7 +23,8 @@ import java.util.Set;
  * {@code pg_get_indexdef}.
  *
  * <p>The connection's {@code search_path} is emptied, so every name the catalog functions print is schema-qualified,
- * as in pg_dump's output.
+ * as in pg_dump's output. Relations are found by querying {@code pg_class}, not with {@code to_regclass} (which looks
+ * in the current catalog), so that a connection under an imported snapshot sees the tables that existed then.
  */
 final class SourceCatalog {
     /** A user-defined type: enum 'e', domain 'd', composite 'c', range 'r', or base 'b'. */
@@ -40,9 +41,15 @@ final class SourceCatalog {
     record ForeignKey(TableName table, String name, TableName references) {}
 
     private final Connection connection;
+    private final String snapshot;
 
-    SourceCatalog(Connection connection) throws SQLException {
+    /**
+     * @param snapshot the snapshot the connection's transaction has imported, named in errors; or null when the
+     *     connection reads the source as it is now
+     */
+    SourceCatalog(Connection connection, String snapshot) throws SQLException {
         this.connection = connection;
+        this.snapshot = snapshot;
         try (Statement statement = connection.createStatement()) {
             statement.execute("SELECT pg_catalog.set_config('search_path', '', false)");
         }
@@ -57,15 +64,17 @@ final class SourceCatalog {
     }
 
     long oidOf(TableName table) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_catalog.to_regclass(?)::oid")) {
-            statement.setString(1, table.quoted());
+        try (PreparedStatement statement = connection.prepareStatement("SELECT c.oid FROM pg_catalog.pg_class c "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+            statement.setString(1, table.schema());
+            statement.setString(2, table.table());
             try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                long oid = rows.getLong(1);
-                if (rows.wasNull()) {
-                    throw new ConfigurationException("table " + table + " not found on the source; cannot copy its schema");
+                if (!rows.next()) {
+                    throw new ConfigurationException("table " + table + " not found on the source"
+                            + (snapshot == null ? "" : " as of the stream's start (snapshot " + snapshot + ")")
+                            + "; cannot copy its schema");
                 }
-                return oid;
+                return rows.getLong(1);
             }
         }
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgflo.domain.DatabaseEndpoint;
 import io.pgflo.domain.PasswordLookup;
+import io.pgflo.domain.StreamSnapshot;
+import io.pgflo.sink.api.Lsn;
 import io.pgflo.sink.api.Option;
 import io.pgflo.sink.api.OptionKind;
 import io.pgflo.sink.api.OptionValues;
@@ -83,6 +85,7 @@ class PostgresSinkProviderTest {
         assertThat(config.syncSchema()).isFalse();
         assertThat(config.schemaCopier()).isEqualTo(SchemaSync.Copier.AUTO);
         assertThat(config.pgDumpPath()).isNull();
+        assertThat(config.sourceSnapshot()).isNull();
         assertThat(config.trackDdl()).isTrue();
         assertThat(config.maxRetries()).isEqualTo(PostgresSinkConfig.DEFAULT_MAX_RETRIES);
         assertThat(config.retryBackoff()).isEqualTo(PostgresSinkConfig.DEFAULT_RETRY_BACKOFF);
@@ -132,6 +135,28 @@ class PostgresSinkProviderTest {
         assertThat(PostgresSinkOptions.toConfig(parse(Map.of("schema-copier", "pg_dump")), CONTEXT).schemaCopier())
                 .isEqualTo(SchemaSync.Copier.PG_DUMP);
         assertThat(PostgresSinkOptions.toConfig(parse(Map.of("target-retries", "0")), CONTEXT).maxRetries()).isZero();
+    }
+
+    @Test
+    void theSnapshotTheStreamStartsFromIsTheSchemaSyncs() {
+        SinkContext context = CONTEXT.withCapability(StreamSnapshot.class,
+                new StreamSnapshot("00000003-0000001B-1", Lsn.parse("0/1A2B3C")));
+        assertThat(PostgresSinkOptions.toConfig(parse(Map.of("sync-schema", "true")), context).sourceSnapshot())
+                .isEqualTo("00000003-0000001B-1");
+    }
+
+    @Test
+    void refusesASnapshotIdThatIsNotOne() {
+        PostgresSinkConfig config = PostgresSinkOptions.toConfig(parse(Map.of()), CONTEXT);
+        assertThat(config.withSourceSnapshot("00000003-0000001B-1").sourceSnapshot()).isEqualTo("00000003-0000001B-1");
+        for (String bad : List.of("", "00000003", "00000003-0000001b-1", "1'; DROP TABLE t; --", "00000003-0000001B-1 ")) {
+            assertThatThrownBy(() -> config.withSourceSnapshot(bad))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("the source's snapshot id must be a PostgreSQL snapshot name");
+            assertThatThrownBy(() -> new SchemaSync(SOURCE, config.target(), SchemaSync.Copier.AUTO, null)
+                    .withSnapshot(bad))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test

@@ -9,7 +9,11 @@ import io.pgflo.testkit.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -155,5 +159,106 @@ class SchemaSyncIT {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("--pg-dump-path " + bin.resolve("nowhere/pg_dump") + " is not an executable pg_dump");
         assertThat(Replication.rows(targetServer, target, "SELECT to_regclass('public.t') IS NULL")).containsExactly("t");
+    }
+
+    /**
+     * What a stream's new slot does: a snapshot exported by a session kept open, then schema changes on the source, then
+     * the sync under that snapshot. The target gets the tables as they were at the snapshot; without it, as they are now.
+     */
+    @ParameterizedTest
+    @EnumSource(value = SchemaSync.Copier.class, names = {"PG_DUMP", "CATALOG"})
+    void underTheStreamsSnapshotCopiesTheTablesAsTheyWereThen(SchemaSync.Copier copier) throws Exception {
+        String source = sourceServer.createDatabase("snap_src");
+        sourceServer.execute(source, "CREATE TABLE t (id int PRIMARY KEY, name text)");
+        if (copier == SchemaSync.Copier.PG_DUMP) {
+            Assumptions.assumeTrue(PgDump.find(null, serverMajor(source)).found().isPresent(), "no pg_dump installed");
+        }
+        List<TableName> t = List.of(new TableName("public", "t"));
+        String atSnapshot = targetServer.createDatabase("snap_dst");
+        String now = targetServer.createDatabase("snap_now_dst");
+        try (Connection held = sourceServer.connect(source)) {
+            String snapshot = exportSnapshot(held);
+            sourceServer.execute(source, "CREATE TYPE feeling AS ENUM ('fine')",
+                    "ALTER TABLE t ADD COLUMN extra int",
+                    "ALTER TABLE t ADD COLUMN mood feeling",
+                    "CREATE INDEX t_name ON t (name)",
+                    "CREATE TABLE later (id int PRIMARY KEY)");
+            SchemaSync sync = new SchemaSync(sourceServer.endpoint(source), targetServer.endpoint(atSnapshot), copier,
+                    null).withSnapshot(snapshot);
+
+            assertThat(sync.sync(t).copier()).startsWith(copier == SchemaSync.Copier.PG_DUMP ? "pg_dump " : "catalog");
+            assertThat(Replication.rows(targetServer, atSnapshot, COLUMNS_OF_T)).containsExactly("id", "name");
+            assertThat(Replication.rows(targetServer, atSnapshot, "SELECT indexname FROM pg_indexes "
+                    + "WHERE tablename = 't'")).containsExactly("t_pkey");
+            assertThat(Replication.rows(targetServer, atSnapshot, "SELECT to_regtype('public.feeling') IS NULL"))
+                    .as("a type only a later column uses").containsExactly("t");
+            // Which tables exist is read under the snapshot too: one created after it is not there to copy.
+            assertThatThrownBy(() -> sync.sync(List.of(new TableName("public", "later"))))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessage("table public.later not found on the source as of the stream's start (snapshot "
+                            + snapshot + "); cannot copy its schema");
+
+            new SchemaSync(sourceServer.endpoint(source), targetServer.endpoint(now), copier, null)
+                    .sync(List.of(new TableName("public", "t"), new TableName("public", "later")));
+            assertThat(Replication.rows(targetServer, now, COLUMNS_OF_T)).containsExactly("id", "name", "extra", "mood");
+            assertThat(Replication.rows(targetServer, now, "SELECT to_regclass('public.later') IS NOT NULL"))
+                    .containsExactly("t");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = SchemaSync.Copier.class, names = {"PG_DUMP", "CATALOG"})
+    void aSnapshotTheSourceReleasedIsAClearError(SchemaSync.Copier copier) throws Exception {
+        String source = sourceServer.createDatabase("gone_src");
+        String target = targetServer.createDatabase("gone_dst");
+        sourceServer.execute(source, "CREATE TABLE t (id int PRIMARY KEY)");
+        if (copier == SchemaSync.Copier.PG_DUMP) {
+            Assumptions.assumeTrue(PgDump.find(null, serverMajor(source)).found().isPresent(), "no pg_dump installed");
+        }
+        String snapshot;
+        try (Connection held = sourceServer.connect(source)) {
+            snapshot = exportSnapshot(held);
+            held.rollback();
+        }
+        SchemaSync sync = new SchemaSync(sourceServer.endpoint(source), targetServer.endpoint(target), copier, null)
+                .withSnapshot(snapshot);
+        String released = "schema sync cannot read the source " + sourceServer.endpoint(source).describe()
+                + " as of the stream's start: its snapshot " + snapshot + " can no longer be imported (the source has "
+                + "released it, or the session that exported it ended): ";
+        assertThatThrownBy(() -> sync.sync(List.of(new TableName("public", "t"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith(released)
+                .hasMessageContaining("invalid snapshot identifier")
+                .hasMessageNotContaining("\n");
+        assertThat(Replication.rows(targetServer, target, "SELECT to_regclass('public.t') IS NULL")).containsExactly("t");
+        if (copier == SchemaSync.Copier.PG_DUMP) {
+            // pg_dump reads after the catalog has imported the snapshot; should the source let go of it in between,
+            // pg_dump's failure says the same.
+            PgDump.Found pgDump = PgDump.find(null, serverMajor(source)).found().orElseThrow();
+            assertThatThrownBy(() -> PgDump.dumpSchema(pgDump, sourceServer.endpoint(source), snapshot,
+                    List.of("-t", PgDump.pattern("public", "t"))))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageStartingWith(released)
+                    .hasMessageContaining("invalid snapshot identifier")
+                    .hasMessageNotContaining("\n");
+        }
+    }
+
+    private static final String COLUMNS_OF_T = "SELECT attname FROM pg_attribute WHERE attrelid = 'public.t'::regclass "
+            + "AND attnum > 0 AND NOT attisdropped ORDER BY attnum";
+
+    /** Begins a REPEATABLE READ transaction on {@code held} and exports its snapshot, valid while it stays open. */
+    private static String exportSnapshot(Connection held) throws Exception {
+        held.setAutoCommit(false);
+        held.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try (Statement statement = held.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT pg_export_snapshot()")) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    private int serverMajor(String database) {
+        return (int) (sourceServer.queryLong(database, "SHOW server_version_num") / 10000);
     }
 }
