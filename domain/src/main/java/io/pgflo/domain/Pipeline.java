@@ -22,13 +22,20 @@ public final class Pipeline {
     private final ChangeSource source;
     private final Sink sink;
     private final BatchPolicy policy;
+    private final BackfillMerger backfills;
     private final PipelineStats stats = new PipelineStats();
     private volatile boolean stopRequested;
 
     public Pipeline(ChangeSource source, Sink sink, BatchPolicy policy) {
+        this(source, sink, policy, new BackfillMerger());
+    }
+
+    /** A pipeline that puts the chunks of the backfills {@code backfills} is handed into the stream. */
+    public Pipeline(ChangeSource source, Sink sink, BatchPolicy policy, BackfillMerger backfills) {
         this.source = requireNonNull(source, "source is null");
         this.sink = requireNonNull(sink, "sink is null");
         this.policy = requireNonNull(policy, "policy is null");
+        this.backfills = requireNonNull(backfills, "backfills is null");
     }
 
     public void run() throws InterruptedException {
@@ -42,7 +49,12 @@ public final class Pipeline {
             SourceMessage message = source.poll(pollTimeout);
             long now = System.nanoTime();
             if (message instanceof SourceChange event) {
+                backfills.observe(event);
                 batcher.add(event, now);
+            } else if (message instanceof Watermark watermark) {
+                for (SourceChange row : backfills.arrived(watermark)) {
+                    batcher.add(row, now);
+                }
             } else if (message instanceof TransactionCommit commit) {
                 batcher.commit(commit, now);
             } else if (message instanceof OpenTransactionDiscarded && batcher.discardOpen()) {

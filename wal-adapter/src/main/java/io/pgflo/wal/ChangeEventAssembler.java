@@ -4,6 +4,7 @@ import io.pgflo.domain.OpenTransactionDiscarded;
 import io.pgflo.domain.SourceChange;
 import io.pgflo.domain.SourceMessage;
 import io.pgflo.domain.TransactionCommit;
+import io.pgflo.domain.Watermark;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.ColumnType;
 import io.pgflo.sink.api.Lsn;
@@ -315,6 +316,11 @@ final class ChangeEventAssembler {
                     emit(event(Operation.TRUNCATE, table, lsn, context, null, null, null, 0), out);
                 }
             }
+        } else if (message instanceof LogicalMessage logical && logical.prefix().equals(Watermark.PREFIX)
+                && logical.transactional() && context != null && !context.commitLsn.equals(Lsn.MAX)) {
+            // A backfill's watermark: its chunk's rows go in here, as changes of this transaction after its own.
+            out.accept(new Watermark(new String(logical.content(), StandardCharsets.UTF_8), context.xid,
+                    context.commitLsn, context.commitTime, context.peekOrdinal()));
         } else if (message instanceof LogicalMessage logical && logical.prefix().startsWith(DDL_PREFIX) && deliverDdl
                 && !logical.prefix().equals(DDL_PREFIX + "_end")) {
             log.warn("ignoring a logical message with prefix {} at {}: schema changes travel as rows of {}, which only "
@@ -428,6 +434,11 @@ final class ChangeEventAssembler {
 
         int nextOrdinal() {
             return ordinal++;
+        }
+
+        /** The ordinal the next change would get. */
+        int peekOrdinal() {
+            return ordinal;
         }
     }
 }

@@ -394,6 +394,20 @@ class ChangeEventAssemblerTest {
     }
 
     @Test
+    void aBackfillsWatermarkArrivesInItsTransactionWithItsPositionAndOthersAreIgnored() {
+        byte[] content = "nonce:1:0".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        begin(300, 42);
+        feed(message('M').i8(1).i64(250).string(io.pgflo.domain.Watermark.PREFIX).i32(content.length).bytes(content), 250);
+        commit(300);
+        feed(message('M').i8(0).i64(310).string(io.pgflo.domain.Watermark.PREFIX).i32(content.length).bytes(content), 310);
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0)).isEqualTo(new io.pgflo.domain.Watermark("nonce:1:0", 42, Lsn.of(300),
+                java.time.Instant.parse("2000-01-01T00:00:00Z"), 0));
+        assertThat(out.get(1)).as("the transaction's commit; the message outside a transaction is not a watermark")
+                .isInstanceOf(TransactionCommit.class);
+    }
+
+    @Test
     void heartbeatTransactionYieldsOnlyACommit() {
         begin(200, 1);
         feed(message('M').i8(1).i64(150).string(HeartbeatEmitter.PREFIX).i32(0), 150);
