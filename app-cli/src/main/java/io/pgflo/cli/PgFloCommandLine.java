@@ -91,6 +91,7 @@ final class PgFloCommandLine {
         StreamCommand stream = new StreamCommand();
         DemoCommand demo = new DemoCommand();
         SinksCommand sinks = new SinksCommand();
+        BackfillCommand backfill = new BackfillCommand();
         JCommander commander = JCommander.newBuilder()
                 .programName("pg_flo")
                 // A flag given twice takes its last value, as in pg_flo and most tools (wrapper scripts add defaults).
@@ -99,6 +100,7 @@ final class PgFloCommandLine {
                 .addCommand("stream", stream)
                 .addCommand("sinks", sinks)
                 .addCommand("demo", demo)
+                .addCommand("backfill", backfill)
                 .defaultProvider(new EnvironmentDefaults(environment))
                 .build();
         JCommander streamCommander = commander.getCommands().get("stream");
@@ -148,6 +150,7 @@ final class PgFloCommandLine {
         return switch (parsed) {
             case "sinks" -> sinks.common.help ? usage(commander.getCommands().get("sinks")) : listSinks(registry);
             case "demo" -> demo.help ? usage(commander.getCommands().get("demo")) : runDemo(demo);
+            case "backfill" -> backfill.help ? usage(commander.getCommands().get("backfill")) : runBackfill(backfill);
             default -> stream(streamCommander, stream, registry, args, sinkValues);
         };
     }
@@ -218,6 +221,21 @@ final class PgFloCommandLine {
         }
     }
 
+    private int runBackfill(BackfillCommand backfill) {
+        try {
+            LogConfigurator.setLevel(backfill.logLevel);
+            backfill.run(out);
+            return ExitCode.OK;
+        } catch (IllegalArgumentException | ConfigurationException e) {
+            err.println("pg_flo: " + ErrorMessages.oneLine(e.getMessage()));
+            return ExitCode.USAGE;
+        } catch (RuntimeException e) {
+            log.debug("backfill request failed", e);
+            err.println("pg_flo: backfill request failed: " + ErrorMessages.oneLine(ErrorMessages.rootMessage(e)));
+            return ExitCode.FAILED;
+        }
+    }
+
     private int runDemo(DemoCommand demo) {
         try {
             LogConfigurator.setLevel(demo.logLevel);
@@ -277,6 +295,7 @@ final class PgFloCommandLine {
         stream.println("Commands:");
         stream.println("  stream <sink>  stream committed changes from PostgreSQL to a sink");
         stream.println("  sinks          list the available sinks");
+        stream.println("  backfill       ask a group's running stream to read tables again, while it streams");
         stream.println("  demo           stream a short workload from an embedded PostgreSQL to stdout");
         stream.println("Flags: --help, --version");
         stream.println("Run 'pg_flo stream --help' for the sinks and 'pg_flo stream <sink> --help' for a sink's flags.");

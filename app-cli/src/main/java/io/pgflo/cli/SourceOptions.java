@@ -94,6 +94,10 @@ final class SourceOptions {
             validateWith = WholeNumberRange.Positive.class)
     int copyChunkMegabytes = 64;
 
+    @Parameter(names = "--backfill-chunk-rows", description = "rows a backfill reads in one query, between two "
+            + "watermarks (see pg_flo backfill)", validateWith = WholeNumberRange.Positive.class)
+    int backfillChunkRows = 5_000;
+
     @Parameter(names = "--log-level", description = "log level: error, warn, info, debug, trace")
     String logLevel = "info";
 

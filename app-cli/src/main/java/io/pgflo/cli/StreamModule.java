@@ -10,6 +10,7 @@ import com.google.inject.Singleton;
 import io.pgflo.domain.BatchPolicy;
 import io.pgflo.domain.ChangeSource;
 import io.pgflo.sink.api.ConfigurationException;
+import io.pgflo.domain.BackfillMerger;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.sink.api.SinkContext;
@@ -32,6 +33,8 @@ final class StreamModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(ChangeSource.class).to(PostgresChangeSource.class);
+        // One for the pipeline that merges the chunks and the backfill thread that hands them over.
+        bind(BackfillMerger.class).in(Singleton.class);
     }
 
     @Provides
@@ -87,7 +90,7 @@ final class StreamModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Pipeline pipeline(ChangeSource source, Sink sink, BatchPolicy policy) {
-        return new Pipeline(source, sink, policy);
+    Pipeline pipeline(ChangeSource source, Sink sink, BatchPolicy policy, BackfillMerger backfills) {
+        return new Pipeline(source, sink, policy, backfills);
     }
 }

@@ -3,6 +3,7 @@ package io.pgflo.cli;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.ProvisionException;
+import io.pgflo.domain.BackfillMerger;
 import io.pgflo.domain.ChangeSource;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.domain.Pipeline;
@@ -149,7 +150,9 @@ final class StreamRunner {
             }
             attempt.streamed = true;
             streamedBefore = true;
-            try (ProgressReporter ignored = new ProgressReporter(current.stats(), Duration.ofSeconds(options.progressSeconds))) {
+            try (ProgressReporter ignored = new ProgressReporter(current.stats(), Duration.ofSeconds(options.progressSeconds));
+                    BackfillThread backfills = BackfillThread.start(options, injector.getInstance(BackfillMerger.class),
+                            current.stats()::checkpoint)) {
                 OutOfMemoryExit.run(current); // current.run(), ending in status 3 on an OutOfMemoryError
             }
             log.info("stopped cleanly at checkpoint {} after {} events", current.stats().checkpoint(),
