@@ -66,6 +66,42 @@ class BackfillIT {
     }
 
     @Test
+    void aTableAddedToTheGroupIsBackfilledOnTheNextStart(TestPostgres pg, @TempDir Path dir) throws Exception {
+        String db = pg.createDatabase("backfill_added");
+        String target = pg.createDatabase("backfill_added_target");
+        for (String database : List.of(db, target)) {
+            pg.execute(database, "CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL, n int NOT NULL)",
+                    "CREATE TABLE u (id int PRIMARY KEY, v text NOT NULL, n int NOT NULL)");
+        }
+        pg.execute(db, "INSERT INTO u SELECT g, 'u ' || g, 0 FROM generate_series(1, 5000) g");
+        List<String> args = new ArrayList<>(List.of("--status-dir", dir.resolve("status").toString(), "--target-host",
+                pg.host(), "--target-port", Integer.toString(pg.port()), "--target-dbname", target, "--target-user",
+                TestPostgres.SUPERUSER, "--track-ddl", "false", "--tables"));
+        PgFloProcess first = PgFloProcess.start(pg, db, "added", dir.resolve("run-1"), "postgres",
+                concat(args, "t"));
+        assertThat(first.stop()).isZero();
+        PgFloProcess second = PgFloProcess.start(pg, db, "added", dir.resolve("run-2"), "postgres",
+                concat(args, "t,u"));
+        try {
+            awaitLog(second, "complete");
+            pg.execute(db, "UPDATE u SET n = 1 WHERE id = 7");
+            second.awaitCaughtUp();
+            assertThat(second.stop()).as(second.stderr()).isZero();
+            assertThat(second.stderr()).contains("public.u was added to group added");
+        } finally {
+            second.close();
+        }
+        String checksum = CHECKSUM.replace("FROM t", "FROM u");
+        assertThat(pg.queryString(target, checksum)).isEqualTo(pg.queryString(db, checksum));
+    }
+
+    private static String[] concat(List<String> args, String last) {
+        List<String> all = new ArrayList<>(args);
+        all.add(last);
+        return all.toArray(String[]::new);
+    }
+
+    @Test
     void badRequestsAreRefusedWithOneLineAndRecordNothing(TestPostgres pg, @TempDir Path dir) throws Exception {
         String db = pg.createDatabase("backfill_bad");
         pg.execute(db, "CREATE TABLE t (id int PRIMARY KEY, v text)", "CREATE TABLE other (id int PRIMARY KEY)",

@@ -1,6 +1,7 @@
 package io.pgflo.wal;
 
 import io.pgflo.domain.BackfillRequest;
+import io.pgflo.sink.api.ColumnType;
 import io.pgflo.sink.api.TableName;
 import java.sql.Array;
 import java.sql.Connection;
@@ -11,6 +12,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The table {@code internal_pg_flo.backfill_requests} on the source: what {@code pg_flo backfill} asked for, and how
@@ -20,6 +24,8 @@ import java.util.List;
 final class BackfillRequests {
     static final String TABLE = "internal_pg_flo.backfill_requests";
     private static final long LOCK_KEY = 0x70675f666c6f4266L; // "pg_floBf": serializes creation
+
+    private static final Logger log = LoggerFactory.getLogger(BackfillRequests.class);
 
     private BackfillRequests() {}
 
@@ -50,6 +56,33 @@ final class BackfillRequests {
                 rows.next();
                 return rows.getLong(1);
             }
+        }
+    }
+
+    /**
+     * Asks for a backfill of each table added to an existing group, so that the rows it had before reach the sink;
+     * a table without a key to read it by is left out with a warning that says what to do.
+     */
+    static void addForNewTables(Connection connection, WalSourceConfig config, List<TableName> tables)
+            throws SQLException {
+        if (tables.isEmpty()) {
+            return;
+        }
+        create(connection);
+        IntFunction<ColumnType> types = new TypeRegistry(connection)::resolve;
+        for (TableName table : tables) {
+            CopiedTable copied = CopiedTable.load(connection, table, types, config.endpoint().describe());
+            if (copied.relation().keyColumns().isEmpty()) {
+                log.warn("{} was added to group {}: its existing rows are not backfilled, as it has no primary key or "
+                        + "replica identity index to read it by in chunks", table, config.names().group());
+                continue;
+            }
+            long id = add(connection, config.names().group(), table, null);
+            log.info("{} was added to group {}: backfill {} reads its existing rows while the stream runs", table,
+                    config.names().group(), id);
+        }
+        if (!connection.getAutoCommit()) {
+            connection.commit();
         }
     }
 

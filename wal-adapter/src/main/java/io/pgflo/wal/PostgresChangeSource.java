@@ -81,6 +81,10 @@ public final class PostgresChangeSource implements ChangeSource {
                 capture = DdlCapture.install(metadata, config.endpoint().describe(), config.names().group(), tables);
             }
             setup.create(tables, capture.active() ? List.of(DdlCapture.CHANGES) : List.of());
+            if (!setup.createdSlot()) {
+                // A group that streamed before: a table added to it has rows the stream never carried.
+                BackfillRequests.addForNewTables(metadata, config, setup.addedTables());
+            }
             // Protocol 2, with its streaming of in-progress transactions, came with PostgreSQL 14.
             boolean streamInProgress = config.provisionalChanges()
                     && metadata.getMetaData().getDatabaseMajorVersion() >= 14;

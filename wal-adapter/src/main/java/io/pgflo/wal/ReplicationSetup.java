@@ -26,6 +26,8 @@ final class ReplicationSetup {
     private final WalSourceConfig config;
     private boolean createdSlot;
     private boolean createdPublication;
+    /** Tables this run added to a publication that existed, whose rows from before are not in the stream. */
+    private final List<TableName> addedTables = new ArrayList<>();
     /** The slot this run created with its snapshot kept ({@link WalSourceConfig#keepStartSnapshot()}), or null. */
     private StartSnapshot startSnapshot;
     /** Whether a replicated table is partitioned; known once {@link #resolveTables()} ran. */
@@ -200,8 +202,10 @@ final class ReplicationSetup {
             if (viaRoot && !publishesViaRoot) {
                 changes.add("ALTER PUBLICATION " + quoted + " SET (publish_via_partition_root = true)");
             }
-            if (!publishedTables(publication).equals(new HashSet<>(tables))) {
+            Set<TableName> published = publishedTables(publication);
+            if (!published.equals(new HashSet<>(tables))) {
                 changes.add("ALTER PUBLICATION " + quoted + " SET TABLE " + tableList);
+                tables.stream().filter(table -> !published.contains(table)).forEach(addedTables::add);
             }
         }
         try (Statement statement = connection.createStatement()) {
@@ -336,6 +340,11 @@ final class ReplicationSetup {
                 return rows.next() ? Optional.of(rows.getInt(1)) : Optional.empty();
             }
         }
+    }
+
+    /** The tables added to the group's existing publication by this run. */
+    List<TableName> addedTables() {
+        return List.copyOf(addedTables);
     }
 
     boolean createdSlot() {
