@@ -46,7 +46,19 @@ public final class Pipeline {
         Duration pollTimeout = policy.maxDelay().compareTo(MAX_POLL) < 0 ? policy.maxDelay() : MAX_POLL;
         Position acknowledged = resumeAfter;
         while (!stopRequested) {
-            SourceMessage message = source.poll(pollTimeout);
+            SourceMessage message = source.poll(Duration.ZERO);
+            if (message == null) {
+                // Nothing more pending: what is committed goes now instead of waiting out the batch delay, so a change
+                // waits only while more is arriving. Batches still grow under load, while the sink is busy with the
+                // one before (group commit); the delay stays the bound for a source that never pauses.
+                Batch ready = batcher.drainCommitted();
+                if (ready != null) {
+                    sink.writeBatch(ready);
+                    stats.recordBatch(ready, batcher.lastCutCommitTime());
+                    acknowledged = acknowledgeDurable(acknowledged);
+                }
+                message = source.poll(pollTimeout);
+            }
             long now = System.nanoTime();
             if (message instanceof SourceChange event) {
                 backfills.observe(event);
