@@ -98,6 +98,13 @@ final class SourceOptions {
             + "watermarks (see pg_flo backfill)", validateWith = WholeNumberRange.Positive.class)
     int backfillChunkRows = 5_000;
 
+    @Parameter(names = "--metrics-port", description = "serve /metrics (Prometheus), /health/live and /health/ready "
+            + "on this port; 0: off", validateWith = WholeNumberRange.NonNegative.class)
+    int metricsPort;
+
+    @Parameter(names = "--metrics-bind", description = "address the metrics endpoint listens on")
+    String metricsBind = "127.0.0.1";
+
     @Parameter(names = "--log-level", description = "log level: error, warn, info, debug, trace")
     String logLevel = "info";
 

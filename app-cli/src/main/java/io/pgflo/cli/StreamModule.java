@@ -12,6 +12,7 @@ import io.pgflo.domain.ChangeSource;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.domain.BackfillMerger;
 import io.pgflo.domain.Pipeline;
+import io.pgflo.domain.PipelineListener;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.sink.api.SinkContext;
 import io.pgflo.wal.PostgresChangeSource;
@@ -25,9 +26,12 @@ final class StreamModule extends AbstractModule {
     private final SourceOptions options;
     private final SelectedSink selected;
 
-    StreamModule(SourceOptions options, SelectedSink selected) {
+    private final PipelineListener listener;
+
+    StreamModule(SourceOptions options, SelectedSink selected, PipelineListener listener) {
         this.options = options;
         this.selected = selected;
+        this.listener = listener;
     }
 
     @Override
@@ -91,6 +95,6 @@ final class StreamModule extends AbstractModule {
     @Provides
     @Singleton
     Pipeline pipeline(ChangeSource source, Sink sink, BatchPolicy policy, BackfillMerger backfills) {
-        return new Pipeline(source, sink, policy, backfills);
+        return new Pipeline(source, sink, policy, backfills, listener);
     }
 }

@@ -7,6 +7,7 @@ import io.pgflo.domain.BackfillMerger;
 import io.pgflo.domain.ChangeSource;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.domain.Pipeline;
+import io.pgflo.metrics.Health;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.sink.api.SinkContext;
 import io.pgflo.sink.api.TransientSinkException;
@@ -31,6 +32,7 @@ final class StreamRunner {
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile Pipeline pipeline;
     private volatile CopyPhase copyPhase;
+    private volatile Monitoring monitoring;
     private volatile boolean stopRequested;
     private volatile boolean succeeded;
     private volatile boolean streamedBefore;
@@ -51,40 +53,53 @@ final class StreamRunner {
      * missing table) and other sink failures are not retried here.
      */
     void run() throws InterruptedException {
-        try {
-            int attempts = 0;
-            while (true) {
-                Attempt attempt = new Attempt();
-                try {
-                    runOnce(attempt);
-                    succeeded = !attempt.interruptedBeforeStart;
-                    return;
-                } catch (RuntimeException e) {
-                    OutOfMemoryExit.exitIfCausedBy(e); // one in a stream's set-up: status 3, not a retry
-                    // After a first stream, the flags are known to be good: a source or target that cannot be
-                    // reached now is one that went away.
-                    boolean sourceLost = e instanceof SourceException
-                            || (streamedBefore && !attempt.sinkOpened && e instanceof ConfigurationException
-                                    && !(e instanceof SlotInvalidatedException));
-                    boolean sinkLost = causedBy(e, TransientSinkException.class);
-                    if (!(sourceLost || sinkLost) || stopRequested || attempts >= options.reconnectAttempts) {
-                        throw e;
-                    }
-                    if (attempt.streamed) {
-                        attempts = 0;
-                    }
-                    attempts++;
-                    long delay = Math.min(30_000L, options.reconnectBackoffMillis * (1L << Math.min(attempts - 1, 16)));
-                    log.warn("{} lost ({}); reconnecting in {} ms, attempt {} of {}", sinkLost ? "sink's destination" : "source",
-                            ErrorMessages.oneLine(e.getMessage()), delay, attempts, options.reconnectAttempts);
-                    if (stopSignal.await(delay, TimeUnit.MILLISECONDS)) {
-                        succeeded = true;
-                        return;
-                    }
-                }
-            }
+        try (Monitoring started = Monitoring.start(options, selected.provider().name(), this::lagSeconds)) {
+            monitoring = started;
+            runWithRetries();
         } finally {
             finished.countDown();
+        }
+    }
+
+    /** The running pipeline's lag in seconds (see PipelineStats#lag); 0 before it runs. */
+    private double lagSeconds() {
+        Pipeline current = pipeline;
+        return current == null ? 0 : current.stats().lag(java.time.Instant.now()).toNanos() / 1e9;
+    }
+
+    private void runWithRetries() throws InterruptedException {
+        int attempts = 0;
+        while (true) {
+            Attempt attempt = new Attempt();
+            try {
+                runOnce(attempt);
+                succeeded = !attempt.interruptedBeforeStart;
+                return;
+            } catch (RuntimeException e) {
+                OutOfMemoryExit.exitIfCausedBy(e); // one in a stream's set-up: status 3, not a retry
+                // After a first stream, the flags are known to be good: a source or target that cannot be
+                // reached now is one that went away.
+                boolean sourceLost = e instanceof SourceException
+                        || (streamedBefore && !attempt.sinkOpened && e instanceof ConfigurationException
+                                && !(e instanceof SlotInvalidatedException));
+                boolean sinkLost = causedBy(e, TransientSinkException.class);
+                if (!(sourceLost || sinkLost) || stopRequested || attempts >= options.reconnectAttempts) {
+                    throw e;
+                }
+                if (attempt.streamed) {
+                    attempts = 0;
+                }
+                attempts++;
+                long delay = Math.min(30_000L, options.reconnectBackoffMillis * (1L << Math.min(attempts - 1, 16)));
+                log.warn("{} lost ({}); reconnecting in {} ms, attempt {} of {}", sinkLost ? "sink's destination" : "source",
+                        ErrorMessages.oneLine(e.getMessage()), delay, attempts, options.reconnectAttempts);
+                monitoring.health().enter(Health.Phase.RECONNECTING, (sinkLost ? "sink's destination" : "source")
+                        + " lost (" + ErrorMessages.oneLine(e.getMessage()) + ")");
+                if (stopSignal.await(delay, TimeUnit.MILLISECONDS)) {
+                    succeeded = true;
+                    return;
+                }
+            }
         }
     }
 
@@ -100,7 +115,7 @@ final class StreamRunner {
         Sink sink = null;
         try {
             StartupWarmUp.awaitDone(); // the SCRAM cache in place before the first connection
-            Injector injector = Guice.createInjector(new StreamModule(options, selected));
+            Injector injector = Guice.createInjector(new StreamModule(options, selected, monitoring.listener()));
             source = injector.getInstance(ChangeSource.class);
             if (!options.copies()) {
                 // The server starts decoding while the sink connects; the sink's checkpoint then says what to skip.
@@ -123,6 +138,7 @@ final class StreamRunner {
             if (options.copies() && !streamedBefore) {
                 SinkContext context = injector.getInstance(SinkContext.class);
                 CopyPhase phase = new CopyPhase(options, source, sink, context.tables(), context.statusDir());
+                monitoring.health().enter(Health.Phase.COPYING, null);
                 copyPhase = phase;
                 boolean complete;
                 try {
@@ -150,6 +166,7 @@ final class StreamRunner {
             }
             attempt.streamed = true;
             streamedBefore = true;
+            monitoring.health().enter(Health.Phase.STREAMING, null);
             try (ProgressReporter ignored = new ProgressReporter(current.stats(), Duration.ofSeconds(options.progressSeconds));
                     BackfillThread backfills = BackfillThread.start(options, injector.getInstance(BackfillMerger.class),
                             current.stats()::checkpoint)) {
@@ -187,6 +204,10 @@ final class StreamRunner {
     /** Asks the stream to stop; returns at once. A watchdog halts the process if the stop takes too long. */
     void stop() {
         stopRequested = true;
+        Monitoring current0 = monitoring;
+        if (current0 != null) {
+            current0.health().enter(Health.Phase.STOPPING, null);
+        }
         stopSignal.countDown();
         Pipeline current = pipeline;
         if (current != null) {

@@ -6,6 +6,7 @@ import io.pgflo.sink.api.Batch;
 import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Sink;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Moves changes from a {@link ChangeSource} to a {@link Sink}: batches them, writes each batch, and acknowledges to
@@ -23,6 +24,9 @@ public final class Pipeline {
     private final Sink sink;
     private final BatchPolicy policy;
     private final BackfillMerger backfills;
+    private final PipelineListener listener;
+    /** Written batches not yet durable: their checkpoints and newest source commit times, oldest first. */
+    private final java.util.ArrayDeque<Written> notDurable = new java.util.ArrayDeque<>();
     private final PipelineStats stats = new PipelineStats();
     private volatile boolean stopRequested;
 
@@ -32,11 +36,20 @@ public final class Pipeline {
 
     /** A pipeline that puts the chunks of the backfills {@code backfills} is handed into the stream. */
     public Pipeline(ChangeSource source, Sink sink, BatchPolicy policy, BackfillMerger backfills) {
+        this(source, sink, policy, backfills, PipelineListener.NONE);
+    }
+
+    /** A pipeline that also reports what it does to {@code listener}. */
+    public Pipeline(ChangeSource source, Sink sink, BatchPolicy policy, BackfillMerger backfills,
+            PipelineListener listener) {
         this.source = requireNonNull(source, "source is null");
         this.sink = requireNonNull(sink, "sink is null");
         this.policy = requireNonNull(policy, "policy is null");
         this.backfills = requireNonNull(backfills, "backfills is null");
+        this.listener = requireNonNull(listener, "listener is null");
     }
+
+    private record Written(Position checkpoint, Instant commitTime) {}
 
     public void run() throws InterruptedException {
         Position resumeAfter = sink.lastCheckpoint();
@@ -53,11 +66,13 @@ public final class Pipeline {
                 // one before (group commit); the delay stays the bound for a source that never pauses.
                 Batch ready = batcher.drainCommitted();
                 if (ready != null) {
-                    sink.writeBatch(ready);
-                    stats.recordBatch(ready, batcher.lastCutCommitTime());
+                    write(ready, batcher.lastCutCommitTime());
                     acknowledged = acknowledgeDurable(acknowledged);
                 }
                 message = source.poll(pollTimeout);
+                stats.recordCaughtUp(message == null && notDurable.isEmpty());
+            } else {
+                stats.recordCaughtUp(false);
             }
             long now = System.nanoTime();
             if (message instanceof SourceChange event) {
@@ -69,6 +84,7 @@ public final class Pipeline {
                 }
             } else if (message instanceof TransactionCommit commit) {
                 batcher.commit(commit, now);
+                listener.transactionCommitted();
             } else if (message instanceof OpenTransactionDiscarded && batcher.discardOpen()) {
                 sink.discardOpenTransaction();
             }
@@ -78,8 +94,7 @@ public final class Pipeline {
                 batch = batcher.drainCommitted();
             }
             if (batch != null) {
-                sink.writeBatch(batch);
-                stats.recordBatch(batch, batcher.lastCutCommitTime());
+                write(batch, batcher.lastCutCommitTime());
             } else if (message == null) {
                 // Idle: let the sink finish what it holds, so its checkpoint is acknowledged (and a failure of a
                 // batch it returned from surfaces) without waiting for the next batch.
@@ -89,11 +104,21 @@ public final class Pipeline {
         }
         Batch last = batcher.drainCommitted();
         if (last != null) {
-            sink.writeBatch(last);
-            stats.recordBatch(last, batcher.lastCutCommitTime());
+            write(last, batcher.lastCutCommitTime());
         }
         sink.flush();
         acknowledgeDurable(acknowledged);
+    }
+
+    private void write(Batch batch, Instant newestCommit) {
+        long start = System.nanoTime();
+        sink.writeBatch(batch);
+        listener.batchWritten(batch, Duration.ofNanos(System.nanoTime() - start));
+        stats.recordBatch(batch, newestCommit);
+        if (newestCommit != null && batch.checkpoint().wholeTransaction()
+                && (notDurable.isEmpty() || batch.checkpoint().isAfter(notDurable.peekLast().checkpoint()))) {
+            notDurable.addLast(new Written(batch.checkpoint(), newestCommit));
+        }
     }
 
     /** Asks {@link #run()} to finish the committed work it holds and return. */
@@ -116,6 +141,13 @@ public final class Pipeline {
                 source.acknowledge(durable.lsn());
             }
             stats.recordDurable(durable);
+            Instant now = null;
+            while (!notDurable.isEmpty() && notDurable.peekFirst().checkpoint().compareTo(durable) <= 0) {
+                now = now == null ? Instant.now() : now;
+                Instant commitTime = notDurable.pollFirst().commitTime();
+                stats.recordDurableCommit(commitTime);
+                listener.durable(commitTime, now);
+            }
             return durable;
         }
         return acknowledged;

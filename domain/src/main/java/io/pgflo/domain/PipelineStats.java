@@ -2,6 +2,7 @@ package io.pgflo.domain;
 
 import io.pgflo.sink.api.Batch;
 import io.pgflo.sink.api.Position;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -12,6 +13,8 @@ public final class PipelineStats {
     private final AtomicLong batchesWritten = new AtomicLong();
     private final AtomicReference<Position> checkpoint = new AtomicReference<>(Position.START);
     private final AtomicReference<Instant> lastCommitTime = new AtomicReference<>();
+    private volatile Instant lastDurableCommitTime;
+    private volatile boolean caughtUp;
 
     /** @param commitTime the source commit time of the newest transaction written so far, or null */
     void recordBatch(Batch batch, Instant commitTime) {
@@ -28,6 +31,28 @@ public final class PipelineStats {
 
     void recordDurable(Position durable) {
         checkpoint.set(durable);
+    }
+
+    void recordDurableCommit(Instant commitTime) {
+        lastDurableCommitTime = commitTime;
+    }
+
+    /** Whether the source had nothing pending and everything written was durable, at the pipeline's last look. */
+    void recordCaughtUp(boolean caughtUp) {
+        this.caughtUp = caughtUp;
+    }
+
+    /**
+     * How far the sink's durable changes are behind the source: 0 when caught up (nothing pending, everything durable),
+     * else the time since the commit of the newest durable transaction (since the start, before the first).
+     */
+    public Duration lag(Instant now) {
+        Instant durable = lastDurableCommitTime;
+        if (caughtUp || durable == null) {
+            return Duration.ZERO;
+        }
+        Duration lag = Duration.between(durable, now);
+        return lag.isNegative() ? Duration.ZERO : lag;
     }
 
     public long eventsWritten() {

@@ -83,6 +83,35 @@ class PipelineTest {
     }
 
     @Test
+    void itReportsTransactionsWrittenBatchesAndEachTransactionOnceWhenItIsDurable() throws Exception {
+        ScriptedSource source = new ScriptedSource(List.of(insert(1, 10, 0), commit(10), insert(21, 30, 0), commit(30)));
+        LaggingSink sink = new LaggingSink();
+        List<String> reported = new ArrayList<>();
+        PipelineListener listener = new PipelineListener() {
+            @Override
+            public void transactionCommitted() {
+                reported.add("commit");
+            }
+
+            @Override
+            public void batchWritten(Batch batch, Duration took) {
+                reported.add("batch " + batch.size());
+            }
+
+            @Override
+            public void durable(java.time.Instant commitTime, java.time.Instant now) {
+                reported.add("durable " + commitTime);
+            }
+        };
+        Pipeline pipeline = new Pipeline(source, sink, new BatchPolicy(1000, Duration.ZERO), new BackfillMerger(),
+                listener);
+        source.onDrained = pipeline::stop;
+        pipeline.run();
+        assertThat(reported).containsExactly("commit", "batch 1", "commit", "batch 1", "durable 1970-01-01T00:00:00Z",
+                "durable 1970-01-01T00:00:00Z");
+    }
+
+    @Test
     void aSinkThatFinishesBatchesLaterIsAcknowledgedOnlyAsFarAsItIsDurable() throws Exception {
         ScriptedSource source = new ScriptedSource(List.of(insert(1, 10, 0), commit(10), insert(21, 30, 0), commit(30),
                 insert(41, 50, 0), commit(50)));

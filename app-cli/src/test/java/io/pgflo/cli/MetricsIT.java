@@ -1,0 +1,127 @@
+package io.pgflo.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgflo.testkit.TestPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --metrics-port} on a real stream: counters move, the lag returns to 0, readiness follows the source. */
+class MetricsIT {
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    void countersMoveTheLagReturnsToZeroAndReadinessFollowsASourceRestart(@TempDir Path dir) throws Exception {
+        int port = freePort();
+        try (TestPostgres pg = TestPostgres.start()) {
+            String db = pg.createDatabase("metrics");
+            pg.execute(db, "CREATE TABLE t (id int PRIMARY KEY, v text)");
+            PgFloProcess stream = PgFloProcess.start(pg, db, "metrics", dir.resolve("run"), "stdout", "--tables", "t",
+                    "--status-dir", dir.resolve("status").toString(), "--metrics-port", Integer.toString(port));
+            try {
+                awaitStatus(port, "/health/ready", 200);
+                pg.execute(db, "INSERT INTO t SELECT g, 'v' FROM generate_series(1, 500) g");
+                pg.execute(db, "UPDATE t SET v = 'w' WHERE id <= 10");
+                stream.awaitCaughtUp();
+                awaitMetric(port, "pgflo_events_total{group=\"metrics\",op=\"INSERT\",sink=\"stdout\",table=\"public.t\"}",
+                        500);
+                awaitMetric(port, "pgflo_events_total{group=\"metrics\",op=\"UPDATE\",sink=\"stdout\",table=\"public.t\"}",
+                        10);
+                String text = get(port, "/metrics").body();
+                assertThat(value(text, "pgflo_transactions_total{group=\"metrics\",sink=\"stdout\"}")).isGreaterThanOrEqualTo(2);
+                assertThat(value(text, "pgflo_commit_to_durable_seconds_count{group=\"metrics\",sink=\"stdout\"}"))
+                        .isGreaterThanOrEqualTo(2);
+                assertThat(text).contains("jvm_memory_used_bytes");
+                awaitMetric(port, "pgflo_replication_lag_seconds{group=\"metrics\",sink=\"stdout\"}", 0);
+                assertThat(get(port, "/health/live").statusCode()).isEqualTo(200);
+
+                List<Integer> seen = new CopyOnWriteArrayList<>();
+                List<String> reasons = new CopyOnWriteArrayList<>();
+                AtomicBoolean watching = new AtomicBoolean(true);
+                Thread watcher = new Thread(() -> {
+                    while (watching.get()) {
+                        try {
+                            HttpResponse<String> ready = get(port, "/health/ready");
+                            seen.add(ready.statusCode());
+                            if (ready.statusCode() == 503) {
+                                reasons.add(ready.body());
+                            }
+                            Thread.sleep(10);
+                        } catch (IOException | InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+                watcher.start();
+                pg.restart();
+                pg.execute(db, "INSERT INTO t VALUES (1000, 'after')");
+                stream.awaitCaughtUp();
+                awaitStatus(port, "/health/ready", 200);
+                watching.set(false);
+                watcher.join();
+                assertThat(seen).as("not ready while the source was away").contains(503);
+                assertThat(reasons).anySatisfy(body -> assertThat(body).contains("reconnecting"));
+                assertThat(stream.stop()).as(stream.stderr()).isZero();
+            } finally {
+                stream.close();
+            }
+        }
+    }
+
+    private void awaitStatus(int port, String path, int status) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                if (get(port, path).statusCode() == status) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            assertThat(System.nanoTime()).as("%s answered %d", path, status).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private void awaitMetric(int port, String name, double expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        double last = Double.NaN;
+        while (System.nanoTime() < deadline) {
+            last = value(get(port, "/metrics").body(), name);
+            if (last == expected) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(last).as(name).isEqualTo(expected);
+    }
+
+    private static double value(String text, String name) {
+        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(text);
+        return matcher.find() ? Double.parseDouble(matcher.group(1)) : Double.NaN;
+    }
+
+    private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
