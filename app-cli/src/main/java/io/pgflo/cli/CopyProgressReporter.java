@@ -4,9 +4,6 @@ import io.pgflo.domain.CopyStats;
 import io.pgflo.sink.api.TableName;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,39 +15,26 @@ final class CopyProgressReporter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("progress");
 
     private final CopyStats stats;
-    private final ScheduledExecutorService scheduler;
+    private final EveryInterval schedule;
     private long lastRows;
     private long lastNanos = System.nanoTime();
 
     CopyProgressReporter(CopyStats stats, Duration interval) {
         this.stats = stats;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "pg_flo-copy-progress");
-            thread.setDaemon(true);
-            return thread;
-        });
-        if (!interval.isZero()) {
-            scheduler.scheduleAtFixedRate(this::report, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        this.schedule = new EveryInterval("pg_flo-copy-progress", interval, this::report);
     }
 
     private void report() {
-        try {
-            long rows = stats.rows();
-            long now = System.nanoTime();
-            double rate = (rows - lastRows) * 1e9 / Math.max(1, now - lastNanos);
-            lastRows = rows;
-            lastNanos = now;
-            for (TableName table : stats.tables()) {
-                CopyStats.Table figures = stats.table(table);
-                if (!figures.finished() && figures.rows() > 0) {
-                    log.info(line(table, figures, rate));
-                }
+        long rows = stats.rows();
+        long now = System.nanoTime();
+        double rate = (rows - lastRows) * 1e9 / Math.max(1, now - lastNanos);
+        lastRows = rows;
+        lastNanos = now;
+        for (TableName table : stats.tables()) {
+            CopyStats.Table figures = stats.table(table);
+            if (!figures.finished() && figures.rows() > 0) {
+                log.info(line(table, figures, rate));
             }
-        } catch (Error e) {
-            Thread thread = Thread.currentThread();
-            thread.getUncaughtExceptionHandler().uncaughtException(thread, e);
-            throw e;
         }
     }
 
@@ -71,6 +55,6 @@ final class CopyProgressReporter implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        schedule.close();
     }
 }

@@ -9,6 +9,7 @@ import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.TableName;
 import io.pgflo.testkit.PostgresExtension;
 import io.pgflo.testkit.TestPostgres;
+import io.pgflo.testkit.TypesFixture;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

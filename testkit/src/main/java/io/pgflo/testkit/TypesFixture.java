@@ -1,11 +1,11 @@
-package io.pgflo.wal;
+package io.pgflo.testkit;
 
 /**
- * A table with more than 40 column types and rows of typical, edge and non-ASCII values: the fixture of the PostgreSQL
- * sink's TypeFidelityIT, which a test module cannot share with another.
+ * A table with more than 40 column types and rows of typical, edge and non-ASCII values, for the tests that check
+ * values arrive exactly as the source has them (streamed, copied, applied to a target).
  */
-final class TypesFixture {
-    static final String SCHEMA = """
+public final class TypesFixture {
+    public static final String SCHEMA = """
             CREATE EXTENSION hstore;
             CREATE EXTENSION citext;
             CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy, really');
@@ -35,7 +35,7 @@ final class TypesFixture {
             );
             """;
 
-    static final String ROW_TYPICAL = """
+    public static final String ROW_TYPICAL = """
             INSERT INTO all_types VALUES (1,
               -32768, 9223372036854775807, 123456789012345678901234567890.123456789012345, 1.5,
               3.4028235e38, 1.7976931348623157e308, 1234567.89,
@@ -59,7 +59,7 @@ final class TypesFixture {
               '16/B374D848', 12345, '10:20:10,14,15'
             )""";
 
-    static final String ROW_EDGES = """
+    public static final String ROW_EDGES = """
             INSERT INTO all_types VALUES (2,
               0, -9223372036854775808, 'NaN', -0.001,
               '-Infinity', 'NaN', -0.01,
@@ -81,7 +81,7 @@ final class TypesFixture {
               '0/0', 0, '1:1:'
             )""";
 
-    static final String ROW_UNICODE = """
+    public static final String ROW_UNICODE = """
             INSERT INTO all_types (id, c_numeric, c_double, c_real, c_text, c_varchar, c_char, c_citext, c_json, c_jsonb,
               c_text_array, c_timestamptz, c_interval, c_money)
             VALUES (3, 'Infinity', 'Infinity', '-0', E'h\u00e9llo w\u00f6rld \uD83D\uDC18 \u4e2d\u6587\\ttab\\nnewline \\\\ ''quote''',
