@@ -70,7 +70,8 @@ class PostgresSinkProviderTest {
                 Map.entry("schema-copier", "auto"),
                 Map.entry("track-ddl", "true"),
                 Map.entry("stream-large-transactions", "true"),
-                Map.entry("target-retries", "5"));
+                Map.entry("target-retries", "5"),
+                Map.entry("copy-existing", "refuse"));
     }
 
     @Test
