@@ -30,6 +30,11 @@ public final class BenchMain {
             return 0;
         }
         Path repository = Path.of(System.getProperty("pgflo.repository", ".")).toAbsolutePath().normalize();
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--workload") && args[i + 1].equals("copy")) {
+                return CopyBenchmark.run(args, repository);
+            }
+        }
         BenchOptions options;
         try {
             options = BenchOptions.parse(args, repository);

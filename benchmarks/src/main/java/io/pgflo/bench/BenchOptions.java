@@ -62,7 +62,7 @@ record BenchOptions(
     static final String JVM_HEAP_OPTION = "-XX:MaxRAMPercentage=25";
 
     static final String USAGE = """
-            Usage: ./bench [--workload bulk|oltp|both] [--rows N] [--transactions N] [--contenders LIST]
+            Usage: ./bench [--workload bulk|oltp|both|copy] [--rows N] [--transactions N] [--contenders LIST]
                            [--source-url JDBC_URL] [--heap 512m[,...]] [--webhook-batch-size 500] [--profile] [--verify]
                            [--keep-output] [--timeout SECONDS] [--pg-flo-jar PATH] [--jvm-arg ARG]... [--repeat N]
                            [--no-cds]
@@ -72,6 +72,8 @@ record BenchOptions(
               --workload       bulk: one transaction of --rows inserts (default 1,000,000);
                                oltp: --transactions transactions of 6 inserts, 3 updates, 1 delete (default 20,000);
                                both: bulk, then oltp.                                       (default bulk)
+                               copy: an initial copy of --rows rows (default 5,000,000) by pgdump,postgres,
+                               psql-json,file (--contenders), --copy-workers N (4); see benchmarks/README.md
               --contenders     comma-separated, in order; default all but debezium:
                                recvlogical,stdout,file,webhook,webhook-batch,postgres,native
                                debezium: Debezium Server's HTTP sink, one request per event, for the webhook

@@ -3,6 +3,7 @@ package io.pgflo.domain;
 import static java.util.Objects.requireNonNull;
 
 import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.BulkLoader;
 import io.pgflo.sink.api.Lsn;
 import io.pgflo.sink.api.Operation;
 import io.pgflo.sink.api.Position;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -33,11 +35,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * durable as it does a part of a large transaction. The copy ends with the checkpoint after {@code C}, where the stream
  * then starts.
  *
- * <p>Parts ({@link CopyChunk}) are read by {@code workers} threads at once and handed to the calling thread, which
- * numbers the rows, batches them and writes them to the sink: the sink is still called from one thread. Each table's
- * rows end with a {@link Operation#COPY_DONE} event. A table whose
- * rows are all durable is recorded in the {@link CopyProgressStore}; a copy that stops (or crashes) and runs again
- * skips those tables and copies the others again in full.
+ * <p>Parts ({@link CopyChunk}) are read by {@code workers} threads at once. For a sink that offers a
+ * {@link BulkLoader}, each worker loads the part it reads straight into it, in a sink transaction of the part's own
+ * ({@link BulkCopy}). For any other sink, the parts are handed to the calling thread, which numbers the rows, batches
+ * them and writes them to the sink: the sink is still called from one thread. Each table's rows end with a
+ * {@link Operation#COPY_DONE} event. A table whose rows are all durable is recorded in the {@link CopyProgressStore}; a
+ * copy that stops (or crashes) and runs again skips those tables and copies the others again in full (a bulk loader
+ * also skips parts it holds from this very snapshot, and empties a table of what an earlier snapshot's parts left).
  */
 public final class InitialCopy {
     /** A reader hands its rows over in groups this large (or this many value bytes), so the queue costs little. */
@@ -79,10 +83,23 @@ public final class InitialCopy {
      * or a batch the sink refuses is thrown, with what is durable recorded.
      */
     public boolean run(List<TableName> tables, Lsn consistentPoint) throws InterruptedException {
+        Optional<BulkLoader> bulk = sink.bulkLoader(settings.workers());
+        if (bulk.isEmpty()) {
+            return run(tables, consistentPoint, null);
+        }
+        try (BulkLoader loader = bulk.get()) {
+            return run(tables, consistentPoint, loader);
+        }
+    }
+
+    private boolean run(List<TableName> tables, Lsn consistentPoint, BulkLoader loader) throws InterruptedException {
         Position end = Position.afterTransaction(consistentPoint);
         Position start = sink.lastCheckpoint();
         if (start.wholeTransaction() && start.compareTo(end) >= 0) {
             // The sink is past the copy: it completed, and only the record of that was lost.
+            if (loader != null) {
+                loader.complete();
+            }
             progress.complete();
             return true;
         }
@@ -95,13 +112,19 @@ public final class InitialCopy {
         List<TableName> todo = new ArrayList<>(tables);
         todo.removeAll(finished);
         stats.skipped(finished);
-        Run run = new Run(consistentPoint, commitLsn, finished,
-                !start.wholeTransaction() && start.lsn().equals(commitLsn) ? start.ordinal() + 1 : 0);
-        if (!run.copy(todo)) {
+        int firstOrdinal = !start.wholeTransaction() && start.lsn().equals(commitLsn) ? start.ordinal() + 1 : 0;
+        boolean copied = loader == null
+                ? new Run(consistentPoint, commitLsn, finished, firstOrdinal).copy(todo)
+                : new BulkCopy(reader, loader, sink, progress, settings, stats, () -> stopRequested, consistentPoint,
+                        finished, firstOrdinal).copy(todo);
+        if (!copied) {
             return false;
         }
         sink.writeBatch(Batch.of(List.of(), end));
         sink.flush();
+        if (loader != null) {
+            loader.complete();
+        }
         progress.complete();
         return true;
     }

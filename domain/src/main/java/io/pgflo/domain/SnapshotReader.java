@@ -13,6 +13,13 @@ import java.util.function.Consumer;
  */
 public interface SnapshotReader extends AutoCloseable {
 
+    /**
+     * A name for the rows this reader sees: two readers have the same name only when they see the same rows, so that
+     * the parts one planned mean the same to the other. A copy's parts are named with it ({@link
+     * io.pgflo.sink.api.BulkLoader}), so that none loaded under another snapshot is taken for one of this copy.
+     */
+    String snapshotName();
+
     /** Splits the table into parts of about {@code chunkBytes} each, as the snapshot sees it; at least one part. */
     List<CopyChunk> plan(TableName table, long chunkBytes);
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.BulkLoader;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.Column;
 import io.pgflo.sink.api.ColumnType;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -131,6 +133,88 @@ class InitialCopyTest {
         assertThat(progress.load()).get().satisfies(state -> assertThat(state.finished()).containsExactly(A));
     }
 
+    @Test
+    void aSinkWithABulkLoaderGetsEachPartOnTheReadingThreadInATransactionOfItsOwn() throws Exception {
+        TablesReader reader = new TablesReader(Map.of(A, 250, B, 40, EMPTY, 0), 10);
+        LoadingSink sink = new LoadingSink(Position.START);
+        MemoryProgress progress = new MemoryProgress();
+        InitialCopy copy = new InitialCopy(reader, sink, progress, SETTINGS);
+
+        assertThat(copy.run(List.of(A, B, EMPTY), START)).isTrue();
+
+        MemoryLoader loader = sink.loader;
+        assertThat(loader.committed).hasSize(25 + 4 + 1);
+        assertThat(loader.committed.keySet()).allMatch(part -> part.startsWith(START + "/snap-1|"));
+        List<String> rows = new ArrayList<>();
+        loader.committed.values().forEach(rows::addAll);
+        assertThat(rows).hasSize(290).doesNotHaveDuplicates();
+        assertThat(loader.threads).as("loaded on the workers, never on the coordinating thread")
+                .doesNotContain(Thread.currentThread().getName()).hasSizeGreaterThan(1);
+        assertThat(loader.abandoned).isEmpty();
+        assertThat(loader.prepared).containsExactly(A, B, EMPTY);
+        assertThat(loader.finished).containsExactlyInAnyOrder(A, B, EMPTY);
+        assertThat(loader.completed).isTrue();
+        assertThat(loader.closed).isTrue();
+        assertThat(sink.events()).as("no row goes through writeBatch; each table's end does").hasSize(3)
+                .allMatch(event -> event.operation() == Operation.COPY_DONE);
+        assertThat(sink.events()).extracting(ChangeEvent::ordinal).containsExactly(0, 1, 2);
+        assertThat(sink.events()).filteredOn(event -> event.table().equals("a")).singleElement()
+                .satisfies(done -> assertThat(done.keyColumns()).as("the key its rows had").containsExactly("id"));
+        assertThat(sink.lastCheckpoint()).isEqualTo(Position.afterTransaction(START));
+        assertThat(progress.completed).isTrue();
+        assertThat(copy.stats().rows()).isEqualTo(290);
+    }
+
+    @Test
+    void aBulkCopySkipsThePartsTheLoaderHoldsFromThisVeryCopyAndNoOthers() throws Exception {
+        TablesReader reader = new TablesReader(Map.of(A, 50), 10);
+        LoadingSink sink = new LoadingSink(Position.START);
+        sink.loader.held.put(START + "/snap-1", Set.of(BulkCopy.partId(reader.plan(A, 100).get(0)),
+                BulkCopy.partId(reader.plan(A, 100).get(3))));
+        sink.loader.held.put(START + "/snap-0", Set.of(BulkCopy.partId(reader.plan(A, 100).get(1))));
+
+        assertThat(new InitialCopy(reader, sink, new MemoryProgress(), SETTINGS).run(List.of(A), START)).isTrue();
+
+        assertThat(reader.partsRead).extracting(CopyChunk::index).containsExactlyInAnyOrder(1, 2, 4);
+        assertThat(sink.loader.finished).containsExactly(A);
+    }
+
+    @Test
+    void aPartThatCannotBeLoadedStopsTheBulkCopyAndUndoesNothingCommitted() {
+        TablesReader reader = new TablesReader(new LinkedHashMap<>(Map.of(A, 20)), 10);
+        reader.tables.put(B, 50);
+        reader.failing = B;
+        LoadingSink sink = new LoadingSink(Position.START);
+        MemoryProgress progress = new MemoryProgress();
+        InitialCopy copy = new InitialCopy(reader, sink, progress, new CopySettings(1, 100,
+                new BatchPolicy(7, Duration.ofHours(1))));
+
+        assertThatThrownBy(() -> copy.run(List.of(A, B), START)).hasMessageContaining("cannot read public.b part");
+        assertThat(progress.completed).isFalse();
+        assertThat(progress.load()).get().satisfies(state -> assertThat(state.finished()).containsExactly(A));
+        assertThat(sink.loader.committed).hasSize(2);
+        assertThat(sink.loader.abandoned).isNotEmpty();
+        assertThat(sink.loader.finished).containsExactly(A);
+        assertThat(sink.loader.completed).isFalse();
+        assertThat(sink.loader.closed).isTrue();
+    }
+
+    @Test
+    void aStoppedBulkCopyAbandonsThePartsInFlightAndReturnsFalse() throws Exception {
+        TablesReader reader = new TablesReader(Map.of(A, 500), 10);
+        reader.afterRows = 100;
+        LoadingSink sink = new LoadingSink(Position.START);
+        MemoryProgress progress = new MemoryProgress();
+        InitialCopy copy = new InitialCopy(reader, sink, progress, SETTINGS);
+        reader.onRows = copy::stop;
+
+        assertThat(copy.run(List.of(A), START)).isFalse();
+        assertThat(progress.completed).isFalse();
+        assertThat(sink.loader.committed.size()).isLessThan(50);
+        assertThat(sink.loader.completed).isFalse();
+        assertThat(sink.loader.closed).isTrue();
+    }
+
     private static List<Integer> range(int from, int to) {
         List<Integer> values = new ArrayList<>();
         for (int i = from; i < to; i++) {
@@ -166,6 +250,11 @@ class InitialCopyTest {
         }
 
         @Override
+        public String snapshotName() {
+            return "snap-1";
+        }
+
+        @Override
         public long estimatedRows(TableName table) {
             return tables.get(table);
         }
@@ -194,7 +283,7 @@ class InitialCopyTest {
     }
 
     /** Makes each batch durable when the next is written, or at a flush, as a sink with background I/O does. */
-    private static final class RecordingSink implements Sink {
+    private static class RecordingSink implements Sink {
         final List<Batch> batches = new ArrayList<>();
         private Position pending;
         private Position durable;
@@ -229,6 +318,83 @@ class InitialCopyTest {
 
         @Override
         public void close() {}
+    }
+
+    /** A sink whose bulk loader keeps each part's rows in memory, and what it was told. */
+    private static final class LoadingSink extends RecordingSink {
+        final MemoryLoader loader = new MemoryLoader();
+
+        LoadingSink(Position start) {
+            super(start);
+        }
+
+        @Override
+        public Optional<BulkLoader> bulkLoader(int parallelism) {
+            return Optional.of(loader);
+        }
+    }
+
+    private static final class MemoryLoader implements BulkLoader {
+        final Map<String, Set<String>> held = new ConcurrentHashMap<>();
+        final Map<String, List<String>> committed = new ConcurrentHashMap<>();
+        final Set<String> abandoned = ConcurrentHashMap.newKeySet();
+        final Set<String> threads = ConcurrentHashMap.newKeySet();
+        final List<TableName> prepared = new ArrayList<>();
+        final List<TableName> finished = new ArrayList<>();
+        volatile boolean completed;
+        volatile boolean closed;
+
+        @Override
+        public Set<String> prepare(String copyId, TableName table, List<String> partIds) {
+            prepared.add(table);
+            Set<String> loaded = new HashSet<>(held.getOrDefault(copyId, Set.of()));
+            loaded.retainAll(partIds);
+            return loaded;
+        }
+
+        @Override
+        public PartLoad open(String copyId, TableName table, String partId) {
+            assertThat(prepared).contains(table);
+            String name = copyId + "|" + table + "|" + partId;
+            threads.add(Thread.currentThread().getName());
+            List<String> rows = new ArrayList<>();
+            return new PartLoad() {
+                private boolean done;
+
+                @Override
+                public void write(ChangeEvent row) {
+                    rows.add(row.qualifiedTable() + ":" + row.newRow().text("id"));
+                }
+
+                @Override
+                public void commit() {
+                    assertThat(committed.put(name, List.copyOf(rows))).as("%s loaded once", name).isNull();
+                    done = true;
+                }
+
+                @Override
+                public void close() {
+                    if (!done) {
+                        abandoned.add(name);
+                    }
+                }
+            };
+        }
+
+        @Override
+        public void finish(TableName table) {
+            finished.add(table);
+        }
+
+        @Override
+        public void complete() {
+            completed = true;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
     }
 
     private static final class MemoryProgress implements CopyProgressStore {

@@ -52,11 +52,14 @@ public final class PostgresSnapshotReader implements SnapshotReader {
     private final SnapshotSessions sessions;
     private final IntFunction<ColumnType> types;
     private final Map<TableName, CopiedTable> tables = new ConcurrentHashMap<>();
+    private final String snapshotName;
 
-    private PostgresSnapshotReader(DatabaseEndpoint endpoint, SnapshotSessions sessions, IntFunction<ColumnType> types) {
+    private PostgresSnapshotReader(DatabaseEndpoint endpoint, SnapshotSessions sessions, IntFunction<ColumnType> types,
+            String snapshotName) {
         this.endpoint = endpoint;
         this.sessions = sessions;
         this.types = types;
+        this.snapshotName = snapshotName;
     }
 
     /**
@@ -75,7 +78,8 @@ public final class PostgresSnapshotReader implements SnapshotReader {
         try {
             Connection connection = sessions.borrow();
             try {
-                return new PostgresSnapshotReader(endpoint, sessions, TypeRegistry.loadedOnce(connection));
+                return new PostgresSnapshotReader(endpoint, sessions, TypeRegistry.loadedOnce(connection),
+                        snapshotName(connection));
             } finally {
                 sessions.giveBack(connection);
             }
@@ -83,6 +87,10 @@ public final class PostgresSnapshotReader implements SnapshotReader {
             sessions.close();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while opening the snapshot reader", e);
+        } catch (SQLException e) {
+            sessions.close();
+            throw new ConfigurationException("cannot read the snapshot of " + endpoint.describe() + ": "
+                    + PgConnections.firstLine(e.getMessage()), e);
         } catch (RuntimeException e) {
             sessions.close();
             throw e instanceof ConfigurationException ? e : new ConfigurationException("cannot read the types of "
@@ -93,6 +101,30 @@ public final class PostgresSnapshotReader implements SnapshotReader {
     /** The snapshot this reader reads: the one it was given, or the one it took. */
     public String snapshotId() {
         return sessions.snapshotId();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The snapshot's visibility itself, {@code txid_current_snapshot()} (xmin, xmax and the transactions in
+     * progress, with their epochs, so never repeated), hashed: two sessions see the same rows exactly when it is the
+     * same. Not the snapshot's id, which names the exporting session's transaction and repeats after a server restart.
+     */
+    @Override
+    public String snapshotName() {
+        return snapshotName;
+    }
+
+    private static String snapshotName(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT pg_catalog.txid_current_snapshot()::text")) {
+            rows.next();
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(rows.getString(1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
     }
 
     /**

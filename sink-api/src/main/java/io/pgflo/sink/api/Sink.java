@@ -1,7 +1,9 @@
 package io.pgflo.sink.api;
 
+import java.util.Optional;
+
 /**
- * Where change events go. Called from one thread only.
+ * Where change events go. Called from one thread only (a {@link BulkLoader} it offers has rules of its own).
  *
  * <p>The contract that makes resume lossless: {@link #lastCheckpoint()} returns the checkpoint of the last batch
  * whose events are durable, now and after a restart, and the pipeline acknowledges to the source nothing past it.
@@ -37,6 +39,17 @@ public interface Sink extends AutoCloseable {
     default void discardOpenTransaction() {
         throw new UnsupportedOperationException(getClass().getName() + " cannot discard the changes of an unfinished "
                 + "transaction; its provider must not accept provisional changes");
+    }
+
+    /**
+     * A loader for an initial copy's rows that loads parts of tables in parallel ({@link BulkLoader}), or empty (the
+     * default): the copy then comes through {@link #writeBatch} as {@link Operation#READ} changes, from one thread.
+     * Called once per copy, before it starts; the caller closes the loader.
+     *
+     * @param parallelism how many parts the copy loads at once at most
+     */
+    default Optional<BulkLoader> bulkLoader(int parallelism) {
+        return Optional.empty();
     }
 
     /** Blocks until every batch written so far is durable; throws if one cannot be made durable. */

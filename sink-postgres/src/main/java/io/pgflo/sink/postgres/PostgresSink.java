@@ -3,6 +3,7 @@ package io.pgflo.sink.postgres;
 import static java.util.Objects.requireNonNull;
 
 import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.BulkLoader;
 import io.pgflo.domain.BatchWorker;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.ConfigurationException;
@@ -19,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,6 +96,11 @@ public final class PostgresSink implements Sink {
                 IdentityColumns.relax(target, table);
             }
             checkpoints.create(target);
+            CopyPartsTable.create(target);
+            DeferredIndexes.create(target);
+            target.commit();
+            // A copy that crashed, or could not rebuild them, left indexes aside: put them back before anything else.
+            new DeferredIndexes(config.group()).restoreAll(target);
             this.checkpoint = checkpoints.load(target);
             target.commit();
         } catch (SQLException e) {
@@ -108,6 +115,33 @@ public final class PostgresSink implements Sink {
         this.connection = target;
         log.info("writing to {} for group {} from checkpoint {}", config.target().describe(), config.group(),
                 checkpoint.equals(Lsn.ZERO) ? "none (new group)" : checkpoint);
+    }
+
+    /**
+     * Loads an initial copy's parts with COPY, each on a connection of its own ({@link PostgresBulkLoader}); none
+     * with {@code --copy-existing upsert}, whose copy is upserted through {@link #writeBatch}.
+     */
+    @Override
+    public Optional<BulkLoader> bulkLoader(int parallelism) {
+        if (config.copyExisting() == CopyExisting.UPSERT) {
+            return Optional.empty();
+        }
+        return Optional.of(new PostgresBulkLoader(() -> {
+            Connection connection = PgConnections.connect(config.target(), applicationName + "-copy");
+            try {
+                connection.setAutoCommit(true);
+                try {
+                    applySettings(connection, sourceSettings);
+                } catch (ReplicaRoleRefused e) {
+                    // Said once by the sink's own session; the target's triggers fire on the copy's rows too.
+                }
+                connection.setAutoCommit(false);
+                return connection;
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(connection);
+                throw e;
+            }
+        }, parallelism, config.group(), config.copyExisting(), config.target().describe()));
     }
 
     @Override
@@ -349,18 +383,10 @@ public final class PostgresSink implements Sink {
     private void prepareSession(Connection target) throws SQLException {
         target.setAutoCommit(true);
         try (Statement statement = target.createStatement()) {
-            statement.execute("SET DateStyle = 'ISO, YMD'");
-            statement.execute("SET IntervalStyle = 'postgres'");
-            statement.execute("SET TimeZone = 'UTC'");
-            statement.execute("SET extra_float_digits = 3");
-            statement.execute("SET bytea_output = 'hex'");
-            PgConnections.turnOffTimeouts(target);
-            trySet(target, "lc_monetary", sourceSettings.lcMonetary());
-            trySet(target, "search_path", sourceSettings.searchPath());
             try {
-                statement.execute("SET session_replication_role = replica");
+                applySettings(target, sourceSettings);
                 targetTables.replicaRole(true);
-            } catch (SQLException e) {
+            } catch (ReplicaRoleRefused e) {
                 targetTables.replicaRole(false);
                 if (!warnedAboutReplicaRole) {
                     log.info("target user {} may not set session_replication_role ({}); the target's triggers and "
@@ -375,6 +401,37 @@ public final class PostgresSink implements Sink {
             }
         }
         target.setAutoCommit(false);
+    }
+
+    /**
+     * The settings of {@link #prepareSession}, on a connection in auto-commit; throws {@link ReplicaRoleRefused},
+     * with everything else set, when the user may not set {@code session_replication_role}.
+     */
+    private static void applySettings(Connection target, SourceSettings sourceSettings) throws SQLException {
+        try (Statement statement = target.createStatement()) {
+            statement.execute("SET DateStyle = 'ISO, YMD'");
+            statement.execute("SET IntervalStyle = 'postgres'");
+            statement.execute("SET TimeZone = 'UTC'");
+            statement.execute("SET extra_float_digits = 3");
+            statement.execute("SET bytea_output = 'hex'");
+            PgConnections.turnOffTimeouts(target);
+            trySet(target, "lc_monetary", sourceSettings.lcMonetary());
+            trySet(target, "search_path", sourceSettings.searchPath());
+            try {
+                statement.execute("SET session_replication_role = replica");
+            } catch (SQLException e) {
+                throw new ReplicaRoleRefused(e);
+            }
+        }
+    }
+
+    /** The user may not set {@code session_replication_role}; the other settings are made. */
+    private static final class ReplicaRoleRefused extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        ReplicaRoleRefused(SQLException cause) {
+            super(cause.getMessage(), cause.getSQLState(), cause);
+        }
     }
 
     private static void trySet(Connection target, String name, String value) {

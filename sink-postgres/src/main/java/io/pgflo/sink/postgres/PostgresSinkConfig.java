@@ -29,6 +29,8 @@ import java.util.List;
  * @param maxRetries how often a batch is retried after a transient error (connection loss, serialization failure,
  *     deadlock) before the sink gives up
  * @param retryBackoff the wait before the first retry; doubled for each further one, at most 30 seconds
+ * @param copyExisting what an initial copy does with a target table holding rows no copy loaded; with
+ *     {@link CopyExisting#UPSERT} the sink offers no bulk loader
  */
 public record PostgresSinkConfig(
         DatabaseEndpoint target,
@@ -41,7 +43,8 @@ public record PostgresSinkConfig(
         String sourceSnapshot,
         boolean trackDdl,
         int maxRetries,
-        Duration retryBackoff) {
+        Duration retryBackoff,
+        CopyExisting copyExisting) {
 
     public static final int DEFAULT_MAX_RETRIES = 5;
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(500);
@@ -58,6 +61,7 @@ public record PostgresSinkConfig(
             SchemaSync.checkSnapshotId(sourceSnapshot);
         }
         requireNonNull(retryBackoff, "retryBackoff is null");
+        requireNonNull(copyExisting, "copyExisting is null");
         if (maxRetries < 0) {
             throw new IllegalArgumentException("maxRetries must not be negative, got " + maxRetries);
         }
@@ -75,38 +79,44 @@ public record PostgresSinkConfig(
     /** A sink for {@code group} into {@code target}: DDL replayed, no schema sync, no source checks, 5 retries. */
     public static PostgresSinkConfig of(DatabaseEndpoint target, String group) {
         return new PostgresSinkConfig(target, group, null, List.of(), false, SchemaSync.Copier.AUTO, null, null, true,
-                DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BACKOFF);
+                DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BACKOFF, CopyExisting.REFUSE);
     }
 
     /** The source and its replicated tables: enables the start-up key check, and DDL filtering by table. */
     public PostgresSinkConfig withSource(DatabaseEndpoint source, List<TableName> tables) {
         return new PostgresSinkConfig(target, group, requireNonNull(source, "source is null"), tables, syncSchema,
-                schemaCopier, pgDumpPath, sourceSnapshot, trackDdl, maxRetries, retryBackoff);
+                schemaCopier, pgDumpPath, sourceSnapshot, trackDdl, maxRetries, retryBackoff, copyExisting);
     }
 
     public PostgresSinkConfig withSyncSchema(boolean sync) {
         return new PostgresSinkConfig(target, group, source, tables, sync, schemaCopier, pgDumpPath, sourceSnapshot,
-                trackDdl, maxRetries, retryBackoff);
+                trackDdl, maxRetries, retryBackoff, copyExisting);
     }
 
     public PostgresSinkConfig withSchemaCopier(SchemaSync.Copier copier, Path pgDump) {
         return new PostgresSinkConfig(target, group, source, tables, syncSchema, copier, pgDump, sourceSnapshot,
-                trackDdl, maxRetries, retryBackoff);
+                trackDdl, maxRetries, retryBackoff, copyExisting);
     }
 
     /** The snapshot the stream starts from: the schema sync reads the source under it (see {@link SchemaSync}). */
     public PostgresSinkConfig withSourceSnapshot(String snapshotId) {
         return new PostgresSinkConfig(target, group, source, tables, syncSchema, schemaCopier, pgDumpPath,
-                requireNonNull(snapshotId, "snapshotId is null"), trackDdl, maxRetries, retryBackoff);
+                requireNonNull(snapshotId, "snapshotId is null"), trackDdl, maxRetries, retryBackoff, copyExisting);
     }
 
     public PostgresSinkConfig withTrackDdl(boolean track) {
         return new PostgresSinkConfig(target, group, source, tables, syncSchema, schemaCopier, pgDumpPath,
-                sourceSnapshot, track, maxRetries, retryBackoff);
+                sourceSnapshot, track, maxRetries, retryBackoff, copyExisting);
     }
 
     public PostgresSinkConfig withRetries(int retries, Duration backoff) {
         return new PostgresSinkConfig(target, group, source, tables, syncSchema, schemaCopier, pgDumpPath,
-                sourceSnapshot, trackDdl, retries, backoff);
+                sourceSnapshot, trackDdl, retries, backoff, copyExisting);
+    }
+
+    /** What an initial copy does with a target table that holds rows no copy loaded. */
+    public PostgresSinkConfig withCopyExisting(CopyExisting existing) {
+        return new PostgresSinkConfig(target, group, source, tables, syncSchema, schemaCopier, pgDumpPath,
+                sourceSnapshot, trackDdl, maxRetries, retryBackoff, existing);
     }
 }

@@ -86,10 +86,17 @@ public final class PostgresSinkOptions {
             .defaultValue(PostgresSinkConfig.DEFAULT_MAX_RETRIES)
             .build();
 
+    public static final Option<String> COPY_EXISTING = Option.choice("copy-existing", "refuse", "upsert", "truncate")
+            .description("what --copy and --copy-and-stream do with a target table that already holds rows: refuse "
+                    + "(stop at the copy's start), upsert (upsert the copied rows into them, one batch at a time), "
+                    + "truncate (empty it, then load it with COPY)")
+            .defaultValue("refuse")
+            .build();
+
     /** Every option, in the order the help lists them. */
     public static final OptionSet ALL = OptionSet.of(TARGET_HOST, TARGET_PORT, TARGET_DBNAME, TARGET_USER,
             TARGET_PASSWORD, TARGET_SSLMODE, TARGET_SSLROOTCERT, SYNC_SCHEMA, SCHEMA_COPIER, PG_DUMP_PATH, TRACK_DDL,
-            STREAM_LARGE_TRANSACTIONS, TARGET_RETRIES);
+            STREAM_LARGE_TRANSACTIONS, TARGET_RETRIES, COPY_EXISTING);
 
     private PostgresSinkOptions() {
     }
@@ -112,7 +119,8 @@ public final class PostgresSinkOptions {
                 .withSyncSchema(values.get(SYNC_SCHEMA))
                 .withSchemaCopier(copier(values.get(SCHEMA_COPIER)), values.get(PG_DUMP_PATH))
                 .withTrackDdl(values.get(TRACK_DDL))
-                .withRetries(values.get(TARGET_RETRIES), PostgresSinkConfig.DEFAULT_RETRY_BACKOFF);
+                .withRetries(values.get(TARGET_RETRIES), PostgresSinkConfig.DEFAULT_RETRY_BACKOFF)
+                .withCopyExisting(CopyExisting.valueOf(values.get(COPY_EXISTING).toUpperCase(java.util.Locale.ROOT)));
         return context.capability(StreamSnapshot.class).map(snapshot -> config.withSourceSnapshot(snapshot.id()))
                 .orElse(config);
     }

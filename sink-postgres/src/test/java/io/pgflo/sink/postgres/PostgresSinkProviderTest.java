@@ -43,7 +43,7 @@ class PostgresSinkProviderTest {
         assertThat(StreamSupport.stream(provider.options().spliterator(), false).map(Option::flag)).containsExactly(
                 "--target-host", "--target-port", "--target-dbname", "--target-user", "--target-password",
                 "--target-sslmode", "--target-sslrootcert", "--sync-schema", "--schema-copier", "--pg-dump-path",
-                "--track-ddl", "--stream-large-transactions", "--target-retries");
+                "--track-ddl", "--stream-large-transactions", "--target-retries", "--copy-existing");
         assertThat(StreamSupport.stream(provider.options().spliterator(), false).filter(Option::required)
                 .map(Option::name)).containsExactly("target-dbname", "target-user");
         assertThat(StreamSupport.stream(provider.options().spliterator(), false).filter(Option::secret)
@@ -56,6 +56,7 @@ class PostgresSinkProviderTest {
                 .containsExactly("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
         assertThat(PostgresSinkOptions.SCHEMA_COPIER.allowedValues()).containsExactly("auto", "pg_dump", "catalog");
         assertThat(PostgresSinkOptions.TRACK_DDL.kind()).isEqualTo(OptionKind.BOOLEAN);
+        assertThat(PostgresSinkOptions.COPY_EXISTING.allowedValues()).containsExactly("refuse", "upsert", "truncate");
         assertThat(PostgresSinkOptions.PG_DUMP_PATH.kind()).isEqualTo(OptionKind.PATH);
         assertThat(PostgresSinkOptions.TARGET_PASSWORD.environmentVariable()).isEqualTo("PGFLO_TARGET_PASSWORD");
 
@@ -69,7 +70,8 @@ class PostgresSinkProviderTest {
                 Map.entry("schema-copier", "auto"),
                 Map.entry("track-ddl", "true"),
                 Map.entry("stream-large-transactions", "true"),
-                Map.entry("target-retries", "5"));
+                Map.entry("target-retries", "5"),
+                Map.entry("copy-existing", "refuse"));
     }
 
     @Test
