@@ -63,7 +63,7 @@ class TypeFidelityIT {
     void everyTypeRoundTripsExactlyThroughTheBulkCopy() throws Exception {
         String source = sourceServer.createDatabase("types_bulk_src");
         String target = targetServer.createDatabase("types_bulk_dst");
-        sourceServer.execute(source, SCHEMA, ROW_TYPICAL, ROW_EDGES, ROW_UNICODE, "INSERT INTO all_types (id) VALUES (4)",
+        sourceServer.execute(source, TypesFixture.SCHEMA, TypesFixture.ROW_TYPICAL, TypesFixture.ROW_EDGES, TypesFixture.ROW_UNICODE, "INSERT INTO all_types (id) VALUES (4)",
                 "INSERT INTO all_types (id, c_jsonb) SELECT 5, jsonb_agg(md5(i::text)) FROM generate_series(1, 30000) i");
         try (PostgresSink sink = new PostgresSink(PostgresSinkConfig.of(targetServer.endpoint(target), "types_bulk")
                 .withSource(sourceServer.endpoint(source), List.of(new TableName("public", "all_types")))
