@@ -101,9 +101,44 @@ final class DeferredIndexes {
             }
         }
         for (String table : tables) {
-            List<String> restored = restore(connection, table);
-            log.info("recreated the indexes {} of {}, which a copy had set aside and not rebuilt", restored, table);
+            try {
+                List<String> restored = restore(connection, table);
+                log.info("recreated the indexes {} of {}, which a copy had set aside and not rebuilt", restored, table);
+            } catch (SQLException e) {
+                // Not a reason to refuse to start: the table may be gone (then so are its records), or the index may
+                // be recreated by hand; the record stays and the next start tries again.
+                connection.rollback();
+                if (gone(connection, table)) {
+                    forget(connection, table);
+                    log.warn("{} no longer exists: the indexes a copy had set aside for it are forgotten", table);
+                } else {
+                    log.warn("cannot recreate the indexes a copy had set aside on {} ({}); see {} for their "
+                            + "definitions; the next start tries again", table, SqlStates.describe(e), TABLE);
+                }
+            }
         }
+    }
+
+    private static boolean gone(Connection connection, String table) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_catalog.to_regclass(?) IS NULL")) {
+            statement.setString(1, table);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                boolean gone = rows.getBoolean(1);
+                connection.commit();
+                return gone;
+            }
+        }
+    }
+
+    private void forget(Connection connection, String table) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "DELETE FROM " + TABLE + " WHERE group_name = ? AND table_name = ?")) {
+            statement.setString(1, group);
+            statement.setString(2, table);
+            statement.executeUpdate();
+        }
+        connection.commit();
     }
 
     private List<String> restore(Connection connection, String table) throws SQLException {

@@ -109,6 +109,24 @@ class BulkLoadIT {
     }
 
     @Test
+    void indexesSetAsideForATableDroppedSinceAreForgottenAndTheSinkStarts() {
+        String source = source("bulk_dropped_src", 10);
+        String target = target("bulk_dropped_dst");
+        try (PostgresSink sink = BulkCopies.sink(sourceServer, source, targetServer, target, "bulk_dropped",
+                CopyExisting.REFUSE, "t")) {
+            sink.bulkLoader(2).orElseThrow().prepare("0/1/x", T, List.of("0/1:0-"));
+            targetServer.execute(target, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    + "WHERE application_name = 'pg_flo-bulk_dropped-sink-copy'");
+        }
+        targetServer.execute(target, "DROP TABLE t");
+        try (PostgresSink restarted = BulkCopies.sink(sourceServer, source, targetServer, target, "bulk_dropped",
+                CopyExisting.REFUSE)) {
+            assertThat(Replication.rows(targetServer, target, "SELECT count(*) FROM internal_pg_flo.deferred_indexes"))
+                    .as("the dropped table's records are gone").containsExactly("0");
+        }
+    }
+
+    @Test
     void partsOfThisCopyAreKeptAndAnyOtherCopysRowsAreEmptiedBeforeLoadingAgain() {
         String source = source("bulk_parts_src", 10);
         String target = target("bulk_parts_dst");
