@@ -224,7 +224,13 @@ public final class InitialCopy {
             } catch (InterruptedException | StoppedReading e) {
                 Thread.currentThread().interrupt(); // the copy ended: nobody takes what this part read
             } catch (RuntimeException e) {
-                queue.offer(new Handover.Failed(e));
+                try {
+                    // Waits for room like the rows do: a failure dropped on a full queue would leave the copy
+                    // waiting for a part that never ends.
+                    hand(queue, new Handover.Failed(e));
+                } catch (StoppedReading stopped) {
+                    Thread.currentThread().interrupt(); // the copy ended already
+                }
             }
         }
 
