@@ -24,10 +24,13 @@ import java.time.Duration;
 final class StreamModule extends AbstractModule {
     private final SourceOptions options;
     private final SelectedSink selected;
+    /** Whether a stream of this process ran before: its slot must still be there (see WalSourceConfig). */
+    private final boolean resuming;
 
-    StreamModule(SourceOptions options, SelectedSink selected) {
+    StreamModule(SourceOptions options, SelectedSink selected, boolean resuming) {
         this.options = options;
         this.selected = selected;
+        this.resuming = resuming;
     }
 
     @Override
@@ -45,7 +48,8 @@ final class StreamModule extends AbstractModule {
                 selected.acceptsProvisionalChanges())
                 .withSpoolDirectory(options.spoolDir == null ? WalSourceConfig.DEFAULT_SPOOL_DIRECTORY
                         : WritableDirectory.prepare("--spool-dir", options.spoolDir))
-                .withStartSnapshot(options.copies()); // a new slot's snapshot, for the copy to read under
+                .withStartSnapshot(options.copies()) // a new slot's snapshot, for the copy to read under
+                .withSlotMustExist(resuming);
     }
 
     @Provides
