@@ -92,6 +92,8 @@ final class PgFloCommandLine {
         DemoCommand demo = new DemoCommand();
         SinksCommand sinks = new SinksCommand();
         BackfillCommand backfill = new BackfillCommand();
+        StatusCommand status = new StatusCommand();
+        DropCommand drop = new DropCommand();
         JCommander commander = JCommander.newBuilder()
                 .programName("pg_flo")
                 // A flag given twice takes its last value, as in pg_flo and most tools (wrapper scripts add defaults).
@@ -101,6 +103,8 @@ final class PgFloCommandLine {
                 .addCommand("sinks", sinks)
                 .addCommand("demo", demo)
                 .addCommand("backfill", backfill)
+                .addCommand("status", status)
+                .addCommand("drop", drop)
                 .defaultProvider(new EnvironmentDefaults(environment))
                 .build();
         JCommander streamCommander = commander.getCommands().get("stream");
@@ -150,7 +154,12 @@ final class PgFloCommandLine {
         return switch (parsed) {
             case "sinks" -> sinks.common.help ? usage(commander.getCommands().get("sinks")) : listSinks(registry);
             case "demo" -> demo.help ? usage(commander.getCommands().get("demo")) : runDemo(demo);
-            case "backfill" -> backfill.help ? usage(commander.getCommands().get("backfill")) : runBackfill(backfill);
+            case "backfill" -> backfill.help ? usage(commander.getCommands().get("backfill"))
+                    : runForGroup("backfill request", backfill.source, backfill.log, args, () -> backfill.run(out));
+            case "status" -> status.help ? usage(commander.getCommands().get("status"))
+                    : runForGroup("status", status.source, status.log, args, () -> status.run(out));
+            case "drop" -> drop.help ? usage(commander.getCommands().get("drop"))
+                    : runForGroup("drop", drop.source, drop.log, args, () -> drop.run(out));
             default -> stream(streamCommander, stream, registry, args, sinkValues);
         };
     }
@@ -221,17 +230,22 @@ final class PgFloCommandLine {
         }
     }
 
-    private int runBackfill(BackfillCommand backfill) {
+    /**
+     * Runs {@code backfill}, {@code status} or {@code drop}: short commands against a group's source. Bad input (an
+     * unknown group, a slot in use) is one line and status 2, as for {@code stream}; anything else status 1.
+     */
+    private int runForGroup(String what, GroupSourceFlags source, LogFlags logFlags, String[] args, Runnable command) {
         try {
-            LogConfigurator.setLevel(backfill.logLevel);
-            backfill.run(out);
+            LogConfigurator.setLevel(logFlags.level);
+            warnAboutPasswordFlags(args);
+            command.run();
             return ExitCode.OK;
         } catch (IllegalArgumentException | ConfigurationException e) {
             err.println("pg_flo: " + ErrorMessages.oneLine(e.getMessage()));
             return ExitCode.USAGE;
         } catch (RuntimeException e) {
-            log.debug("backfill request failed", e);
-            err.println("pg_flo: backfill request failed: " + ErrorMessages.oneLine(ErrorMessages.rootMessage(e)));
+            log.debug("{} failed", what, e);
+            err.println("pg_flo: " + what + " failed: " + ErrorMessages.oneLine(ErrorMessages.rootMessage(e)));
             return ExitCode.FAILED;
         }
     }
@@ -296,6 +310,8 @@ final class PgFloCommandLine {
         stream.println("  stream <sink>  stream committed changes from PostgreSQL to a sink");
         stream.println("  sinks          list the available sinks");
         stream.println("  backfill       ask a group's running stream to read tables again, while it streams");
+        stream.println("  status         show a group's slot, publication, backfills and checkpoints");
+        stream.println("  drop           remove a group's slot, publication and capture objects from its source");
         stream.println("  demo           stream a short workload from an embedded PostgreSQL to stdout");
         stream.println("Flags: --help, --version");
         stream.println("Run 'pg_flo stream --help' for the sinks and 'pg_flo stream <sink> --help' for a sink's flags.");

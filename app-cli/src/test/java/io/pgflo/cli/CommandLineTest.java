@@ -111,6 +111,18 @@ class CommandLineTest {
     }
 
     @Test
+    void statusAndDropListTheirFlags() {
+        assertThat(run("--help")).isZero();
+        assertThat(out()).contains("status").contains("drop");
+        out.reset();
+        assertThat(run("status", "--help")).isZero();
+        assertThat(out()).contains("--group", "--status-dir", "--json", "--log-level", "PGFLO_STATUS_DIR");
+        out.reset();
+        assertThat(run("drop", "--help")).isZero();
+        assertThat(out()).contains("--group", "--force", "--log-level").doesNotContain("pg_flo_status");
+    }
+
+    @Test
     void helpListsTheSinksAndEachSinksFlags() {
         assertThat(run("--help")).isZero();
         assertThat(out()).contains("stream <sink>").contains("demo");
