@@ -13,6 +13,7 @@ import com.beust.jcommander.ParametersDelegate;
 import com.google.inject.Guice;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.sink.api.SinkProvider;
+import io.pgflo.wal.ReplicationNames;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,7 +64,8 @@ final class PgFloCommandLine {
 
     private final Map<String, String> environment;
     private final PrintStream out;
-    private final PrintStream err;
+    /** Where pg_flo's own lines about errors go: stderr, or in --log-format json, stderr through JsonErrorLines. */
+    private PrintStream err;
 
     PgFloCommandLine(Map<String, String> environment, PrintStream out, PrintStream err) {
         this.environment = environment;
@@ -72,6 +74,12 @@ final class PgFloCommandLine {
     }
 
     int execute(String[] args) {
+        // Before anything logs: with --log-format json, every line on stderr is a JSON object, the first one too.
+        LogFormat format = LogFormat.requested(args, environment);
+        LogConfigurator.useFormat(format);
+        if (format == LogFormat.JSON) {
+            err = JsonErrorLines.around(err);
+        }
         SinkRegistry registry;
         try {
             Path pluginsDirectory = pluginsDirectory(args);
@@ -210,6 +218,7 @@ final class PgFloCommandLine {
             err.println("pg_flo: " + e.getMessage());
             return ExitCode.USAGE;
         }
+        nameGroupInLogs(options.group);
         if (options.copyAndStream && options.copyOnly) {
             err.println("pg_flo: --copy and --copy-and-stream exclude each other: --copy copies and exits, "
                     + "--copy-and-stream copies and then streams; give one");
@@ -237,6 +246,7 @@ final class PgFloCommandLine {
     private int runForGroup(String what, GroupSourceFlags source, LogFlags logFlags, String[] args, Runnable command) {
         try {
             LogConfigurator.setLevel(logFlags.level);
+            nameGroupInLogs(source.group);
             warnAboutPasswordFlags(args);
             command.run();
             return ExitCode.OK;
@@ -247,6 +257,15 @@ final class PgFloCommandLine {
             log.debug("{} failed", what, e);
             err.println("pg_flo: " + what + " failed: " + ErrorMessages.oneLine(ErrorMessages.rootMessage(e)));
             return ExitCode.FAILED;
+        }
+    }
+
+    /** The group, as its slot names it, on every JSON log line; a name that is no group's is refused later, in words. */
+    private static void nameGroupInLogs(String group) {
+        try {
+            LogConfigurator.setGroup(ReplicationNames.forGroup(group).group());
+        } catch (IllegalArgumentException e) {
+            // the command itself says what is wrong with it
         }
     }
 
