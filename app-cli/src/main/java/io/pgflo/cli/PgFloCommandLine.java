@@ -13,6 +13,7 @@ import com.beust.jcommander.ParametersDelegate;
 import com.google.inject.Guice;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.sink.api.SinkProvider;
+import io.pgflo.wal.ReplicationNames;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,7 +64,8 @@ final class PgFloCommandLine {
 
     private final Map<String, String> environment;
     private final PrintStream out;
-    private final PrintStream err;
+    /** Where pg_flo's own lines about errors go: stderr, or in --log-format json, stderr through JsonErrorLines. */
+    private PrintStream err;
 
     PgFloCommandLine(Map<String, String> environment, PrintStream out, PrintStream err) {
         this.environment = environment;
@@ -72,6 +74,12 @@ final class PgFloCommandLine {
     }
 
     int execute(String[] args) {
+        // Before anything logs: with --log-format json, every line on stderr is a JSON object, the first one too.
+        LogFormat format = LogFormat.requested(args, environment);
+        LogConfigurator.useFormat(format);
+        if (format == LogFormat.JSON) {
+            err = JsonErrorLines.around(err);
+        }
         SinkRegistry registry;
         try {
             Path pluginsDirectory = pluginsDirectory(args);
@@ -92,6 +100,8 @@ final class PgFloCommandLine {
         DemoCommand demo = new DemoCommand();
         SinksCommand sinks = new SinksCommand();
         BackfillCommand backfill = new BackfillCommand();
+        StatusCommand status = new StatusCommand();
+        DropCommand drop = new DropCommand();
         JCommander commander = JCommander.newBuilder()
                 .programName("pg_flo")
                 // A flag given twice takes its last value, as in pg_flo and most tools (wrapper scripts add defaults).
@@ -101,6 +111,8 @@ final class PgFloCommandLine {
                 .addCommand("sinks", sinks)
                 .addCommand("demo", demo)
                 .addCommand("backfill", backfill)
+                .addCommand("status", status)
+                .addCommand("drop", drop)
                 .defaultProvider(new EnvironmentDefaults(environment))
                 .build();
         JCommander streamCommander = commander.getCommands().get("stream");
@@ -150,7 +162,12 @@ final class PgFloCommandLine {
         return switch (parsed) {
             case "sinks" -> sinks.common.help ? usage(commander.getCommands().get("sinks")) : listSinks(registry);
             case "demo" -> demo.help ? usage(commander.getCommands().get("demo")) : runDemo(demo);
-            case "backfill" -> backfill.help ? usage(commander.getCommands().get("backfill")) : runBackfill(backfill);
+            case "backfill" -> backfill.help ? usage(commander.getCommands().get("backfill"))
+                    : runForGroup("backfill request", backfill.source, backfill.log, args, () -> backfill.run(out));
+            case "status" -> status.help ? usage(commander.getCommands().get("status"))
+                    : runForGroup("status", status.source, status.log, args, () -> status.run(out));
+            case "drop" -> drop.help ? usage(commander.getCommands().get("drop"))
+                    : runForGroup("drop", drop.source, drop.log, args, () -> drop.run(out));
             default -> stream(streamCommander, stream, registry, args, sinkValues);
         };
     }
@@ -201,6 +218,7 @@ final class PgFloCommandLine {
             err.println("pg_flo: " + e.getMessage());
             return ExitCode.USAGE;
         }
+        nameGroupInLogs(options.group);
         if (options.copyAndStream && options.copyOnly) {
             err.println("pg_flo: --copy and --copy-and-stream exclude each other: --copy copies and exits, "
                     + "--copy-and-stream copies and then streams; give one");
@@ -221,18 +239,33 @@ final class PgFloCommandLine {
         }
     }
 
-    private int runBackfill(BackfillCommand backfill) {
+    /**
+     * Runs {@code backfill}, {@code status} or {@code drop}: short commands against a group's source. Bad input (an
+     * unknown group, a slot in use) is one line and status 2, as for {@code stream}; anything else status 1.
+     */
+    private int runForGroup(String what, GroupSourceFlags source, LogFlags logFlags, String[] args, Runnable command) {
         try {
-            LogConfigurator.setLevel(backfill.logLevel);
-            backfill.run(out);
+            LogConfigurator.setLevel(logFlags.level);
+            nameGroupInLogs(source.group);
+            warnAboutPasswordFlags(args);
+            command.run();
             return ExitCode.OK;
         } catch (IllegalArgumentException | ConfigurationException e) {
             err.println("pg_flo: " + ErrorMessages.oneLine(e.getMessage()));
             return ExitCode.USAGE;
         } catch (RuntimeException e) {
-            log.debug("backfill request failed", e);
-            err.println("pg_flo: backfill request failed: " + ErrorMessages.oneLine(ErrorMessages.rootMessage(e)));
+            log.debug("{} failed", what, e);
+            err.println("pg_flo: " + what + " failed: " + ErrorMessages.oneLine(ErrorMessages.rootMessage(e)));
             return ExitCode.FAILED;
+        }
+    }
+
+    /** The group, as its slot names it, on every JSON log line; a name that is no group's is refused later, in words. */
+    private static void nameGroupInLogs(String group) {
+        try {
+            LogConfigurator.setGroup(ReplicationNames.forGroup(group).group());
+        } catch (IllegalArgumentException e) {
+            // the command itself says what is wrong with it
         }
     }
 
@@ -296,6 +329,8 @@ final class PgFloCommandLine {
         stream.println("  stream <sink>  stream committed changes from PostgreSQL to a sink");
         stream.println("  sinks          list the available sinks");
         stream.println("  backfill       ask a group's running stream to read tables again, while it streams");
+        stream.println("  status         show a group's slot, publication, backfills and checkpoints");
+        stream.println("  drop           remove a group's slot, publication and capture objects from its source");
         stream.println("  demo           stream a short workload from an embedded PostgreSQL to stdout");
         stream.println("Flags: --help, --version");
         stream.println("Run 'pg_flo stream --help' for the sinks and 'pg_flo stream <sink> --help' for a sink's flags.");

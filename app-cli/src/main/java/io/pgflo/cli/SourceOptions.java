@@ -108,6 +108,11 @@ final class SourceOptions {
     @Parameter(names = "--log-level", description = "log level: error, warn, info, debug, trace")
     String logLevel = "info";
 
+    /** Applied before parsing ({@link LogFormat#requested}), so that the first line has it; declared to be checked. */
+    @Parameter(names = LogFormat.FLAG, description = "log lines on stderr: text, or json (one object per line, for "
+            + "log collectors)", validateWith = LogFormatValidator.class)
+    String logFormat = "text";
+
     @Parameter(names = {"--help", "-h"}, help = true, description = "show this help")
     boolean help;
 

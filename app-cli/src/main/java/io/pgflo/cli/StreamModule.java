@@ -25,12 +25,15 @@ import java.time.Duration;
 final class StreamModule extends AbstractModule {
     private final SourceOptions options;
     private final SelectedSink selected;
+    /** Whether a stream of this process ran before: its slot must still be there (see WalSourceConfig). */
+    private final boolean resuming;
 
     private final PipelineListener listener;
 
-    StreamModule(SourceOptions options, SelectedSink selected, PipelineListener listener) {
+    StreamModule(SourceOptions options, SelectedSink selected, boolean resuming, PipelineListener listener) {
         this.options = options;
         this.selected = selected;
+        this.resuming = resuming;
         this.listener = listener;
     }
 
@@ -49,7 +52,8 @@ final class StreamModule extends AbstractModule {
                 selected.acceptsProvisionalChanges())
                 .withSpoolDirectory(options.spoolDir == null ? WalSourceConfig.DEFAULT_SPOOL_DIRECTORY
                         : WritableDirectory.prepare("--spool-dir", options.spoolDir))
-                .withStartSnapshot(options.copies()); // a new slot's snapshot, for the copy to read under
+                .withStartSnapshot(options.copies()) // a new slot's snapshot, for the copy to read under
+                .withSlotMustExist(resuming);
     }
 
     @Provides

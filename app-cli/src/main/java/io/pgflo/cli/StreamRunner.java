@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs one stream until it is stopped (SIGTERM, SIGINT, or {@link #stop()}) or fails. A stop writes and checkpoints
@@ -115,7 +116,8 @@ final class StreamRunner {
         Sink sink = null;
         try {
             StartupWarmUp.awaitDone(); // the SCRAM cache in place before the first connection
-            Injector injector = Guice.createInjector(new StreamModule(options, selected, monitoring.listener()));
+            Injector injector = Guice.createInjector(new StreamModule(options, selected, streamedBefore,
+                    monitoring.listener()));
             source = injector.getInstance(ChangeSource.class);
             if (!options.copies()) {
                 // The server starts decoding while the sink connects; the sink's checkpoint then says what to skip.
@@ -172,8 +174,10 @@ final class StreamRunner {
                             current.stats()::checkpoint)) {
                 OutOfMemoryExit.run(current); // current.run(), ending in status 3 on an OutOfMemoryError
             }
-            log.info("stopped cleanly at checkpoint {} after {} events", current.stats().checkpoint(),
-                    current.stats().eventsWritten());
+            try (MDC.MDCCloseable ignored = MDC.putCloseable("lsn", current.stats().checkpoint().lsn().toString())) {
+                log.info("stopped cleanly at checkpoint {} after {} events", current.stats().checkpoint(),
+                        current.stats().eventsWritten());
+            }
         } catch (ProvisionException e) {
             throw unwrap(e);
         } finally {

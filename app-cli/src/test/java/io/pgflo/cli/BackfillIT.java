@@ -106,14 +106,14 @@ class BackfillIT {
         String db = pg.createDatabase("backfill_bad");
         pg.execute(db, "CREATE TABLE t (id int PRIMARY KEY, v text)", "CREATE TABLE other (id int PRIMARY KEY)",
                 "CREATE TABLE keyless (v text)");
-        PgFloProcess stream = PgFloProcess.start(pg, db, "bad", dir.resolve("run"), "stdout", "--tables", "t,keyless",
+        PgFloProcess stream = PgFloProcess.start(pg, db, "bf_bad", dir.resolve("run"), "stdout", "--tables", "t,keyless",
                 "--status-dir", dir.resolve("status").toString());
         try {
             assertRefused(backfill(pg, db, dir, "nosuchgroup", "--tables", "t"), "no group 'nosuchgroup'");
-            assertRefused(backfill(pg, db, dir, "bad", "--tables", "other"), "does not replicate public.other");
-            assertRefused(backfill(pg, db, dir, "bad", "--tables", "keyless"), "no primary key");
-            assertRefused(backfill(pg, db, dir, "bad", "--tables", "t", "--where", "id >"), "--where does not fit");
-            assertRefused(backfill(pg, db, dir, "bad", "--tables", "t", "--where", "true) OR (true"),
+            assertRefused(backfill(pg, db, dir, "bf_bad", "--tables", "other"), "does not replicate public.other");
+            assertRefused(backfill(pg, db, dir, "bf_bad", "--tables", "keyless"), "no primary key");
+            assertRefused(backfill(pg, db, dir, "bf_bad", "--tables", "t", "--where", "id >"), "--where does not fit");
+            assertRefused(backfill(pg, db, dir, "bf_bad", "--tables", "t", "--where", "true) OR (true"),
                     "closes a parenthesis");
             assertThat(pg.queryLong(db, "SELECT count(*) FROM internal_pg_flo.backfill_requests")).isZero();
         } finally {

@@ -111,6 +111,46 @@ class CommandLineTest {
     }
 
     @Test
+    void aBadLogFormatIsRefused() {
+        assertThat(run("status", "--dbname", "d", "--user", "u", "--group", "g", "--log-format", "xml")).isEqualTo(2);
+        assertThat(err()).contains("--log-format must be one of text, json, got 'xml'").hasLineCount(1);
+        err.reset();
+        assertThat(run("stream", "stdout", "--dbname", "d", "--user", "u", "--group", "g", "--log-format", "xml"))
+                .isEqualTo(2);
+        assertThat(err()).contains("--log-format must be one of text, json, got 'xml'").hasLineCount(1);
+    }
+
+    @Test
+    void inTheJsonLogFormatTheErrorLineIsAJsonObjectWithoutThePassword() throws Exception {
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            int port = closed.getLocalPort();
+            closed.close();
+            assertThat(run(Map.of("PGFLO_PASSWORD", "hunter2-secret"), "drop", "--port", Integer.toString(port),
+                    "--dbname", "d", "--user", "u", "--group", "Orders", "--log-format", "json")).isEqualTo(2);
+        } finally {
+            LogConfigurator.useFormat(LogFormat.TEXT); // the process's logging, which the other tests share
+            LogConfigurator.setGroup(null);
+        }
+        assertThat(err()).hasLineCount(1).doesNotContain("hunter2-secret");
+        com.fasterxml.jackson.databind.JsonNode line = new com.fasterxml.jackson.databind.ObjectMapper().readTree(err());
+        assertThat(line.get("level").asText()).isEqualTo("ERROR");
+        assertThat(line.get("group").asText()).isEqualTo("orders");
+        assertThat(line.get("message").asText()).startsWith("cannot connect to localhost:");
+    }
+
+    @Test
+    void statusAndDropListTheirFlags() {
+        assertThat(run("--help")).isZero();
+        assertThat(out()).contains("status").contains("drop");
+        out.reset();
+        assertThat(run("status", "--help")).isZero();
+        assertThat(out()).contains("--group", "--status-dir", "--json", "--log-format", "PGFLO_STATUS_DIR");
+        out.reset();
+        assertThat(run("drop", "--help")).isZero();
+        assertThat(out()).contains("--group", "--force", "--log-format").doesNotContain("pg_flo_status");
+    }
+
+    @Test
     void helpListsTheSinksAndEachSinksFlags() {
         assertThat(run("--help")).isZero();
         assertThat(out()).contains("stream <sink>").contains("demo");

@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * granted to PUBLIC), never through a message that any login could send.
  */
 final class BackfillRequests {
-    static final String TABLE = "internal_pg_flo.backfill_requests";
-    private static final long LOCK_KEY = 0x70675f666c6f4266L; // "pg_floBf": serializes creation
+    static final String SCHEMA = "internal_pg_flo";
+    static final String TABLE_NAME = "backfill_requests";
+    static final String TABLE = SCHEMA + "." + TABLE_NAME;
+    static final long LOCK_KEY = 0x70675f666c6f4266L; // "pg_floBf": serializes creation
 
     private static final Logger log = LoggerFactory.getLogger(BackfillRequests.class);
 
@@ -118,6 +120,36 @@ final class BackfillRequests {
                 + " SET completed_at = now(), updated_at = now() WHERE id = ?")) {
             statement.setLong(1, id);
             statement.executeUpdate();
+        }
+    }
+
+    /**
+     * The group names in the table that name {@code names}'s group. Requests keep {@code --group} as the user gave
+     * it, so {@code Orders} and {@code orders}, one group, may both be there.
+     */
+    static List<String> groupNames(Connection connection, ReplicationNames names) throws SQLException {
+        List<String> given = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT DISTINCT group_name FROM " + TABLE)) {
+            while (rows.next()) {
+                if (names.isNamedBy(rows.getString(1))) {
+                    given.add(rows.getString(1));
+                }
+            }
+        }
+        return given;
+    }
+
+    /** Deletes the group's requests, pending and complete; returns how many. */
+    static int removeGroup(Connection connection, ReplicationNames names) throws SQLException {
+        List<String> given = groupNames(connection, names);
+        if (given.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "DELETE FROM " + TABLE + " WHERE group_name = ANY (?)")) {
+            statement.setArray(1, connection.createArrayOf("text", given.toArray()));
+            return statement.executeUpdate();
         }
     }
 }

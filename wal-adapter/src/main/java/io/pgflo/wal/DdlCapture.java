@@ -41,7 +41,7 @@ final class DdlCapture {
     static final String CHANGES_TABLE = SCHEMA + ".schema_changes";
     static final TableName CHANGES = new TableName(SCHEMA, "schema_changes");
     private static final Logger log = LoggerFactory.getLogger(DdlCapture.class);
-    private static final long LOCK_KEY = 0x70675f666c6f4464L; // "pg_floDd": serializes concurrent installs
+    static final long LOCK_KEY = 0x70675f666c6f4464L; // "pg_floDd": serializes concurrent installs
 
     /**
      * The definition as JSON: columns by attribute number (so a rename is told from a drop and an add), constraints

@@ -28,4 +28,16 @@ public record ReplicationNames(String group, String publication, String slot) {
         }
         return new ReplicationNames(name, "pg_flo_" + name + "_publication", "pg_flo_" + name + "_slot");
     }
+
+    /**
+     * Whether {@code name}, as a user gave it to {@code --group}, names this group: {@code Orders} and {@code orders}
+     * share a slot. Backfill requests keep the name as given, so they are matched by this.
+     */
+    public boolean isNamedBy(String name) {
+        try {
+            return forGroup(name).group().equals(group);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
 }

@@ -148,6 +148,9 @@ final class ReplicationSetup {
             statement.setString(1, config.names().slot());
             try (ResultSet rows = statement.executeQuery()) {
                 if (!rows.next()) {
+                    if (config.slotMustExist()) {
+                        throw slotGone();
+                    }
                     return;
                 }
                 int pid = rows.getInt(1);
@@ -240,6 +243,11 @@ final class ReplicationSetup {
 
     /** Creates the slot if missing; true when this call created it. */
     private boolean ensureSlot() throws SQLException {
+        if (config.slotMustExist()) {
+            // Checked again: a slot dropped since check() must not come back as a new one either.
+            checkSlot();
+            return false;
+        }
         if (config.keepStartSnapshot()) {
             return createSlotKeepingSnapshot();
         }
@@ -340,6 +348,18 @@ final class ReplicationSetup {
                 return rows.next() ? Optional.of(rows.getInt(1)) : Optional.empty();
             }
         }
+    }
+
+    /**
+     * The slot of a stream that ran is gone: dropped under it. Not retried, like an invalidated slot: a slot made now
+     * would start at the server's current position, past every change the sink has not got yet.
+     */
+    private SlotInvalidatedException slotGone() {
+        return new SlotInvalidatedException("replication slot " + config.names().slot() + " of group '"
+                + config.names().group() + "' is gone from " + config.endpoint().describe() + " (dropped while the "
+                + "stream ran: pg_flo drop, or pg_drop_replication_slot); the changes since the last checkpoint went "
+                + "with it, so the stream stops rather than start a new slot that skips them; start pg_flo again to "
+                + "stream from a new slot, after bringing the destination up to date if it needs those changes");
     }
 
     /** The tables added to the group's existing publication by this run. */

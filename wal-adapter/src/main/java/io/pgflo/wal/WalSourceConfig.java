@@ -29,6 +29,9 @@ import java.util.List;
  * @param keepStartSnapshot whether a slot that {@code open} creates keeps the snapshot it starts from, for an initial
  *     copy to read the tables under ({@link PostgresChangeSource#startSnapshot()}); off unless set. A slot that exists
  *     already has none.
+ * @param slotMustExist whether the slot must be there already: true when a stream that ran reconnects. A slot that is
+ *     gone by then was dropped under it ({@code pg_flo drop}, or by hand); a new one would start at the server's
+ *     current position and skip every change since the checkpoint, so {@code open} refuses instead of creating it.
  */
 public record WalSourceConfig(
         DatabaseEndpoint endpoint,
@@ -40,7 +43,8 @@ public record WalSourceConfig(
         boolean captureDdl,
         boolean provisionalChanges,
         Path spoolDirectory,
-        boolean keepStartSnapshot) {
+        boolean keepStartSnapshot,
+        boolean slotMustExist) {
 
     /** The JVM's temporary directory ({@code java.io.tmpdir}). */
     public static final Path DEFAULT_SPOOL_DIRECTORY = Path.of(System.getProperty("java.io.tmpdir"));
@@ -53,6 +57,13 @@ public record WalSourceConfig(
         requireNonNull(heartbeatInterval, "heartbeatInterval is null");
         requireNonNull(statusInterval, "statusInterval is null");
         requireNonNull(spoolDirectory, "spoolDirectory is null");
+    }
+
+    public WalSourceConfig(DatabaseEndpoint endpoint, ReplicationNames names, String schema, List<String> tables,
+            Duration heartbeatInterval, Duration statusInterval, boolean captureDdl, boolean provisionalChanges,
+            Path spoolDirectory, boolean keepStartSnapshot) {
+        this(endpoint, names, schema, tables, heartbeatInterval, statusInterval, captureDdl, provisionalChanges,
+                spoolDirectory, keepStartSnapshot, false);
     }
 
     public WalSourceConfig(DatabaseEndpoint endpoint, ReplicationNames names, String schema, List<String> tables,
@@ -80,26 +91,31 @@ public record WalSourceConfig(
 
     public WalSourceConfig withHeartbeatInterval(Duration interval) {
         return new WalSourceConfig(endpoint, names, schema, tables, interval, statusInterval, captureDdl,
-                provisionalChanges, spoolDirectory, keepStartSnapshot);
+                provisionalChanges, spoolDirectory, keepStartSnapshot, slotMustExist);
     }
 
     public WalSourceConfig withCaptureDdl(boolean capture) {
         return new WalSourceConfig(endpoint, names, schema, tables, heartbeatInterval, statusInterval, capture,
-                provisionalChanges, spoolDirectory, keepStartSnapshot);
+                provisionalChanges, spoolDirectory, keepStartSnapshot, slotMustExist);
     }
 
     public WalSourceConfig withProvisionalChanges(boolean provisional) {
         return new WalSourceConfig(endpoint, names, schema, tables, heartbeatInterval, statusInterval, captureDdl,
-                provisional, spoolDirectory, keepStartSnapshot);
+                provisional, spoolDirectory, keepStartSnapshot, slotMustExist);
     }
 
     public WalSourceConfig withSpoolDirectory(Path directory) {
         return new WalSourceConfig(endpoint, names, schema, tables, heartbeatInterval, statusInterval, captureDdl,
-                provisionalChanges, directory, keepStartSnapshot);
+                provisionalChanges, directory, keepStartSnapshot, slotMustExist);
     }
 
     public WalSourceConfig withStartSnapshot(boolean keep) {
         return new WalSourceConfig(endpoint, names, schema, tables, heartbeatInterval, statusInterval, captureDdl,
-                provisionalChanges, spoolDirectory, keep);
+                provisionalChanges, spoolDirectory, keep, slotMustExist);
+    }
+
+    public WalSourceConfig withSlotMustExist(boolean mustExist) {
+        return new WalSourceConfig(endpoint, names, schema, tables, heartbeatInterval, statusInterval, captureDdl,
+                provisionalChanges, spoolDirectory, keepStartSnapshot, mustExist);
     }
 }

@@ -266,6 +266,27 @@ class PostgresChangeSourceIT {
     }
 
     @Test
+    void aStreamThatRanDoesNotMakeItsDroppedSlotAgain(TestPostgres pg) {
+        String db = pg.createDatabase("slotgone");
+        WalSourceConfig config = tableOfIds(pg, db, "slotgone");
+        PostgresChangeSource.open(config).close();
+        pg.execute(db, "SELECT pg_drop_replication_slot('pg_flo_slotgone_slot')",
+                "DROP PUBLICATION pg_flo_slotgone_publication");
+
+        assertThatThrownBy(() -> PostgresChangeSource.open(config.withSlotMustExist(true)))
+                .isInstanceOf(SlotInvalidatedException.class) // which a reconnecting stream does not retry
+                .hasMessageContaining("replication slot pg_flo_slotgone_slot of group 'slotgone' is gone from "
+                        + pg.host() + ":" + pg.port() + "/" + db);
+        assertThat(pg.queryLong(db, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'pg_flo_slotgone_slot'"))
+                .isZero();
+        assertThat(pg.queryLong(db, "SELECT count(*) FROM pg_publication")).as("nothing made either").isZero();
+        PostgresChangeSource.open(config).close(); // a new run makes a new slot, as for a new group
+        assertThat(pg.queryLong(db, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'pg_flo_slotgone_slot'"))
+                .isOne();
+        pg.execute(db, "SELECT pg_drop_replication_slot('pg_flo_slotgone_slot')");
+    }
+
+    @Test
     void aPartitionedTablesChangesComeUnderItsOwnName(TestPostgres pg) throws Exception {
         String db = pg.createDatabase("partitioned");
         pg.execute(db, "CREATE TABLE readings (id int, at date, v int, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
