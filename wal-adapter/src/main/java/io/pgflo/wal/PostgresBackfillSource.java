@@ -53,7 +53,9 @@ public final class PostgresBackfillSource implements BackfillSource {
         Connection connection = connect(endpoint, group);
         try {
             BackfillRequests.create(connection);
-            return new PostgresBackfillSource(endpoint, group, connection, new TypeRegistry(connection)::resolve);
+            // Requests are kept under the group's name as its slot has it, however --group was spelled.
+            return new PostgresBackfillSource(endpoint, ReplicationNames.forGroup(group).group(), connection,
+                    new TypeRegistry(connection)::resolve);
         } catch (SQLException e) {
             closeQuietly(connection);
             throw new ConfigurationException("cannot prepare backfills on " + endpoint.describe() + ": "
@@ -117,7 +119,7 @@ public final class PostgresBackfillSource implements BackfillSource {
             connection.setAutoCommit(false);
             List<Long> ids = new ArrayList<>();
             for (TableName table : tables) {
-                ids.add(BackfillRequests.add(connection, group, table, where));
+                ids.add(BackfillRequests.add(connection, ReplicationNames.forGroup(group).group(), table, where));
             }
             connection.commit();
             return ids;
