@@ -37,7 +37,7 @@ final class BackfillThread implements AutoCloseable {
         while (!closed) {
             try (PostgresBackfillSource source = PostgresBackfillSource.open(options.endpoint(), options.group)) {
                 BackfillRunner current = new BackfillRunner(source, merger, durable, options.backfillChunkRows,
-                        Duration.ofSeconds(1), new Listener());
+                        Duration.ofSeconds(1), new Listener(Duration.ofSeconds(options.progressSeconds)));
                 runner = current;
                 if (closed) {
                     return;
@@ -71,9 +71,27 @@ final class BackfillThread implements AutoCloseable {
         }
     }
 
+    /**
+     * Logs a backfill's start and end, and its progress at most once per {@code --progress-interval} (its first chunk
+     * at once): rows done of the server's estimate, rate, and time left.
+     */
     private static final class Listener implements BackfillRunner.Listener {
+        private final long intervalNanos;
+        private long estimate;
+        private long startedAt;
+        private long startRows;
+        private long lastLogAt;
+
+        Listener(Duration interval) {
+            this.intervalNanos = interval.toNanos();
+        }
+
         @Override
-        public void started(BackfillRequest request) {
+        public void started(BackfillRequest request, long estimatedRows) {
+            estimate = estimatedRows;
+            startedAt = System.nanoTime();
+            startRows = request.rowsDone();
+            lastLogAt = 0;
             log.info("backfill {} of {}{} {}", request.id(), request.table(),
                     request.predicate() == null ? "" : " where " + request.predicate(),
                     request.rowsDone() > 0 ? "resumes after " + request.rowsDone() + " rows" : "starts");
@@ -81,7 +99,19 @@ final class BackfillThread implements AutoCloseable {
 
         @Override
         public void chunk(BackfillRequest request, long rowsDone) {
-            log.info("backfill {} of {}: {} rows", request.id(), request.table(), rowsDone);
+            long now = System.nanoTime();
+            if (lastLogAt != 0 && (intervalNanos == 0 || now - lastLogAt < intervalNanos)) {
+                return;
+            }
+            lastLogAt = now;
+            double rate = (rowsDone - startRows) * 1e9 / Math.max(1, now - startedAt);
+            String of = estimate > 0 && request.predicate() == null ? "/~" + estimate : "";
+            String eta = estimate > rowsDone && rate > 0 && request.predicate() == null
+                    ? ", eta " + Duration.ofSeconds(Math.round((estimate - rowsDone) / rate)).toString().substring(2)
+                            .toLowerCase(java.util.Locale.ROOT)
+                    : "";
+            log.info("backfill {} of {}: {}{} rows, {} rows/s{}", request.id(), request.table(), rowsDone, of,
+                    Math.round(rate), eta);
         }
 
         @Override

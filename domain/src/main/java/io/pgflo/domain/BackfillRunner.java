@@ -33,7 +33,8 @@ public final class BackfillRunner implements Runnable {
 
     /** What a backfill did, for the log. */
     public interface Listener {
-        default void started(BackfillRequest request) {}
+        /** @param estimatedRows the table's rows as the server estimates them; 0 when unknown */
+        default void started(BackfillRequest request, long estimatedRows) {}
 
         default void chunk(BackfillRequest request, long rowsDone) {}
 
@@ -84,7 +85,7 @@ public final class BackfillRunner implements Runnable {
     }
 
     private void backfill(BackfillRequest request) throws InterruptedException {
-        listener.started(request);
+        listener.started(request, source.estimatedRows(request));
         merger.track(request.table());
         try {
             List<String> afterKey = request.afterKey();

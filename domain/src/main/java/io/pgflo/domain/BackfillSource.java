@@ -14,6 +14,11 @@ public interface BackfillSource extends AutoCloseable {
      */
     BackfillChunk read(BackfillRequest request, List<String> afterKey, int rows);
 
+    /** About how many rows the request's table has (the server's estimate), for progress; 0 when unknown. */
+    default long estimatedRows(BackfillRequest request) {
+        return 0;
+    }
+
     /** Writes {@code content} into the stream, transactionally, as a {@link Watermark}. */
     void mark(String content);
 

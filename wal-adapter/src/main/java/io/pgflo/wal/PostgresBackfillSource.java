@@ -169,6 +169,21 @@ public final class PostgresBackfillSource implements BackfillSource {
     }
 
     @Override
+    public long estimatedRows(BackfillRequest request) {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT GREATEST(c.reltuples, 0)::bigint FROM pg_catalog.pg_class c "
+                        + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+            statement.setString(1, request.table().schema());
+            statement.setString(2, request.table().table());
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            return 0; // only for the progress line
+        }
+    }
+
+    @Override
     public void mark(String content) {
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT pg_catalog.pg_logical_emit_message(true, ?, ?)")) {
