@@ -2,6 +2,7 @@ package io.pgflo.cli;
 
 import io.pgflo.domain.ChangeSource;
 import io.pgflo.domain.CopySettings;
+import io.pgflo.domain.CopyStats;
 import io.pgflo.domain.CopyState;
 import io.pgflo.domain.InitialCopy;
 import io.pgflo.domain.StreamSnapshot;
@@ -83,6 +84,12 @@ final class CopyPhase {
         } finally {
             source.releaseSnapshot();
         }
+    }
+
+    /** The running copy's figures, or null before it runs. */
+    CopyStats stats() {
+        InitialCopy current = copy;
+        return current == null ? null : current.stats();
     }
 
     /** Asks the copy to make durable what it has and return; from any thread. */

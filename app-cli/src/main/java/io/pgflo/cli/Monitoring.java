@@ -4,7 +4,9 @@ import io.pgflo.domain.PipelineListener;
 import io.pgflo.metrics.Health;
 import io.pgflo.metrics.MetricsServer;
 import io.pgflo.metrics.PipelineMetrics;
+import io.pgflo.metrics.RunMetrics;
 import io.pgflo.sink.api.ConfigurationException;
+import io.pgflo.wal.SlotProbe;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.util.function.Supplier;
@@ -16,14 +18,20 @@ import java.util.function.Supplier;
 final class Monitoring implements AutoCloseable {
     /** Health thresholds: a stream stalls after this many heartbeat intervals without any progress. */
     private static final int STALLED_HEARTBEATS = 6;
+    /** The slot's figures cost a query on the source: at most one per scrape interval of a few seconds. */
+    private static final long SLOT_FIGURES_MAX_AGE_MILLIS = 5_000;
 
     private final Health health;
     private final PipelineListener listener;
+    private final RunMetrics run;
+    private final SlotProbe slot;
     private final MetricsServer server;
 
-    private Monitoring(Health health, PipelineListener listener, MetricsServer server) {
+    private Monitoring(Health health, PipelineListener listener, RunMetrics run, SlotProbe slot, MetricsServer server) {
         this.health = health;
         this.listener = listener;
+        this.run = run;
+        this.slot = slot;
         this.server = server;
     }
 
@@ -32,17 +40,24 @@ final class Monitoring implements AutoCloseable {
      *
      * @throws ConfigurationException when the port cannot be bound
      */
-    static Monitoring start(SourceOptions options, String sink, Supplier<Double> lagSeconds) {
+    static Monitoring start(SourceOptions options, String sink, Supplier<Double> lagSeconds,
+            Supplier<RunMetrics.CopyFigures> copy) {
         Health health = new Health(options.heartbeatInterval().multipliedBy(STALLED_HEARTBEATS));
         if (options.metricsPort == 0) {
-            return new Monitoring(health, PipelineListener.NONE, null);
+            return new Monitoring(health, PipelineListener.NONE, null, null, null);
         }
         PrometheusRegistry registry = new PrometheusRegistry();
         PipelineMetrics metrics = new PipelineMetrics(registry, options.group, sink, health, lagSeconds);
+        SlotProbe slot = new SlotProbe(options.endpoint(), options.group, SLOT_FIGURES_MAX_AGE_MILLIS);
+        RunMetrics run = new RunMetrics(registry, options.group, sink, () -> {
+            SlotProbe.Figures figures = slot.figures();
+            return new RunMetrics.SlotFigures(figures.lagBytes(), figures.retainedWalBytes());
+        }, copy);
         try {
-            return new Monitoring(health, metrics, MetricsServer.start(options.metricsBind, options.metricsPort,
-                    registry, health));
+            return new Monitoring(health, metrics, run, slot, MetricsServer.start(options.metricsBind,
+                    options.metricsPort, registry, health));
         } catch (IOException e) {
+            slot.close();
             throw new ConfigurationException("cannot serve metrics on " + options.metricsBind + ":" + options.metricsPort
                     + " (" + e.getMessage() + "); choose another --metrics-port or --metrics-bind", e);
         }
@@ -56,10 +71,25 @@ final class Monitoring implements AutoCloseable {
         return listener;
     }
 
+    /** A reconnection after losing the {@code kind} (source, sink). */
+    void retried(String kind) {
+        if (run != null) {
+            run.retried(kind);
+        }
+    }
+
+    /** A failure that ended a stream attempt. */
+    void failed(String kind) {
+        if (run != null) {
+            run.failed(kind);
+        }
+    }
+
     @Override
     public void close() {
         if (server != null) {
             server.close();
+            slot.close();
         }
     }
 }

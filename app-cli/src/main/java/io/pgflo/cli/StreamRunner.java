@@ -7,7 +7,9 @@ import io.pgflo.domain.BackfillMerger;
 import io.pgflo.domain.ChangeSource;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.domain.Pipeline;
+import io.pgflo.domain.CopyStats;
 import io.pgflo.metrics.Health;
+import io.pgflo.metrics.RunMetrics;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.sink.api.SinkContext;
 import io.pgflo.sink.api.TransientSinkException;
@@ -54,7 +56,8 @@ final class StreamRunner {
      * missing table) and other sink failures are not retried here.
      */
     void run() throws InterruptedException {
-        try (Monitoring started = Monitoring.start(options, selected.provider().name(), this::lagSeconds)) {
+        try (Monitoring started = Monitoring.start(options, selected.provider().name(), this::lagSeconds,
+                this::copyFigures)) {
             monitoring = started;
             runWithRetries();
         } finally {
@@ -66,6 +69,22 @@ final class StreamRunner {
     private double lagSeconds() {
         Pipeline current = pipeline;
         return current == null ? 0 : current.stats().lag(java.time.Instant.now()).toNanos() / 1e9;
+    }
+
+    /** The running copy's rows by table, for the metrics; empty without one. */
+    private RunMetrics.CopyFigures copyFigures() {
+        CopyPhase copying = copyPhase;
+        CopyStats stats = copying == null ? null : copying.stats();
+        java.util.Map<String, Long> rows = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Long> estimated = new java.util.LinkedHashMap<>();
+        if (stats != null) {
+            for (io.pgflo.sink.api.TableName table : stats.tables()) {
+                CopyStats.Table figures = stats.table(table);
+                rows.put(table.toString(), figures.rows());
+                estimated.put(table.toString(), figures.estimatedRows());
+            }
+        }
+        return new RunMetrics.CopyFigures(rows, estimated);
     }
 
     private void runWithRetries() throws InterruptedException {
@@ -85,8 +104,10 @@ final class StreamRunner {
                                 && !(e instanceof SlotInvalidatedException));
                 boolean sinkLost = causedBy(e, TransientSinkException.class);
                 if (!(sourceLost || sinkLost) || stopRequested || attempts >= options.reconnectAttempts) {
+                    monitoring.failed(sourceLost ? "source" : sinkLost ? "sink" : "other");
                     throw e;
                 }
+                monitoring.retried(sinkLost ? "sink" : "source");
                 if (attempt.streamed) {
                     attempts = 0;
                 }

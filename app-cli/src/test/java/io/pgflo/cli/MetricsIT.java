@@ -74,6 +74,13 @@ class MetricsIT {
                 watcher.join();
                 assertThat(seen).as("not ready while the source was away").contains(503);
                 assertThat(reasons).anySatisfy(body -> assertThat(body).contains("reconnecting"));
+                String after = get(port, "/metrics").body();
+                assertThat(value(after, "pgflo_retries_total{group=\"metrics\",kind=\"source\",sink=\"stdout\"}"))
+                        .isGreaterThanOrEqualTo(1);
+                assertThat(value(after, "pgflo_slot_retained_wal_bytes{group=\"metrics\",sink=\"stdout\"}"))
+                        .as("the slot keeps some WAL").isGreaterThanOrEqualTo(0);
+                assertThat(value(after, "pgflo_replication_lag_bytes{group=\"metrics\",sink=\"stdout\"}"))
+                        .isGreaterThanOrEqualTo(0);
                 assertThat(stream.stop()).as(stream.stderr()).isZero();
             } finally {
                 stream.close();

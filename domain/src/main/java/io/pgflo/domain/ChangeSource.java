@@ -46,6 +46,14 @@ public interface ChangeSource extends AutoCloseable {
     /** Lets go of the {@link #startSnapshot()}, once every reader has taken it; by default there is none. */
     default void releaseSnapshot() {}
 
+    /**
+     * Whether the source has handed over everything it has (it is waiting for the server), not merely nothing at this
+     * instant: what the pipeline holds committed may then be written without waiting for more. By default, true.
+     */
+    default boolean caughtUp() {
+        return true;
+    }
+
     /** The next message, or null if none arrived within the timeout. */
     SourceMessage poll(Duration timeout) throws InterruptedException;
 

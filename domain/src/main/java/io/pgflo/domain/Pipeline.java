@@ -60,7 +60,7 @@ public final class Pipeline {
         Position acknowledged = resumeAfter;
         while (!stopRequested) {
             SourceMessage message = source.poll(Duration.ZERO);
-            if (message == null) {
+            if (message == null && source.caughtUp()) {
                 // Nothing more pending: what is committed goes now instead of waiting out the batch delay, so a change
                 // waits only while more is arriving. Batches still grow under load, while the sink is busy with the
                 // one before (group commit); the delay stays the bound for a source that never pauses.
@@ -71,6 +71,9 @@ public final class Pipeline {
                 }
                 message = source.poll(pollTimeout);
                 stats.recordCaughtUp(message == null && notDurable.isEmpty());
+            } else if (message == null) {
+                message = source.poll(pollTimeout); // more is on its way: batches grow meanwhile
+                stats.recordCaughtUp(false);
             } else {
                 stats.recordCaughtUp(false);
             }

@@ -183,6 +183,26 @@ class PipelineTest {
     }
 
     @Test
+    void aGapInASourceThatIsStillDecodingABacklogDoesNotCutTheBatch() throws Exception {
+        // Group commit: the consumer outran the decoding for an instant, but more is on its way, so the batch grows.
+        ScriptedSource source = new ScriptedSource(List.of(insert(1, 10, 0), commit(10), insert(21, 30, 0), commit(30)));
+        source.gapsBefore.add(2);
+        source.decoding = true;
+        RecordingSink sink = new RecordingSink(Lsn.ZERO);
+        Pipeline pipeline = new Pipeline(source, sink, new BatchPolicy(1000, Duration.ofHours(1)));
+        List<Integer> writtenWhenTheNextArrived = new ArrayList<>();
+        source.onPoll = () -> {
+            if (source.handedOut == 2 && writtenWhenTheNextArrived.isEmpty()) {
+                writtenWhenTheNextArrived.add(sink.events.size());
+            }
+        };
+        source.onDrained = pipeline::stop;
+        pipeline.run();
+        assertThat(writtenWhenTheNextArrived).containsExactly(0);
+        assertThat(sink.events).hasSize(2);
+    }
+
+    @Test
     void anIdleSourceHasItsCommittedChangesWrittenWithoutWaitingForTheBatchDelay() throws Exception {
         List<SourceMessage> script = new ArrayList<>(List.of(insert(1, 10, 0), commit(10), insert(21, 30, 0)));
         script.add(null); // idle: the rest of the open transaction has not arrived yet
@@ -224,6 +244,8 @@ class PipelineTest {
         Runnable onPoll = () -> {};
         /** Message counts before which a poll that does not wait finds nothing (the source is between two arrivals). */
         final java.util.Set<Integer> gapsBefore = new java.util.HashSet<>();
+        /** Whether the source says more is on its way in a gap (a backlog it is still decoding). */
+        boolean decoding;
         private int handedOut;
         int polls;
         private final Deque<Boolean> idle = new ArrayDeque<>();
@@ -259,6 +281,11 @@ class PipelineTest {
                 onDrained.run();
             }
             return next;
+        }
+
+        @Override
+        public boolean caughtUp() {
+            return !decoding;
         }
 
         @Override

@@ -274,6 +274,11 @@ public final class PostgresChangeSource implements ChangeSource {
     }
 
     @Override
+    public boolean caughtUp() {
+        return reader == null || reader.caughtUp();
+    }
+
+    @Override
     public void acknowledge(Lsn durable) {
         reader.acknowledge(durable);
     }

@@ -46,6 +46,8 @@ final class StreamReader implements Runnable {
     private final PGReplicationStream stream;
     private final ChangeEventAssembler assembler;
     private final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(CHUNKS);
+    /** Set by this thread when the server had nothing more to send, after handing over what it read. */
+    private volatile boolean idle;
     /** The value bytes of the chunks in the queue. */
     private final AtomicLong queuedBytes = new AtomicLong();
     /** The reader's chunk being filled, and its value bytes. */
@@ -107,6 +109,14 @@ final class StreamReader implements Runnable {
         return taking.get(taken++);
     }
 
+    /**
+     * Whether everything the server has sent is taken: the queue is empty and the thread found nothing more to read.
+     * Not merely an empty queue, which a pipeline faster than the decoding sees between two chunks of a backlog.
+     */
+    boolean caughtUp() {
+        return idle && taken == taking.size() && queue.isEmpty();
+    }
+
     void acknowledge(Lsn durable) {
         pendingAcknowledgement.accumulateAndGet(durable, (previous, next) -> previous == null ? next : Lsn.max(previous, next));
     }
@@ -141,12 +151,14 @@ final class StreamReader implements Runnable {
                 reportAcknowledgement();
                 ByteBuffer buffer = stream.readPending();
                 if (buffer != null) {
+                    idle = false;
                     Lsn lsn = Lsn.of(stream.getLastReceiveLSN().asLong());
                     assembler.accept(buffer, lsn, this::put);
                     pause = MIN_IDLE_PAUSE_NANOS;
                 } else {
                     // Nothing more to read now: what was read goes to the pipeline before the pause.
                     handOver();
+                    idle = true;
                     // parkNanos, not Thread.sleep: on JDK 17 a sleep with nanoseconds rounds up to a whole millisecond,
                     // a millisecond lost per gap between small transactions.
                     LockSupport.parkNanos(pause);
