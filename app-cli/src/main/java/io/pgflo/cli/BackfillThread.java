@@ -106,9 +106,8 @@ final class BackfillThread implements AutoCloseable {
             lastLogAt = now;
             double rate = (rowsDone - startRows) * 1e9 / Math.max(1, now - startedAt);
             String of = estimate > 0 && request.predicate() == null ? "/~" + estimate : "";
-            String eta = estimate > rowsDone && rate > 0 && request.predicate() == null
-                    ? ", eta " + Duration.ofSeconds(Math.round((estimate - rowsDone) / rate)).toString().substring(2)
-                            .toLowerCase(java.util.Locale.ROOT)
+            String eta = request.predicate() == null
+                    ? CopyProgressReporter.timeLeft(estimate - rowsDone, rate).map(left -> ", eta " + left).orElse("")
                     : "";
             log.info("backfill {} of {}: {}{} rows, {} rows/s{}", request.id(), request.table(), rowsDone, of,
                     Math.round(rate), eta);

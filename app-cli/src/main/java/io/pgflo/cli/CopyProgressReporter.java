@@ -45,12 +45,18 @@ final class CopyProgressReporter implements AutoCloseable {
                 ? String.format(Locale.ROOT, "%d/~%d rows (%d%%)", figures.rows(), estimate,
                         Math.min(100, figures.rows() * 100 / estimate))
                 : figures.rows() + " rows";
-        String eta = estimate > figures.rows() && rate > 0
-                ? " eta " + Duration.ofSeconds(Math.round((estimate - figures.rows()) / rate)).toString().substring(2)
-                        .toLowerCase(Locale.ROOT)
-                : "";
+        String eta = timeLeft(estimate - figures.rows(), rate).map(left -> " eta " + left).orElse("");
         return String.format(Locale.ROOT, "copy %s: %s %.1f MB %d rows/s%s; the source holds back vacuum until the "
                 + "copy ends", table, done, figures.bytes() / 1048576.0, Math.round(rate), eta);
+    }
+
+    /** {@code 1m30s} for the rows left at {@code rate} rows a second; empty when there is nothing to say. */
+    static java.util.Optional<String> timeLeft(long rowsLeft, double rate) {
+        if (rowsLeft <= 0 || rate <= 0) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Duration.ofSeconds(Math.round(rowsLeft / rate)).toString().substring(2)
+                .toLowerCase(Locale.ROOT));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.pgflo.cli;
 
+import io.pgflo.domain.CopyStats;
 import io.pgflo.domain.PipelineListener;
 import io.pgflo.metrics.Health;
 import io.pgflo.metrics.MetricsServer;
@@ -41,7 +42,7 @@ final class Monitoring implements AutoCloseable {
      * @throws ConfigurationException when the port cannot be bound
      */
     static Monitoring start(SourceOptions options, String sink, Supplier<Double> lagSeconds,
-            Supplier<RunMetrics.CopyFigures> copy) {
+            Supplier<CopyStats> copy) {
         Health health = new Health(options.heartbeatInterval().multipliedBy(STALLED_HEARTBEATS));
         if (options.metricsPort == 0) {
             return new Monitoring(health, PipelineListener.NONE, null, null, null);
@@ -49,10 +50,8 @@ final class Monitoring implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         PipelineMetrics metrics = new PipelineMetrics(registry, options.group, sink, health, lagSeconds);
         SlotProbe slot = new SlotProbe(options.endpoint(), options.group, SLOT_FIGURES_MAX_AGE_MILLIS);
-        RunMetrics run = new RunMetrics(registry, options.group, sink, () -> {
-            SlotProbe.Figures figures = slot.figures();
-            return new RunMetrics.SlotFigures(figures.lagBytes(), figures.retainedWalBytes());
-        }, copy);
+        RunMetrics run = new RunMetrics(registry, options.group, sink, () -> slot.figures().lagBytes(),
+                () -> slot.figures().retainedWalBytes(), copy);
         try {
             return new Monitoring(health, metrics, run, slot, MetricsServer.start(options.metricsBind,
                     options.metricsPort, registry, health));

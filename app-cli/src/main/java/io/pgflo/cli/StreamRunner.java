@@ -9,7 +9,6 @@ import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.domain.CopyStats;
 import io.pgflo.metrics.Health;
-import io.pgflo.metrics.RunMetrics;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.sink.api.SinkContext;
 import io.pgflo.sink.api.TransientSinkException;
@@ -57,7 +56,7 @@ final class StreamRunner {
      */
     void run() throws InterruptedException {
         try (Monitoring started = Monitoring.start(options, selected.provider().name(), this::lagSeconds,
-                this::copyFigures)) {
+                this::copyStats)) {
             monitoring = started;
             runWithRetries();
         } finally {
@@ -71,20 +70,10 @@ final class StreamRunner {
         return current == null ? 0 : current.stats().lag(java.time.Instant.now()).toNanos() / 1e9;
     }
 
-    /** The running copy's rows by table, for the metrics; empty without one. */
-    private RunMetrics.CopyFigures copyFigures() {
+    /** The running copy's figures, for the metrics; null without one. */
+    private CopyStats copyStats() {
         CopyPhase copying = copyPhase;
-        CopyStats stats = copying == null ? null : copying.stats();
-        java.util.Map<String, Long> rows = new java.util.LinkedHashMap<>();
-        java.util.Map<String, Long> estimated = new java.util.LinkedHashMap<>();
-        if (stats != null) {
-            for (io.pgflo.sink.api.TableName table : stats.tables()) {
-                CopyStats.Table figures = stats.table(table);
-                rows.put(table.toString(), figures.rows());
-                estimated.put(table.toString(), figures.estimatedRows());
-            }
-        }
-        return new RunMetrics.CopyFigures(rows, estimated);
+        return copying == null ? null : copying.stats();
     }
 
     private void runWithRetries() throws InterruptedException {

@@ -19,9 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -109,7 +107,8 @@ final class BulkCopy {
             return true;
         }
         BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
-        ExecutorService workers = Executors.newFixedThreadPool(Math.min(settings.workers(), todo.size()), threads());
+        ExecutorService workers = Executors.newFixedThreadPool(Math.min(settings.workers(), todo.size()),
+                InitialCopy.threads());
         RuntimeException failure = null;
         try {
             for (CopyChunk chunk : todo) {
@@ -194,14 +193,5 @@ final class BulkCopy {
         Abandoned() {
             super("the copy ended before this part was loaded", null, false, false);
         }
-    }
-
-    private static ThreadFactory threads() {
-        AtomicInteger number = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, "pg_flo-copy-" + number.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -308,7 +308,8 @@ public final class InitialCopy {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory threads() {
+    /** The copy's worker threads: daemons, numbered, for the one-thread and the bulk path alike. */
+    static java.util.concurrent.ThreadFactory threads() {
         AtomicInteger number = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, "pg_flo-copy-" + number.incrementAndGet());

@@ -60,7 +60,8 @@ public final class Pipeline {
         Position acknowledged = resumeAfter;
         while (!stopRequested) {
             SourceMessage message = source.poll(Duration.ZERO);
-            if (message == null && source.caughtUp()) {
+            boolean caughtUp = message == null && source.caughtUp();
+            if (caughtUp) {
                 // Nothing more pending: what is committed goes now instead of waiting out the batch delay, so a change
                 // waits only while more is arriving. Batches still grow under load, while the sink is busy with the
                 // one before (group commit); the delay stays the bound for a source that never pauses.
@@ -69,14 +70,11 @@ public final class Pipeline {
                     write(ready, batcher.lastCutCommitTime());
                     acknowledged = acknowledgeDurable(acknowledged);
                 }
-                message = source.poll(pollTimeout);
-                stats.recordCaughtUp(message == null && notDurable.isEmpty());
-            } else if (message == null) {
-                message = source.poll(pollTimeout); // more is on its way: batches grow meanwhile
-                stats.recordCaughtUp(false);
-            } else {
-                stats.recordCaughtUp(false);
             }
+            if (message == null) {
+                message = source.poll(pollTimeout);
+            }
+            stats.recordCaughtUp(caughtUp && message == null && notDurable.isEmpty());
             long now = System.nanoTime();
             if (message instanceof SourceChange event) {
                 backfills.observe(event);

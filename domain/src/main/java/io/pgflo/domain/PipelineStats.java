@@ -39,7 +39,9 @@ public final class PipelineStats {
 
     /** Whether the source had nothing pending and everything written was durable, at the pipeline's last look. */
     void recordCaughtUp(boolean caughtUp) {
-        this.caughtUp = caughtUp;
+        if (this.caughtUp != caughtUp) { // called per message: a volatile read, and a write only on a change
+            this.caughtUp = caughtUp;
+        }
     }
 
     /**

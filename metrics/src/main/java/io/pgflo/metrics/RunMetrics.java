@@ -1,11 +1,13 @@
 package io.pgflo.metrics;
 
+import io.pgflo.domain.CopyStats;
+import io.pgflo.sink.api.TableName;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
-import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -16,14 +18,13 @@ public final class RunMetrics {
     private final Counter retries;
     private final Counter errors;
 
-    /** What the source says of the slot, in bytes behind the server's WAL position; empty when it cannot say. */
-    public record SlotFigures(OptionalLong lagBytes, OptionalLong retainedWalBytes) {}
-
-    /** A copy's rows by table ({@code schema.table}): done, and the server's estimate. */
-    public record CopyFigures(Map<String, Long> rows, Map<String, Long> estimated) {}
-
-    public RunMetrics(PrometheusRegistry registry, String group, String sink, Supplier<SlotFigures> slot,
-            Supplier<CopyFigures> copy) {
+    /**
+     * @param lagBytes the server's WAL position minus the acknowledged one; empty when the source cannot say
+     * @param retainedWalBytes the server's WAL position minus the slot's restart point; empty likewise
+     * @param copy the running copy's figures, or null without one
+     */
+    public RunMetrics(PrometheusRegistry registry, String group, String sink, Supplier<OptionalLong> lagBytes,
+            Supplier<OptionalLong> retainedWalBytes, Supplier<CopyStats> copy) {
         Labels labels = Labels.of("group", group, "sink", sink);
         retries = Counter.builder().name("pgflo_retries_total")
                 .help("reconnections after losing the source or the sink's destination, by kind (source, sink)")
@@ -33,21 +34,30 @@ public final class RunMetrics {
                 .constLabels(labels).labelNames("kind").register(registry);
         GaugeWithCallback.builder().name("pgflo_replication_lag_bytes")
                 .help("the server's WAL position minus the position pg_flo acknowledged")
-                .constLabels(labels).callback(callback -> slot.get().lagBytes().ifPresent(callback::call))
+                .constLabels(labels).callback(callback -> lagBytes.get().ifPresent(callback::call))
                 .register(registry);
         GaugeWithCallback.builder().name("pgflo_slot_retained_wal_bytes")
                 .help("WAL the slot keeps on the source: the server's WAL position minus the slot's restart point")
-                .constLabels(labels).callback(callback -> slot.get().retainedWalBytes().ifPresent(callback::call))
+                .constLabels(labels).callback(callback -> retainedWalBytes.get().ifPresent(callback::call))
                 .register(registry);
         GaugeWithCallback.builder().name("pgflo_copy_rows_total").help("rows an initial copy has read, by table")
                 .constLabels(labels).labelNames("table")
-                .callback(callback -> copy.get().rows().forEach((table, rows) -> callback.call(rows, table)))
+                .callback(callback -> eachTable(copy, (table, figures) -> callback.call(figures.rows(), table)))
                 .register(registry);
         GaugeWithCallback.builder().name("pgflo_copy_rows_estimated")
                 .help("the server's estimate of the rows of a table an initial copy reads")
                 .constLabels(labels).labelNames("table")
-                .callback(callback -> copy.get().estimated().forEach((table, rows) -> callback.call(rows, table)))
+                .callback(callback -> eachTable(copy, (table, figures) -> callback.call(figures.estimatedRows(), table)))
                 .register(registry);
+    }
+
+    private static void eachTable(Supplier<CopyStats> copy, BiConsumer<String, CopyStats.Table> each) {
+        CopyStats stats = copy.get();
+        if (stats != null) {
+            for (TableName table : stats.tables()) {
+                each.accept(table.toString(), stats.table(table));
+            }
+        }
     }
 
     /** A reconnection after losing the {@code kind} ({@code source} or {@code sink}). */

@@ -151,7 +151,9 @@ final class StreamReader implements Runnable {
                 reportAcknowledgement();
                 ByteBuffer buffer = stream.readPending();
                 if (buffer != null) {
-                    idle = false;
+                    if (idle) { // per message: a volatile write only when it changes
+                        idle = false;
+                    }
                     Lsn lsn = Lsn.of(stream.getLastReceiveLSN().asLong());
                     assembler.accept(buffer, lsn, this::put);
                     pause = MIN_IDLE_PAUSE_NANOS;
