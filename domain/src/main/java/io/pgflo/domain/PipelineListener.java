@@ -15,6 +15,9 @@ public interface PipelineListener {
     /** A transaction of the source ended (its changes, if any, are in batches written or to be written). */
     default void transactionCommitted() {}
 
+    /** A {@link ChangeShaper} left {@code change} out (a filter rule, or an operation its route does not take). */
+    default void filtered(SourceChange change) {}
+
     /** The sink took {@code batch} in {@code took} (for a sink that finishes in the background, until it returned). */
     default void batchWritten(Batch batch, Duration took) {}
 
