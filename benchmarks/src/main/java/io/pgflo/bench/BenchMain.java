@@ -34,6 +34,9 @@ public final class BenchMain {
             if (args[i].equals("--workload") && args[i + 1].equals("copy")) {
                 return CopyBenchmark.run(args, repository);
             }
+            if (args[i].equals("--workload") && args[i + 1].equals("latency")) {
+                return LatencyBenchmark.run(args, repository);
+            }
         }
         BenchOptions options;
         try {
