@@ -12,6 +12,7 @@ final class Contenders {
             case "recvlogical" -> new PgRecvLogicalContender();
             case "stdout" -> new PgFloStdoutContender();
             case "file" -> new PgFloFileContender();
+            case "file-metrics" -> new PgFloFileMetricsContender();
             case "webhook" -> new PgFloWebhookContender(1);
             case "webhook-batch" -> new PgFloWebhookContender(options.webhookBatchSize());
             case "postgres" -> new PgFloPostgresContender();

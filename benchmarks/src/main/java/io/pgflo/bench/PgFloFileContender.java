@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** pg_flo's file sink into a fresh output directory: JSON lines, rotation and fsync'd checkpoints. */
-final class PgFloFileContender extends PgFloContender {
+class PgFloFileContender extends PgFloContender {
     @Override
     String baseId() {
         return "file";
