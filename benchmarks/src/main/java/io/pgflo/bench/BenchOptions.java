@@ -57,7 +57,7 @@ record BenchOptions(
     static final List<String> KNOWN_CONTENDERS = List.of("recvlogical", "stdout", "file", "webhook", "webhook-batch", "postgres",
             "native", "debezium", "file-metrics");
     static final long DEFAULT_ROWS = 1_000_000;
-    static final long DEFAULT_TRANSACTIONS = 20_000;
+    static final long DEFAULT_TRANSACTIONS = 100_000;
     static final String DEFAULT_HEAP = "512m";
     /** What the JVM takes without a heap option on JDK 17: a quarter of the machine's memory. */
     static final String JVM_HEAP_OPTION = "-XX:MaxRAMPercentage=25";
@@ -71,7 +71,7 @@ record BenchOptions(
                    ./bench --jfr-summary FILE.jfr     where a recorded pg_flo spent its time
 
               --workload       bulk: one transaction of --rows inserts (default 1,000,000);
-                               oltp: --transactions transactions of 6 inserts, 3 updates, 1 delete (default 20,000);
+                               oltp: --transactions transactions of 6 inserts, 3 updates, 1 delete (default 100,000);
                                both: bulk, then oltp.                                       (default bulk)
                                copy: an initial copy of --rows rows (default 5,000,000) by pgdump,postgres,
                                psql-json,file (--contenders), --copy-workers N (4); see benchmarks/README.md
