@@ -68,6 +68,14 @@ record ContenderResult(
                 gcPauseMillis, exitCode, deliveredEvents, loadAverage, target, targetMet, heapWithinLimit, note, directory);
     }
 
+    /** This result with {@code more} after its note. */
+    ContenderResult withMoreNote(String more) {
+        return new ContenderResult(contender, id, workload, events, status, wallSeconds, startSeconds, eventsPerSecond,
+                streamEventsPerSecond, ratioToRecvLogical, ratioToDebezium, cpuSeconds, walSenderCpuSeconds, peakRssMb, peakHeapMb, gcCount,
+                gcPauseMillis, exitCode, deliveredEvents, loadAverage, target, targetMet, heapWithinLimit,
+                note == null || note.isEmpty() ? more : note + "; " + more, workDirectory);
+    }
+
     ContenderResult withComparison(Double ratio, Double debeziumRatio, String target, Boolean targetMet, Boolean heapWithinLimit) {
         return new ContenderResult(contender, id, workload, events, status, wallSeconds, startSeconds, eventsPerSecond,
                 streamEventsPerSecond, ratio, debeziumRatio, cpuSeconds, walSenderCpuSeconds, peakRssMb, peakHeapMb, gcCount, gcPauseMillis, exitCode,
