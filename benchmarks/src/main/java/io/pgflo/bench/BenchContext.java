@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 final class BenchContext implements AutoCloseable {
     private final BenchOptions options;
     private final PgFloJar pgFlo;
+    private PgFloJar baselinePgFlo;
     private final Optional<Path> serverBinDirectory;
     private TestPostgres target;
     private WebhookReceiver receiver;
@@ -35,6 +36,15 @@ final class BenchContext implements AutoCloseable {
 
     PgFloJar pgFlo() {
         return pgFlo;
+    }
+
+    /** The {@code --baseline-jar}'s snapshot, when the run has one. */
+    PgFloJar baselinePgFlo() {
+        return requireNonNull(baselinePgFlo, "no --baseline-jar in this run");
+    }
+
+    void baselinePgFlo(PgFloJar baseline) {
+        this.baselinePgFlo = baseline;
     }
 
     /**

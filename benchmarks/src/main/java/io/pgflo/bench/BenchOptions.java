@@ -27,6 +27,7 @@ import java.util.List;
  * @param repository the pg_flo repository ({@code ./mvnw}, {@code ./pg_flo}, {@code benchmarks/target})
  * @param repeat how many times the whole run is made
  * @param cds whether the {@code pg_flo} launcher may use its class-data-sharing archive (off: plain class loading)
+ * @param baselineJar another pg_flo.jar whose contenders run beside {@code pgFloJar}'s on the same WAL, or null
  */
 record BenchOptions(
         List<Workload> workloads,
@@ -45,7 +46,8 @@ record BenchOptions(
         boolean writeLatest,
         Path repository,
         int repeat,
-        boolean cds) {
+        boolean cds,
+        Path baselineJar) {
 
     /** The contenders of a run without {@code --contenders}. */
     static final List<String> ALL_CONTENDERS = List.of("recvlogical", "stdout", "file", "webhook", "webhook-batch", "postgres", "native");
@@ -66,7 +68,7 @@ record BenchOptions(
             Usage: ./bench [--workload bulk|oltp|both|copy] [--rows N] [--transactions N] [--contenders LIST]
                            [--source-url JDBC_URL] [--heap 512m[,...]] [--webhook-batch-size 500] [--profile] [--verify]
                            [--keep-output] [--timeout SECONDS] [--pg-flo-jar PATH] [--jvm-arg ARG]... [--repeat N]
-                           [--no-cds]
+                           [--no-cds] [--baseline-jar PATH]
                    ./bench --jmh [JMH options]        microbenchmarks: pgoutput decoding, JSON encoding
                    ./bench --jfr-summary FILE.jfr     where a recorded pg_flo spent its time
 
@@ -92,6 +94,8 @@ record BenchOptions(
               --repeat         the whole run N times, the contenders in reverse order every second time, then how
                                often each target was met and the median of each contender's rate: this machine's
                                speed drifts between minutes, and contenders run one after the other
+              --baseline-jar   another pg_flo.jar (an earlier build): each pg_flo contender runs once more with it,
+                               as <id>@baseline, on the same WAL, for an A/B within one run
               --no-cds         start pg_flo without the launcher's class-data-sharing archive (to see what it saves)
             """;
 
@@ -113,6 +117,7 @@ record BenchOptions(
         long timeoutSeconds = 1800;
         int repeat = 1;
         List<String> jvmArgs = new ArrayList<>();
+        Path baseline = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = null;
@@ -142,6 +147,7 @@ record BenchOptions(
                                 .filter(s -> !s.isEmpty()).toList();
                         case "--source-url" -> sourceUrl = value;
                         case "--pg-flo-jar" -> jar = Path.of(value);
+                        case "--baseline-jar" -> baseline = Path.of(value);
                         case "--results-dir" -> results = Path.of(value);
                         case "--work-dir" -> work = Path.of(value);
                         case "--heap" -> heaps = parseHeaps(value);
@@ -176,7 +182,8 @@ record BenchOptions(
         }
         return new BenchOptions(workloads, contenders, sourceUrl, jar, results, work, heaps, batchSize, profile, verify,
                 keep, Duration.ofSeconds(timeoutSeconds), List.copyOf(jvmArgs),
-                !profile && !verify && cds && heaps.equals(List.of(DEFAULT_HEAP)), repository, repeat, cds);
+                !profile && !verify && cds && heaps.equals(List.of(DEFAULT_HEAP)) && baseline == null, repository, repeat,
+                cds, baseline);
     }
 
     /** The same run with the contenders, and each one's heaps, in the opposite order (for {@code --repeat}). */
@@ -187,7 +194,8 @@ record BenchOptions(
         Collections.reverse(heapOrder);
         return new BenchOptions(workloads, List.copyOf(order), sourceUrl, pgFloJar, resultsDirectory, workDirectory,
                 List.copyOf(heapOrder),
-                webhookBatchSize, profile, verify, keepOutput, timeout, extraJvmArgs, writeLatest, repository, repeat, cds);
+                webhookBatchSize, profile, verify, keepOutput, timeout, extraJvmArgs, writeLatest, repository, repeat, cds,
+                baselineJar);
     }
 
     /** The JVM options for one of {@code --heap}'s values. */

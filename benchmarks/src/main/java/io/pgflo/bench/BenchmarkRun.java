@@ -60,6 +60,10 @@ final class BenchmarkRun {
             PgFloJar pgFlo = PgFloJar.snapshot(options.pgFloJar(), options.repository().resolve("pg_flo"), runDirectory(),
                     options.cds());
             try (BenchContext context = new BenchContext(options, pgFlo, binaries)) {
+                if (options.baselineJar() != null) {
+                    context.baselinePgFlo(PgFloJar.snapshot(options.baselineJar(), options.repository().resolve("pg_flo"),
+                            runDirectory().resolve("baseline-jar"), options.cds()));
+                }
                 List<Contender> contenders = Contenders.selected(options);
                 for (Workload workload : options.workloads()) {
                     Database database = embedded == null ? Database.fromUrl(options.sourceUrl())

@@ -34,6 +34,12 @@ final class Contenders {
                 }
                 pgFlo.heap(heap, options.heaps().size() > 1);
                 selected.add(pgFlo);
+                if (options.baselineJar() != null) {
+                    PgFloContender baseline = (PgFloContender) byId(id, options);
+                    baseline.heap(heap, options.heaps().size() > 1);
+                    baseline.useBaselineJar();
+                    selected.add(baseline);
+                }
             }
         }
         return selected;

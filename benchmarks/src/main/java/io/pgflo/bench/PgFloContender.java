@@ -17,6 +17,7 @@ import java.util.Map;
 abstract class PgFloContender implements Contender {
     private String heap = BenchOptions.DEFAULT_HEAP;
     private boolean oneOfSeveralHeaps;
+    private boolean baseline;
 
     /** The id without a heap: stdout, file, webhook, webhook-batch, postgres. */
     abstract String baseId();
@@ -36,14 +37,25 @@ abstract class PgFloContender implements Contender {
         this.oneOfSeveralHeaps = oneOfSeveral;
     }
 
+    /** Runs the baseline jar ({@code --baseline-jar}) instead of the one under test, as {@code <id>@baseline}. */
+    void useBaselineJar() {
+        this.baseline = true;
+    }
+
     @Override
     public final String id() {
-        return oneOfSeveralHeaps ? baseId() + "@" + heap : baseId();
+        return (oneOfSeveralHeaps ? baseId() + "@" + heap : baseId()) + (baseline ? "@baseline" : "");
     }
 
     @Override
     public final String displayName() {
-        return oneOfSeveralHeaps ? baseName() + ", " + BenchOptions.describeHeap(heap) : baseName();
+        return (oneOfSeveralHeaps ? baseName() + ", " + BenchOptions.describeHeap(heap) : baseName())
+                + (baseline ? " (baseline)" : "");
+    }
+
+    /** The jar this contender runs. */
+    final PgFloJar jar(BenchContext context) {
+        return baseline ? context.baselinePgFlo() : context.pgFlo();
     }
 
     /** What tells this heap variant's names apart ({@code _launcher}), or nothing when the run has one heap. */
@@ -68,10 +80,10 @@ abstract class PgFloContender implements Contender {
 
     @Override
     public String unavailableReason(BenchContext context) {
-        if (!context.pgFlo().exists()) {
-            return "pg_flo.jar not built (" + context.pgFlo().source() + ")";
+        if (!jar(context).exists()) {
+            return "pg_flo.jar not built (" + jar(context).source() + ")";
         }
-        if (!context.pgFlo().sinks().contains(sink())) {
+        if (!jar(context).sinks().contains(sink())) {
             return "sink '" + sink() + "' is not registered in pg_flo.jar yet";
         }
         return null;
@@ -92,7 +104,7 @@ abstract class PgFloContender implements Contender {
                     + ",settings=profile,dumponexit=true");
         }
         jvmOptions.addAll(context.options().extraJvmArgs());
-        List<String> command = context.pgFlo().command(List.of("stream", sink(),
+        List<String> command = jar(context).command(List.of("stream", sink(),
                 "--host", source.endpoint().host(),
                 "--port", Integer.toString(source.endpoint().port()),
                 "--dbname", source.endpoint().database(),
@@ -103,7 +115,7 @@ abstract class PgFloContender implements Contender {
                 "--status-dir", directory.resolve("status").toString()));
         command.addAll(sinkArguments(context, run));
         Map<String, String> environment = new HashMap<>(sinkEnvironment(context, run));
-        environment.putAll(context.pgFlo().environment(jvmOptions));
+        environment.putAll(jar(context).environment(jvmOptions));
         if (source.endpoint().password() != null) {
             environment.put("PGFLO_PASSWORD", source.endpoint().password());
         }

@@ -43,7 +43,7 @@ final class PgFloPostgresContender extends PgFloContender {
         target().create(context, run);
         // Asked here, before the clock runs: DDL capture would install an event trigger on the source, and the
         // benchmark has no DDL to replay.
-        if (context.pgFlo().sinkHelp(sink()).contains("--track-ddl")) {
+        if (jar(context).sinkHelp(sink()).contains("--track-ddl")) {
             ddlArguments = List.of("--track-ddl", "false");
         }
     }

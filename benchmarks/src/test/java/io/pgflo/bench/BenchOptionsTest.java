@@ -21,6 +21,18 @@ class BenchOptionsTest {
     }
 
     @Test
+    void aBaselineJarRunsEachPgFloContenderTwiceOnTheSameWalAndKeepsLatestJsonAsItIs() {
+        BenchOptions options = BenchOptions.parse(new String[] {"--contenders", "recvlogical,file,postgres",
+            "--baseline-jar", "/old/pg_flo.jar"}, REPOSITORY);
+
+        assertThat(options.baselineJar()).isEqualTo(Path.of("/old/pg_flo.jar"));
+        assertThat(options.writeLatest()).isFalse();
+        assertThat(Contenders.selected(options)).extracting(Contender::id)
+                .containsExactly("recvlogical", "file", "file@baseline", "postgres", "postgres@baseline");
+        assertThat(options.reversed().baselineJar()).isEqualTo(Path.of("/old/pg_flo.jar"));
+    }
+
+    @Test
     void bothRunsBulkThenOltp() {
         BenchOptions options = BenchOptions.parse(new String[] {"--workload=both", "--rows", "5,000", "--transactions", "300"}, REPOSITORY);
 
