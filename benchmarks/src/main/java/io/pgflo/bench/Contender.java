@@ -31,6 +31,15 @@ interface Contender {
     /** Starts draining; the clock runs from just before this call. */
     Launch launch(BenchContext context, RunSpec run) throws Exception;
 
+    /**
+     * Whether everything reached its destination, asked on every poll once the slot confirmed the end. A contender
+     * whose slot runs ahead of its destination (a replicator that publishes to a queue a worker drains) says no until
+     * the last event has arrived; the clock stops when it says yes.
+     */
+    default boolean arrived(BenchContext context, RunSpec run) throws Exception {
+        return true;
+    }
+
     /** True when it exits by itself, with status 0, once it reached the end (pg_recvlogical --endpos). */
     default boolean exitsWhenDone() {
         return false;

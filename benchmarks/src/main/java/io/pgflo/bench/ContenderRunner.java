@@ -53,7 +53,7 @@ final class ContenderRunner {
                 if (state.walSenderPid() != 0) {
                     walSender.sample(state.walSenderPid());
                 }
-                if (!state.confirmedFlush().isBefore(end)) {
+                if (!state.confirmedFlush().isBefore(end) && contender.arrived(context, run)) {
                     done = now;
                     break;
                 }
