@@ -113,6 +113,18 @@ final class SourceOptions {
             + "log collectors)", validateWith = LogFormatValidator.class)
     String logFormat = "text";
 
+    @Parameter(names = "--track-ddl", description = "deliver schema changes of the replicated tables (ALTER TABLE, "
+            + "CREATE/DROP INDEX) as DDL events in WAL order; installs event triggers on the source (needs a superuser "
+            + "there)")
+    boolean trackDdl;
+
+    @Parameter(names = ConfigFlag.NAME, description = ConfigFlag.DESCRIPTION)
+    String config;
+
+    @Parameter(names = "--print-config", description = "print the effective settings (value and where each came "
+            + "from; secrets hidden) and exit without connecting")
+    boolean printConfig;
+
     @Parameter(names = {"--help", "-h"}, help = true, description = "show this help")
     boolean help;
 

@@ -1,0 +1,28 @@
+package io.pgflo.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code --config FILE} ({@code PGFLO_CONFIG}), found before the command line is parsed: the file supplies the
+ * defaults the parser then applies.
+ */
+final class ConfigFlag {
+    static final String NAME = "--config";
+    static final String DESCRIPTION = "YAML file of settings by flag name (host: ..., tables: [...]); flags and "
+            + "PGFLO_* variables override it";
+
+    private ConfigFlag() {}
+
+    /** The config file named by the last {@code --config}, else by {@code PGFLO_CONFIG}; empty when neither. */
+    static Optional<Path> requested(String[] args, Map<String, String> environment) {
+        String value = environment.get(EnvironmentDefaults.variableFor(NAME));
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals(NAME) && i + 1 < args.length) {
+                value = args[i + 1];
+            }
+        }
+        return value == null || value.isEmpty() ? Optional.empty() : Optional.of(Path.of(value));
+    }
+}
