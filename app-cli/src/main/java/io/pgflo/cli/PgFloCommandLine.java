@@ -171,6 +171,7 @@ final class PgFloCommandLine {
             return ExitCode.OK;
         }
         OptionValues sinkValues = null;
+        String[] given = args; // args loses the sink's flags below; where a value came from is told from all of them
         try {
             if (chosen != null) {
                 // The sink's flags, by its declarations; what is left is the source's and the engine's.
@@ -180,11 +181,12 @@ final class PgFloCommandLine {
                 args = split.rest();
             }
             commander.parse(args);
+            ListDefaults.repair(commander, settings, args);
         } catch (ParameterException e) {
-            err.println("pg_flo: " + layers.locate(ErrorMessages.describe(e), args) + "; see '" + usageHint + "'");
+            err.println("pg_flo: " + layers.locate(ErrorMessages.describe(e), given) + "; see '" + usageHint + "'");
             return ExitCode.USAGE;
         } catch (IllegalArgumentException e) {
-            err.println("pg_flo: " + layers.locate(ErrorMessages.oneLine(e.getMessage()), args) + "; see '" + usageHint
+            err.println("pg_flo: " + layers.locate(ErrorMessages.oneLine(e.getMessage()), given) + "; see '" + usageHint
                     + "'");
             return ExitCode.USAGE;
         }
@@ -206,7 +208,7 @@ final class PgFloCommandLine {
                     : runForGroup("status", status.source, status.log, args, () -> status.run(out));
             case "drop" -> drop.help ? usage(commander.getCommands().get("drop"))
                     : runForGroup("drop", drop.source, drop.log, args, () -> drop.run(out));
-            default -> stream(streamCommander, stream, registry, args, sinkValues, layers);
+            default -> stream(streamCommander, stream, registry, given, sinkValues, layers);
         };
     }
 
