@@ -159,7 +159,11 @@ final class PgFloCommandLine {
                 return ExitCode.USAGE;
             }
             if (command >= 0 && GROUP_COMMANDS.contains(args[command])) {
-                layers = layers.onlyFileFlags(ConfigKeys.flagsOf(GroupSourceFlags.class, LogFlags.class));
+                // The stream's source, group, checkpoints and logging, never what the command acts on: a file's
+                // tables must not turn into the tables a backfill reads again.
+                Set<String> taken = new HashSet<>(ConfigKeys.flagsOf(GroupSourceFlags.class, LogFlags.class));
+                taken.add("status-dir");
+                layers = layers.onlyFileFlags(taken);
             }
             settings.clear();
             settings.putAll(layers.lookup());
@@ -208,7 +212,7 @@ final class PgFloCommandLine {
                     : runForGroup("status", status.source, status.log, args, () -> status.run(out));
             case "drop" -> drop.help ? usage(commander.getCommands().get("drop"))
                     : runForGroup("drop", drop.source, drop.log, args, () -> drop.run(out));
-            default -> stream(streamCommander, stream, registry, given, sinkValues, layers);
+            default -> stream(streamCommander, stream, registry, given, sinkValues, layers, configFile);
         };
     }
 
@@ -241,7 +245,7 @@ final class PgFloCommandLine {
     }
 
     private int stream(JCommander streamCommander, StreamCommand stream, SinkRegistry registry, String[] args,
-            OptionValues sinkValues, SettingLayers layers) {
+            OptionValues sinkValues, SettingLayers layers, ConfigFile configFile) {
         String sinkName = streamCommander.getParsedCommand();
         if (sinkName == null) {
             if (!stream.help) {
@@ -253,6 +257,7 @@ final class PgFloCommandLine {
         }
         JCommander sinkCommand = streamCommander.getCommands().get(sinkName);
         SourceOptions options = (SourceOptions) sinkCommand.getObjects().get(0);
+        options.configFile = configFile;
         if (options.printConfig) {
             EffectiveSettings.print(out, registry.find(sinkName).orElseThrow(), sinkValues, sinkCommand, layers, args);
             return ExitCode.OK;

@@ -128,6 +128,12 @@ final class SourceOptions {
     @Parameter(names = {"--help", "-h"}, help = true, description = "show this help")
     boolean help;
 
+    /**
+     * The {@code --config} file as read, or null without one: its {@code rules:} and {@code routing:} sections
+     * ({@link ConfigFile#section}) are for the stream's rules and routing.
+     */
+    ConfigFile configFile;
+
     DatabaseEndpoint endpoint() {
         return new DatabaseEndpoint(host, port, dbname, user, password, sslMode, sslRootCert);
     }
