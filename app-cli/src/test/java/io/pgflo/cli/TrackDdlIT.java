@@ -5,17 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflo.sink.api.Lsn;
-import io.pgflo.testkit.JavaProcess;
 import io.pgflo.testkit.PostgresExtension;
 import io.pgflo.testkit.TestPostgres;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
@@ -45,7 +40,7 @@ class TrackDdlIT {
             run.awaitCaughtUp();
             assertThat(run.stop()).as(run.stderr()).isZero();
         }
-        List<JsonNode> events = fileEvents(out);
+        List<JsonNode> events = FileSinkEvents.read(out);
         assertThat(events).extracting(event -> event.get("type").asText()).containsExactly("INSERT", "DDL", "INSERT");
         assertThat(events.get(0).get("data").get("id").asInt()).isEqualTo(1);
         assertThat(events.get(2).get("data").get("price").asDouble()).isEqualTo(9.5);
@@ -78,7 +73,7 @@ class TrackDdlIT {
             run.awaitCaughtUp();
             assertThat(run.stop()).as(run.stderr()).isZero();
         }
-        assertThat(fileEvents(out)).extracting(event -> event.get("type").asText()).containsExactly("INSERT", "INSERT");
+        assertThat(FileSinkEvents.read(out)).extracting(event -> event.get("type").asText()).containsExactly("INSERT", "INSERT");
         assertThat(pg.queryLong(db, "SELECT count(*) FROM pg_event_trigger")).isZero();
     }
 
@@ -104,9 +99,7 @@ class TrackDdlIT {
                     "--status-dir", dir.resolve("status").toString(),
                     "--webhook-url", receiver.url("/events").toString(),
                     "--track-ddl");
-            try (JavaProcess process = JavaProcess.builder(Main.class).args(args).jvmArgs("-Xmx128m")
-                    .logDirectory(dir.resolve("logs")).start()) {
-                awaitSlotActive(pg, db, "pg_flo_group_webhook_slot", process);
+            try (PgFloProcess process = PgFloProcess.startExactly(pg, db, "group-webhook", dir.resolve("logs"), args)) {
                 pg.execute(db, "INSERT INTO users VALUES (1, 'a@example.com')");
                 pg.execute(db, "ALTER TABLE users ADD COLUMN name text");
                 pg.execute(db, "INSERT INTO users VALUES (2, 'b@example.com', 'Bea')");
@@ -120,25 +113,9 @@ class TrackDdlIT {
                     }
                 }
                 assertThat(types).containsExactly("INSERT", "DDL", "INSERT");
-                process.terminate();
-                assertThat(process.waitFor(Duration.ofSeconds(60))).isTrue();
-                assertThat(process.exitCode()).as(process.stderr()).isZero();
+                assertThat(process.stop()).as(process.stderr()).isZero();
             }
         }
-    }
-
-    private static void awaitSlotActive(TestPostgres pg, String db, String slot, JavaProcess process)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertThat(process.isAlive()).as("pg_flo running; stderr: %s", process.stderr()).isTrue();
-            if ("true".equals(pg.queryString(db, "SELECT coalesce((SELECT active::text FROM pg_replication_slots "
-                    + "WHERE slot_name = '" + slot + "'), 'none')"))) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(slot + " never became active: " + process.stderr());
     }
 
     private static List<String> columnNames(JsonNode definition) {
@@ -147,19 +124,4 @@ class TrackDdlIT {
         return names;
     }
 
-    static List<JsonNode> fileEvents(Path out) throws IOException {
-        List<JsonNode> events = new ArrayList<>();
-        List<Path> files;
-        try (Stream<Path> listing = Files.list(out)) {
-            files = listing.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
-        }
-        for (Path file : files) {
-            for (String line : Files.readString(file).split("\n")) {
-                if (!line.isEmpty()) {
-                    events.add(JSON.readTree(line));
-                }
-            }
-        }
-        return events;
-    }
 }
