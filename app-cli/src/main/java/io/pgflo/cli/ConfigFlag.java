@@ -1,8 +1,10 @@
 package io.pgflo.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code --config FILE} ({@code PGFLO_CONFIG}), found before the command line is parsed: the file supplies the
@@ -15,8 +17,19 @@ final class ConfigFlag {
 
     private ConfigFlag() {}
 
-    /** The config file named by the last {@code --config}, else by {@code PGFLO_CONFIG}; empty when neither. */
-    static Optional<Path> requested(String[] args, Map<String, String> environment) {
+    /** The commands that take a config file. */
+    private static final Set<String> COMMANDS = Set.of("stream", "backfill", "status", "drop");
+
+    /**
+     * The config file named by the last {@code --config}, else by {@code PGFLO_CONFIG}; empty when neither, for a
+     * command that takes none ({@code sinks}, {@code demo}), and for help, which a broken file must not stand in the
+     * way of.
+     */
+    static Optional<Path> requested(String command, String[] args, Map<String, String> environment) {
+        List<String> given = List.of(args);
+        if (!COMMANDS.contains(command) || given.contains("--help") || given.contains("-h")) {
+            return Optional.empty();
+        }
         String value = environment.get(EnvironmentDefaults.variableFor(NAME));
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals(NAME) && i + 1 < args.length) {

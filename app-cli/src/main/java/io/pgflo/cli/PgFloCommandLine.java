@@ -29,8 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 final class PgFloCommandLine {
     private static final org.slf4j.Logger log = LoggerFactory.getLogger("pg_flo");
-    /** Commands that act on a group's source and take its connection, group and log settings from a config file. */
-    private static final Set<String> GROUP_COMMANDS = Set.of("backfill", "status", "drop");
 
     @Parameters(commandDescription = "stream changes to a sink: pg_flo stream <sink> [flags]")
     static final class StreamCommand {
@@ -86,8 +84,9 @@ final class PgFloCommandLine {
         // checked once every command and sink is known.
         ConfigFile configFile = null;
         ConfigFileException unreadable = null;
+        String commandName = commandIndex(args) >= 0 ? args[commandIndex(args)] : "";
         try {
-            configFile = ConfigFlag.requested(args, environment).map(ConfigFile::read).orElse(null);
+            configFile = ConfigFlag.requested(commandName, args, environment).map(ConfigFile::read).orElse(null);
         } catch (ConfigFileException e) {
             unreadable = e;
         }
@@ -150,24 +149,15 @@ final class PgFloCommandLine {
         registry = registry.only(usable);
         String usageHint = hintFor(args);
         int command = commandIndex(args);
-        SettingLayers layers = SettingLayers.environmentOnly(environment);
-        if (configFile != null) {
-            try {
-                layers = new SettingLayers(environment, ConfigKeys.of(commander, registry.all()).check(configFile));
-            } catch (ConfigFileException e) {
-                err.println("pg_flo: " + ErrorMessages.oneLine(e.getMessage()));
-                return ExitCode.USAGE;
-            }
-            if (command >= 0 && GROUP_COMMANDS.contains(args[command])) {
-                // The stream's source, group, checkpoints and logging, never what the command acts on: a file's
-                // tables must not turn into the tables a backfill reads again.
-                Set<String> taken = new HashSet<>(ConfigKeys.flagsOf(GroupSourceFlags.class, LogFlags.class));
-                taken.add("status-dir");
-                layers = layers.onlyFileFlags(taken);
-            }
-            settings.clear();
-            settings.putAll(layers.lookup());
+        SettingLayers layers;
+        try {
+            layers = SettingLayers.of(environment, configFile, commandName, ConfigKeys.of(commander, registry.all()));
+        } catch (ConfigFileException e) {
+            err.println("pg_flo: " + ErrorMessages.oneLine(e.getMessage()));
+            return ExitCode.USAGE;
         }
+        settings.clear();
+        settings.putAll(layers.lookup());
         SinkProvider chosen = command >= 0 && command + 1 < args.length && args[command].equals("stream")
                 ? registry.find(args[command + 1]).orElse(null) : null;
         if (chosen != null && (List.of(args).contains("--help") || List.of(args).contains("-h"))) {

@@ -1,11 +1,12 @@
 package io.pgflo.cli;
 
 import io.pgflo.sink.api.Option;
-import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -14,6 +15,9 @@ import java.util.regex.Pattern;
  * settings sit under the variables' names and the real environment over them.
  */
 final class SettingLayers {
+    /** Commands that act on a group's source and take only its connection, group and log settings from a file. */
+    private static final Set<String> GROUP_COMMANDS = Set.of("backfill", "status", "drop");
+
     private final Map<String, String> environment;
     private final Map<String, ConfigKeys.Setting> file;
 
@@ -40,16 +44,24 @@ final class SettingLayers {
         return merged;
     }
 
-    /** Without a config file. */
-    static SettingLayers environmentOnly(Map<String, String> environment) {
-        return new SettingLayers(environment, Map.of());
-    }
-
-    /** Only these flags from the file (a command that takes a few of a stream's settings). */
-    SettingLayers onlyFileFlags(Collection<String> flags) {
-        Map<String, ConfigKeys.Setting> kept = new LinkedHashMap<>(file);
-        kept.keySet().retainAll(flags);
-        return new SettingLayers(environment, kept);
+    /**
+     * The layers for {@code command}: the environment over {@code file} (none when null) checked against {@code keys}.
+     * {@code backfill}, {@code status} and {@code drop} take the stream's source, group, checkpoints and logging from
+     * the file, never what they act on: a file's tables must not turn into the tables a backfill reads again.
+     *
+     * @throws ConfigFileException when the file does not pass {@link ConfigKeys#check}
+     */
+    static SettingLayers of(Map<String, String> environment, ConfigFile file, String command, ConfigKeys keys) {
+        if (file == null) {
+            return new SettingLayers(environment, Map.of());
+        }
+        Map<String, ConfigKeys.Setting> settings = keys.check(file);
+        if (GROUP_COMMANDS.contains(command)) {
+            Set<String> taken = new HashSet<>(ConfigKeys.flagsOf(GroupSourceFlags.class, LogFlags.class));
+            taken.add("status-dir");
+            settings.keySet().retainAll(taken);
+        }
+        return new SettingLayers(environment, settings);
     }
 
     /** The environment as flags read it: the file's settings as {@code PGFLO_<FLAG>} values, the real ones over them. */

@@ -163,4 +163,12 @@ class ConfigPrecedenceTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("pg_flo: " + config + ":2:1: YAML syntax error: ")
                 .hasLineCount(1);
     }
+
+    @Test
+    void aBrokenFileStandsNotInTheWayOfHelpOrOtherCommands() throws IOException {
+        Map<String, String> env = Map.of("PGFLO_CONFIG", config("host: [db\n").toString());
+        assertThat(run(env, "sinks")).isZero();
+        assertThat(run(env, "stream", "file", "--help")).isZero();
+        assertThat(run(env, "stream", "file", "--print-config")).isEqualTo(2);
+    }
 }
