@@ -61,7 +61,7 @@ final class ConfigKeys {
                     + "wherever the target user may set it"));
 
     /** Keys whose value is a section another loader reads: kept as trees ({@link ConfigFile#section}). */
-    static final Set<String> SECTIONS = Set.of("rules", "routing");
+    static final List<String> SECTIONS = List.of("rules", "routing");
 
     /** Flags that only make sense on the command line. */
     private static final Set<String> COMMAND_LINE_ONLY = Set.of("config", "print-config", "help", "version");

@@ -32,8 +32,14 @@ final class EffectiveSettings {
     private EffectiveSettings() {}
 
     static void print(PrintStream out, SinkProvider provider, OptionValues sinkValues, JCommander sinkCommand,
-            SettingLayers layers, String[] args) {
+            SettingLayers layers, ConfigFile configFile, String[] args) {
         out.println("# pg_flo stream " + provider.name() + ": the effective settings; after each, where it came from");
+        if (configFile != null) {
+            for (String name : ConfigKeys.SECTIONS) {
+                configFile.section(name).ifPresent(section -> out.println("# " + name + ": inline in the config file, at "
+                        + section.location()));
+            }
+        }
         for (Option<?> option : provider.options()) {
             out.println(line(option.name(), sinkValue(option, sinkValues),
                     layers.originOf(option.name(), List.of(option.flag()), args)));

@@ -249,7 +249,8 @@ final class PgFloCommandLine {
         SourceOptions options = (SourceOptions) sinkCommand.getObjects().get(0);
         options.configFile = configFile;
         if (options.printConfig) {
-            EffectiveSettings.print(out, registry.find(sinkName).orElseThrow(), sinkValues, sinkCommand, layers, args);
+            EffectiveSettings.print(out, registry.find(sinkName).orElseThrow(), sinkValues, sinkCommand, layers,
+                    configFile, args);
             return ExitCode.OK;
         }
         try {

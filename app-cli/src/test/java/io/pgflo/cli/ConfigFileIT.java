@@ -3,6 +3,7 @@ package io.pgflo.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflo.testkit.JavaProcess;
 import io.pgflo.testkit.PostgresExtension;
 import io.pgflo.testkit.TestPostgres;
@@ -105,6 +106,18 @@ class ConfigFileIT {
     private static String source(TestPostgres pg, String db) {
         return "host: \"%s\"\nport: %d\ndbname: %s\nuser: %s\n".formatted(pg.host(), pg.port(), db,
                 TestPostgres.SUPERUSER);
+    }
+
+    @Test
+    void theFilesLogFormatCountsFromTheFirstLine(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("pg_flo.yaml"), "log-format: json\nouput-dir: /out\n");
+        PgFloCommand.Ran ran = run(dir, Map.of(), "stream", "file", "--config", config.toString(), "--dbname", "d",
+                "--user", "u", "--group", "g");
+        assertThat(ran.exitCode()).isEqualTo(2);
+        assertThat(ran.stderr().lines().toList()).hasSize(1);
+        JsonNode line = new ObjectMapper().readTree(ran.stderr());
+        assertThat(line.get("message").asText()).isEqualTo(config + ":2:1: unknown key 'ouput-dir'; did you mean "
+                + "'output-dir'?; keys are the long flag names without '--' (see pg_flo stream <sink> --help)");
     }
 
     private static PgFloCommand.Ran run(Path dir, Map<String, String> env, String... args) {

@@ -165,6 +165,14 @@ class ConfigPrecedenceTest {
     }
 
     @Test
+    void inlineSectionsAreNamedWithWhereTheyStand() throws IOException {
+        Path config = config(REQUIRED + "output-dir: /out\nrules:\n  tables:\n    users: []\n");
+        assertThat(run(Map.of(), "stream", "file", "--config", config.toString(), "--print-config")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("# rules: inline in the config file, at " + config
+                + ":6:3").doesNotContain("# routing");
+    }
+
+    @Test
     void aBrokenFileStandsNotInTheWayOfHelpOrOtherCommands() throws IOException {
         Map<String, String> env = Map.of("PGFLO_CONFIG", config("host: [db\n").toString());
         assertThat(run(env, "sinks")).isZero();
