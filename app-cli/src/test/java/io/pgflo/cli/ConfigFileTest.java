@@ -215,4 +215,17 @@ class ConfigFileTest {
         refused("rules: rules.yaml\n", "1:8: 'rules' holds the rules themselves, as a mapping (as in a rules file); "
                 + "to name a file, use 'rules-config'");
     }
+
+    @Test
+    void backfillStatusAndDropTakeOnlyTheSourceGroupCheckpointsAndLogging() throws IOException {
+        ConfigFile config = ConfigFile.read(file("host: db\ngroup: g\ntables: [a]\nschema: s\nstatus-dir: /st\n"
+                + "log-level: debug\nbatch-size: 7\n"));
+        for (String command : List.of("backfill", "status", "drop")) {
+            assertThat(SettingLayers.of(Map.of(), config, command, KEYS).lookup()).as(command)
+                    .containsOnlyKeys("PGFLO_HOST", "PGFLO_GROUP", "PGFLO_STATUS_DIR", "PGFLO_LOG_LEVEL");
+        }
+        assertThat(SettingLayers.of(Map.of("PGFLO_HOST", "env"), config, "stream", KEYS).lookup())
+                .containsEntry("PGFLO_HOST", "env").containsEntry("PGFLO_TABLES", "a")
+                .containsEntry("PGFLO_SCHEMA", "s").containsEntry("PGFLO_BATCH_SIZE", "7");
+    }
 }
