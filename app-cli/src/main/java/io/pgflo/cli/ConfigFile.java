@@ -68,7 +68,7 @@ public final class ConfigFile {
         } catch (IOException e) {
             throw new ConfigFileException(file + ": cannot be read (" + e.getMessage() + "); check --config", e);
         }
-        Reader reader = new Reader(file);
+        TreeReader reader = new TreeReader(file);
         try (JsonParser parser = YAML.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -117,7 +117,7 @@ public final class ConfigFile {
         if (entry == null) {
             return Optional.empty();
         }
-        String prefix = Reader.pointer("", name);
+        String prefix = TreeReader.pointer("", name);
         Map<String, ConfigLocation> within = new HashMap<>();
         for (Map.Entry<String, ConfigLocation> location : locations.entrySet()) {
             String pointer = location.getKey();
@@ -139,11 +139,11 @@ public final class ConfigFile {
     }
 
     /** Builds the trees and notes where each node starts. */
-    private static final class Reader {
+    private static final class TreeReader {
         private final Path file;
         final Map<String, ConfigLocation> locations = new HashMap<>();
 
-        Reader(Path file) {
+        TreeReader(Path file) {
             this.file = file;
         }
 
