@@ -1,5 +1,6 @@
 package io.pgflo.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +21,13 @@ final class ConfigFlag {
     /** The commands that take a config file. */
     private static final Set<String> COMMANDS = Set.of("stream", "backfill", "status", "drop");
 
+    /** The file pg_flo reads when none is named, in the home directory, as pg_flo does. */
+    static final String HOME_FILE = ".pg_flo.yaml";
+
     /**
-     * The config file named by the last {@code --config}, else by {@code PGFLO_CONFIG}; empty when neither, for a
-     * command that takes none ({@code sinks}, {@code demo}), and for help, which a broken file must not stand in the
-     * way of.
+     * The config file named by the last {@code --config}, else by {@code PGFLO_CONFIG}, else {@code ~/.pg_flo.yaml}
+     * when it exists (pg_flo's default); empty when none, for a command that takes none ({@code sinks},
+     * {@code demo}), and for help, which a broken file must not stand in the way of.
      */
     static Optional<Path> requested(String command, String[] args, Map<String, String> environment) {
         List<String> given = List.of(args);
@@ -36,6 +40,11 @@ final class ConfigFlag {
                 value = args[i + 1];
             }
         }
-        return value == null || value.isEmpty() ? Optional.empty() : Optional.of(Path.of(value));
+        if (value != null && !value.isEmpty()) {
+            return Optional.of(Path.of(value));
+        }
+        String home = environment.get("HOME");
+        return home == null || home.isEmpty() ? Optional.empty()
+                : Optional.of(Path.of(home, HOME_FILE)).filter(Files::isRegularFile);
     }
 }

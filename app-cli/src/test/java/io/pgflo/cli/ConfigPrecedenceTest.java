@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,8 +39,13 @@ class ConfigPrecedenceTest {
     private Map<String, String> printed(Map<String, String> env, Path config, String... more) {
         List<String> args = new ArrayList<>(List.of("stream", "file", "--config", config.toString(), "--print-config"));
         args.addAll(List.of(more));
-        assertThat(run(env, args.toArray(String[]::new))).as("stderr: %s", err).isEqualTo(0);
-        Map<String, String> lines = new java.util.LinkedHashMap<>();
+        return printedBy(env, args.toArray(String[]::new));
+    }
+
+    /** {@code pg_flo <args>}, which prints the configuration; the printed lines by key. */
+    private Map<String, String> printedBy(Map<String, String> env, String... args) {
+        assertThat(run(env, args)).as("stderr: %s", err).isEqualTo(0);
+        Map<String, String> lines = new LinkedHashMap<>();
         for (String line : out.toString(StandardCharsets.UTF_8).lines().toList()) {
             if (!line.startsWith("#")) {
                 lines.put(line.substring(0, line.indexOf(':')), line.substring(line.indexOf(':') + 2));
@@ -162,6 +168,19 @@ class ConfigPrecedenceTest {
         assertThat(run(Map.of(), "stream", "file", "--config", config.toString())).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("pg_flo: " + config + ":2:1: YAML syntax error: ")
                 .hasLineCount(1);
+    }
+
+    @Test
+    void aPgFloYamlInTheHomeDirectoryIsReadWhenNoFileIsNamed() throws IOException {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path dotFile = Files.writeString(home.resolve(".pg_flo.yaml"), REQUIRED + "output-dir: /out\nhost: from-home\n");
+        Map<String, String> lines = printedBy(Map.of("HOME", home.toString()), "stream", "file", "--print-config");
+        assertThat(lines.get("host")).isEqualTo("\"from-home\"  # file " + dotFile + ":5:7");
+        Path named = config(REQUIRED + "output-dir: /out\nhost: named\n");
+        out.reset();
+        assertThat(run(Map.of("HOME", home.toString(), "PGFLO_CONFIG", named.toString()), "stream", "file",
+                "--print-config")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("host: \"named\"").doesNotContain("from-home");
     }
 
     @Test
