@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -44,7 +45,10 @@ final class EffectiveSettings {
             out.println(line(option.name(), sinkValue(option, sinkValues),
                     layers.originOf(option.name(), List.of(option.flag()), args)));
         }
-        for (ParameterDescription parameter : sinkCommand.getParameters()) {
+        List<ParameterDescription> parameters = new ArrayList<>(sinkCommand.getParameters());
+        List<String> declared = CommonFlags.names(); // JCommander's own order is a hash's
+        parameters.sort(Comparator.comparingInt(parameter -> declared.indexOf(parameter.getParameter().names()[0])));
+        for (ParameterDescription parameter : parameters) {
             List<String> names = List.of(parameter.getParameter().names());
             String longest = names.stream().max((a, b) -> Integer.compare(a.length(), b.length())).orElseThrow();
             if (NOT_SETTINGS.contains(longest) || provider.options().find(longest.substring(2)).isPresent()) {
