@@ -1,6 +1,8 @@
 package io.pgflo.cli;
 
 import com.beust.jcommander.Parameter;
+import io.pgflo.sink.api.Option;
+import io.pgflo.sink.api.OptionKind;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +48,15 @@ final class CommonFlags {
                     parameter.help()));
         }
         return List.copyOf(flags);
+    }
+
+    /**
+     * Whether a sink may declare {@code option} although a common flag has its name: {@code --track-ddl}, which the
+     * PostgreSQL sink takes with a default of its own (on), as a boolean like the common one. The sink's declaration
+     * then reads the flag.
+     */
+    static boolean overridable(Option<?> option) {
+        return option.name().equals("track-ddl") && option.kind() == OptionKind.BOOLEAN;
     }
 
     /** Every name of every common flag. */

@@ -32,6 +32,10 @@ final class GroupSourceFlags {
     @Parameter(names = "--group", description = "the replication group", required = true)
     String group;
 
+    @Parameter(names = ConfigFlag.NAME, description = ConfigFlag.DESCRIPTION + "; this command takes its source, "
+            + "group and log settings")
+    String config;
+
     DatabaseEndpoint endpoint() {
         return new DatabaseEndpoint(host, port, dbname, user, password, sslMode, sslRootCert);
     }

@@ -2,6 +2,7 @@ package io.pgflo.cli;
 
 import com.beust.jcommander.JCommander;
 import java.util.Set;
+import java.util.HashMap;
 import java.util.HashSet;
 import io.pgflo.sink.api.OptionValues;
 import io.pgflo.sink.api.OptionSet;
@@ -63,6 +64,11 @@ final class PgFloCommandLine {
     }
 
     private final Map<String, String> environment;
+    /**
+     * What flags read when the command line does not give them: the environment over the config file's settings, as
+     * {@code PGFLO_<FLAG>} names ({@link SettingLayers#lookup()}). Filled in once the file is checked.
+     */
+    private final Map<String, String> settings = new HashMap<>();
     private final PrintStream out;
     /** Where pg_flo's own lines about errors go: stderr, or in --log-format json, stderr through JsonErrorLines. */
     private PrintStream err;
@@ -74,11 +80,26 @@ final class PgFloCommandLine {
     }
 
     int execute(String[] args) {
+        // The config file is read first, so that its log-format and plugins-dir count from the start; its keys are
+        // checked once every command and sink is known.
+        ConfigFile configFile = null;
+        ConfigFileException unreadable = null;
+        String commandName = commandIndex(args) >= 0 ? args[commandIndex(args)] : "";
+        try {
+            configFile = ConfigFlag.requested(commandName, args, environment).map(ConfigFile::read).orElse(null);
+        } catch (ConfigFileException e) {
+            unreadable = e;
+        }
+        settings.putAll(SettingLayers.early(environment, configFile));
         // Before anything logs: with --log-format json, every line on stderr is a JSON object, the first one too.
-        LogFormat format = LogFormat.requested(args, environment);
+        LogFormat format = LogFormat.requested(args, settings);
         LogConfigurator.useFormat(format);
         if (format == LogFormat.JSON) {
             err = JsonErrorLines.around(err);
+        }
+        if (unreadable != null) {
+            err.println("pg_flo: " + ErrorMessages.oneLine(unreadable.getMessage()));
+            return ExitCode.USAGE;
         }
         SinkRegistry registry;
         try {
@@ -113,7 +134,7 @@ final class PgFloCommandLine {
                 .addCommand("backfill", backfill)
                 .addCommand("status", status)
                 .addCommand("drop", drop)
-                .defaultProvider(new EnvironmentDefaults(environment))
+                .defaultProvider(new EnvironmentDefaults(settings))
                 .build();
         JCommander streamCommander = commander.getCommands().get("stream");
         List<SinkProvider> usable = new ArrayList<>();
@@ -128,6 +149,15 @@ final class PgFloCommandLine {
         registry = registry.only(usable);
         String usageHint = hintFor(args);
         int command = commandIndex(args);
+        SettingLayers layers;
+        try {
+            layers = SettingLayers.of(environment, configFile, commandName, ConfigKeys.of(commander, registry.all()));
+        } catch (ConfigFileException e) {
+            err.println("pg_flo: " + ErrorMessages.oneLine(e.getMessage()));
+            return ExitCode.USAGE;
+        }
+        settings.clear();
+        settings.putAll(layers.lookup());
         SinkProvider chosen = command >= 0 && command + 1 < args.length && args[command].equals("stream")
                 ? registry.find(args[command + 1]).orElse(null) : null;
         if (chosen != null && (List.of(args).contains("--help") || List.of(args).contains("-h"))) {
@@ -135,19 +165,23 @@ final class PgFloCommandLine {
             return ExitCode.OK;
         }
         OptionValues sinkValues = null;
+        String[] given = args; // args loses the sink's flags below; where a value came from is told from all of them
         try {
             if (chosen != null) {
                 // The sink's flags, by its declarations; what is left is the source's and the engine's.
-                SinkFlags.Split split = SinkFlags.split(args, command + 2, chosen.options(), environment);
+                SinkFlags.Split split = SinkFlags.split(args, command + 2, chosen.options(), environment,
+                        layers.fileValues());
                 sinkValues = split.values();
                 args = split.rest();
             }
             commander.parse(args);
+            ListDefaults.repair(commander, settings, args);
         } catch (ParameterException e) {
-            err.println("pg_flo: " + ErrorMessages.describe(e) + "; see '" + usageHint + "'");
+            err.println("pg_flo: " + layers.locate(ErrorMessages.describe(e), given) + "; see '" + usageHint + "'");
             return ExitCode.USAGE;
         } catch (IllegalArgumentException e) {
-            err.println("pg_flo: " + ErrorMessages.oneLine(e.getMessage()) + "; see '" + usageHint + "'");
+            err.println("pg_flo: " + layers.locate(ErrorMessages.oneLine(e.getMessage()), given) + "; see '" + usageHint
+                    + "'");
             return ExitCode.USAGE;
         }
         String parsed = commander.getParsedCommand();
@@ -168,7 +202,7 @@ final class PgFloCommandLine {
                     : runForGroup("status", status.source, status.log, args, () -> status.run(out));
             case "drop" -> drop.help ? usage(commander.getCommands().get("drop"))
                     : runForGroup("drop", drop.source, drop.log, args, () -> drop.run(out));
-            default -> stream(streamCommander, stream, registry, args, sinkValues);
+            default -> stream(streamCommander, stream, registry, given, sinkValues, layers, configFile);
         };
     }
 
@@ -191,7 +225,7 @@ final class PgFloCommandLine {
         SourceOptions common = new SourceOptions();
         Set<String> taken = new HashSet<>(CommonFlags.names());
         for (Option<?> option : options) {
-            if (taken.contains(option.flag())) {
+            if (taken.contains(option.flag()) && !CommonFlags.overridable(option)) {
                 return "sink '" + provider.name() + "' from " + origin + " ignored: its option " + option.flag()
                         + " is one of pg_flo's own flags; rename it (see pg_flo stream stdout --help)";
             }
@@ -201,7 +235,7 @@ final class PgFloCommandLine {
     }
 
     private int stream(JCommander streamCommander, StreamCommand stream, SinkRegistry registry, String[] args,
-            OptionValues sinkValues) {
+            OptionValues sinkValues, SettingLayers layers, ConfigFile configFile) {
         String sinkName = streamCommander.getParsedCommand();
         if (sinkName == null) {
             if (!stream.help) {
@@ -211,7 +245,14 @@ final class PgFloCommandLine {
             listSinks(registry, stream.help ? out : err);
             return stream.help ? ExitCode.OK : ExitCode.USAGE;
         }
-        SourceOptions options = (SourceOptions) streamCommander.getCommands().get(sinkName).getObjects().get(0);
+        JCommander sinkCommand = streamCommander.getCommands().get(sinkName);
+        SourceOptions options = (SourceOptions) sinkCommand.getObjects().get(0);
+        options.configFile = configFile;
+        if (options.printConfig) {
+            EffectiveSettings.print(out, registry.find(sinkName).orElseThrow(), sinkValues, sinkCommand, layers,
+                    configFile, args);
+            return ExitCode.OK;
+        }
         try {
             LogConfigurator.setLevel(options.logLevel);
         } catch (IllegalArgumentException e) {
@@ -306,7 +347,7 @@ final class PgFloCommandLine {
                 return Path.of(args[i + 1]);
             }
         }
-        String fromEnvironment = environment.get(EnvironmentDefaults.variableFor("--plugins-dir"));
+        String fromEnvironment = settings.get(EnvironmentDefaults.variableFor("--plugins-dir"));
         return Path.of(fromEnvironment != null ? fromEnvironment : "plugins");
     }
 

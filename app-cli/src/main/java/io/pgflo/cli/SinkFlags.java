@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * Takes a sink's own flags out of a {@code pg_flo stream <sink>} command line, by the sink's declarations, and leaves
  * the rest (source and engine flags) for JCommander. Values come from the flags, then from {@code PGFLO_<NAME>}
- * environment variables; {@link OptionValues} checks them.
+ * environment variables, then from the config file; {@link OptionValues} checks them.
  */
 final class SinkFlags {
     private static final Set<String> BOOLEAN_WORDS = Set.of("true", "false", "yes", "no", "on", "off");
@@ -27,9 +27,11 @@ final class SinkFlags {
     /**
      * @param args the whole command line
      * @param from where the sink's flags may start: after {@code stream <sink>}
+     * @param fromFile the config file's values by option name
      * @throws IllegalArgumentException with one line when a sink flag lacks its value or a value does not parse
      */
-    static Split split(String[] args, int from, OptionSet declared, Map<String, String> environment) {
+    static Split split(String[] args, int from, OptionSet declared, Map<String, String> environment,
+            Map<String, List<String>> fromFile) {
         Map<String, List<String>> given = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -57,6 +59,8 @@ final class SinkFlags {
             String fromEnvironment = environment.get(option.environmentVariable());
             if (!given.containsKey(option.name()) && fromEnvironment != null) {
                 given.put(option.name(), List.of(fromEnvironment));
+            } else if (!given.containsKey(option.name()) && fromFile.containsKey(option.name())) {
+                given.put(option.name(), fromFile.get(option.name()));
             }
         }
         return new Split(OptionValues.parse(declared, given), rest.toArray(String[]::new));

@@ -32,8 +32,9 @@ final class SinkHelp {
         List<CommonFlags.Flag> flags = new ArrayList<>(CommonFlags.all());
         flags.sort(Comparator.comparing(CommonFlags.Flag::longestName));
         for (CommonFlags.Flag flag : flags) {
-            if (flag.help()) {
-                continue;
+            if (flag.help() || flag.names().stream().anyMatch(name -> provider.options().find(name.substring(2))
+                    .filter(CommonFlags::overridable).isPresent())) {
+                continue; // the sink's own declaration, listed with its flags
             }
             String name = flag.longestName();
             Object initial = flag.defaultValue();

@@ -113,8 +113,26 @@ final class SourceOptions {
             + "log collectors)", validateWith = LogFormatValidator.class)
     String logFormat = "text";
 
+    @Parameter(names = "--track-ddl", description = "deliver schema changes of the replicated tables (ALTER TABLE, "
+            + "CREATE/DROP INDEX) as DDL events in WAL order; installs event triggers on the source (needs a superuser "
+            + "there)")
+    boolean trackDdl;
+
+    @Parameter(names = ConfigFlag.NAME, description = ConfigFlag.DESCRIPTION)
+    String config;
+
+    @Parameter(names = "--print-config", description = "print the effective settings (value and where each came "
+            + "from; secrets hidden) and exit without connecting")
+    boolean printConfig;
+
     @Parameter(names = {"--help", "-h"}, help = true, description = "show this help")
     boolean help;
+
+    /**
+     * The {@code --config} file as read, or null without one: its {@code rules:} and {@code routing:} sections
+     * ({@link ConfigFile#section}) are for the stream's rules and routing.
+     */
+    ConfigFile configFile;
 
     DatabaseEndpoint endpoint() {
         return new DatabaseEndpoint(host, port, dbname, user, password, sslMode, sslRootCert);

@@ -48,7 +48,9 @@ final class StreamModule extends AbstractModule {
     @Singleton
     WalSourceConfig sourceConfig() {
         return new WalSourceConfig(options.endpoint(), ReplicationNames.forGroup(options.group), options.schema,
-                options.tables, options.heartbeatInterval(), Duration.ofSeconds(10), selected.capturesDdl(),
+                options.tables, options.heartbeatInterval(), Duration.ofSeconds(10),
+                // --track-ddl asks for DDL events for any sink; the PostgreSQL sink asks by itself (its own --track-ddl)
+                options.trackDdl || selected.capturesDdl(),
                 selected.acceptsProvisionalChanges())
                 .withSpoolDirectory(options.spoolDir == null ? WalSourceConfig.DEFAULT_SPOOL_DIRECTORY
                         : WritableDirectory.prepare("--spool-dir", options.spoolDir))

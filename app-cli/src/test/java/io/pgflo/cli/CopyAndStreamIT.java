@@ -257,19 +257,7 @@ class CopyAndStreamIT {
     }
 
     private static List<JsonNode> fileEvents(Path out) throws IOException {
-        List<JsonNode> events = new ArrayList<>();
-        List<Path> files;
-        try (Stream<Path> listing = Files.list(out)) {
-            files = listing.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
-        }
-        for (Path file : files) {
-            for (String line : Files.readString(file).split("\n")) {
-                if (!line.isEmpty()) {
-                    events.add(JSON.readTree(line));
-                }
-            }
-        }
-        return events;
+        return FileSinkEvents.read(out);
     }
 
     /** Updates, deletes and inserts in small transactions until finished. */

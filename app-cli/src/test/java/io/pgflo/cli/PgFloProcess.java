@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgflo.sink.api.Lsn;
 import io.pgflo.testkit.JavaProcess;
 import io.pgflo.testkit.TestPostgres;
+import io.pgflo.wal.ReplicationNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ final class PgFloProcess implements AutoCloseable {
     private PgFloProcess(TestPostgres pg, String database, String group, JavaProcess process) {
         this.pg = pg;
         this.database = database;
-        this.slot = "pg_flo_" + group + "_slot";
+        this.slot = ReplicationNames.forGroup(group).slot();
         this.process = process;
     }
 
@@ -47,6 +48,17 @@ final class PgFloProcess implements AutoCloseable {
                 .jvmArgs("-Xmx128m");
         JavaProcess process = (logs == null ? builder : builder.logDirectory(logs)).start();
         return new PgFloProcess(pg, database, group, process);
+    }
+
+    /**
+     * Starts {@code pg_flo} with exactly {@code args} (no flags added, no password in the environment: a command line
+     * or a config file as a user would give it) and waits until group {@code group}'s slot is active.
+     */
+    static PgFloProcess startExactly(TestPostgres pg, String database, String group, Path logs, List<String> args) {
+        JavaProcess process = JavaProcess.builder(Main.class).args(args).jvmArgs("-Xmx128m").logDirectory(logs).start();
+        PgFloProcess started = new PgFloProcess(pg, database, group, process);
+        started.awaitActive();
+        return started;
     }
 
     private void awaitActive() {

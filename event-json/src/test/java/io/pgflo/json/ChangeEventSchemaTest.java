@@ -33,6 +33,18 @@ class ChangeEventSchemaTest {
     static final String SCHEMA_RESOURCE = "/io/pgflo/json/change-event.schema.json";
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static JsonSchema schema;
+    /** What the DDL capture sends for ALTER TABLE items ADD COLUMN price numeric(10,2) DEFAULT 0. */
+    static final String ADD_COLUMN = """
+            {"previous": {"schema": "public", "table": "items", "version": 1, "columns": [\
+            {"num": 1, "name": "id", "type": "integer", "default": null, "identity": null, "not_null": true, \
+            "sequence": null, "generated": null}], "indexes": [], "constraints": [{"oid": 16391, "name": "items_pkey", \
+            "type": "p", "definition": "PRIMARY KEY (id)"}]}, \
+            "definition": {"schema": "public", "table": "items", "version": 1, "columns": [\
+            {"num": 1, "name": "id", "type": "integer", "default": null, "identity": null, "not_null": true, \
+            "sequence": null, "generated": null}, {"num": 2, "name": "price", "type": "numeric(10,2)", "default": "0", \
+            "identity": null, "not_null": false, "sequence": null, "generated": null}], "indexes": [{"oid": 16432, \
+            "name": "items_price", "unique": false, "using": "btree (price)"}], "constraints": [{"oid": 16391, \
+            "name": "items_pkey", "type": "p", "definition": "PRIMARY KEY (id)"}]}}""";
 
     private final EventJsonEncoder encoder = new EventJsonEncoder();
 
@@ -55,7 +67,7 @@ class ChangeEventSchemaTest {
                 event(Operation.TRUNCATE, null, null, null),
                 event(Operation.READ, row(value("id", PgTypeOids.INT4, "3")), null, null),
                 event(Operation.COPY_DONE, null, null, null),
-                event(Operation.DDL, null, null, "ALTER TABLE users ADD COLUMN age int"),
+                event(Operation.DDL, null, null, ADD_COLUMN),
                 new SourceChange(Operation.INSERT, "s", "t", Lsn.of(-1L), Lsn.of(-1L), 4_294_967_295L,
                         TestEvents.COMMIT_TIME.plusNanos(1), 12, List.of(), row(), null, null));
     }
@@ -94,6 +106,34 @@ class ChangeEventSchemaTest {
         assertThat(errors(valid, json -> json.put("ddl", "DROP TABLE users"))).isNotEmpty();
         assertThat(errors(valid, json -> json.put("type", "DDL"))).isNotEmpty();
         assertThat(errors(valid, json -> json.put("type", "DELETE"))).isNotEmpty();
+    }
+
+    @Test
+    void theDdlTextIsDescribedByTheSchemaChangeDefinition() throws IOException {
+        JsonSchema schemaChange = definition("schemaChange");
+        assertThat(schemaChange.validate(MAPPER.readTree(ADD_COLUMN))).isEmpty();
+        ObjectNode first = (ObjectNode) MAPPER.readTree(ADD_COLUMN);
+        first.putNull("previous");
+        assertThat(schemaChange.validate(first)).isEmpty();
+        ObjectNode broken = first.deepCopy();
+        broken.remove("definition");
+        assertThat(schemaChange.validate(broken)).isNotEmpty();
+        ObjectNode wrongColumn = (ObjectNode) MAPPER.readTree(ADD_COLUMN);
+        ((ObjectNode) wrongColumn.at("/definition/columns/1")).put("not_null", "no");
+        assertThat(schemaChange.validate(wrongColumn)).isNotEmpty();
+    }
+
+    /** The schema of {@code $defs/<name>}, with the rest of the published schema around it for its references. */
+    private static JsonSchema definition(String name) throws IOException {
+        ObjectNode whole;
+        try (InputStream in = ChangeEventSchemaTest.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+            whole = (ObjectNode) MAPPER.readTree(in);
+        }
+        ObjectNode wrapper = MAPPER.createObjectNode();
+        wrapper.put("$schema", whole.get("$schema").asText());
+        wrapper.put("$ref", "#/$defs/" + name);
+        wrapper.set("$defs", whole.get("$defs"));
+        return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(wrapper);
     }
 
     private static Set<ValidationMessage> errors(ObjectNode valid, java.util.function.Consumer<ObjectNode> change) {
