@@ -8,6 +8,7 @@ import io.pgflo.sink.api.EventEncoder;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.pgflo.domain.BatchPolicy;
+import io.pgflo.domain.ChangeShaper;
 import io.pgflo.domain.ChangeSource;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.domain.BackfillMerger;
@@ -98,7 +99,8 @@ final class StreamModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Pipeline pipeline(ChangeSource source, Sink sink, BatchPolicy policy, BackfillMerger backfills) {
-        return new Pipeline(source, sink, policy, backfills, listener);
+    Pipeline pipeline(ChangeSource source, Sink sink, BatchPolicy policy, BackfillMerger backfills,
+            ChangeShaper shaper) {
+        return new Pipeline(source, sink, policy, backfills, listener, shaper);
     }
 }
