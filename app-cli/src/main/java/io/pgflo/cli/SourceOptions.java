@@ -1,6 +1,7 @@
 package io.pgflo.cli;
 
 import com.beust.jcommander.Parameter;
+import com.beust.jcommander.ParametersDelegate;
 import io.pgflo.domain.BatchPolicy;
 import io.pgflo.domain.DatabaseEndpoint;
 import java.nio.file.Path;
@@ -49,6 +50,9 @@ final class SourceOptions {
 
     @Parameter(names = "--sslrootcert", description = "source root certificate file for verify-ca/verify-full")
     String sslRootCert;
+
+    @ParametersDelegate
+    RoutingFlags routing = new RoutingFlags();
 
     @Parameter(names = "--batch-size", description = "most events per batch", validateWith = WholeNumberRange.Positive.class)
     int batchSize = BatchPolicy.DEFAULT.maxEvents();

@@ -3,6 +3,7 @@ package io.pgflo.cli;
 import com.google.inject.AbstractModule;
 import io.pgflo.domain.DatabaseEndpoint;
 import io.pgflo.domain.StreamSnapshot;
+import io.pgflo.domain.TableRoutes;
 import io.pgflo.json.EventJsonEncoder;
 import io.pgflo.sink.api.EventEncoder;
 import com.google.inject.Provides;
@@ -65,7 +66,7 @@ final class StreamModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SinkContext sinkContext(WalSourceConfig config, PostgresChangeSource source) {
+    SinkContext sinkContext(WalSourceConfig config, PostgresChangeSource source, TableRoutes routes) {
         SinkContext context = new SinkContext(config.names().group(),
                 WritableDirectory.prepare("--status-dir", options.statusDir), source.tables())
                 .withCapability(EventEncoder.class, new EventJsonEncoder());
@@ -75,7 +76,9 @@ final class StreamModule extends AbstractModule {
         if (selected.provider() instanceof PluginSinkProvider) {
             return context;
         }
-        SinkContext builtIn = context.withCapability(DatabaseEndpoint.class, config.endpoint());
+        // Routes too: the PostgreSQL sink creates and alters the routed tables (plugins see the routed events alone).
+        SinkContext builtIn = context.withCapability(DatabaseEndpoint.class, config.endpoint())
+                .withCapability(TableRoutes.class, routes);
         return source.startSnapshot().map(snapshot -> builtIn.withCapability(StreamSnapshot.class, snapshot))
                 .orElse(builtIn);
     }
