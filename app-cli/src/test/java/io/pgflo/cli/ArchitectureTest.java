@@ -71,6 +71,18 @@ class ArchitectureTest {
             .because("the rest of the command works through the ports; a cast to an adapter is a contract the port lacks");
 
     @ArchTest
+    static final ArchRule routingDependsOnTheDomainAndJacksonOnly = noClasses()
+            .that().resideInAPackage("io.pgflo.routing..")
+            .should().dependOnClassesThat().resideOutsideOfPackages("java..", "io.pgflo.routing..", "io.pgflo.domain..",
+                    "io.pgflo.sink.api..", "com.fasterxml.jackson..");
+
+    @ArchTest
+    static final ArchRule sinksAndTheSourceLearnRoutesFromTheDomainOnly = noClasses()
+            .that().resideInAnyPackage("io.pgflo.sink..", "io.pgflo.wal..")
+            .should().dependOnClassesThat().resideInAPackage("io.pgflo.routing..")
+            .because("a built-in sink gets the routes as the domain's TableRoutes capability");
+
+    @ArchTest
     static final ArchRule adaptersDoNotDependOnTheCli = noClasses()
             .that().resideOutsideOfPackage("io.pgflo.cli..")
             .should().dependOnClassesThat().resideInAnyPackage("io.pgflo.cli..");
