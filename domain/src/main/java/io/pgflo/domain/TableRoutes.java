@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.pgflo.sink.api.Operation;
 import io.pgflo.sink.api.TableName;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,8 @@ public record TableRoutes(Map<TableName, Route> routes) {
     public static final TableRoutes NONE = new TableRoutes(Map.of());
 
     public TableRoutes {
-        routes = Map.copyOf(new LinkedHashMap<>(requireNonNull(routes, "routes is null")));
+        // In the file's order, for messages that name the first of several.
+        routes = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(routes, "routes is null")));
     }
 
     /** The route of {@code source}, if it has one. */
