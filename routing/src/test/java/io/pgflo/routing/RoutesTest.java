@@ -159,33 +159,28 @@ class RoutesTest {
 
     @Test
     void aMappingOntoAnUnmappedColumnsNameIsAnError() throws IOException {
-        Path file = write("users:\n  column_mappings:\n    - source: username\n      destination: email\n");
-        assertThatThrownBy(() -> Routes.load(file).resolve(SHOP))
-                .hasMessage(file + ":1:1: public.users would have two columns named email (from username and email); "
+        assertResolveFails("users:\n  column_mappings:\n    - source: username\n      destination: email\n",
+                ":1:1: public.users would have two columns named email (from username and email); "
                         + "map one of them to another name");
     }
 
     @Test
     void twoTablesToOneDestinationAreAnError() throws IOException {
-        Path file = write("users:\n  destination_table: people\norders:\n  destination_table: people\n");
-        assertThatThrownBy(() -> Routes.load(file).resolve(SHOP))
-                .hasMessage(file + ":3:1: public.users and public.orders would both go to public.people, merging two "
+        assertResolveFails("users:\n  destination_table: people\norders:\n  destination_table: people\n",
+                ":3:1: public.users and public.orders would both go to public.people, merging two "
                         + "tables' rows and columns; route each to a table of its own");
-        Path onto = write("users:\n  destination_table: products\n");
-        assertThatThrownBy(() -> Routes.load(onto).resolve(SHOP))
-                .hasMessage(onto + ":1:1: public.users and public.products would both go to public.products, merging "
+        assertResolveFails("users:\n  destination_table: products\n",
+                ":1:1: public.users and public.products would both go to public.products, merging "
                         + "two tables' rows and columns; route each to a table of its own");
     }
 
     @Test
     void tablesAndColumnsMustExistInTheSource() throws IOException {
-        Path table = write("customers:\n  destination_table: people\n");
-        assertThatThrownBy(() -> Routes.load(table).resolve(SHOP))
-                .hasMessage(table + ":1:1: customers is not one of the replicated tables (public.users, public.orders, "
+        assertResolveFails("customers:\n  destination_table: people\n",
+                ":1:1: customers is not one of the replicated tables (public.users, public.orders, "
                         + "public.products); check the name, or add it to --tables");
-        Path column = write("users:\n  column_mappings:\n    - source: name\n      destination: full_name\n");
-        assertThatThrownBy(() -> Routes.load(column).resolve(SHOP))
-                .hasMessage(column + ":3:7: public.users has no column name; its columns are id, username, email");
+        assertResolveFails("users:\n  column_mappings:\n    - source: name\n      destination: full_name\n",
+                ":3:7: public.users has no column name; its columns are id, username, email");
     }
 
     @Test
@@ -227,6 +222,13 @@ class RoutesTest {
         Path missing = dir.resolve("nope.yaml");
         assertThatThrownBy(() -> Routes.load(missing))
                 .hasMessage("routing file " + missing + " does not exist; check --routing-config");
+    }
+
+    /** Loading and resolving {@code yaml} against the shop's tables fails with {@code message} after the file's name. */
+    private void assertResolveFails(String yaml, String message) throws IOException {
+        Path file = write(yaml);
+        assertThatThrownBy(() -> Routes.load(file).resolve(SHOP)).isInstanceOf(ConfigurationException.class)
+                .hasMessage(file + message);
     }
 
     private TableRoutes load(String yaml) throws IOException {
