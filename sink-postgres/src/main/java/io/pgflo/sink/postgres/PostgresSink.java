@@ -77,6 +77,9 @@ public final class PostgresSink implements Sink {
         this.applier = new BatchApplier(targetKeys, targetTables, ddl);
         Connection target = PgConnections.open(config.target(), applicationName, PgConnections.TARGET);
         try {
+            // The connection waits while the source is read (and the schema synced): a target-wide idle timeout must
+            // not end it meanwhile.
+            PgConnections.turnOffTimeouts(target);
             this.sourceSettings = config.source() == null ? SourceSettings.UNKNOWN : SourceSettings.read(config);
             if (sourceSettings.identity() != null && sourceSettings.identity().equals(DatabaseIdentity.of(target))) {
                 throw new ConfigurationException("the target " + config.target().describe() + " is the source database "
