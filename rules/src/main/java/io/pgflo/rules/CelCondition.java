@@ -36,6 +36,7 @@ final class CelCondition implements Condition {
             .addVar("op", SimpleType.STRING)
             .addVar("table", SimpleType.STRING)
             .addVar("schema", SimpleType.STRING)
+            .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
             .setResultType(SimpleType.BOOL)
             .build();
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();

@@ -9,8 +9,19 @@ import java.util.Map;
  * @param value a {@code Map<String, Node>} (in file order), a {@code List<Node>}, or a scalar: {@code String},
  *     {@code Long}, {@code java.math.BigDecimal}, {@code Boolean}, or null
  * @param where {@code file:line:column}, or for a tree without positions, its source and the path in it
+ * @param keyWhere for a mapping, where each of its keys was written
  */
-record Node(Object value, String where) {
+record Node(Object value, String where, Map<String, String> keyWhere) {
+    Node(Object value, String where) {
+        this(value, where, Map.of());
+    }
+
+    /** Where the key {@code key} of this mapping was written (its value's place when not known). */
+    String whereKey(String key) {
+        String at = keyWhere.get(key);
+        return at != null ? at : where;
+    }
+
     boolean isMap() {
         return value instanceof Map;
     }

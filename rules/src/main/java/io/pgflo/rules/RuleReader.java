@@ -30,7 +30,7 @@ final class RuleReader {
 
     static Draft read(Node node) {
         Map<String, Node> rule = node.map("a rule");
-        allowOnly(rule, RULE_KEYS, "a rule");
+        allowOnly(node, rule, RULE_KEYS, "a rule");
         Node typeNode = required(node, rule, "type", "a rule (transform, filter or exclude_column)");
         String type = typeNode.text("type");
         Map<String, Node> parameters = rule.containsKey("parameters") && rule.get("parameters").value() != null
@@ -58,13 +58,17 @@ final class RuleReader {
         try {
             transform = switch (kind) {
                 case "regex" -> {
-                    allowOnly(parameters, with("type", "pattern", "replace"), "a regex transform's parameters");
-                    yield RegexTransform.compile(
-                            required(paramsNode, parameters, "pattern", "a regex transform").text("pattern"),
-                            required(paramsNode, parameters, "replace", "a regex transform").scalarText("replace"));
+                    allowOnly(paramsNode, parameters, with("type", "pattern", "replace"), "a regex transform's parameters");
+                    Node pattern = required(paramsNode, parameters, "pattern", "a regex transform");
+                    try {
+                        yield RegexTransform.compile(pattern.text("pattern"),
+                                required(paramsNode, parameters, "replace", "a regex transform").scalarText("replace"));
+                    } catch (IllegalArgumentException e) {
+                        throw RulesException.at(pattern, "regex transform: " + e.getMessage());
+                    }
                 }
                 case "mask" -> {
-                    allowOnly(parameters, with("type", "mask_char"), "a mask transform's parameters");
+                    allowOnly(paramsNode, parameters, with("type", "mask_char"), "a mask transform's parameters");
                     Node maskChar = parameters.get("mask_char");
                     String mask = maskChar == null ? "*" : maskChar.scalarText("mask_char");
                     if (mask.isEmpty()) {
@@ -73,12 +77,12 @@ final class RuleReader {
                     yield Transforms.mask(mask);
                 }
                 case "hash" -> {
-                    allowOnly(parameters, with("type", "salt"), "a hash transform's parameters");
+                    allowOnly(paramsNode, parameters, with("type", "salt"), "a hash transform's parameters");
                     Node salt = parameters.get("salt");
                     yield Transforms.hash(salt == null ? "" : salt.scalarText("salt"));
                 }
                 case "truncate" -> {
-                    allowOnly(parameters, with("type", "length"), "a truncate transform's parameters");
+                    allowOnly(paramsNode, parameters, with("type", "length"), "a truncate transform's parameters");
                     Node lengthNode = required(paramsNode, parameters, "length", "a truncate transform");
                     if (!(lengthNode.value() instanceof Long length) || length < 0 || length > Integer.MAX_VALUE) {
                         throw RulesException.at(lengthNode, "length must be a whole number of characters, 0 or more, "
@@ -87,11 +91,11 @@ final class RuleReader {
                     yield Transforms.truncate(length.intValue());
                 }
                 case "set_null" -> {
-                    allowOnly(parameters, with("type"), "a set_null transform's parameters");
+                    allowOnly(paramsNode, parameters, with("type"), "a set_null transform's parameters");
                     yield Transforms.setNull();
                 }
                 case "constant" -> {
-                    allowOnly(parameters, with("type", "value"), "a constant transform's parameters");
+                    allowOnly(paramsNode, parameters, with("type", "value"), "a constant transform's parameters");
                     yield Transforms.constant(required(paramsNode, parameters, "value", "a constant transform")
                             .scalarText("value"));
                 }
@@ -120,10 +124,11 @@ final class RuleReader {
     }
 
     private static Draft filter(Node node, Map<String, Node> rule, Map<String, Node> parameters, Scope scope) {
+        Node given = rule.getOrDefault("parameters", node);
         Node expressionNode = rule.containsKey("expression") ? rule.get("expression") : parameters.get("expression");
         if (expressionNode != null) {
             refuse(rule, "column", "a filter with an expression (it names columns as row.name)");
-            allowOnly(parameters, with("expression"), "a filter expression's parameters");
+            allowOnly(given, parameters, with("expression"), "a filter expression's parameters");
             if (rule.containsKey("expression") && parameters.containsKey("expression")) {
                 throw RulesException.at(expressionNode, "expression is written twice; keep the one at the rule's level");
             }
@@ -139,7 +144,7 @@ final class RuleReader {
         Node columnNode = required(node, rule, "column", "a filter (or write an expression)");
         String column = columnNode.text("column");
         Node paramsNode = required(node, rule, "parameters", "a filter (its operator and value)");
-        allowOnly(parameters, with("operator", "value"), "a filter's parameters");
+        allowOnly(paramsNode, parameters, with("operator", "value"), "a filter's parameters");
         Node operatorNode = required(paramsNode, parameters, "operator", "a filter (" + ColumnCondition.Operator.NAMES
                 + ")");
         String operatorName = operatorNode.text("operator");
@@ -195,10 +200,11 @@ final class RuleReader {
     }
 
     private static Draft exclude(Node node, Map<String, Node> rule, Map<String, Node> parameters, Scope scope) {
+        Node paramsNode = rule.getOrDefault("parameters", node);
         Node columnNode = required(node, rule, "column", "an exclude_column rule");
         String column = columnNode.text("column");
         refuse(rule, "expression", "an exclude_column rule");
-        allowOnly(parameters, with(), "an exclude_column rule's parameters");
+        allowOnly(paramsNode, parameters, with(), "an exclude_column rule's parameters");
         return table -> {
             Column target = table.column(columnNode, column);
             if (target.partOfKey()) {
@@ -261,12 +267,11 @@ final class RuleReader {
         return allowed;
     }
 
-    private static void allowOnly(Map<String, Node> map, Set<String> allowed, String what) {
+    private static void allowOnly(Node owner, Map<String, Node> map, Set<String> allowed, String what) {
         for (Map.Entry<String, Node> entry : map.entrySet()) {
             if (!allowed.contains(entry.getKey())) {
-                List<String> sorted = new ArrayList<>(allowed);
-                throw RulesException.at(entry.getValue(), "unknown key '" + entry.getKey() + "' in " + what
-                        + "; expected one of " + String.join(", ", sorted));
+                throw new RulesException(owner.whereKey(entry.getKey()) + ": unknown key '" + entry.getKey() + "' in "
+                        + what + "; expected one of " + String.join(", ", allowed));
             }
         }
     }

@@ -46,7 +46,7 @@ public final class Rules {
         Map<String, Node> top = root.map("a rules file");
         for (Map.Entry<String, Node> entry : top.entrySet()) {
             if (!entry.getKey().equals("tables")) {
-                throw RulesException.at(entry.getValue(), "unknown key '" + entry.getKey()
+                throw new RulesException(root.whereKey(entry.getKey()) + ": unknown key '" + entry.getKey()
                         + "' at the top of the rules; expected tables");
             }
         }

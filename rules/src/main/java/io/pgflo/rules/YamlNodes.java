@@ -53,9 +53,11 @@ final class YamlNodes {
         switch (token) {
             case START_OBJECT -> {
                 Map<String, Node> map = new LinkedHashMap<>();
+                Map<String, String> keys = new LinkedHashMap<>();
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     JsonLocation keyAt = parser.currentTokenLocation();
                     String key = parser.currentName();
+                    keys.put(key, file + ":" + keyAt.getLineNr() + ":" + keyAt.getColumnNr());
                     parser.nextToken();
                     Node child = value(parser, file);
                     if (map.put(key, child) != null) {
@@ -63,7 +65,7 @@ final class YamlNodes {
                                 + ": key '" + key + "' is written twice in this mapping; keep one");
                     }
                 }
-                return new Node(map, where);
+                return new Node(map, where, keys);
             }
             case START_ARRAY -> {
                 List<Node> list = new ArrayList<>();
