@@ -45,7 +45,7 @@ class LoadErrorsTest {
                 + "        mask_chr: '*'\n"))).isEqualTo("7:9: unknown key 'mask_chr' in a mask transform's "
                 + "parameters; expected one of operations, allow_empty_deletes, type, mask_char");
         assertThat(error(users("    - type: filter\n      column: age\n      parameters: {operator: eq, valu: 3}\n")))
-                .startsWith("5:35: unknown key 'valu' in a filter's parameters");
+                .startsWith("5:34: unknown key 'valu' in a filter's parameters");
     }
 
     @Test
@@ -101,7 +101,7 @@ class LoadErrorsTest {
         assertThat(error("tables:\n  events:\n    - type: filter\n      column: payload\n"
                 + "      parameters: {operator: gt, value: x}\n")).startsWith("5:30: gt orders values, but");
         assertThat(error(users("    - type: filter\n      column: age\n      parameters: {operator: in, value: []}\n")))
-                .isEqualTo("5:46: in needs at least one value");
+                .isEqualTo("5:41: in needs at least one value");
         assertThat(error(users("    - type: filter\n      column: age\n      parameters: {operator: is_null, value: 1}\n")))
                 .isEqualTo("5:51: is_null takes no value; remove it");
     }
