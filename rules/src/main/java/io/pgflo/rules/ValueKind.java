@@ -38,7 +38,7 @@ enum ValueKind {
             case 1082 -> DATE;
             case 1114 -> TIMESTAMP;
             case 1184 -> TIMESTAMPTZ;
-            default -> type.name().equals("citext") ? TEXT : OTHER;
+            default -> type.name().equals("citext") || type.name().endsWith(".citext") ? TEXT : OTHER;
         };
     }
 
