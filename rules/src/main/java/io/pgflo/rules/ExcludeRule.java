@@ -6,11 +6,11 @@ record ExcludeRule(Scope scope, String column) implements Rule {
     public boolean apply(Shaping shaping) {
         int index = Shaping.indexOf(shaping.newValues, column);
         if (index >= 0) {
-            shaping.removeNew(index);
+            shaping.writableNew().remove(index);
         }
         index = Shaping.indexOf(shaping.oldValues, column);
         if (index >= 0) {
-            shaping.removeOld(index);
+            shaping.writableOld().remove(index);
         }
         return true;
     }

@@ -43,15 +43,8 @@ final class Shaping {
     }
 
     static ColumnValue find(List<ColumnValue> values, String column) {
-        if (values == null) {
-            return null;
-        }
-        for (int i = 0; i < values.size(); i++) {
-            if (values.get(i).name().equals(column)) {
-                return values.get(i);
-            }
-        }
-        return null;
+        int index = indexOf(values, column);
+        return index < 0 ? null : values.get(index);
     }
 
     static int indexOf(List<ColumnValue> values, String column) {
@@ -66,40 +59,24 @@ final class Shaping {
         return -1;
     }
 
-    void setNew(int index, ColumnValue value) {
+    /** The new row's values, copied on the first change so the source's row is never touched. */
+    List<ColumnValue> writableNew() {
         if (!newCopied) {
             newValues = new ArrayList<>(newValues);
             newCopied = true;
         }
-        newValues.set(index, value);
         changed = true;
+        return newValues;
     }
 
-    void setOld(int index, ColumnValue value) {
+    /** The old row's values, copied on the first change. */
+    List<ColumnValue> writableOld() {
         if (!oldCopied) {
             oldValues = new ArrayList<>(oldValues);
             oldCopied = true;
         }
-        oldValues.set(index, value);
         changed = true;
-    }
-
-    void removeNew(int index) {
-        if (!newCopied) {
-            newValues = new ArrayList<>(newValues);
-            newCopied = true;
-        }
-        newValues.remove(index);
-        changed = true;
-    }
-
-    void removeOld(int index) {
-        if (!oldCopied) {
-            oldValues = new ArrayList<>(oldValues);
-            oldCopied = true;
-        }
-        oldValues.remove(index);
-        changed = true;
+        return oldValues;
     }
 
     /**

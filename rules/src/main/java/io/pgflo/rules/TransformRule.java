@@ -1,7 +1,6 @@
 package io.pgflo.rules;
 
 import io.pgflo.sink.api.ColumnValue;
-import java.util.List;
 
 /**
  * Rewrites one column's value in every row the change carries, new and old, so that the value does not leave through
@@ -15,14 +14,14 @@ record TransformRule(Scope scope, String column, Transform transform) implements
         if (index >= 0) {
             ColumnValue shaped = shape(shaping.newValues.get(index));
             if (shaped != null) {
-                shaping.setNew(index, shaped);
+                shaping.writableNew().set(index, shaped);
             }
         }
         index = Shaping.indexOf(shaping.oldValues, column);
         if (index >= 0) {
             ColumnValue shaped = shape(shaping.oldValues.get(index));
             if (shaped != null) {
-                shaping.setOld(index, shaped);
+                shaping.writableOld().set(index, shaped);
             }
         }
         return true;
@@ -39,9 +38,5 @@ record TransformRule(Scope scope, String column, Transform transform) implements
         }
         String result = transform.apply(text);
         return result == null ? ColumnValue.sqlNull(value.column()) : ColumnValue.text(value.column(), result);
-    }
-
-    static List<String> kinds() {
-        return Transform.KINDS;
     }
 }

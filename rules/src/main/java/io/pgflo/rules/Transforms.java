@@ -4,30 +4,31 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.function.UnaryOperator;
 
-/** The transforms of the rules file, each a small {@link Transform}. */
+/** The transforms of the rules file but regex ({@link RegexTransform}), each a small {@link Transform}. */
 final class Transforms {
     private Transforms() {}
 
+    /** A transform by its rewrite; {@code mayMerge} says whether two distinct values may come out equal. */
+    private record Simple(UnaryOperator<String> rewrite, boolean mayMerge, boolean setsNull) implements Transform {
+        @Override
+        public String apply(String text) {
+            return rewrite.apply(text);
+        }
+    }
+
     /** Keeps the first and last character and writes {@code maskChar} over the rest; 2 characters or fewer stay. */
     static Transform mask(String maskChar) {
-        return new Transform() {
-            @Override
-            public String apply(String text) {
-                int length = text.codePointCount(0, text.length());
-                if (length <= 2) {
-                    return text;
-                }
-                int secondStart = text.offsetByCodePoints(0, 1);
-                int lastStart = text.offsetByCodePoints(0, length - 1);
-                return text.substring(0, secondStart) + maskChar.repeat(length - 2) + text.substring(lastStart);
+        return new Simple(text -> {
+            int length = text.codePointCount(0, text.length());
+            if (length <= 2) {
+                return text;
             }
-
-            @Override
-            public boolean mayMerge() {
-                return true;
-            }
-        };
+            int secondStart = text.offsetByCodePoints(0, 1);
+            int lastStart = text.offsetByCodePoints(0, length - 1);
+            return text.substring(0, secondStart) + maskChar.repeat(length - 2) + text.substring(lastStart);
+        }, true, false);
     }
 
     /**
@@ -37,19 +38,11 @@ final class Transforms {
     static Transform hash(String salt) {
         byte[] saltBytes = salt.getBytes(StandardCharsets.UTF_8);
         sha256(); // fails at load, not on the first row, on a JDK without it
-        return new Transform() {
-            @Override
-            public String apply(String text) {
-                MessageDigest digest = sha256();
-                digest.update(saltBytes);
-                return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-            }
-
-            @Override
-            public boolean mayMerge() {
-                return false;
-            }
-        };
+        return new Simple(text -> {
+            MessageDigest digest = sha256();
+            digest.update(saltBytes);
+            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+        }, false, false);
     }
 
     private static MessageDigest sha256() {
@@ -62,53 +55,15 @@ final class Transforms {
 
     /** The first {@code length} characters. */
     static Transform truncate(int length) {
-        return new Transform() {
-            @Override
-            public String apply(String text) {
-                if (text.length() <= length) {
-                    return text;
-                }
-                int count = text.codePointCount(0, text.length());
-                return count <= length ? text : text.substring(0, text.offsetByCodePoints(0, length));
-            }
-
-            @Override
-            public boolean mayMerge() {
-                return true;
-            }
-        };
+        return new Simple(text -> text.length() <= length || text.codePointCount(0, text.length()) <= length ? text
+                : text.substring(0, text.offsetByCodePoints(0, length)), true, false);
     }
 
     static Transform constant(String value) {
-        return new Transform() {
-            @Override
-            public String apply(String text) {
-                return value;
-            }
-
-            @Override
-            public boolean mayMerge() {
-                return true;
-            }
-        };
+        return new Simple(text -> value, true, false);
     }
 
     static Transform setNull() {
-        return new Transform() {
-            @Override
-            public String apply(String text) {
-                return null;
-            }
-
-            @Override
-            public boolean setsNull() {
-                return true;
-            }
-
-            @Override
-            public boolean mayMerge() {
-                return true;
-            }
-        };
+        return new Simple(text -> null, true, true);
     }
 }

@@ -103,7 +103,7 @@ class LoadErrorsTest {
         assertThat(error(users("    - type: filter\n      column: age\n      parameters: {operator: in, value: []}\n")))
                 .isEqualTo("5:41: in needs at least one value");
         assertThat(error(users("    - type: filter\n      column: age\n      parameters: {operator: is_null, value: 1}\n")))
-                .isEqualTo("5:51: is_null takes no value; remove it");
+                .isEqualTo("5:46: is_null takes no value; remove it");
     }
 
     @Test
