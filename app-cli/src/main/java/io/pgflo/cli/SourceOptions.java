@@ -102,6 +102,10 @@ final class SourceOptions {
             + "watermarks (see pg_flo backfill)", validateWith = WholeNumberRange.Positive.class)
     int backfillChunkRows = 5_000;
 
+    @Parameter(names = "--rules-config", description = "YAML file of rules (pg_flo's format: transform, filter, "
+            + "exclude_column per table), applied to every change and copied row before the sink sees it")
+    String rulesConfig;
+
     @Parameter(names = "--metrics-port", description = "serve /metrics (Prometheus), /health/live and /health/ready "
             + "on this port; 0: off", validateWith = WholeNumberRange.NonNegative.class)
     int metricsPort;

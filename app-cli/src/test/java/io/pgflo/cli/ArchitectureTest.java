@@ -53,6 +53,13 @@ class ArchitectureTest {
                     .and(not(resideInAnyPackage("io.pgflo.sink.api.."))));
 
     @ArchTest
+    static final ArchRule theRulesDependOnTheDomainAlone = noClasses()
+            .that().resideInAPackage("io.pgflo.rules..")
+            .should().dependOnClassesThat(resideInAnyPackage("io.pgflo.wal..", "io.pgflo.sink..", "io.pgflo.cli..",
+                    "io.pgflo.json..", "io.pgflo.metrics..").and(not(resideInAnyPackage("io.pgflo.sink.api.."))))
+            .because("a rule sees changes as the engine has them; the source's catalog is handed to it as data");
+
+    @ArchTest
     static final ArchRule onlyTheCliKnowsGuice = noClasses()
             .that().resideOutsideOfPackage("io.pgflo.cli..")
             .should().dependOnClassesThat().resideInAnyPackage("com.google.inject..")

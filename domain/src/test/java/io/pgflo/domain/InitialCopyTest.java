@@ -78,11 +78,9 @@ class InitialCopyTest {
 
     @Test
     void copiedRowsAreShapedAndOnesLeftOutAreNeitherNumberedNorWritten() throws Exception {
-        TablesReader reader = new TablesReader(Map.of(A, 20), 10);
         RecordingSink sink = new RecordingSink(Position.START);
         List<SourceChange> filtered = Collections.synchronizedList(new ArrayList<>());
-        InitialCopy copy = new InitialCopy(reader, sink, new MemoryProgress(), SETTINGS, TestEvents.ODD_MARKED,
-                filtering(filtered));
+        InitialCopy copy = oddMarkedCopyOf20Rows(sink, filtered);
 
         assertThat(copy.run(List.of(A), START)).isTrue();
 
@@ -98,11 +96,9 @@ class InitialCopyTest {
 
     @Test
     void aBulkCopyShapesEachRowOnItsWorkerBeforeTheLoaderSeesIt() throws Exception {
-        TablesReader reader = new TablesReader(Map.of(A, 20), 10);
         LoadingSink sink = new LoadingSink(Position.START);
         List<SourceChange> filtered = Collections.synchronizedList(new ArrayList<>());
-        InitialCopy copy = new InitialCopy(reader, sink, new MemoryProgress(), SETTINGS, TestEvents.ODD_MARKED,
-                filtering(filtered));
+        InitialCopy copy = oddMarkedCopyOf20Rows(sink, filtered);
 
         assertThat(copy.run(List.of(A), START)).isTrue();
 
@@ -115,13 +111,15 @@ class InitialCopyTest {
                 .isEqualTo(Operation.COPY_DONE));
     }
 
-    private static PipelineListener filtering(List<SourceChange> filtered) {
-        return new PipelineListener() {
-            @Override
-            public void filtered(SourceChange change) {
-                filtered.add(change);
-            }
-        };
+    /** A copy of table a's 20 rows through {@link TestEvents#ODD_MARKED}, reporting the rows it leaves out. */
+    private static InitialCopy oddMarkedCopyOf20Rows(Sink sink, List<SourceChange> filtered) {
+        return new InitialCopy(new TablesReader(Map.of(A, 20), 10), sink, new MemoryProgress(), SETTINGS,
+                TestEvents.ODD_MARKED, new PipelineListener() {
+                    @Override
+                    public void filtered(SourceChange change) {
+                        filtered.add(change);
+                    }
+                });
     }
 
     @Test
