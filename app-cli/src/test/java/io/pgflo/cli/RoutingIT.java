@@ -2,6 +2,8 @@ package io.pgflo.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflo.testkit.JavaProcess;
 import io.pgflo.testkit.PostgresExtension;
 import io.pgflo.testkit.TestPostgres;
@@ -102,6 +104,38 @@ class RoutingIT {
         assertThat(pg.queryString(target, "SELECT string_agg(id || ':' || username || ':' || tier, ' ' ORDER BY id) "
                 + "FROM public.people")).isEqualTo("1:ann:free 2:bob:pro");
         assertThat(pg.queryString(target, "SELECT coalesce(to_regclass('public.users')::text, 'none')")).isEqualTo("none");
+    }
+
+    @Test
+    void rulesRunFirstOnTheSourcesNamesThenRoutingRenames(TestPostgres pg, @TempDir Path dir) throws Exception {
+        String db = pg.createDatabase("routed_rules");
+        createTables(pg, db);
+        Path rules = Files.writeString(dir.resolve("rules.yaml"), """
+                tables:
+                  users:
+                    - type: transform
+                      column: email
+                      parameters: {type: mask, mask_char: "*"}
+                    - type: filter
+                      column: username
+                      parameters: {operator: ne, value: skip}
+                """);
+        Path routes = Files.writeString(dir.resolve("routing.yaml"), ROUTES.substring(0, ROUTES.indexOf("orders:")));
+
+        try (PgFloProcess process = PgFloProcess.start(pg, db, "routed_rules", dir.resolve("logs"), "stdout",
+                "--tables", "users", "--status-dir", dir.resolve("status").toString(), "--rules-config",
+                rules.toString(), "--routing-config", routes.toString())) {
+            pg.execute(db, "INSERT INTO users (username, email) VALUES ('skip', 'x@y'), ('ann', 'ann@example.com')");
+            process.awaitCaughtUp();
+            assertThat(process.stop()).isZero();
+            List<String> lines = process.stdout().lines().toList();
+            assertThat(lines).hasSize(1);
+            JsonNode event = new ObjectMapper().readTree(lines.get(0));
+            assertThat(event.get("table").asText()).isEqualTo("customers");
+            assertThat(event.get("key").toString()).isEqualTo("[\"customer_id\"]");
+            assertThat(event.get("data").toString())
+                    .isEqualTo("{\"customer_id\":2,\"customer_name\":\"ann\",\"email\":\"a*************m\"}");
+        }
     }
 
     @Test
