@@ -1,6 +1,8 @@
 package io.pgflo.cli;
 
+import io.pgflo.domain.ChangeShaper;
 import io.pgflo.domain.ChangeSource;
+import io.pgflo.domain.PipelineListener;
 import io.pgflo.domain.CopySettings;
 import io.pgflo.domain.CopyStats;
 import io.pgflo.domain.CopyState;
@@ -31,10 +33,15 @@ final class CopyPhase {
     private final Sink sink;
     private final List<TableName> tables;
     private final JsonCopyProgress progress;
+    private final ChangeShaper shaper;
+    private final PipelineListener listener;
     private volatile InitialCopy copy;
     private volatile boolean stopRequested;
 
-    CopyPhase(SourceOptions options, ChangeSource source, Sink sink, List<TableName> tables, Path statusDirectory) {
+    CopyPhase(SourceOptions options, ChangeSource source, Sink sink, List<TableName> tables, Path statusDirectory,
+            ChangeShaper shaper, PipelineListener listener) {
+        this.shaper = shaper;
+        this.listener = listener;
         this.options = options;
         this.source = source;
         this.sink = sink;
@@ -66,7 +73,7 @@ final class CopyPhase {
         try (PostgresSnapshotReader reader = PostgresSnapshotReader.open(options.endpoint(), "pg_flo_" + options.group
                 + "-copy", snapshot.map(StreamSnapshot::id), options.copyWorkers)) {
             source.releaseSnapshot(); // every reader has the snapshot now
-            InitialCopy current = new InitialCopy(reader, sink, progress, settings);
+            InitialCopy current = new InitialCopy(reader, sink, progress, settings, shaper, listener);
             copy = current;
             if (stopRequested) {
                 return false;

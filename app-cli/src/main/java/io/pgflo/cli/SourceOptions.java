@@ -1,6 +1,7 @@
 package io.pgflo.cli;
 
 import com.beust.jcommander.Parameter;
+import com.beust.jcommander.ParametersDelegate;
 import io.pgflo.domain.BatchPolicy;
 import io.pgflo.domain.DatabaseEndpoint;
 import java.nio.file.Path;
@@ -50,6 +51,9 @@ final class SourceOptions {
     @Parameter(names = "--sslrootcert", description = "source root certificate file for verify-ca/verify-full")
     String sslRootCert;
 
+    @ParametersDelegate
+    RoutingFlags routing = new RoutingFlags();
+
     @Parameter(names = "--batch-size", description = "most events per batch", validateWith = WholeNumberRange.Positive.class)
     int batchSize = BatchPolicy.DEFAULT.maxEvents();
 
@@ -97,6 +101,10 @@ final class SourceOptions {
     @Parameter(names = "--backfill-chunk-rows", description = "rows a backfill reads in one query, between two "
             + "watermarks (see pg_flo backfill)", validateWith = WholeNumberRange.Positive.class)
     int backfillChunkRows = 5_000;
+
+    @Parameter(names = "--rules-config", description = "YAML file of rules (pg_flo's format: transform, filter, "
+            + "exclude_column per table), applied to every change and copied row before the sink sees it")
+    String rulesConfig;
 
     @Parameter(names = "--metrics-port", description = "serve /metrics (Prometheus), /health/live and /health/ready "
             + "on this port; 0: off", validateWith = WholeNumberRange.NonNegative.class)

@@ -3,11 +3,13 @@ package io.pgflo.cli;
 import com.google.inject.AbstractModule;
 import io.pgflo.domain.DatabaseEndpoint;
 import io.pgflo.domain.StreamSnapshot;
+import io.pgflo.domain.TableRoutes;
 import io.pgflo.json.EventJsonEncoder;
 import io.pgflo.sink.api.EventEncoder;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.pgflo.domain.BatchPolicy;
+import io.pgflo.domain.ChangeShaper;
 import io.pgflo.domain.ChangeSource;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.domain.BackfillMerger;
@@ -66,7 +68,7 @@ final class StreamModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SinkContext sinkContext(WalSourceConfig config, PostgresChangeSource source) {
+    SinkContext sinkContext(WalSourceConfig config, PostgresChangeSource source, TableRoutes routes) {
         SinkContext context = new SinkContext(config.names().group(),
                 WritableDirectory.prepare("--status-dir", options.statusDir), source.tables())
                 .withCapability(EventEncoder.class, new EventJsonEncoder());
@@ -76,7 +78,9 @@ final class StreamModule extends AbstractModule {
         if (selected.provider() instanceof PluginSinkProvider) {
             return context;
         }
-        SinkContext builtIn = context.withCapability(DatabaseEndpoint.class, config.endpoint());
+        // Routes too: the PostgreSQL sink creates and alters the routed tables (plugins see the routed events alone).
+        SinkContext builtIn = context.withCapability(DatabaseEndpoint.class, config.endpoint())
+                .withCapability(TableRoutes.class, routes);
         return source.startSnapshot().map(snapshot -> builtIn.withCapability(StreamSnapshot.class, snapshot))
                 .orElse(builtIn);
     }
@@ -100,7 +104,8 @@ final class StreamModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Pipeline pipeline(ChangeSource source, Sink sink, BatchPolicy policy, BackfillMerger backfills) {
-        return new Pipeline(source, sink, policy, backfills, listener);
+    Pipeline pipeline(ChangeSource source, Sink sink, BatchPolicy policy, BackfillMerger backfills,
+            ChangeShaper shaper) {
+        return new Pipeline(source, sink, policy, backfills, listener, shaper);
     }
 }

@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.ProvisionException;
 import io.pgflo.domain.BackfillMerger;
+import io.pgflo.domain.ChangeShaper;
 import io.pgflo.domain.ChangeSource;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.domain.Pipeline;
@@ -127,7 +128,8 @@ final class StreamRunner {
         try {
             StartupWarmUp.awaitDone(); // the SCRAM cache in place before the first connection
             Injector injector = Guice.createInjector(new StreamModule(options, selected, streamedBefore,
-                    monitoring.listener()));
+                    monitoring.listener()), new ShapingModule(options));
+            ChangeShaper shaper = injector.getInstance(ChangeShaper.class); // checked before the source is touched
             source = injector.getInstance(ChangeSource.class);
             if (!options.copies()) {
                 // The server starts decoding while the sink connects; the sink's checkpoint then says what to skip.
@@ -149,7 +151,8 @@ final class StreamRunner {
             }
             if (options.copies() && !streamedBefore) {
                 SinkContext context = injector.getInstance(SinkContext.class);
-                CopyPhase phase = new CopyPhase(options, source, sink, context.tables(), context.statusDir());
+                CopyPhase phase = new CopyPhase(options, source, sink, context.tables(), context.statusDir(),
+                        shaper, monitoring.listener());
                 monitoring.health().enter(Health.Phase.COPYING, null);
                 copyPhase = phase;
                 boolean complete;

@@ -53,6 +53,13 @@ class ArchitectureTest {
                     .and(not(resideInAnyPackage("io.pgflo.sink.api.."))));
 
     @ArchTest
+    static final ArchRule theRulesDependOnTheDomainAlone = noClasses()
+            .that().resideInAPackage("io.pgflo.rules..")
+            .should().dependOnClassesThat(resideInAnyPackage("io.pgflo.wal..", "io.pgflo.sink..", "io.pgflo.cli..",
+                    "io.pgflo.json..", "io.pgflo.metrics..").and(not(resideInAnyPackage("io.pgflo.sink.api.."))))
+            .because("a rule sees changes as the engine has them; the source's catalog is handed to it as data");
+
+    @ArchTest
     static final ArchRule onlyTheCliKnowsGuice = noClasses()
             .that().resideOutsideOfPackage("io.pgflo.cli..")
             .should().dependOnClassesThat().resideInAnyPackage("com.google.inject..")
@@ -69,6 +76,18 @@ class ArchitectureTest {
             .and().areNotAssignableTo(AbstractModule.class)
             .should().dependOnClassesThat(implementAPortInAnAdapter())
             .because("the rest of the command works through the ports; a cast to an adapter is a contract the port lacks");
+
+    @ArchTest
+    static final ArchRule routingDependsOnTheDomainAndJacksonOnly = noClasses()
+            .that().resideInAPackage("io.pgflo.routing..")
+            .should().dependOnClassesThat().resideOutsideOfPackages("java..", "io.pgflo.routing..", "io.pgflo.domain..",
+                    "io.pgflo.sink.api..", "com.fasterxml.jackson..");
+
+    @ArchTest
+    static final ArchRule sinksAndTheSourceLearnRoutesFromTheDomainOnly = noClasses()
+            .that().resideInAnyPackage("io.pgflo.sink..", "io.pgflo.wal..")
+            .should().dependOnClassesThat().resideInAPackage("io.pgflo.routing..")
+            .because("a built-in sink gets the routes as the domain's TableRoutes capability");
 
     @ArchTest
     static final ArchRule adaptersDoNotDependOnTheCli = noClasses()

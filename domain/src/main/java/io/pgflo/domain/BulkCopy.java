@@ -29,6 +29,9 @@ import java.util.function.BooleanSupplier;
  * waits for parts, and once all of a table's parts are in, has the loader finish the table, writes the table's
  * {@link Operation#COPY_DONE} through {@link Sink#writeBatch} (numbered on from the sink's checkpoint, as the one-thread
  * path numbers its rows) and records the table as finished.
+ *
+ * <p>Rows are shaped ({@link ChangeShaper}) on the worker that reads them, before the part load sees them: a row left
+ * out is not loaded, and a shaped row must stay in its table (a rename is for the one-thread path).
  */
 final class BulkCopy {
     private static final long POLL_MILLIS = 50;
@@ -39,6 +42,8 @@ final class BulkCopy {
     private final Sink sink;
     private final CopyProgressStore progress;
     private final CopySettings settings;
+    private final ChangeShaper shaper;
+    private final PipelineListener listener;
     private final CopyStats stats;
     private final BooleanSupplier stopRequested;
     private final Lsn consistentPoint;
@@ -51,7 +56,9 @@ final class BulkCopy {
 
     BulkCopy(SnapshotReader reader, BulkLoader loader, Sink sink, CopyProgressStore progress, CopySettings settings,
             CopyStats stats, BooleanSupplier stopRequested, Lsn consistentPoint, Set<TableName> finished,
-            int firstOrdinal) {
+            int firstOrdinal, ChangeShaper shaper, PipelineListener listener) {
+        this.shaper = shaper;
+        this.listener = listener;
         this.reader = reader;
         this.loader = loader;
         this.sink = sink;
@@ -153,9 +160,19 @@ final class BulkCopy {
                 if (abandoned) {
                     throw new Abandoned();
                 }
-                keys.putIfAbsent(table, row.keyColumns());
-                part.write(row);
-                stats.written(table, row.valueBytes());
+                SourceChange shaped = shaper.shape(row);
+                if (shaped == null) {
+                    listener.filtered(row);
+                    return;
+                }
+                if (!shaped.schema().equals(table.schema()) || !shaped.table().equals(table.table())) {
+                    // The part loads into the table it was prepared for; a row shaped into another cannot go there.
+                    throw new IllegalStateException("a rule or route turned a row of " + table + " into one of "
+                            + shaped.schema() + "." + shaped.table() + ", which a bulk load cannot follow");
+                }
+                keys.putIfAbsent(table, shaped.keyColumns());
+                part.write(shaped);
+                stats.written(table, shaped.valueBytes());
             });
             if (abandoned) {
                 throw new Abandoned();

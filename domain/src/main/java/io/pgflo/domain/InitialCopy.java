@@ -53,10 +53,24 @@ public final class InitialCopy {
     private final Sink sink;
     private final CopyProgressStore progress;
     private final CopySettings settings;
+    private final ChangeShaper shaper;
+    private final PipelineListener listener;
     private final CopyStats stats = new CopyStats();
     private volatile boolean stopRequested;
 
     public InitialCopy(SnapshotReader reader, Sink sink, CopyProgressStore progress, CopySettings settings) {
+        this(reader, sink, progress, settings, ChangeShaper.NONE, PipelineListener.NONE);
+    }
+
+    /**
+     * A copy whose rows {@code shaper} shapes before the sink sees them, as the stream's changes are; each row it leaves
+     * out is reported to {@code listener}. On the bulk path the shaper and {@link PipelineListener#filtered} are called
+     * from the copy's worker threads, several at once.
+     */
+    public InitialCopy(SnapshotReader reader, Sink sink, CopyProgressStore progress, CopySettings settings,
+            ChangeShaper shaper, PipelineListener listener) {
+        this.shaper = requireNonNull(shaper, "shaper is null");
+        this.listener = requireNonNull(listener, "listener is null");
         this.reader = requireNonNull(reader, "reader is null");
         this.sink = requireNonNull(sink, "sink is null");
         this.progress = requireNonNull(progress, "progress is null");
@@ -116,7 +130,7 @@ public final class InitialCopy {
         boolean copied = loader == null
                 ? new Run(consistentPoint, commitLsn, finished, firstOrdinal).copy(todo)
                 : new BulkCopy(reader, loader, sink, progress, settings, stats, () -> stopRequested, consistentPoint,
-                        finished, firstOrdinal).copy(todo);
+                        finished, firstOrdinal, shaper, listener).copy(todo);
         if (!copied) {
             return false;
         }
@@ -244,7 +258,12 @@ public final class InitialCopy {
             if (pending.isEmpty()) {
                 pendingSince = System.nanoTime();
             }
-            for (SourceChange row : rows) {
+            for (SourceChange read : rows) {
+                SourceChange row = shaper.shape(read);
+                if (row == null) {
+                    listener.filtered(read);
+                    continue;
+                }
                 if (nextOrdinal == Integer.MAX_VALUE) {
                     throw new IllegalStateException("a copy of more than " + (Integer.MAX_VALUE - 1) + " rows in one "
                             + "run is not supported; copy fewer tables at a time with --tables");
@@ -253,7 +272,8 @@ public final class InitialCopy {
                 pending.add(numbered);
                 pendingBytes += numbered.valueBytes();
                 if (numbered.operation() == Operation.READ) {
-                    TableName table = new TableName(numbered.schema(), numbered.table());
+                    // Named as read: a shaper may rename the table, the copy's bookkeeping is by source table.
+                    TableName table = new TableName(read.schema(), read.table());
                     stats.written(table, numbered.valueBytes());
                     keys.putIfAbsent(table, numbered.keyColumns());
                 }

@@ -25,6 +25,7 @@ public final class Pipeline {
     private final BatchPolicy policy;
     private final BackfillMerger backfills;
     private final PipelineListener listener;
+    private final ChangeShaper shaper;
     /** Written batches not yet durable: their checkpoints and newest source commit times, oldest first. */
     private final java.util.ArrayDeque<Written> notDurable = new java.util.ArrayDeque<>();
     private final PipelineStats stats = new PipelineStats();
@@ -42,6 +43,16 @@ public final class Pipeline {
     /** A pipeline that also reports what it does to {@code listener}. */
     public Pipeline(ChangeSource source, Sink sink, BatchPolicy policy, BackfillMerger backfills,
             PipelineListener listener) {
+        this(source, sink, policy, backfills, listener, ChangeShaper.NONE);
+    }
+
+    /**
+     * A pipeline that hands the sink each change as {@code shaper} shapes it (streamed changes and backfill rows
+     * alike); a change it leaves out still moves the checkpoint, with its transaction's commit.
+     */
+    public Pipeline(ChangeSource source, Sink sink, BatchPolicy policy, BackfillMerger backfills,
+            PipelineListener listener, ChangeShaper shaper) {
+        this.shaper = requireNonNull(shaper, "shaper is null");
         this.source = requireNonNull(source, "source is null");
         this.sink = requireNonNull(sink, "sink is null");
         this.policy = requireNonNull(policy, "policy is null");
@@ -77,11 +88,12 @@ public final class Pipeline {
             stats.recordCaughtUp(caughtUp && message == null && notDurable.isEmpty());
             long now = System.nanoTime();
             if (message instanceof SourceChange event) {
+                // The merger judges backfill rows by the keys the source changed, so it sees the change as it came.
                 backfills.observe(event);
-                batcher.add(event, now);
+                addShaped(batcher, event, now);
             } else if (message instanceof Watermark watermark) {
                 for (SourceChange row : backfills.arrived(watermark)) {
-                    batcher.add(row, now);
+                    addShaped(batcher, row, now);
                 }
             } else if (message instanceof TransactionCommit commit) {
                 batcher.commit(commit, now);
@@ -109,6 +121,15 @@ public final class Pipeline {
         }
         sink.flush();
         acknowledgeDurable(acknowledged);
+    }
+
+    private void addShaped(Batcher batcher, SourceChange change, long now) {
+        SourceChange shaped = shaper.shape(change);
+        if (shaped == null) {
+            listener.filtered(change);
+        } else {
+            batcher.add(shaped, now);
+        }
     }
 
     private void write(Batch batch, Instant newestCommit) {

@@ -77,6 +77,52 @@ class InitialCopyTest {
     }
 
     @Test
+    void copiedRowsAreShapedAndOnesLeftOutAreNeitherNumberedNorWritten() throws Exception {
+        RecordingSink sink = new RecordingSink(Position.START);
+        List<SourceChange> filtered = Collections.synchronizedList(new ArrayList<>());
+        InitialCopy copy = oddMarkedCopyOf20Rows(sink, filtered);
+
+        assertThat(copy.run(List.of(A), START)).isTrue();
+
+        List<ChangeEvent> rows = sink.events().stream().filter(e -> e.operation() == Operation.READ).toList();
+        assertThat(rows).extracting(row -> row.newRow().text("id")).containsExactlyInAnyOrder("1!", "3!", "5!", "7!",
+                "9!", "11!", "13!", "15!", "17!", "19!");
+        assertThat(sink.events()).extracting(ChangeEvent::ordinal).as("numbered densely, gaps left by none")
+                .containsExactlyElementsOf(range(0, 11));
+        assertThat(filtered).hasSize(10);
+        assertThat(copy.stats().rows()).isEqualTo(10);
+        assertThat(sink.lastCheckpoint()).isEqualTo(Position.afterTransaction(START));
+    }
+
+    @Test
+    void aBulkCopyShapesEachRowOnItsWorkerBeforeTheLoaderSeesIt() throws Exception {
+        LoadingSink sink = new LoadingSink(Position.START);
+        List<SourceChange> filtered = Collections.synchronizedList(new ArrayList<>());
+        InitialCopy copy = oddMarkedCopyOf20Rows(sink, filtered);
+
+        assertThat(copy.run(List.of(A), START)).isTrue();
+
+        List<String> rows = new ArrayList<>();
+        sink.loader.committed.values().forEach(rows::addAll);
+        assertThat(rows).containsExactlyInAnyOrder("public.a:1!", "public.a:3!", "public.a:5!", "public.a:7!",
+                "public.a:9!", "public.a:11!", "public.a:13!", "public.a:15!", "public.a:17!", "public.a:19!");
+        assertThat(filtered).hasSize(10);
+        assertThat(sink.events()).singleElement().satisfies(done -> assertThat(done.operation())
+                .isEqualTo(Operation.COPY_DONE));
+    }
+
+    /** A copy of table a's 20 rows through {@link TestEvents#ODD_MARKED}, reporting the rows it leaves out. */
+    private static InitialCopy oddMarkedCopyOf20Rows(Sink sink, List<SourceChange> filtered) {
+        return new InitialCopy(new TablesReader(Map.of(A, 20), 10), sink, new MemoryProgress(), SETTINGS,
+                TestEvents.ODD_MARKED, new PipelineListener() {
+                    @Override
+                    public void filtered(SourceChange change) {
+                        filtered.add(change);
+                    }
+                });
+    }
+
+    @Test
     void aCopyStoppedAndRunAgainSkipsTheTablesItFinishedAndNumbersOn() throws Exception {
         TablesReader reader = new TablesReader(Map.of(A, 30, B, 500), 10);
         reader.afterRows = 200; // the stop arrives while table b is read

@@ -11,6 +11,7 @@ import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.Lsn;
 import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Sink;
+import io.pgflo.sink.api.TableName;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -36,6 +37,62 @@ class PipelineTest {
         assertThat(sink.checkpointAtEachAck).filteredOn(Position::wholeTransaction).extracting(Position::lsn)
                 .containsExactlyElementsOf(source.acknowledged);
         assertThat(pipeline.stats().eventsWritten()).isEqualTo(2);
+    }
+
+    @Test
+    void aShaperShapesStreamedChangesAndOnesItLeavesOutStillMoveTheCheckpoint() throws Exception {
+        ScriptedSource source = new ScriptedSource(List.of(insert(1, 10, 0), insert(2, 10, 1), commit(10),
+                insert(20, 30, 0), commit(30)));
+        RecordingSink sink = new RecordingSink(Lsn.ZERO);
+        List<ChangeEvent> filtered = new ArrayList<>();
+        PipelineListener listener = new PipelineListener() {
+            @Override
+            public void filtered(SourceChange change) {
+                filtered.add(change);
+            }
+        };
+        Pipeline pipeline = new Pipeline(source, sink, new BatchPolicy(1, Duration.ZERO), new BackfillMerger(),
+                listener, TestEvents.ODD_MARKED);
+        source.onDrained = pipeline::stop;
+
+        pipeline.run();
+
+        assertThat(sink.events).extracting(event -> event.newRow().text("id")).containsExactly("1!");
+        assertThat(filtered).extracting(event -> event.newRow().text("id")).as("reported as they came")
+                .containsExactly("2", "20");
+        assertThat(source.acknowledged).as("a transaction left out entirely still moves the slot")
+                .containsExactly(Lsn.of(18), Lsn.of(38));
+        assertThat(sink.lastCheckpoint()).isEqualTo(Position.afterTransaction(Lsn.of(38)));
+    }
+
+    @Test
+    void backfillRowsAreShapedWhileTheMergerSeesTheChangeAsItCame() throws Exception {
+        TableName table = new TableName("public", "t");
+        BackfillMerger merger = new BackfillMerger();
+        merger.track(table);
+        List<SourceChange> chunkRows = new ArrayList<>();
+        for (long id = 3; id <= 6; id++) {
+            chunkRows.add(new SourceChange(io.pgflo.sink.api.Operation.READ, "public", "t", Lsn.ZERO, Lsn.ZERO, 0,
+                    Instant.EPOCH, 0, List.of("id"), insert(id, 1, 0).newRow(), null, null));
+        }
+        // Row 5 is changed by a transaction the chunk's query did not see: the merger must know its key as the source
+        // sent it ("5", not the shaped "5!"), or the chunk's stale copy of row 5 would overwrite the change.
+        merger.offer("n:1:0", new BackfillChunk(table, chunkRows, new XidSnapshot(5, 5, java.util.Set.of()),
+                List.of("6"), true));
+        SourceChange unseen = new SourceChange(io.pgflo.sink.api.Operation.UPDATE, "public", "t", Lsn.of(40),
+                Lsn.of(50), 9, Instant.EPOCH, 0, List.of("id"), insert(5, 1, 0).newRow(), null, null);
+        ScriptedSource source = new ScriptedSource(List.of(unseen, new Watermark("n:1:0", 9, Lsn.of(50), Instant.EPOCH,
+                1), new TransactionCommit(9, Lsn.of(50), Lsn.of(58), Instant.EPOCH)));
+        RecordingSink sink = new RecordingSink(Lsn.ZERO);
+        Pipeline pipeline = new Pipeline(source, sink, new BatchPolicy(100, Duration.ZERO), merger,
+                PipelineListener.NONE, TestEvents.ODD_MARKED);
+        source.onDrained = pipeline::stop;
+
+        pipeline.run();
+
+        assertThat(sink.events).extracting(event -> event.operation() + ":" + (event.newRow() == null ? "" : event.newRow().text("id")))
+                .as("the streamed change, then the chunk shaped, without the row the stream changed")
+                .containsExactly("UPDATE:5!", "READ:3!", "COPY_DONE:");
     }
 
     @Test

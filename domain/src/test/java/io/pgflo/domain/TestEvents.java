@@ -29,6 +29,24 @@ final class TestEvents {
                 event.commitTime(), ordinal, event.keyColumns(), event.newRow(), event.oldRow(), null);
     }
 
+    /**
+     * A shaper as rules make one: leaves out rows whose {@code id} is even and marks the others' {@code id} with a
+     * trailing {@code !}; changes without a new row pass as they are.
+     */
+    static final ChangeShaper ODD_MARKED = change -> {
+        if (change.newRow() == null) {
+            return change;
+        }
+        String id = change.newRow().text("id");
+        if (Long.parseLong(id) % 2 == 0) {
+            return null;
+        }
+        Row marked = new Row(List.of(ColumnValue.text(change.newRow().values().get(0).column(), id + "!")));
+        return new SourceChange(change.operation(), change.schema(), change.table(), change.lsn(), change.commitLsn(),
+                change.xid(), change.commitTime(), change.ordinal(), change.keyColumns(), marked, change.oldRow(),
+                change.ddl());
+    };
+
     static TransactionCommit commit(long commitLsn) {
         return new TransactionCommit(7, Lsn.of(commitLsn), Lsn.of(commitLsn + 8), Instant.EPOCH);
     }

@@ -1,6 +1,7 @@
 package io.pgflo.metrics;
 
 import io.pgflo.domain.PipelineListener;
+import io.pgflo.domain.SourceChange;
 import io.pgflo.sink.api.Batch;
 import io.pgflo.sink.api.ChangeEvent;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -28,6 +29,7 @@ public final class PipelineMetrics implements PipelineListener {
     private final Counter events;
     private final Counter bytes;
     private final Counter transactions;
+    private final Counter filtered;
     private final Histogram batchWrite;
     private final Histogram commitToDurable;
     private final Map<String, Long> perBatch = new HashMap<>();
@@ -43,6 +45,9 @@ public final class PipelineMetrics implements PipelineListener {
                 .constLabels(labels).labelNames("table", "op").register(registry);
         bytes = Counter.builder().name("pgflo_bytes_total").help("bytes of values written to the sink")
                 .constLabels(labels).register(registry);
+        filtered = Counter.builder().name("pgflo_events_filtered_total")
+                .help("change events a rule or route left out (they still move the checkpoint)")
+                .constLabels(labels).labelNames("table").register(registry);
         transactions = Counter.builder().name("pgflo_transactions_total")
                 .help("source transactions received, heartbeats included").constLabels(labels).register(registry);
         batchWrite = Histogram.builder().name("pgflo_batch_write_seconds").unit(Unit.SECONDS)
@@ -62,6 +67,12 @@ public final class PipelineMetrics implements PipelineListener {
     public void transactionCommitted() {
         transactions.inc();
         health.progressed();
+    }
+
+    /** Thread-safe: a copy's workers report the rows they leave out. */
+    @Override
+    public void filtered(SourceChange change) {
+        filtered.labelValues(change.qualifiedTable()).inc();
     }
 
     @Override

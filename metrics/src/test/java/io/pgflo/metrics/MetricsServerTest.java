@@ -31,6 +31,8 @@ class MetricsServerTest {
         Health health = new Health(Duration.ofMinutes(1));
         PipelineMetrics metrics = new PipelineMetrics(registry, "orders", "file", health, () -> 0.25);
         metrics.transactionCommitted();
+        metrics.filtered(insert("t", 4));
+        metrics.filtered(insert("t", 5));
         metrics.batchWritten(Batch.of(List.of(insert("t", 1), insert("t", 2), insert("u", 3)), Lsn.of(100)),
                 Duration.ofMillis(3));
         metrics.durable(Instant.parse("2026-12-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00.020Z"));
@@ -40,6 +42,7 @@ class MetricsServerTest {
             assertThat(text)
                     .contains("pgflo_events_total{group=\"orders\",op=\"INSERT\",sink=\"file\",table=\"public.t\"} 2.0")
                     .contains("pgflo_events_total{group=\"orders\",op=\"INSERT\",sink=\"file\",table=\"public.u\"} 1.0")
+                    .contains("pgflo_events_filtered_total{group=\"orders\",sink=\"file\",table=\"public.t\"} 2.0")
                     .contains("pgflo_transactions_total{group=\"orders\",sink=\"file\"} 1.0")
                     .contains("pgflo_batch_write_seconds_count{group=\"orders\",sink=\"file\"} 1")
                     .contains("pgflo_commit_to_durable_seconds_bucket{group=\"orders\",sink=\"file\",le=\"0.025\"} 1")

@@ -1,5 +1,6 @@
 package io.pgflo.sink.postgres;
 
+import io.pgflo.domain.TableRoutes;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.TableName;
 import java.sql.Connection;
@@ -33,6 +34,7 @@ final class DdlReplayer {
 
     private final boolean enabled;
     private final boolean filtered;
+    private final TableRoutes routes;
     private Set<TableName> tables;
     private Set<TableName> committedTables;
     /** The tables as the commit under way makes them (null when it changes none): see {@link #inDoubtCommit}. */
@@ -46,6 +48,16 @@ final class DdlReplayer {
      * @param tables the sink's tables; empty means not known, and then every DDL event is applied
      */
     DdlReplayer(boolean enabled, List<TableName> tables) {
+        this(enabled, tables, TableRoutes.NONE);
+    }
+
+    /**
+     * @param tables the sink's tables under their routed names; empty means not known, and then every DDL event is
+     *     applied
+     * @param routes where routing sends the source's tables: their definitions are translated to the routed names
+     */
+    DdlReplayer(boolean enabled, List<TableName> tables, TableRoutes routes) {
+        this.routes = routes;
         this.enabled = enabled;
         this.filtered = !tables.isEmpty();
         this.tables = new HashSet<>(tables);
@@ -118,7 +130,7 @@ final class DdlReplayer {
     void apply(Connection connection, ChangeEvent event) throws SQLException {
         SchemaChange change;
         try {
-            change = SchemaChange.parse(event.ddl());
+            change = RoutedDdl.translate(SchemaChange.parse(event.ddl()), routes);
         } catch (IllegalArgumentException e) {
             log.warn("ignoring the DDL event at {} on {}: {}", event.lsn(), event.qualifiedTable(), e.getMessage());
             return;

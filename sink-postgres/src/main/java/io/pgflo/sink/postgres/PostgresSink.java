@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.pgflo.sink.api.Batch;
 import io.pgflo.sink.api.BulkLoader;
 import io.pgflo.domain.BatchWorker;
+import io.pgflo.domain.TableRoutes;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.sink.api.Lsn;
@@ -71,10 +72,14 @@ public final class PostgresSink implements Sink {
         this.config = requireNonNull(config, "config is null");
         this.applicationName = "pg_flo-" + config.group() + "-sink";
         this.checkpoints = new CheckpointTable(config.group());
-        this.ddl = new DdlReplayer(config.trackDdl(), config.tables());
+        RoutedDdl.refuseUntranslatable(config);
+        this.ddl = new DdlReplayer(config.trackDdl(), config.targetTables(), config.routes());
         this.applier = new BatchApplier(targetKeys, targetTables, ddl);
         Connection target = PgConnections.open(config.target(), applicationName, PgConnections.TARGET);
         try {
+            // The connection waits while the source is read (and the schema synced): a target-wide idle timeout must
+            // not end it meanwhile.
+            PgConnections.turnOffTimeouts(target);
             this.sourceSettings = config.source() == null ? SourceSettings.UNKNOWN : SourceSettings.read(config);
             if (sourceSettings.identity() != null && sourceSettings.identity().equals(DatabaseIdentity.of(target))) {
                 throw new ConfigurationException("the target " + config.target().describe() + " is the source database "
@@ -87,12 +92,12 @@ public final class PostgresSink implements Sink {
                 if (config.sourceSnapshot() != null) {
                     sync = sync.withSnapshot(config.sourceSnapshot());
                 }
-                SchemaSync.Result result = sync.sync(config.tables());
+                SchemaSync.Result result = sync.sync(config.tables(), config.routes());
                 log.info("schema sync ({}): created {}, already present {}", result.copier(), result.created(),
                         result.existing());
             }
             prepareSession(target);
-            for (TableName table : config.tables()) {
+            for (TableName table : config.targetTables()) {
                 IdentityColumns.relax(target, table);
             }
             checkpoints.create(target);
@@ -117,13 +122,19 @@ public final class PostgresSink implements Sink {
                 checkpoint.equals(Lsn.ZERO) ? "none (new group)" : checkpoint);
     }
 
+    private static boolean renamesAny(TableRoutes routes) {
+        return routes.routes().values().stream().anyMatch(TableRoutes.Route::renames);
+    }
+
     /**
      * Loads an initial copy's parts with COPY, each on a connection of its own ({@link PostgresBulkLoader}); none
-     * with {@code --copy-existing upsert}, whose copy is upserted through {@link #writeBatch}.
+     * with {@code --copy-existing upsert}, whose copy is upserted through {@link #writeBatch}, nor when routing renames
+     * a table or column (the copy then goes through {@link #writeBatch} too).
      */
     @Override
     public Optional<BulkLoader> bulkLoader(int parallelism) {
-        if (config.copyExisting() == CopyExisting.UPSERT) {
+        if (config.copyExisting() == CopyExisting.UPSERT || renamesAny(config.routes())) {
+            // A part is loaded into the table it was read from; routed rows take the upserting path instead.
             return Optional.empty();
         }
         return Optional.of(new PostgresBulkLoader(() -> {

@@ -3,6 +3,7 @@ package io.pgflo.sink.postgres;
 import static java.util.Objects.requireNonNull;
 
 import io.pgflo.domain.DatabaseEndpoint;
+import io.pgflo.domain.TableRoutes;
 import io.pgflo.sink.api.TableName;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +32,8 @@ import java.util.List;
  * @param retryBackoff the wait before the first retry; doubled for each further one, at most 30 seconds
  * @param copyExisting what an initial copy does with a target table holding rows no copy loaded; with
  *     {@link CopyExisting#UPSERT} the sink offers no bulk loader
+ * @param routes where routing sends the replicated tables: the events arrive under the routed names, schema sync
+ *     creates the tables under them, and DDL replay translates the source's definitions to them
  */
 public record PostgresSinkConfig(
         DatabaseEndpoint target,
@@ -44,7 +47,8 @@ public record PostgresSinkConfig(
         boolean trackDdl,
         int maxRetries,
         Duration retryBackoff,
-        CopyExisting copyExisting) {
+        CopyExisting copyExisting,
+        TableRoutes routes) {
 
     public static final int DEFAULT_MAX_RETRIES = 5;
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(500);
@@ -62,6 +66,7 @@ public record PostgresSinkConfig(
         }
         requireNonNull(retryBackoff, "retryBackoff is null");
         requireNonNull(copyExisting, "copyExisting is null");
+        requireNonNull(routes, "routes is null");
         if (maxRetries < 0) {
             throw new IllegalArgumentException("maxRetries must not be negative, got " + maxRetries);
         }
@@ -79,44 +84,55 @@ public record PostgresSinkConfig(
     /** A sink for {@code group} into {@code target}: DDL replayed, no schema sync, no source checks, 5 retries. */
     public static PostgresSinkConfig of(DatabaseEndpoint target, String group) {
         return new PostgresSinkConfig(target, group, null, List.of(), false, SchemaSync.Copier.AUTO, null, null, true,
-                DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BACKOFF, CopyExisting.REFUSE);
+                DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BACKOFF, CopyExisting.REFUSE, TableRoutes.NONE);
     }
 
     /** The source and its replicated tables: enables the start-up key check, and DDL filtering by table. */
     public PostgresSinkConfig withSource(DatabaseEndpoint source, List<TableName> tables) {
         return new PostgresSinkConfig(target, group, requireNonNull(source, "source is null"), tables, syncSchema,
-                schemaCopier, pgDumpPath, sourceSnapshot, trackDdl, maxRetries, retryBackoff, copyExisting);
+                schemaCopier, pgDumpPath, sourceSnapshot, trackDdl, maxRetries, retryBackoff, copyExisting, routes);
     }
 
     public PostgresSinkConfig withSyncSchema(boolean sync) {
         return new PostgresSinkConfig(target, group, source, tables, sync, schemaCopier, pgDumpPath, sourceSnapshot,
-                trackDdl, maxRetries, retryBackoff, copyExisting);
+                trackDdl, maxRetries, retryBackoff, copyExisting, routes);
     }
 
     public PostgresSinkConfig withSchemaCopier(SchemaSync.Copier copier, Path pgDump) {
         return new PostgresSinkConfig(target, group, source, tables, syncSchema, copier, pgDump, sourceSnapshot,
-                trackDdl, maxRetries, retryBackoff, copyExisting);
+                trackDdl, maxRetries, retryBackoff, copyExisting, routes);
     }
 
     /** The snapshot the stream starts from: the schema sync reads the source under it (see {@link SchemaSync}). */
     public PostgresSinkConfig withSourceSnapshot(String snapshotId) {
         return new PostgresSinkConfig(target, group, source, tables, syncSchema, schemaCopier, pgDumpPath,
-                requireNonNull(snapshotId, "snapshotId is null"), trackDdl, maxRetries, retryBackoff, copyExisting);
+                requireNonNull(snapshotId, "snapshotId is null"), trackDdl, maxRetries, retryBackoff, copyExisting, routes);
     }
 
     public PostgresSinkConfig withTrackDdl(boolean track) {
         return new PostgresSinkConfig(target, group, source, tables, syncSchema, schemaCopier, pgDumpPath,
-                sourceSnapshot, track, maxRetries, retryBackoff, copyExisting);
+                sourceSnapshot, track, maxRetries, retryBackoff, copyExisting, routes);
     }
 
     public PostgresSinkConfig withRetries(int retries, Duration backoff) {
         return new PostgresSinkConfig(target, group, source, tables, syncSchema, schemaCopier, pgDumpPath,
-                sourceSnapshot, trackDdl, retries, backoff, copyExisting);
+                sourceSnapshot, trackDdl, retries, backoff, copyExisting, routes);
     }
 
     /** What an initial copy does with a target table that holds rows no copy loaded. */
     public PostgresSinkConfig withCopyExisting(CopyExisting existing) {
         return new PostgresSinkConfig(target, group, source, tables, syncSchema, schemaCopier, pgDumpPath,
-                sourceSnapshot, trackDdl, maxRetries, retryBackoff, existing);
+                sourceSnapshot, trackDdl, maxRetries, retryBackoff, existing, routes);
+    }
+
+    /** Where routing sends the replicated tables (see {@link TableRoutes}). */
+    public PostgresSinkConfig withRoutes(TableRoutes routes) {
+        return new PostgresSinkConfig(target, group, source, tables, syncSchema, schemaCopier, pgDumpPath,
+                sourceSnapshot, trackDdl, maxRetries, retryBackoff, copyExisting, routes);
+    }
+
+    /** The replicated tables under the names the events carry and the target holds. */
+    public List<TableName> targetTables() {
+        return tables.stream().map(routes::destination).toList();
     }
 }

@@ -1,6 +1,7 @@
 package io.pgflo.sink.postgres;
 
 import io.pgflo.domain.DatabaseEndpoint;
+import io.pgflo.domain.TableRoutes;
 import io.pgflo.domain.StreamSnapshot;
 import io.pgflo.sink.api.Option;
 import io.pgflo.sink.api.OptionSet;
@@ -103,8 +104,9 @@ public final class PostgresSinkOptions {
 
     /**
      * The sink's configuration from checked values of {@link #ALL} and the engine's context (group, replicated
-     * tables, the source granted as a {@link DatabaseEndpoint} capability, and the {@link StreamSnapshot} the stream
-     * starts from when the source keeps one: the schema sync reads the source under it).
+     * tables, the source granted as a {@link DatabaseEndpoint} capability, the {@link StreamSnapshot} the stream
+     * starts from when the source keeps one: the schema sync reads the source under it, and the {@link TableRoutes}
+     * when routing renames tables).
      *
      * @throws IllegalStateException when the host did not grant the source
      */
@@ -120,7 +122,8 @@ public final class PostgresSinkOptions {
                 .withSchemaCopier(copier(values.get(SCHEMA_COPIER)), values.get(PG_DUMP_PATH))
                 .withTrackDdl(values.get(TRACK_DDL))
                 .withRetries(values.get(TARGET_RETRIES), PostgresSinkConfig.DEFAULT_RETRY_BACKOFF)
-                .withCopyExisting(CopyExisting.valueOf(values.get(COPY_EXISTING).toUpperCase(java.util.Locale.ROOT)));
+                .withCopyExisting(CopyExisting.valueOf(values.get(COPY_EXISTING).toUpperCase(java.util.Locale.ROOT)))
+                .withRoutes(context.capability(TableRoutes.class).orElse(TableRoutes.NONE));
         return context.capability(StreamSnapshot.class).map(snapshot -> config.withSourceSnapshot(snapshot.id()))
                 .orElse(config);
     }

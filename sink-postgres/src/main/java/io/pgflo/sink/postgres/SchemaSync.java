@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.domain.DatabaseEndpoint;
+import io.pgflo.domain.TableRoutes;
 import io.pgflo.sink.api.TableName;
 import io.pgflo.sink.postgres.PgDumpScript.Section;
 import io.pgflo.sink.postgres.SourceCatalog.Extension;
@@ -146,6 +147,20 @@ public final class SchemaSync {
      * @throws ConfigurationException when the schema cannot be read or created; the message says what failed
      */
     public Result sync(List<TableName> tables) {
+        return sync(tables, TableRoutes.NONE);
+    }
+
+    /**
+     * Creates on the target whichever of {@code tables} it lacks under their routed names: each is created as the
+     * source has it (by pg_dump or the catalog copier, whose text names the source's table and columns) and then, in
+     * the same transaction, moved and renamed to its route's names with {@code ALTER TABLE}, which carries the
+     * constraints, indexes, defaults and foreign keys along. The result names the routed tables.
+     *
+     * @throws ConfigurationException when the schema cannot be read or created, or when the target holds a table under
+     *     a routed table's source name (it would be in the way); the message says what failed
+     */
+    public Result sync(List<TableName> tables, TableRoutes routes) {
+        requireNonNull(routes, "routes is null");
         try (Connection sourceConnection = PgConnections.open(source, "pg_flo-schema-sync", PgConnections.SOURCE);
                 Connection targetConnection = PgConnections.open(target, "pg_flo-schema-sync", PgConnections.TARGET)) {
             // The transaction waits, idle, while pg_dump reads the source: a target-wide timeout must not end it.
@@ -157,22 +172,28 @@ public final class SchemaSync {
             List<TableName> missing = new ArrayList<>();
             List<TableName> existing = new ArrayList<>();
             for (TableName table : tables) {
-                (relationExists(targetConnection, table) ? existing : missing).add(table);
+                (relationExists(targetConnection, routes.destination(table)) ? existing : missing).add(table);
             }
             if (missing.isEmpty()) {
                 targetConnection.rollback();
-                return new Result("none", List.of(), existing);
+                return new Result("none", List.of(), routed(existing, routes));
             }
+            RoutedTables.checkNothingInTheWay(targetConnection, missing, routes, target);
             SourceCatalog catalog = openCatalog(sourceConnection);
             String used = copy(catalog, targetConnection, missing);
+            RoutedTables.rename(targetConnection, missing, routes);
             targetConnection.commit();
-            log.info("schema sync with {}: created {} on {}{}", used, missing, target.describe(),
-                    existing.isEmpty() ? "" : "; left " + existing + " as they were");
-            return new Result(used, missing, existing);
+            log.info("schema sync with {}: created {} on {}{}", used, routed(missing, routes), target.describe(),
+                    existing.isEmpty() ? "" : "; left " + routed(existing, routes) + " as they were");
+            return new Result(used, routed(missing, routes), routed(existing, routes));
         } catch (SQLException e) {
             throw new ConfigurationException("schema sync from " + source.describe() + " to " + target.describe()
                     + " failed: " + SqlStates.describe(e), e);
         }
+    }
+
+    private static List<TableName> routed(List<TableName> tables, TableRoutes routes) {
+        return tables.stream().map(routes::destination).toList();
     }
 
     /** The source's catalog, read under {@link #snapshot} when there is one. */
