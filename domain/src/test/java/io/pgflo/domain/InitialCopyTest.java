@@ -249,6 +249,8 @@ class InitialCopyTest {
     void aStoppedBulkCopyAbandonsThePartsInFlightAndReturnsFalse() throws Exception {
         TablesReader reader = new TablesReader(Map.of(A, 500), 10);
         reader.afterRows = 100;
+        // Without it, on a busy machine the workers may load all 50 parts before the coordinator polls the stop.
+        reader.slowAfterRowsMillis = 2;
         LoadingSink sink = new LoadingSink(Position.START);
         MemoryProgress progress = new MemoryProgress();
         InitialCopy copy = new InitialCopy(reader, sink, progress, SETTINGS);
@@ -277,6 +279,8 @@ class InitialCopyTest {
         TableName failing;
         int afterRows = Integer.MAX_VALUE;
         Runnable onRows = () -> {};
+        /** Each row after {@code afterRows} takes this long to read: a copy's coordinator sees its stop first. */
+        long slowAfterRowsMillis;
         private int rowsRead;
 
         TablesReader(Map<TableName, Integer> tables, int rowsPerPart) {
@@ -306,7 +310,7 @@ class InitialCopyTest {
         }
 
         @Override
-        public void read(CopyChunk chunk, Consumer<SourceChange> rows) {
+        public void read(CopyChunk chunk, Consumer<SourceChange> rows) throws InterruptedException {
             partsRead.add(chunk);
             if (chunk.table().equals(failing)) {
                 throw new IllegalStateException("cannot read " + chunk + ": permission denied");
@@ -316,10 +320,15 @@ class InitialCopyTest {
                 Row row = new Row(List.of(ColumnValue.text(ID, Long.toString(id))));
                 rows.accept(new SourceChange(Operation.READ, chunk.table().schema(), chunk.table().table(), Lsn.ZERO,
                         Lsn.ZERO, 0, Instant.EPOCH, 0, List.of("id"), row, null, null));
+                boolean slow;
                 synchronized (this) {
                     if (++rowsRead == afterRows) {
                         onRows.run();
                     }
+                    slow = rowsRead > afterRows && slowAfterRowsMillis > 0;
+                }
+                if (slow) {
+                    Thread.sleep(slowAfterRowsMillis);
                 }
             }
         }

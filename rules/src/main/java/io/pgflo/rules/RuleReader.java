@@ -16,10 +16,11 @@ import java.util.Set;
  * (keys, types, operators, regexes, CEL); the rest when the draft is bound to the table's columns.
  */
 final class RuleReader {
-    private static final Set<String> RULE_KEYS = Set.of("type", "column", "parameters", "operations",
-            "allow_empty_deletes", "expression");
+    /** In the order an error lists them. */
+    private static final Set<String> RULE_KEYS = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(
+            List.of("type", "column", "parameters", "operations", "allow_empty_deletes", "expression")));
     /** Keys a rule may also write inside its parameters, as pg_flo's own files do. */
-    private static final Set<String> SHARED_KEYS = Set.of("operations", "allow_empty_deletes");
+    private static final List<String> SHARED_KEYS = List.of("operations", "allow_empty_deletes");
 
     private RuleReader() {}
 
@@ -113,6 +114,13 @@ final class RuleReader {
                 throw RulesException.at(columnNode, "a " + kind + " transform needs a text column, but "
                         + table.name() + "." + column + " is " + target.type().name()
                         + "; use set_null, exclude_column, or a filter instead");
+            }
+            int limit = lengthLimit(target);
+            int longest = kind.equals("hash") ? 64 : kind.equals("constant") ? chosen.apply("").length() : 0;
+            if (longest > limit) {
+                throw RulesException.at(columnNode, "a " + kind + " transform writes " + longest + " characters, but "
+                        + table.name() + "." + column + " is " + target.type().name() + "; widen the column or "
+                        + "choose another transform");
             }
             if (target.partOfKey() && chosen.mayMerge()) {
                 throw RulesException.at(columnNode, "a " + kind + " transform of " + table.name() + "." + column
@@ -214,6 +222,15 @@ final class RuleReader {
             }
             return new ExcludeRule(scope, column);
         };
+    }
+
+    private static final java.util.regex.Pattern LENGTH = java.util.regex.Pattern.compile(
+            "^(character varying|character|varchar|bpchar)\\((\\d+)\\)$");
+
+    /** The most characters a column holds: n of varchar(n) and char(n), else no limit. */
+    private static int lengthLimit(Column column) {
+        java.util.regex.Matcher matcher = LENGTH.matcher(column.type().name());
+        return matcher.matches() ? Integer.parseInt(matcher.group(2)) : Integer.MAX_VALUE;
     }
 
     /** {@code operations} and {@code allow_empty_deletes}, at the rule's level or in its parameters (not both, unequal). */

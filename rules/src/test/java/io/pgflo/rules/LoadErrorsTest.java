@@ -40,7 +40,8 @@ class LoadErrorsTest {
         assertThat(error("table:\n  users: []\n")).isEqualTo("1:1: unknown key 'table' at the top of the rules; "
                 + "expected tables");
         assertThat(error(users("    - type: filter\n      colum: age\n")))
-                .startsWith("4:7: unknown key 'colum' in a rule; expected one of ");
+                .isEqualTo("4:7: unknown key 'colum' in a rule; expected one of type, column, parameters, operations, "
+                        + "allow_empty_deletes, expression");
         assertThat(error(users("    - type: transform\n      column: email\n      parameters:\n        type: mask\n"
                 + "        mask_chr: '*'\n"))).isEqualTo("7:9: unknown key 'mask_chr' in a mask transform's "
                 + "parameters; expected one of operations, allow_empty_deletes, type, mask_char");
@@ -92,6 +93,21 @@ class LoadErrorsTest {
                 .startsWith("4:15: a truncate transform of app.types.code, part of the table's replication key");
         assertThat(error(users("    - type: exclude_column\n      column: id\n")))
                 .startsWith("4:15: public.users.id is part of the table's replication key");
+    }
+
+    @Test
+    void aHashOrConstantLongerThanItsColumnCanHold() throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("narrow.yml"), "tables:\n  users:\n"
+                + "    - type: transform\n      column: phone\n      parameters: {type: hash}\n"
+                + "    - type: transform\n      column: ssn\n      parameters: {type: constant, value: 'REDACTED'}\n");
+        var catalog = java.util.Map.of(Changes.USERS, java.util.List.of(Changes.key("id", 23, "integer"),
+                Changes.col("phone", 1043, "character varying(20)"), Changes.col("ssn", 1042, "character(11)")));
+        assertThatThrownBy(() -> Rules.load(file).shaper("public", catalog)).hasMessage(file + ":4:15: a hash "
+                + "transform writes 64 characters, but public.users.phone is character varying(20); widen the column "
+                + "or choose another transform");
+        var wide = java.util.Map.of(Changes.USERS, java.util.List.of(Changes.key("id", 23, "integer"),
+                Changes.col("phone", 1043, "character varying(64)"), Changes.col("ssn", 1042, "character(11)")));
+        assertThat(Rules.load(file).shaper("public", wide)).as("REDACTED fits character(11)").isNotNull();
     }
 
     @Test
