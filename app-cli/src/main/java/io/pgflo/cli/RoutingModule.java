@@ -8,7 +8,7 @@ import io.pgflo.routing.Routes;
 import io.pgflo.wal.ReplicatedColumns;
 
 /**
- * Binds the {@link TableRoutes} of {@code --routing-config}, checked against the replicated tables' columns in the
+ * Binds the {@link TableRoutes} of {@code --routing-config} (or the config file's inline {@code routing:}), checked against the replicated tables' columns in the
  * source's catalog before anything is created there: a bad file stops the start with one line and status 2, and the
  * source is left as it was. {@link TableRoutes#NONE} without a file.
  */
@@ -22,10 +22,15 @@ final class RoutingModule extends AbstractModule {
     @Provides
     @Singleton
     TableRoutes tableRoutes() {
-        if (options.routing.routingConfig == null) {
+        Routes routes;
+        if (options.routing.routingConfig != null) {
+            routes = Routes.load(options.routing.routingConfig);
+        } else if (options.configFile != null && options.configFile.section("routing").isPresent()) {
+            // The inline routing: section, read from the file again so that errors name its lines.
+            routes = Routes.load(options.configFile.path(), "/routing");
+        } else {
             return TableRoutes.NONE;
         }
-        Routes routes = Routes.load(options.routing.routingConfig);
         if (routes.isEmpty()) {
             return TableRoutes.NONE;
         }

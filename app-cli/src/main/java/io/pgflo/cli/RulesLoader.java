@@ -18,9 +18,18 @@ final class RulesLoader {
     private RulesLoader() {}
 
     static ChangeShaper load(Path file, String schema, DatabaseEndpoint source) {
-        Rules rules = Rules.load(file);
+        return checked(Rules.load(file), file.toString(), schema, source);
+    }
+
+    /** The inline {@code rules:} section of a config file, checked the same way. */
+    static ChangeShaper load(ConfigSection section, String schema, DatabaseEndpoint source) {
+        String origin = section.file() + " (rules:)";
+        return checked(Rules.fromTree(section.tree(), origin), origin, schema, source);
+    }
+
+    private static ChangeShaper checked(Rules rules, String origin, String schema, DatabaseEndpoint source) {
         ChangeShaper shaper = rules.shaper(schema, SourceTables.describe(source, rules.tables(schema)));
-        log.info("rules of {} loaded for tables {}", file, rules.tables(schema));
+        log.info("rules of {} loaded for tables {}", origin, rules.tables(schema));
         return shaper;
     }
 }

@@ -7,6 +7,9 @@ import io.pgflo.domain.ChangeShaper;
 import io.pgflo.domain.TableRoutes;
 import io.pgflo.routing.RoutingShaper;
 import java.nio.file.Path;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Binds the {@link ChangeShaper} the engine applies to every change, copied row and backfill row: the rules of
@@ -15,6 +18,7 @@ import java.nio.file.Path;
  * nothing created on the source.
  */
 final class ShapingModule extends AbstractModule {
+    private static final Logger log = LoggerFactory.getLogger(ShapingModule.class);
     private final SourceOptions options;
 
     ShapingModule(SourceOptions options) {
@@ -26,12 +30,24 @@ final class ShapingModule extends AbstractModule {
         install(new RoutingModule(options));
     }
 
-    /** The rules, then the routes: rules name the source's tables and columns, which routing renames. */
+    /**
+     * The rules, then the routes: rules name the source's tables and columns, which routing renames. The rules come
+     * from {@code --rules-config} (flag, environment or config file key) or else from the config file's inline
+     * {@code rules:} section.
+     */
     @Provides
     @Singleton
     ChangeShaper shaper(TableRoutes routes) {
-        ChangeShaper rules = options.rulesConfig == null ? ChangeShaper.NONE
-                : RulesLoader.load(Path.of(options.rulesConfig), options.schema, options.endpoint());
+        Optional<ConfigSection> inline = options.configFile == null ? Optional.empty()
+                : options.configFile.section("rules");
+        if (options.rulesConfig != null && inline.isPresent()) {
+            log.warn("rules from --rules-config {} replace the inline rules: section of {}", options.rulesConfig,
+                    inline.get().file());
+        }
+        ChangeShaper rules = options.rulesConfig != null
+                ? RulesLoader.load(Path.of(options.rulesConfig), options.schema, options.endpoint())
+                : inline.map(section -> RulesLoader.load(section, options.schema, options.endpoint()))
+                        .orElse(ChangeShaper.NONE);
         ChangeShaper routing = routes.isEmpty() ? ChangeShaper.NONE : new RoutingShaper(routes);
         return rules.andThen(routing);
     }

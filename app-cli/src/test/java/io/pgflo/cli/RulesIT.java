@@ -80,6 +80,40 @@ class RulesIT {
     }
 
     @Test
+    void inlineRulesAndRoutingOfAConfigFileShapeTheStream(TestPostgres pg, @TempDir Path dir) throws IOException {
+        String db = pg.createDatabase("rules_inline");
+        pg.execute(db, "CREATE TABLE customers (id int PRIMARY KEY, name text, ssn text)");
+        Path config = Files.writeString(dir.resolve("pg_flo.yaml"), """
+                rules:
+                  tables:
+                    customers:
+                      - type: exclude_column
+                        column: ssn
+                routing:
+                  customers:
+                    source_table: customers
+                    destination_table: clients
+                    column_mappings:
+                      - source: name
+                        destination: full_name
+                """);
+        Path out = Files.createDirectories(dir.resolve("out"));
+        try (PgFloProcess stream = PgFloProcess.start(pg, db, "rules_inline", dir.resolve("logs"), "file",
+                "--tables", "customers", "--status-dir", dir.toString(), "--output-dir", out.toString(),
+                "--config", config.toString())) {
+            pg.execute(db, "INSERT INTO customers VALUES (1, 'Ann', '123-45-6789')");
+            stream.awaitCaughtUp();
+            assertThat(stream.stop()).as(stream.stderr()).isZero();
+        }
+
+        List<String> events = new ArrayList<>();
+        for (JsonNode event : events(out)) {
+            events.add(event.get("type").asText() + " " + event.get("table").asText() + " " + event.get("data"));
+        }
+        assertThat(events).containsExactly("INSERT clients {\"id\":1,\"full_name\":\"Ann\"}");
+    }
+
+    @Test
     void anUpdateThatMovesARowOutOfTheFilterDeletesItOnAPostgresTarget(TestPostgres pg, @TempDir Path dir)
             throws IOException {
         String db = pg.createDatabase("rules_source");
