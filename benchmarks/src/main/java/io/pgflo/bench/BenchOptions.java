@@ -54,10 +54,10 @@ record BenchOptions(
     /**
      * Every contender {@code --contenders} takes: the default ones, and those that run only when asked for: Debezium
      * Server (a 781 MB distribution, and at a fraction of pg_flo's rate it would double a default run's time) and
-     * the file sink with its metrics endpoint scraped (what the endpoint costs, against the file row).
+     * the file sink with its metrics endpoint scraped, and with five rules (what each costs, against the file row).
      */
     static final List<String> KNOWN_CONTENDERS = List.of("recvlogical", "stdout", "file", "webhook", "webhook-batch", "postgres",
-            "native", "debezium", "file-metrics");
+            "native", "debezium", "file-metrics", "file-rules");
     static final long DEFAULT_ROWS = 1_000_000;
     static final long DEFAULT_TRANSACTIONS = 100_000;
     static final String DEFAULT_HEAP = "512m";
@@ -83,6 +83,7 @@ record BenchOptions(
                                target (e.g. --contenders recvlogical,webhook,debezium)
                                file-metrics: the file sink with --metrics-port, scraped every second (its
                                cost: --contenders recvlogical,file,file-metrics)
+                               file-rules: the file sink with five rules, one of each kind (their cost)
               --source-url     a source database to use instead of an embedded server (wal_level=logical, a user
                                with REPLICATION); the harness creates and drops public.pg_flo_bench_events there
               --heap           pg_flo's heap: a size for -Xmx (default 512m), launcher (no heap option: the

@@ -13,6 +13,7 @@ final class Contenders {
             case "stdout" -> new PgFloStdoutContender();
             case "file" -> new PgFloFileContender();
             case "file-metrics" -> new PgFloFileMetricsContender();
+            case "file-rules" -> new PgFloFileRulesContender();
             case "webhook" -> new PgFloWebhookContender(1);
             case "webhook-batch" -> new PgFloWebhookContender(options.webhookBatchSize());
             case "postgres" -> new PgFloPostgresContender();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchmarkSmokeIT {
     private static final int ROWS = 1_000;
     private static final List<String> CONTENDERS = java.util.stream.Stream.concat(
-            BenchOptions.ALL_CONTENDERS.stream(), java.util.stream.Stream.of("file-metrics")).toList();
+            BenchOptions.ALL_CONTENDERS.stream(), java.util.stream.Stream.of("file-metrics", "file-rules")).toList();
 
     @Test
     void everyAvailableContenderDrainsTheWholeWorkload(@TempDir Path directory) throws Exception {
