@@ -74,6 +74,7 @@ final class PgFloCommandLine {
     }
 
     int execute(String[] args) {
+        args = ReplicatorCommand.asStream(args);
         // Before anything logs: with --log-format json, every line on stderr is a JSON object, the first one too.
         LogFormat format = LogFormat.requested(args, environment);
         LogConfigurator.useFormat(format);
@@ -128,6 +129,9 @@ final class PgFloCommandLine {
         registry = registry.only(usable);
         String usageHint = hintFor(args);
         int command = commandIndex(args);
+        if (command >= 0 && args[command].equals("worker")) {
+            return new WorkerCommand(environment, out, err).run(args, command, registry);
+        }
         SinkProvider chosen = command >= 0 && command + 1 < args.length && args[command].equals("stream")
                 ? registry.find(args[command + 1]).orElse(null) : null;
         if (chosen != null && (List.of(args).contains("--help") || List.of(args).contains("-h"))) {
@@ -328,6 +332,8 @@ final class PgFloCommandLine {
         stream.println("Commands:");
         stream.println("  stream <sink>  stream committed changes from PostgreSQL to a sink");
         stream.println("  sinks          list the available sinks");
+        stream.println("  replicator     publish a group's changes to NATS JetStream, for workers (see README, Scaling out)");
+        stream.println("  worker <sink>  apply a group's changes from NATS JetStream to a sink");
         stream.println("  backfill       ask a group's running stream to read tables again, while it streams");
         stream.println("  status         show a group's slot, publication, backfills and checkpoints");
         stream.println("  drop           remove a group's slot, publication and capture objects from its source");
