@@ -7,11 +7,11 @@ import io.pgflo.domain.ChangeSource;
 import io.pgflo.domain.DatabaseEndpoint;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.json.EventJsonEncoder;
-import io.pgflo.nats.JetStreamChangeSource;
 import io.pgflo.nats.JetStreamSinkProvider;
 import io.pgflo.nats.NatsOptions;
 import io.pgflo.nats.NatsSettings;
 import io.pgflo.nats.WorkerSettings;
+import io.pgflo.nats.WorkerSources;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.sink.api.EventEncoder;
 import io.pgflo.sink.api.Option;
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code pg_flo worker <sink> --group G --nats-url URL [sink flags]}: a pipeline from the group's JetStream stream to
  * any sink. The sink's checkpoint decides what is skipped and when JetStream is acknowledged (see
- * {@link JetStreamChangeSource}). A lost destination ({@link TransientSinkException}) is retried with a back-off.
+ * the NATS adapter's README). A lost destination ({@link TransientSinkException}) is retried with a back-off.
  */
 final class WorkerCommand {
     private static final Logger log = LoggerFactory.getLogger("pg_flo");
@@ -160,7 +160,7 @@ final class WorkerCommand {
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
             throw new ConfigurationException(provider.name() + " sink: " + e.getMessage(), e);
         }
-        try (Sink ignored = sink; ChangeSource changes = new JetStreamChangeSource(nats, worker)) {
+        try (Sink ignored = sink; ChangeSource changes = WorkerSources.jetStream(nats, worker)) {
             Pipeline current = new Pipeline(changes, sink, policy);
             pipeline = current;
             if (stopRequested) {

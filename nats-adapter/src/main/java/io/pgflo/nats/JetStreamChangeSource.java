@@ -56,7 +56,7 @@ public final class JetStreamChangeSource implements ChangeSource {
 
     private record Received(Message message, Position end) {}
 
-    public JetStreamChangeSource(NatsSettings nats, WorkerSettings worker) {
+    JetStreamChangeSource(NatsSettings nats, WorkerSettings worker) {
         this.nats = nats;
         this.worker = worker;
     }
