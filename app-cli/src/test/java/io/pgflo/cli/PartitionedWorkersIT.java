@@ -55,7 +55,7 @@ class PartitionedWorkersIT {
                     Integer.toString(pg.port()), "--dbname", db, "--user", TestPostgres.SUPERUSER, "--group", "parts",
                     "--tables", "t", "--batch-delay-ms", "20", "--progress-interval", "0", "--status-dir",
                     dir.resolve("status").toString(), "--nats-url", nats.url(), "--partitions", "2"));
-            awaitSlot(pg, db, processes.get(0));
+            ScaleOutProcesses.awaitSlotActive(pg, db, "parts", processes.get(0));
             for (int p = 0; p < 2; p++) {
                 processes.add(start(dir, "worker-" + p, "worker", "webhook", "--group", "parts", "--nats-url",
                         nats.url(), "--partition", Integer.toString(p), "--status-dir",
@@ -94,11 +94,7 @@ class PartitionedWorkersIT {
                 assertThat(row.getValue()).as("row %s: one insert and %s updates", row.getKey(), ROUNDS)
                         .hasSize(ROUNDS + 1);
             }
-            for (JavaProcess process : processes) {
-                process.terminate();
-                assertThat(process.waitFor(Duration.ofSeconds(30))).isTrue();
-                assertThat(process.exitCode()).as(process.stderr()).isZero();
-            }
+            ScaleOutProcesses.stopCleanly(processes);
         } finally {
             processes.forEach(JavaProcess::close);
         }
@@ -115,23 +111,6 @@ class PartitionedWorkersIT {
     }
 
     private static JavaProcess start(Path dir, String name, String... args) {
-        return JavaProcess.builder(Main.class).args(args)
-                .env("PGFLO_PASSWORD", TestPostgres.SUPERUSER_PASSWORD)
-                .jvmArgs("-Xmx128m", "-XX:TieredStopAtLevel=1")
-                .logDirectory(dir.resolve("logs").resolve(name))
-                .start();
-    }
-
-    private static void awaitSlot(TestPostgres pg, String db, JavaProcess replicator) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertThat(replicator.isAlive()).as("replicator: %s", replicator.stderr()).isTrue();
-            if ("true".equals(pg.queryString(db, "SELECT coalesce((SELECT active::text FROM pg_replication_slots "
-                    + "WHERE slot_name = 'pg_flo_parts_slot'), 'none')"))) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("slot never active: " + replicator.stderr());
+        return ScaleOutProcesses.start(dir.resolve("logs").resolve(name), List.of(args));
     }
 }

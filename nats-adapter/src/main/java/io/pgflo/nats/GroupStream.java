@@ -25,8 +25,41 @@ final class GroupStream {
     /** What the stream already holds: where the replicator resumes, and each partition's last counter and end. */
     record Published(Position progress, List<PartitionMark> marks) {}
 
-    /** Creates the stream when it is missing; refuses one whose subjects do not fit the partitions asked for. */
+    /** How long a cluster may take to elect its JetStream leaders (a start, a restart) before we give up. */
+    private static final long UNAVAILABLE_WAIT_NANOS = java.time.Duration.ofSeconds(30).toNanos();
+
+    /**
+     * Creates the stream when it is missing; refuses one whose subjects do not fit the partitions asked for. Waits while
+     * JetStream answers that it is not available yet (a cluster electing its leaders).
+     */
     static StreamInfo ensure(JetStreamManagement management, StreamSettings settings) {
+        long deadline = System.nanoTime() + UNAVAILABLE_WAIT_NANOS;
+        while (true) {
+            try {
+                return ensureOnce(management, settings);
+            } catch (ConfigurationException e) {
+                if (!unavailable(e.getCause()) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** JetStream not ready yet: no meta leader, or a request that timed out meanwhile. */
+    private static boolean unavailable(Throwable cause) {
+        if (cause instanceof JetStreamApiException api) {
+            return api.getErrorCode() == 503 || api.getApiErrorCode() == 10008;
+        }
+        return cause instanceof IOException;
+    }
+
+    private static StreamInfo ensureOnce(JetStreamManagement management, StreamSettings settings) {
         try {
             StreamInfo info = find(management, settings.streamName());
             if (info == null) {

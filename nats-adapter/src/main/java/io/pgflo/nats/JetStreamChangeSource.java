@@ -1,12 +1,12 @@
 package io.pgflo.nats;
 
 import io.nats.client.Connection;
-import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.JetStreamSubscription;
+import io.nats.client.JetStreamStatusCheckedException;
+import io.nats.client.IterableConsumer;
+import io.nats.client.ConsumeOptions;
 import io.nats.client.Message;
-import io.nats.client.PullSubscribeOptions;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +46,7 @@ public final class JetStreamChangeSource implements ChangeSource {
     /** Messages handed over (or skipped) but not yet acknowledged, with where their content ends, in order. */
     private final Deque<Received> unacknowledged = new ArrayDeque<>();
     private Connection connection;
-    private JetStreamSubscription subscription;
+    private IterableConsumer consumer;
     private WorkerLease lease;
     private Position delivered;
     private long lastCounter;
@@ -70,7 +69,7 @@ public final class JetStreamChangeSource implements ChangeSource {
             JetStreamManagement management = connection.jetStreamManagement();
             awaitStream(management);
             lease = WorkerLease.acquire(connection, worker);
-            ConsumerConfiguration consumer = ConsumerConfiguration.builder()
+            ConsumerConfiguration configuration = ConsumerConfiguration.builder()
                     .durable(worker.consumerName())
                     .filterSubject(worker.subject())
                     .deliverPolicy(DeliverPolicy.All)
@@ -78,10 +77,10 @@ public final class JetStreamChangeSource implements ChangeSource {
                     .ackWait(ACK_WAIT)
                     .maxAckPending(100_000)
                     .build();
-            management.addOrUpdateConsumer(worker.streamName(), consumer);
-            JetStream jetStream = connection.jetStream();
-            subscription = jetStream.subscribe(worker.subject(),
-                    PullSubscribeOptions.bind(worker.streamName(), worker.consumerName()));
+            management.addOrUpdateConsumer(worker.streamName(), configuration);
+            // The client pulls in the background (and again after a reconnect); poll() only takes what arrived.
+            consumer = connection.getConsumerContext(worker.streamName(), worker.consumerName())
+                    .iterate(ConsumeOptions.builder().batchSize(FETCH_BATCH).build());
             log.info("worker {} reading {} of stream {} on {}, after {}", worker.consumerName(), worker.subject(),
                     worker.streamName(), connection.getConnectedUrl(), resumeAfter);
         } catch (IOException | JetStreamApiException e) {
@@ -93,7 +92,7 @@ public final class JetStreamChangeSource implements ChangeSource {
     /** Workers may start before the replicator: they wait for it to make the stream. */
     private void awaitStream(JetStreamManagement management) throws IOException, JetStreamApiException {
         long nextLog = 0;
-        while (GroupStream.find(management, worker.streamName()) == null) {
+        while (findStream(management) == null) {
             if (System.nanoTime() - nextLog > 0) {
                 log.info("no JetStream stream {} on {} yet: waiting for 'pg_flo replicator --group {}' to make it",
                         worker.streamName(), nats.url(), worker.group());
@@ -108,6 +107,20 @@ public final class JetStreamChangeSource implements ChangeSource {
         }
     }
 
+    /** The stream's info, or null while it is missing or JetStream cannot answer yet (a cluster electing leaders). */
+    private Object findStream(JetStreamManagement management) throws JetStreamApiException {
+        try {
+            return GroupStream.find(management, worker.streamName());
+        } catch (IOException e) {
+            return null;
+        } catch (JetStreamApiException e) {
+            if (e.getErrorCode() == 503) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     @Override
     public boolean caughtUp() {
         return ready.isEmpty() && caughtUp;
@@ -119,20 +132,22 @@ public final class JetStreamChangeSource implements ChangeSource {
             return ready.poll();
         }
         lease.check();
-        List<Message> messages;
+        Message message;
         try {
-            messages = subscription.fetch(FETCH_BATCH, timeout.isZero() ? Duration.ofMillis(1) : timeout);
-        } catch (IllegalStateException e) {
-            // Disconnected (the server restarting): the client reconnects by itself.
-            log.debug("fetch from {} failed: {}", worker.subject(), e.getMessage());
-            Thread.sleep(Math.min(timeout.toMillis(), 100));
+            // Never 0: to the client, that means waiting for ever.
+            message = consumer.nextMessage(Math.max(1, timeout.toMillis()));
+        } catch (JetStreamStatusCheckedException | IllegalStateException e) {
+            // A status from the server or a lost connection: the client pulls again once it is back.
+            log.debug("reading {}: {}", worker.subject(), e.getMessage());
             return null;
         }
-        caughtUp = messages.size() < FETCH_BATCH;
-        for (Message message : messages) {
-            if (message.isJetStream()) {
-                take(message);
-            }
+        if (message == null) {
+            caughtUp = true;
+            return null;
+        }
+        if (message.isJetStream()) {
+            caughtUp = message.metaData().pendingCount() == 0;
+            take(message);
         }
         return ready.poll();
     }
@@ -223,11 +238,11 @@ public final class JetStreamChangeSource implements ChangeSource {
         if (lease != null) {
             lease.release();
         }
-        if (subscription != null) {
+        if (consumer != null) {
             try {
-                subscription.unsubscribe();
-            } catch (RuntimeException e) {
-                log.debug("unsubscribe: {}", e.getMessage());
+                consumer.close();
+            } catch (Exception e) {
+                log.debug("closing the consumer: {}", e.getMessage());
             }
         }
         if (connection != null) {

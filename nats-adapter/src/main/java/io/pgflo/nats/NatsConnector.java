@@ -17,7 +17,7 @@ public final class NatsConnector {
      */
     public static Connection connect(NatsSettings settings, String connectionName) {
         Options.Builder options = new Options.Builder()
-                .server(settings.url())
+                .servers(settings.url().split(","))
                 .connectionName(connectionName)
                 .connectionTimeout(Duration.ofSeconds(5))
                 // A restarting server (or a cluster's failover) is waited for; JetStream calls fail meanwhile, and the

@@ -163,6 +163,35 @@ class JetStreamIT {
         after.close();
     }
 
+    @Test
+    void statusShowsTheStreamTheReplicatorsProgressAndEachWorkersPendingCount() throws Exception {
+        Batch batch = Changes.transactions(0, 3, 1);
+        try (JetStreamPublisher publisher = JetStreamPublisher.open(settings(), StreamSettings.defaults("status"))) {
+            publisher.writeBatch(Changes.transactions(0, 1, 1));
+            JetStreamChangeSource source = new JetStreamChangeSource(settings(), worker("status", "archive"));
+            source.start(Position.START);
+            source.close();
+            publisher.writeBatch(Changes.transactions(1, 2, 1));
+        }
+        StreamStatus status = StreamStatus.read(settings(), "status");
+        assertThat(status.messages()).isEqualTo(2);
+        assertThat(status.published()).isEqualTo(batch.checkpoint());
+        assertThat(status.consumers()).singleElement().satisfies(consumer -> {
+            assertThat(consumer.name()).isEqualTo("archive");
+            // The closed worker's client had pulled the first: delivered, never acknowledged.
+            assertThat(consumer.pending() + consumer.unacknowledged()).isEqualTo(2);
+        });
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        status.print(new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8),
+                status.lastPublished().plusSeconds(3));
+        assertThat(text.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("stream pgflo_status_stream: 2 messages")
+                .contains("replicator: published up to " + batch.checkpoint() + ", last message 3 s ago")
+                .contains("worker archive (pgflo.status): 2 behind (");
+        assertThatThrownBy(() -> StreamStatus.read(settings(), "nosuchgroup"))
+                .hasMessageContaining("no JetStream stream pgflo_nosuchgroup_stream");
+    }
+
     private static List<SourceMessage> read(WorkerSettings worker, Position after, int count) throws Exception {
         JetStreamChangeSource source = new JetStreamChangeSource(settings(), worker);
         try {
