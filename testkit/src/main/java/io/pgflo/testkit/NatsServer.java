@@ -45,7 +45,15 @@ public final class NatsServer implements AutoCloseable {
 
     /** One server with JetStream, file storage under a new temporary directory. */
     public static NatsServer start() {
-        NatsServer server = new NatsServer("n0", freePort(), newDirectory(), List.of());
+        return startWith();
+    }
+
+    /**
+     * One server with JetStream and more of {@code nats-server}'s flags: {@code --user u --pass p}, {@code --auth token},
+     * {@code --tls --tlscert f --tlskey f}, and so on; kept for {@link #restart()}.
+     */
+    public static NatsServer startWith(String... arguments) {
+        NatsServer server = new NatsServer("n0", freePort(), newDirectory(), List.of(arguments));
         server.launch();
         server.awaitReady();
         return server;
