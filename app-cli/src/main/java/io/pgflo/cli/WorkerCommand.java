@@ -2,7 +2,10 @@ package io.pgflo.cli;
 
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterException;
+import io.pgflo.domain.BackfillMerger;
 import io.pgflo.domain.BatchPolicy;
+import io.pgflo.metrics.Health;
+import io.pgflo.nats.ConsumerBacklog;
 import io.pgflo.domain.ChangeSource;
 import io.pgflo.domain.DatabaseEndpoint;
 import io.pgflo.domain.Pipeline;
@@ -25,6 +28,7 @@ import io.pgflo.sink.api.TransientSinkException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -46,6 +50,7 @@ final class WorkerCommand {
     private final PrintStream out;
     private final PrintStream err;
     private volatile Pipeline pipeline;
+    private volatile WorkerMonitoring monitoring;
     private volatile boolean stopRequested;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
 
@@ -99,7 +104,10 @@ final class WorkerCommand {
             NatsSettings nats = NatsOptions.natsSettings(natsValues);
             WorkerSettings worker = NatsOptions.workerSettings(flags.group, sinkName, natsValues);
             BatchPolicy policy = new BatchPolicy(flags.batchSize, Duration.ofMillis(flags.batchDelayMillis));
-            try (SignalHandlers ignored = SignalHandlers.stopping(this::stop)) {
+            try (WorkerMonitoring started = WorkerMonitoring.start(flags, sinkName, worker.consumerName(),
+                    this::lagSeconds, new ConsumerBacklog(nats, worker));
+                    SignalHandlers ignored = SignalHandlers.stopping(this::stop)) {
+                monitoring = started;
                 runWithRetries(flags, provider, new SelectedSink(provider, sinkValues), nats, worker, policy);
             }
             return ExitCode.OK;
@@ -161,16 +169,23 @@ final class WorkerCommand {
             throw new ConfigurationException(provider.name() + " sink: " + e.getMessage(), e);
         }
         try (Sink ignored = sink; ChangeSource changes = WorkerSources.jetStream(nats, worker)) {
-            Pipeline current = new Pipeline(changes, sink, policy);
+            Pipeline current = new Pipeline(changes, sink, policy, new BackfillMerger(), monitoring.listener());
             pipeline = current;
             if (stopRequested) {
                 return false;
             }
+            monitoring.health().enter(Health.Phase.STREAMING, null);
             current.run();
             log.info("worker {} stopped cleanly at checkpoint {} after {} events", worker.consumerName(),
                     current.stats().checkpoint(), current.stats().eventsWritten());
             return true;
         }
+    }
+
+    /** The running pipeline's lag in seconds; 0 before it runs. */
+    private double lagSeconds() {
+        Pipeline current = pipeline;
+        return current == null ? 0 : current.stats().lag(Instant.now()).toNanos() / 1e9;
     }
 
     private void stop() {

@@ -56,11 +56,15 @@ class PartitionedWorkersIT {
                     "--tables", "t", "--batch-delay-ms", "20", "--progress-interval", "0", "--status-dir",
                     dir.resolve("status").toString(), "--nats-url", nats.url(), "--partitions", "2"));
             ScaleOutProcesses.awaitSlotActive(pg, db, "parts", processes.get(0));
+            int metricsPort;
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                metricsPort = socket.getLocalPort();
+            }
             for (int p = 0; p < 2; p++) {
                 processes.add(start(dir, "worker-" + p, "worker", "webhook", "--group", "parts", "--nats-url",
                         nats.url(), "--partition", Integer.toString(p), "--status-dir",
                         dir.resolve("status-" + p).toString(), "--webhook-url", receiver.url("/p" + p).toString(),
-                        "--batch-delay-ms", "20"));
+                        "--batch-delay-ms", "20", "--metrics-port", Integer.toString(p == 0 ? metricsPort : 0)));
             }
             pg.execute(db, "INSERT INTO t SELECT g, 0 FROM generate_series(1, " + ROWS + ") g");
             for (int round = 1; round <= ROUNDS; round++) {
@@ -93,6 +97,19 @@ class PartitionedWorkersIT {
                 assertThat(row.getValue()).as("row %s: its changes in commit order", row.getKey()).isSorted();
                 assertThat(row.getValue()).as("row %s: one insert and %s updates", row.getKey(), ROUNDS)
                         .hasSize(ROUNDS + 1);
+            }
+            String metrics = new String(java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics").toURL()
+                    .openStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(metrics).contains("pgflo_nats_consumer_pending_messages{consumer=\"webhook-p0\",group=\"parts\"}")
+                    .contains("pgflo_events_total{");
+            try (JavaProcess status = start(dir, "status", "status", "--host", pg.host(), "--port",
+                    Integer.toString(pg.port()), "--dbname", db, "--user", TestPostgres.SUPERUSER, "--group", "parts",
+                    "--status-dir", dir.resolve("status").toString(), "--nats-url", nats.url())) {
+                assertThat(status.waitFor(Duration.ofSeconds(60))).isTrue();
+                assertThat(status.exitCode()).as(status.stderr()).isZero();
+                assertThat(status.stdout()).contains("stream pgflo_parts_stream: ")
+                        .contains("replicator: published up to ").contains("worker webhook-p0 (pgflo.parts.0): ")
+                        .contains("worker webhook-p1 (pgflo.parts.1): ");
             }
             ScaleOutProcesses.stopCleanly(processes);
         } finally {
