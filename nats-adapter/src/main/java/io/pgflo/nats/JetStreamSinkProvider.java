@@ -29,6 +29,11 @@ public final class JetStreamSinkProvider implements SinkProvider {
     }
 
     @Override
+    public boolean capturesDdl(OptionValues options) {
+        return options.get(NatsOptions.CAPTURE_DDL);
+    }
+
+    @Override
     public Sink create(OptionValues options, SinkContext context) {
         return JetStreamPublisher.open(NatsOptions.natsSettings(options),
                 NatsOptions.streamSettings(context.group(), options));

@@ -46,6 +46,10 @@ public final class NatsOptions {
     public static final Option<Long> MAX_BYTES = Option.byteSize("nats-stream-max-bytes")
             .description("most bytes the stream keeps (default: no limit but --nats-stream-max-age)").build();
 
+    public static final Option<Boolean> CAPTURE_DDL = Option.bool("capture-ddl")
+            .description("capture schema changes on the source and publish them as DDL events, for PostgreSQL "
+                    + "workers with --track-ddl").build();
+
     public static final Option<String> WORKER_NAME = Option.text("worker-name")
             .description("the worker's durable consumer name (default: the sink's name); workers of different "
                     + "names each get every change").build();
@@ -69,7 +73,7 @@ public final class NatsOptions {
     /** The replicator's flags beside the common ones. */
     public static OptionSet replicator() {
         List<Option<?>> all = new ArrayList<>(connection());
-        all.addAll(List.of(PARTITIONS, STORAGE, REPLICAS, MAX_AGE, MAX_BYTES));
+        all.addAll(List.of(PARTITIONS, STORAGE, REPLICAS, MAX_AGE, MAX_BYTES, CAPTURE_DDL));
         return OptionSet.of(all.toArray(Option<?>[]::new));
     }
 
