@@ -2,21 +2,16 @@ package io.pgflo.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflo.testkit.JavaProcess;
 import io.pgflo.testkit.NatsServer;
 import io.pgflo.testkit.PostgresExtension;
 import io.pgflo.testkit.TestPostgres;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(PostgresExtension.class)
 class JetStreamClusterIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void aNodeKilledAndRestartedDuringTheWorkloadLosesNothing(TestPostgres pg, @TempDir Path dir) throws Exception {
@@ -90,24 +84,7 @@ class JetStreamClusterIT {
     }
 
     private static List<Integer> ids(Path out) throws Exception {
-        List<Integer> ids = new ArrayList<>();
-        if (!Files.isDirectory(out)) {
-            return ids;
-        }
-        List<Path> files;
-        try (Stream<Path> listing = Files.list(out)) {
-            files = listing.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
-        }
-        for (Path file : files) {
-            String content = Files.readString(file);
-            for (String line : content.substring(0, content.lastIndexOf('\n') + 1).split("\n")) {
-                if (!line.isEmpty()) {
-                    JsonNode event = JSON.readTree(line);
-                    ids.add(event.get("data").get("id").asInt());
-                }
-            }
-        }
-        return ids;
+        return ScaleOutProcesses.fileEvents(out).stream().map(event -> event.get("data").get("id").asInt()).toList();
     }
 
     private static JavaProcess start(Path dir, String name, String... args) {

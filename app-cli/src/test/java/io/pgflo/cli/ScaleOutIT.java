@@ -3,13 +3,10 @@ package io.pgflo.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflo.testkit.JavaProcess;
 import io.pgflo.testkit.NatsServer;
 import io.pgflo.testkit.PostgresExtension;
 import io.pgflo.testkit.TestPostgres;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(PostgresExtension.class)
 class ScaleOutIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TABLE = "CREATE TABLE t (id int PRIMARY KEY, v text, n bigint)";
     private static final String CHECKSUM = "SELECT count(*) || ':' || coalesce(md5(string_agg(id || '=' || coalesce(v, '') "
             + "|| '/' || coalesce(n::text, ''), ',' ORDER BY id)), '') FROM t";
@@ -106,7 +101,7 @@ class ScaleOutIT {
                 assertThat(pg.queryString(target, CHECKSUM)).as("target equals source").isEqualTo(expected);
                 awaitFileEvents(out, workload.events.get(), running[1]);
                 ScaleOutProcesses.stopCleanly(List.of(running));
-                assertFileHoldsEveryChangeOnce(fileEvents(out), workload);
+                assertFileHoldsEveryChangeOnce(ScaleOutProcesses.fileEvents(out), workload);
             } finally {
                 writer.interrupt();
                 all.forEach(JavaProcess::close);
@@ -173,31 +168,13 @@ class ScaleOutIT {
     private static void awaitFileEvents(Path out, int expected, JavaProcess worker) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            if (Files.isDirectory(out) && fileEvents(out).size() >= expected) {
+            if (ScaleOutProcesses.fileEvents(out).size() >= expected) {
                 return;
             }
             assertThat(worker.isAlive()).as("file worker alive; stderr: %s", worker.stderr()).isTrue();
             Thread.sleep(200);
         }
-        throw new AssertionError("the file worker wrote " + fileEvents(out).size() + " of " + expected + " events");
-    }
-
-    private static List<JsonNode> fileEvents(Path out) throws IOException {
-        List<JsonNode> events = new ArrayList<>();
-        List<Path> files;
-        try (Stream<Path> listing = Files.list(out)) {
-            files = listing.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
-        }
-        for (Path file : files) {
-            String content = Files.readString(file);
-            int end = content.lastIndexOf('\n');
-            for (String line : content.substring(0, end + 1).split("\n")) {
-                if (!line.isEmpty()) {
-                    events.add(JSON.readTree(line));
-                }
-            }
-        }
-        return events;
+        throw new AssertionError("the file worker wrote " + ScaleOutProcesses.fileEvents(out).size() + " of " + expected + " events");
     }
 
     private static void assertFileHoldsEveryChangeOnce(List<JsonNode> events, Workload workload) {

@@ -41,12 +41,6 @@ public final class ConsumerBacklog implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        NatsConnector.closeQuietly(connection);
     }
 }

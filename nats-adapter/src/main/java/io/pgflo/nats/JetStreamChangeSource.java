@@ -245,12 +245,6 @@ public final class JetStreamChangeSource implements ChangeSource {
                 log.debug("closing the consumer: {}", e.getMessage());
             }
         }
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        NatsConnector.closeQuietly(connection);
     }
 }

@@ -84,7 +84,7 @@ public final class JetStreamPublisher implements Sink {
                     settings.streamName(), settings.partitions(), connection.getConnectedUrl(), published.progress());
             return new JetStreamPublisher(connection, settings, published);
         } catch (IOException | RuntimeException e) {
-            closeQuietly(connection);
+            NatsConnector.closeQuietly(connection);
             if (e instanceof RuntimeException runtime) {
                 throw runtime;
             }
@@ -272,14 +272,6 @@ public final class JetStreamPublisher implements Sink {
 
     @Override
     public void close() {
-        closeQuietly(connection);
-    }
-
-    private static void closeQuietly(Connection connection) {
-        try {
-            connection.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        NatsConnector.closeQuietly(connection);
     }
 }

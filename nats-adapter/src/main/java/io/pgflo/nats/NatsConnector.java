@@ -46,4 +46,16 @@ public final class NatsConnector {
             throw new IllegalStateException("interrupted while connecting to NATS at " + settings.url(), e);
         }
     }
+
+    /** Closes {@code connection} (null is fine), keeping the thread's interrupt. */
+    static void closeQuietly(Connection connection) {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }
