@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JetStreamChangeSource implements ChangeSource {
     private static final Logger log = LoggerFactory.getLogger(JetStreamChangeSource.class);
-    private static final int FETCH_BATCH = 256;
+    /** Messages the client pulls ahead: each holds a whole batch of the replicator's (up to half a MB), so few. */
+    private static final int FETCH_BATCH = 16;
     private static final Duration ACK_WAIT = Duration.ofSeconds(60);
 
     private final NatsSettings nats;
