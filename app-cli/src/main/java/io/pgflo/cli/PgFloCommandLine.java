@@ -80,6 +80,8 @@ final class PgFloCommandLine {
     }
 
     int execute(String[] args) {
+        // pg_flo replicator is pg_flo stream jetstream, for every flag, the config file's too.
+        args = ReplicatorCommand.asStream(args);
         // The config file is read first, so that its log-format and plugins-dir count from the start; its keys are
         // checked once every command and sink is known.
         ConfigFile configFile = null;
@@ -149,6 +151,9 @@ final class PgFloCommandLine {
         registry = registry.only(usable);
         String usageHint = hintFor(args);
         int command = commandIndex(args);
+        if (command >= 0 && args[command].equals("worker")) {
+            return new WorkerCommand(environment, out, err).run(args, command, registry);
+        }
         SettingLayers layers;
         try {
             layers = SettingLayers.of(environment, configFile, commandName, ConfigKeys.of(commander, registry.all()));
@@ -369,6 +374,8 @@ final class PgFloCommandLine {
         stream.println("Commands:");
         stream.println("  stream <sink>  stream committed changes from PostgreSQL to a sink");
         stream.println("  sinks          list the available sinks");
+        stream.println("  replicator     publish a group's changes to NATS JetStream, for workers (see README, Scaling out)");
+        stream.println("  worker <sink>  apply a group's changes from NATS JetStream to a sink");
         stream.println("  backfill       ask a group's running stream to read tables again, while it streams");
         stream.println("  status         show a group's slot, publication, backfills and checkpoints");
         stream.println("  drop           remove a group's slot, publication and capture objects from its source");

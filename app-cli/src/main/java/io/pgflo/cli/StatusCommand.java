@@ -5,7 +5,10 @@ import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
 import io.pgflo.wal.GroupStatusReader;
 import java.io.PrintStream;
+import io.pgflo.nats.NatsSettings;
+import io.pgflo.nats.StreamStatus;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * {@code pg_flo status}: a group's slot, publication, backfills and checkpoints, read from the source's catalog and
@@ -23,6 +26,10 @@ final class StatusCommand {
     @Parameter(names = "--json", description = "print one JSON object, for scripts (fields in the README)")
     boolean json;
 
+    @Parameter(names = "--nats-url", description = "also show the group's JetStream stream, its replicator's progress "
+            + "and each worker's pending count (pg_flo replicator); text output only")
+    String natsUrl;
+
     @ParametersDelegate
     final LogFlags log = new LogFlags();
 
@@ -36,6 +43,9 @@ final class StatusCommand {
             StatusJson.print(report, out);
         } else {
             StatusText.print(report, out);
+            if (natsUrl != null) {
+                StreamStatus.read(NatsSettings.plain(natsUrl), source.group).print(out, Instant.now());
+            }
         }
     }
 }

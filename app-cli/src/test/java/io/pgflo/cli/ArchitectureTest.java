@@ -47,9 +47,17 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("io.pgflo.wal..", "io.pgflo.cli..", "io.pgflo.testkit..");
 
     @ArchTest
+    static final ArchRule theNatsAdapterDependsOnNoSinkNorTheWalSource = noClasses()
+            .that().resideInAPackage("io.pgflo.nats..")
+            .should().dependOnClassesThat(resideInAnyPackage("io.pgflo.sink..", "io.pgflo.wal..", "io.pgflo.cli..",
+                    "io.pgflo.testkit..").and(not(resideInAnyPackage("io.pgflo.sink.api.."))))
+            .because("a worker feeds any sink through the engine's ports, and the replicator any source");
+
+    @ArchTest
     static final ArchRule theSourceDoesNotDependOnSinksOrTheCli = noClasses()
             .that().resideInAPackage("io.pgflo.wal..")
-            .should().dependOnClassesThat(resideInAnyPackage("io.pgflo.sink..", "io.pgflo.cli..", "io.pgflo.json..")
+            .should().dependOnClassesThat(resideInAnyPackage("io.pgflo.sink..", "io.pgflo.cli..", "io.pgflo.json..",
+                    "io.pgflo.nats..")
                     .and(not(resideInAnyPackage("io.pgflo.sink.api.."))));
 
     @ArchTest
@@ -97,7 +105,7 @@ class ArchitectureTest {
     /** Classes, not interfaces: a port may itself live beside its adapters, and depending on it is the point. */
     private static DescribedPredicate<JavaClass> implementAPortInAnAdapter() {
         return assignableTo(ChangeSource.class).or(assignableTo(Sink.class))
-                .and(resideInAnyPackage("io.pgflo.wal..", "io.pgflo.sink.."))
+                .and(resideInAnyPackage("io.pgflo.wal..", "io.pgflo.sink..", "io.pgflo.nats.."))
                 .and(not(INTERFACES))
                 .as("implement ChangeSource or Sink in an adapter module");
     }

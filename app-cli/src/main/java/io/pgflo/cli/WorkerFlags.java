@@ -1,0 +1,75 @@
+package io.pgflo.cli;
+
+import com.beust.jcommander.Parameter;
+import io.pgflo.domain.BatchPolicy;
+import io.pgflo.domain.DatabaseEndpoint;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code pg_flo worker <sink>}'s own flags (the NATS ones and the sink's are declared as data elsewhere). The
+ * {@code --source-*} flags name the database the changes come from, for a PostgreSQL sink that reads its schema.
+ */
+final class WorkerFlags {
+    @Parameter(names = "--group", description = "the replicator's group: the stream pgflo_<group>_stream", required = true)
+    String group;
+
+    @Parameter(names = "--status-dir", description = "directory for checkpoint files")
+    Path statusDir = Path.of("pg_flo_status");
+
+    @Parameter(names = "--schema", description = "schema of the replicated tables")
+    String schema = "public";
+
+    @Parameter(names = "--tables", description = "comma-separated tables the sink prepares (schema sync); default none")
+    List<String> tables = new ArrayList<>();
+
+    @Parameter(names = "--batch-size", description = "most events per batch", validateWith = WholeNumberRange.Positive.class)
+    int batchSize = BatchPolicy.DEFAULT.maxEvents();
+
+    @Parameter(names = "--batch-delay-ms", description = "longest a change waits before its batch is written",
+            validateWith = WholeNumberRange.NonNegativeMillis.class)
+    long batchDelayMillis = BatchPolicy.DEFAULT.maxDelay().toMillis();
+
+    @Parameter(names = {"--source-host", "--host"}, description = "source PostgreSQL host (for a sink that reads the "
+            + "source's schema)")
+    String sourceHost = "localhost";
+
+    @Parameter(names = {"--source-port", "--port"}, description = "source PostgreSQL port", validateWith = PortValidator.class)
+    int sourcePort = 5432;
+
+    @Parameter(names = {"--source-dbname", "--dbname"}, description = "source database")
+    String sourceDbname;
+
+    @Parameter(names = {"--source-user", "--user"}, description = "source user")
+    String sourceUser;
+
+    @Parameter(names = {"--source-password", "--password"}, description = "source password (prefer PGFLO_SOURCE_PASSWORD)")
+    String sourcePassword;
+
+    @Parameter(names = "--reconnect-attempts", description = "how many times in a row to start again after losing the "
+            + "destination before giving up with status 1", validateWith = WholeNumberRange.NonNegative.class)
+    int reconnectAttempts = 10;
+
+    @Parameter(names = "--metrics-port", description = "serve /metrics on this port; 0: off",
+            validateWith = WholeNumberRange.NonNegative.class)
+    int metricsPort;
+
+    @Parameter(names = "--metrics-bind", description = "address the metrics endpoint listens on")
+    String metricsBind = "127.0.0.1";
+
+    @Parameter(names = "--log-level", description = "log level: error, warn, info, debug, trace")
+    String logLevel = "info";
+
+    @Parameter(names = LogFormat.FLAG, description = "log lines on stderr: text, or json", validateWith = LogFormatValidator.class)
+    String logFormat = "text";
+
+    @Parameter(names = {"--help", "-h"}, help = true, description = "show this help")
+    boolean help;
+
+    /** The source database, when one is named. */
+    DatabaseEndpoint sourceEndpoint() {
+        return sourceDbname == null || sourceUser == null ? null
+                : new DatabaseEndpoint(sourceHost, sourcePort, sourceDbname, sourceUser, sourcePassword, null, null);
+    }
+}

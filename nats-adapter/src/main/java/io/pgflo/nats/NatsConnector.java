@@ -1,0 +1,61 @@
+package io.pgflo.nats;
+
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.pgflo.sink.api.ConfigurationException;
+import java.io.IOException;
+import java.time.Duration;
+
+/** Opens connections to NATS as {@link NatsSettings} say, reconnecting for ever once connected. */
+public final class NatsConnector {
+    private NatsConnector() {}
+
+    /**
+     * Connects, or throws {@link ConfigurationException} naming the URL (never a secret) when no server answers or the
+     * login is refused.
+     */
+    public static Connection connect(NatsSettings settings, String connectionName) {
+        Options.Builder options = new Options.Builder()
+                .servers(settings.url().split(","))
+                .connectionName(connectionName)
+                .connectionTimeout(Duration.ofSeconds(5))
+                // A restarting server (or a cluster's failover) is waited for; JetStream calls fail meanwhile, and the
+                // pipeline's own retries take it from there.
+                .maxReconnects(-1)
+                .reconnectWait(Duration.ofMillis(250))
+                .errorListener(new QuietErrorListener());
+        if (settings.user() != null) {
+            options.userInfo(settings.user(), settings.password() == null ? "" : settings.password());
+        }
+        if (settings.token() != null) {
+            options.token(settings.token().toCharArray());
+        }
+        if (settings.credentials() != null) {
+            options.authHandler(Nats.credentials(settings.credentials().toString()));
+        }
+        if (settings.usesTls()) {
+            options.sslContext(TlsContexts.create(settings));
+        }
+        try {
+            return Nats.connect(options.build());
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot connect to NATS at " + settings.url() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to NATS at " + settings.url(), e);
+        }
+    }
+
+    /** Closes {@code connection} (null is fine), keeping the thread's interrupt. */
+    static void closeQuietly(Connection connection) {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
