@@ -82,8 +82,8 @@ final class WorkerCommand {
                 .allowParameterOverwriting(true).addObject(flags)
                 .defaultProvider(new EnvironmentDefaults(environment)).build();
         try {
-            SinkFlags.Split sink = SinkFlags.split(translated, command + 2, provider.options(), environment);
-            SinkFlags.Split nats = SinkFlags.split(sink.rest(), command + 2, NatsOptions.worker(), environment);
+            SinkFlags.Split sink = SinkFlags.split(translated, command + 2, provider.options(), environment, java.util.Map.of());
+            SinkFlags.Split nats = SinkFlags.split(sink.rest(), command + 2, NatsOptions.worker(), environment, java.util.Map.of());
             sinkValues = sink.values();
             natsValues = nats.values();
             String[] rest = nats.rest();
