@@ -127,7 +127,7 @@ final class StreamRunner {
         try {
             StartupWarmUp.awaitDone(); // the SCRAM cache in place before the first connection
             Injector injector = Guice.createInjector(new StreamModule(options, selected, streamedBefore,
-                    monitoring.listener()));
+                    monitoring.listener(), monitoring.delivery()));
             source = injector.getInstance(ChangeSource.class);
             if (!options.copies()) {
                 // The server starts decoding while the sink connects; the sink's checkpoint then says what to skip.

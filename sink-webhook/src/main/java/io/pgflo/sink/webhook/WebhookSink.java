@@ -7,6 +7,7 @@ import io.pgflo.domain.BatchWorker;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.domain.CheckpointWriter;
 import io.pgflo.domain.CheckpointStore;
+import io.pgflo.domain.DeliveryMonitor;
 import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Sink;
 import java.time.Clock;
@@ -63,6 +64,14 @@ public final class WebhookSink implements Sink {
     }
 
     /**
+     * A sink with its own HTTP client that reports its requests and retries to {@code monitor} (the metrics' request
+     * counter and the health endpoint's readiness, in pg_flo).
+     */
+    public WebhookSink(WebhookSinkConfig config, CheckpointStore checkpoints, DeliveryMonitor monitor) {
+        this(config, checkpoints, new OkHttpClient(), Clock.systemUTC(), PREFIX_SAVE_INTERVAL, monitor);
+    }
+
+    /**
      * A sink whose HTTP client derives from {@code client} (its TLS set-up, proxy, interceptors and dispatcher are
      * kept). The sink sets the call and connect timeouts from the config (and no separate read or write timeout),
      * turns redirects off, sets TCP_NODELAY on its sockets, and uses a connection pool of its own sized for its lanes;
@@ -78,6 +87,11 @@ public final class WebhookSink implements Sink {
 
     WebhookSink(WebhookSinkConfig config, CheckpointStore checkpoints, OkHttpClient client, Clock clock,
             Duration prefixSaveInterval) {
+        this(config, checkpoints, client, clock, prefixSaveInterval, DeliveryMonitor.NONE);
+    }
+
+    WebhookSink(WebhookSinkConfig config, CheckpointStore checkpoints, OkHttpClient client, Clock clock,
+            Duration prefixSaveInterval, DeliveryMonitor monitor) {
         this.prefixSaveInterval = requireNonNull(prefixSaveInterval, "prefixSaveInterval is null");
         this.config = requireNonNull(config, "config is null");
         this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
@@ -97,7 +111,8 @@ public final class WebhookSink implements Sink {
                 .build();
         this.checkpoint = checkpoints.load();
         this.handedOver = checkpoint;
-        this.poster = new WebhookPoster(config, this.client, requireNonNull(clock, "clock is null"));
+        this.poster = new WebhookPoster(config, this.client, requireNonNull(clock, "clock is null"),
+                requireNonNull(monitor, "monitor is null"));
         int sinkNumber = SINK_NUMBERS.incrementAndGet();
         this.lanes = config.lanes() == 1 ? null : Executors.newFixedThreadPool(config.lanes(), laneThreads(sinkNumber));
         this.delivery = new BatchWorker("pg_flo-webhook-" + sinkNumber + "-delivery",
@@ -207,6 +222,7 @@ public final class WebhookSink implements Sink {
         }
         delivery.stop(Duration.ofSeconds(5), true);
         checkpointWriter.close();
+        poster.close();
         client.connectionPool().evictAll();
     }
 
