@@ -59,8 +59,9 @@ public final class Health {
         sinkRetry = reason == null ? "retrying" : reason;
     }
 
-    /** The sink delivers again. */
+    /** The sink delivers again; the wait for it counts as progress, so liveness starts afresh. */
     public void sinkDelivering() {
+        lastProgressNanos = System.nanoTime();
         sinkRetry = null;
     }
 
@@ -68,8 +69,10 @@ public final class Health {
         return phase == Phase.STREAMING && sinkRetry == null;
     }
 
+    /** A sink in retry is not wedged: it waits on its destination, within its own limit (a webhook's --webhook-retry-for). */
     public boolean alive() {
-        return phase != Phase.STREAMING || stallAfterNanos == 0 || System.nanoTime() - lastProgressNanos < stallAfterNanos;
+        return phase != Phase.STREAMING || stallAfterNanos == 0 || sinkRetry != null
+                || System.nanoTime() - lastProgressNanos < stallAfterNanos;
     }
 
     /** Why it is not ready, or not alive; "streaming" when it is both. */

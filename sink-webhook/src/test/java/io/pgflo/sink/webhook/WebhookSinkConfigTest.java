@@ -14,12 +14,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WebhookSinkConfigTest {
 
     @Test
-    void defaultsAreOneEventPerRequestThreeAttemptsAndFourLanes() {
+    void defaultsAreOneEventPerRequestRetriesForTenMinutesAndFourLanes() {
         WebhookSinkConfig config = WebhookSinkConfig.builder("https://hooks.example.com/pg").build();
 
         assertThat(config.batchSize()).isEqualTo(1);
         assertThat(config.batchMode()).isFalse();
-        assertThat(config.maxAttempts()).isEqualTo(3);
+        assertThat(config.maxAttempts()).isZero();
+        assertThat(config.retryFor()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.deadLetter()).isNull();
         assertThat(config.initialBackoff()).isEqualTo(Duration.ofMillis(500));
         assertThat(config.maxBackoff()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(30));

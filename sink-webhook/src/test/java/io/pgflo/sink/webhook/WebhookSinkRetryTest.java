@@ -39,6 +39,7 @@ class WebhookSinkRetryTest {
     private WebhookSinkConfig.Builder fastRetries() {
         return WebhookSinkConfig.builder(receiver.url())
                 .lanes(1)
+                .maxAttempts(3)
                 .initialBackoff(Duration.ofMillis(5))
                 .maxBackoff(Duration.ofMillis(50))
                 .requestTimeout(Duration.ofSeconds(5));
