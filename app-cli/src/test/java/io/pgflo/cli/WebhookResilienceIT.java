@@ -1,5 +1,9 @@
 package io.pgflo.cli;
 
+import static io.pgflo.cli.MetricsEndpoint.awaitMetric;
+import static io.pgflo.cli.MetricsEndpoint.freePort;
+import static io.pgflo.cli.MetricsEndpoint.get;
+import static io.pgflo.cli.MetricsEndpoint.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,10 +12,6 @@ import io.pgflo.testkit.PostgresExtension;
 import io.pgflo.testkit.TestPostgres;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +25,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
@@ -44,7 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(PostgresExtension.class)
 class WebhookResilienceIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** What a receiver took (2xx), in arrival order: each event's row id, value, commit LSN and ordinal. */
     record Taken(int id, int v, String key) {}
@@ -270,50 +267,7 @@ class WebhookResilienceIT {
         return count;
     }
 
-    private HttpResponse<String> awaitReady(int port, int status, Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        HttpResponse<String> last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = get(port, "/health/ready");
-                if (last.statusCode() == status) {
-                    return last;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("/health/ready never answered " + status + "; last: "
-                + (last == null ? "nothing" : last.statusCode() + " " + last.body()));
-    }
-
-    private void awaitMetric(int port, String name, double expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        double last = Double.NaN;
-        while (System.nanoTime() < deadline) {
-            last = value(get(port, "/metrics").body(), name);
-            if (last == expected) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        assertThat(last).as(name).isEqualTo(expected);
-    }
-
-    private static double value(String text, String name) {
-        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(text);
-        return matcher.find() ? Double.parseDouble(matcher.group(1)) : Double.NaN;
-    }
-
-    private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static HttpResponse<String> awaitReady(int port, int status, Duration within) throws Exception {
+        return MetricsEndpoint.awaitStatus(port, "/health/ready", status, within);
     }
 }
