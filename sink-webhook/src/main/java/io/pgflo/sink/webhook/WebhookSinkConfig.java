@@ -53,6 +53,8 @@ public record WebhookSinkConfig(
     /** No limit on attempts: {@link #DEFAULT_RETRY_FOR} bounds the retries, so a receiver's redeploy passes unnoticed. */
     public static final int DEFAULT_MAX_ATTEMPTS = 0;
     public static final Duration DEFAULT_RETRY_FOR = Duration.ofMinutes(10);
+    /** A year: longer is "no time limit" ({@code 0}), and would overflow the nanosecond clock arithmetic. */
+    public static final Duration MAX_RETRY_FOR = Duration.ofDays(365);
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(500);
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -88,8 +90,9 @@ public record WebhookSinkConfig(
                     + " (1 means no retries, 0 no limit but --webhook-retry-for), got " + maxAttempts);
         }
         requireNonNull(retryFor, "retryFor is null");
-        if (retryFor.isNegative()) {
-            throw new ConfigurationException("--webhook-retry-for must not be negative, got " + retryFor);
+        if (retryFor.isNegative() || retryFor.compareTo(MAX_RETRY_FOR) > 0) {
+            throw new ConfigurationException("--webhook-retry-for must be between 0 (no time limit) and "
+                    + MAX_RETRY_FOR.toDays() + "d, got " + retryFor);
         }
         requireNonNull(initialBackoff, "initialBackoff is null");
         requireNonNull(maxBackoff, "maxBackoff is null");

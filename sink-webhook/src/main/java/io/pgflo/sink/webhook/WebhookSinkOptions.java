@@ -62,7 +62,7 @@ public final class WebhookSinkOptions {
     private static final Option<Duration> POSITIVE_RETRY_FOR = Option.duration("webhook-retry-for").build();
 
     public static final Option<Duration> RETRY_FOR = Option.of("webhook-retry-for",
-                    text -> text.strip().equals("0") ? Duration.ZERO : POSITIVE_RETRY_FOR.parse(text),
+                    WebhookSinkOptions::parseRetryFor,
                     value -> value.isZero() ? "0" : POSITIVE_RETRY_FOR.print(value))
             .defaultValue(WebhookSinkConfig.DEFAULT_RETRY_FOR)
             .description("how long a request is retried from its first attempt before the stream stops (e.g. 10m, "
@@ -95,6 +95,18 @@ public final class WebhookSinkOptions {
             .description("requests in flight at once; changes to one row always share a lane and keep commit order, "
                     + "1 delivers everything in commit order")
             .build();
+
+    private static Duration parseRetryFor(String text) {
+        if (text.strip().equals("0")) {
+            return Duration.ZERO;
+        }
+        Duration retryFor = POSITIVE_RETRY_FOR.parse(text);
+        if (retryFor.compareTo(WebhookSinkConfig.MAX_RETRY_FOR) > 0) {
+            throw new IllegalArgumentException("--webhook-retry-for must be at most "
+                    + WebhookSinkConfig.MAX_RETRY_FOR.toDays() + "d (0 for no time limit), got '" + text + "'");
+        }
+        return retryFor;
+    }
 
     /** Every option, in the order the help lists them. */
     public static final OptionSet ALL = OptionSet.of(URL, HEADER, SECRET, BATCH_SIZE, MAX_ATTEMPTS, RETRY_FOR,

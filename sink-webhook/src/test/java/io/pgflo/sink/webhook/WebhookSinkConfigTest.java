@@ -141,6 +141,7 @@ class WebhookSinkConfigTest {
                 new Case(WebhookSinkConfig.builder("http://localhost/").batchSize(0), "--webhook-batch-size"),
                 new Case(WebhookSinkConfig.builder("http://localhost/").maxAttempts(-1), "--webhook-max-attempts"),
                 new Case(WebhookSinkConfig.builder("http://localhost/").retryFor(Duration.ofSeconds(-1)), "--webhook-retry-for"),
+                new Case(WebhookSinkConfig.builder("http://localhost/").retryFor(Duration.ofDays(366)), "--webhook-retry-for"),
                 new Case(WebhookSinkConfig.builder("http://localhost/").lanes(0), "--webhook-lanes"),
                 new Case(WebhookSinkConfig.builder("http://localhost/").lanes(65), "--webhook-lanes"),
                 new Case(WebhookSinkConfig.builder("http://localhost/").initialBackoff(Duration.ofMillis(-1)), "--webhook-backoff-ms"),

@@ -220,6 +220,7 @@ class WebhookSinkProviderTest {
             webhook-max-attempts   | 101                                | --webhook-max-attempts must be a whole number from 0 to 100, got '101'
             webhook-retry-for      | soon                               | --webhook-retry-for
             webhook-retry-for      | -5m                                | --webhook-retry-for
+            webhook-retry-for      | 400d                               | --webhook-retry-for must be at most 365d (0 for no time limit), got '400d'
             webhook-backoff-ms     | -1                                 | --webhook-backoff-ms must be a whole number of milliseconds from 0 to 9223372036854775807, got '-1'
             webhook-backoff-ms     | 1s                                 | --webhook-backoff-ms must be a whole number of milliseconds from 0 to 9223372036854775807, got '1s'
             webhook-max-backoff-ms | -1                                 | --webhook-max-backoff-ms must be a whole number of milliseconds from 0 to 9223372036854775807, got '-1'
