@@ -13,9 +13,6 @@ import io.pgflo.sink.api.Sink;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.ConnectionPool;
@@ -47,7 +44,9 @@ public final class WebhookSink implements Sink {
     private final CheckpointStore checkpoints;
     private final OkHttpClient client;
     private final WebhookPoster poster;
-    private final ExecutorService lanes;
+    /** The lanes, which outlive a batch; null with one lane, whose requests run on the delivery thread. */
+    private final LanePipeline lanes;
+    private final PrefixCheckpoints prefixes;
     private final BatchWorker delivery;
     private final CheckpointWriter<Position> checkpointWriter;
     private final Duration prefixSaveInterval;
@@ -114,7 +113,6 @@ public final class WebhookSink implements Sink {
         this.poster = new WebhookPoster(config, this.client, requireNonNull(clock, "clock is null"),
                 requireNonNull(monitor, "monitor is null"));
         int sinkNumber = SINK_NUMBERS.incrementAndGet();
-        this.lanes = config.lanes() == 1 ? null : Executors.newFixedThreadPool(config.lanes(), laneThreads(sinkNumber));
         this.delivery = new BatchWorker("pg_flo-webhook-" + sinkNumber + "-delivery",
                 "webhook sink for " + poster.redactedUrl(), this::lastCheckpoint);
         this.checkpointWriter = new CheckpointWriter<>("pg_flo-webhook-" + sinkNumber + "-checkpoint", lsn -> {
@@ -125,6 +123,9 @@ public final class WebhookSink implements Sink {
                 checkpoint = lsn;
             }
         });
+        this.prefixes = new PrefixCheckpoints(checkpointWriter, prefixSaveInterval);
+        this.lanes = config.lanes() == 1 ? null
+                : new LanePipeline(config, poster, prefixes, checkpointWriter, sinkNumber);
     }
 
     public WebhookSinkConfig config() {
@@ -157,23 +158,32 @@ public final class WebhookSink implements Sink {
             handedOver = target;
         }
         List<ChangeEvent> events = batch.events();
+        if (lanes != null) {
+            try {
+                lanes.deliver(events, target, advances);
+            } catch (DeliveryFailure failed) {
+                settleCheckpoint();
+                throw new WebhookDeliveryException(poster.redactedUrl(), failed, checkpoint);
+            }
+            return;
+        }
         delivery.submit(() -> {
             DeliveryAbort abort = new DeliveryAbort();
             delivering = abort;
             DeliveredPrefix delivered = new DeliveredPrefix(events);
-            PrefixCheckpoints prefixCheckpoints = new PrefixCheckpoints(checkpointWriter, delivered, prefixSaveInterval);
+            prefixes.follow(delivered);
             try {
                 if (closed) {
                     throw new IllegalStateException("webhook sink for " + poster.redactedUrl() + " is closed");
                 }
-                new BatchDelivery(config, poster, lanes, events, abort, delivered, prefixCheckpoints).run();
+                new BatchDelivery(config, poster, events, abort, delivered, prefixes).run();
             } catch (DeliveryFailure failed) {
-                savePrefix(prefixCheckpoints, failed);
+                savePrefix(prefixes, failed);
                 settleCheckpoint();
                 throw new WebhookDeliveryException(poster.redactedUrl(), failed, checkpoint);
             } catch (RuntimeException stopped) {
                 // Closed or interrupted: what got a 2xx stays delivered, and the writer saves it as it closes.
-                savePrefix(prefixCheckpoints, stopped);
+                savePrefix(prefixes, stopped);
                 throw stopped;
             } finally {
                 delivering = null;
@@ -192,7 +202,16 @@ public final class WebhookSink implements Sink {
     /** Waits until every batch handed over is delivered and its checkpoint saved. */
     @Override
     public void flush() {
-        delivery.await();
+        if (lanes != null) {
+            try {
+                lanes.awaitAll();
+            } catch (DeliveryFailure failed) {
+                settleCheckpoint();
+                throw new WebhookDeliveryException(poster.redactedUrl(), failed, checkpoint);
+            }
+        } else {
+            delivery.await();
+        }
         checkpointWriter.awaitSaved();
     }
 
@@ -211,14 +230,7 @@ public final class WebhookSink implements Sink {
             current.trigger();
         }
         if (lanes != null) {
-            lanes.shutdownNow();
-        }
-        try {
-            if (lanes != null) {
-                lanes.awaitTermination(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            lanes.close();
         }
         delivery.stop(Duration.ofSeconds(5), true);
         checkpointWriter.close();
@@ -243,14 +255,5 @@ public final class WebhookSink implements Sink {
         } catch (RuntimeException e) {
             // The save's own failure surfaces from the next writeBatch or flush.
         }
-    }
-
-    private static ThreadFactory laneThreads(int sink) {
-        AtomicInteger lane = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, "pg_flo-webhook-" + sink + "-lane-" + lane.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
