@@ -21,9 +21,11 @@ import okhttp3.OkHttpClient;
 /**
  * Delivers change events to an HTTP endpoint: a POST per event (or per JSON array of up to
  * {@link WebhookSinkConfig#batchSize()} events), retried as configured, and the batch's checkpoint saved only when
- * every request of the batch got a 2xx. A batch is delivered on the sink's own thread while the engine gathers the
- * next one, and its checkpoint saved on another while the next batch is delivered; {@link #lastCheckpoint()} moves
- * when the save is done, and {@link #flush()} waits for both. Within a batch, the checkpoint follows the transactions
+ * every request of the batch (and of every batch before it) got a 2xx. With several lanes, batches go to lanes that
+ * outlive a batch ({@link LanePipeline}): a lane waiting to retry holds up only its rows while the others run up to a
+ * few batches ahead; with one lane, a batch is delivered on the sink's own thread while the engine gathers the next
+ * one. Checkpoints are saved on another thread; {@link #lastCheckpoint()} moves when the save is done, and
+ * {@link #flush()} waits for both. Within a batch, the checkpoint follows the transactions
  * delivered in full from its start ({@link DeliveredPrefix}): saved about once a second while the batch is delivered,
  * and at once when it fails or the sink closes. At least once: a failure or a crash repeats the requests after the
  * last checkpoint, with the same {@code Idempotency-Key}s.
@@ -138,8 +140,8 @@ public final class WebhookSink implements Sink {
     }
 
     /**
-     * Hands the batch to the delivery thread, after waiting for the batch before it; once every event of it got a 2xx,
-     * its checkpoint is saved in the background. While it is delivered, and when it stops short, the checkpoint of its
+     * Hands the batch to the lanes (with one lane, to the delivery thread, after waiting for the batch before it); once
+     * every event of it and of the batches before it got a 2xx, its checkpoint is saved in the background. While it is delivered, and when it stops short, the checkpoint of its
      * delivered prefix is saved (see {@link DeliveredPrefix}).
      *
      * @throws WebhookDeliveryException when a request of the batch before was refused for good or ran out of
