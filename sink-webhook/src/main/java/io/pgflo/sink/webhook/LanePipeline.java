@@ -48,8 +48,11 @@ final class LanePipeline {
     private CompletableFuture<Void> allWork = CompletableFuture.completedFuture(null);
     /** The newest batch handed over. The sink's thread only. */
     private InFlight newest;
+    /** Runs handed to a lane and not finished: cancelled by {@link #close()}, which drops those not started. */
+    private final java.util.Set<CompletableFuture<Void>> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The first failure of a lane or a barrier; then nothing more is delivered. */
     private volatile RuntimeException failure;
+    private volatile boolean closed;
     private boolean failureReported;
 
     /** One batch on its way: its prefix, its checkpoint, and whether that is the one the writer is handed. */
@@ -151,11 +154,14 @@ final class LanePipeline {
 
     /** Stops: no new requests, in-flight calls cancelled, retry waits cut short; saves the delivered prefix. */
     void close() {
+        closed = true;
         prefixTicker.shutdownNow();
         abort.trigger();
         for (ExecutorService lane : lanes) {
             lane.shutdownNow();
         }
+        // Runs still queued will never start: their futures end here, so nothing waits on them for ever.
+        pending.forEach(run -> run.cancel(false));
         try {
             for (ExecutorService lane : lanes) {
                 lane.awaitTermination(5, TimeUnit.SECONDS);
@@ -191,7 +197,9 @@ final class LanePipeline {
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 throw new DeliveryAbort.Aborted(); // closed
             }
+            pending.add(future);
             future.whenComplete((ignored, error) -> {
+                pending.remove(future);
                 if (error != null) {
                     failed(error);
                 }
@@ -213,7 +221,7 @@ final class LanePipeline {
 
     private void failed(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof DeliveryAbort.Aborted) {
+        if (cause instanceof DeliveryAbort.Aborted || cause instanceof java.util.concurrent.CancellationException) {
             return;
         }
         synchronized (this) {
@@ -262,6 +270,9 @@ final class LanePipeline {
     private void awaitSettled(InFlight batch) {
         while (true) {
             throwIfFailed();
+            if (closed) {
+                throw new IllegalStateException("webhook sink for " + poster.redactedUrl() + " is closed");
+            }
             try {
                 batch.settled.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
                 return;

@@ -89,6 +89,37 @@ class WebhookLaneBackoffTest {
         assertThat(receiver.delivered()).hasSize(30);
     }
 
+    @Test
+    void closingWhileOneLaneWaitsToRetryAndOthersHaveQueuedWorkReturnsPromptlyWithTheCheckpointBeforeIt() {
+        ChangeEvent stuck = TestEvents.insert(0, 0, 1, "first");
+        int stuckLane = LaneRouter.laneOf(stuck, 4);
+        String stuckKey = IdempotencyKeys.of(stuck);
+        receiver.answer((number, request, body) -> stuckKey.equals(request.getHeader("Idempotency-Key"))
+                ? RecordingReceiver.status(503) : RecordingReceiver.ok().setBodyDelay(20, TimeUnit.MILLISECONDS));
+        AtomicInteger id = new AtomicInteger(100);
+        WebhookSinkConfig config = WebhookSinkConfig.builder(receiver.url()).lanes(4)
+                .initialBackoff(Duration.ofSeconds(5)).maxBackoff(Duration.ofSeconds(5)).build();
+        MemoryCheckpoints checkpoints = new MemoryCheckpoints(Position.parse("0/1000"));
+        WebhookSink sink = new WebhookSink(config, checkpoints);
+        List<ChangeEvent> first = new ArrayList<>(List.of(stuck));
+        for (int t = 1; t < 40; t++) {
+            first.add(otherRow(t, stuckLane, id));
+        }
+        sink.writeBatch(Batch.of(first, first.get(first.size() - 1).commitLsn()));
+        List<ChangeEvent> second = new ArrayList<>();
+        for (int t = 40; t < 80; t++) {
+            second.add(otherRow(t, stuckLane, id));
+        }
+        sink.writeBatch(Batch.of(second, second.get(second.size() - 1).commitLsn()));
+
+        long closing = System.nanoTime();
+        sink.close();
+        assertThat(System.nanoTime() - closing).as("close does not wait out the back-off or the queued requests")
+                .isLessThan(TimeUnit.SECONDS.toNanos(4));
+        assertThat(sink.lastCheckpoint()).isEqualTo(Position.parse("0/1000"));
+        assertThat(checkpoints.load()).isEqualTo(Position.parse("0/1000"));
+    }
+
     /** An insert of a row that is not in {@code lane}. */
     private static ChangeEvent otherRow(int transaction, int lane, AtomicInteger id) {
         while (LaneRouter.laneOf(TestEvents.insert(transaction, 0, id.get(), "x"), 4) == lane) {
