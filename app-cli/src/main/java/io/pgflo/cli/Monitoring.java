@@ -1,7 +1,9 @@
 package io.pgflo.cli;
 
 import io.pgflo.domain.CopyStats;
+import io.pgflo.domain.DeliveryMonitor;
 import io.pgflo.domain.PipelineListener;
+import io.pgflo.metrics.DeliveryMetrics;
 import io.pgflo.metrics.Health;
 import io.pgflo.metrics.MetricsServer;
 import io.pgflo.metrics.PipelineMetrics;
@@ -27,9 +29,12 @@ final class Monitoring implements AutoCloseable {
     private final RunMetrics run;
     private final SlotProbe slot;
     private final MetricsServer server;
+    private final DeliveryMonitor delivery;
 
-    private Monitoring(Health health, PipelineListener listener, RunMetrics run, SlotProbe slot, MetricsServer server) {
+    private Monitoring(Health health, PipelineListener listener, RunMetrics run, SlotProbe slot, MetricsServer server,
+            DeliveryMonitor delivery) {
         this.health = health;
+        this.delivery = delivery;
         this.listener = listener;
         this.run = run;
         this.slot = slot;
@@ -45,7 +50,7 @@ final class Monitoring implements AutoCloseable {
             Supplier<CopyStats> copy) {
         Health health = new Health(options.heartbeatInterval().multipliedBy(STALLED_HEARTBEATS));
         if (options.metricsPort == 0) {
-            return new Monitoring(health, PipelineListener.NONE, null, null, null);
+            return new Monitoring(health, PipelineListener.NONE, null, null, null, new DeliveryMetrics(health));
         }
         PrometheusRegistry registry = new PrometheusRegistry();
         PipelineMetrics metrics = new PipelineMetrics(registry, options.group, sink, health, lagSeconds);
@@ -54,7 +59,7 @@ final class Monitoring implements AutoCloseable {
                 () -> slot.figures().retainedWalBytes(), copy);
         try {
             return new Monitoring(health, metrics, run, slot, MetricsServer.start(options.metricsBind,
-                    options.metricsPort, registry, health));
+                    options.metricsPort, registry, health), new DeliveryMetrics(registry, options.group, sink, health));
         } catch (IOException e) {
             slot.close();
             throw new ConfigurationException("cannot serve metrics on " + options.metricsBind + ":" + options.metricsPort
@@ -68,6 +73,11 @@ final class Monitoring implements AutoCloseable {
 
     PipelineListener listener() {
         return listener;
+    }
+
+    /** What built-in sinks report about their destination: requests by outcome, and retrying as not ready. */
+    DeliveryMonitor delivery() {
+        return delivery;
     }
 
     /** A reconnection after losing the {@code kind} (source, sink). */

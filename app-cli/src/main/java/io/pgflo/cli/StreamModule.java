@@ -2,6 +2,7 @@ package io.pgflo.cli;
 
 import com.google.inject.AbstractModule;
 import io.pgflo.domain.DatabaseEndpoint;
+import io.pgflo.domain.DeliveryMonitor;
 import io.pgflo.domain.StreamSnapshot;
 import io.pgflo.domain.TableRoutes;
 import io.pgflo.json.EventJsonEncoder;
@@ -31,12 +32,15 @@ final class StreamModule extends AbstractModule {
     private final boolean resuming;
 
     private final PipelineListener listener;
+    private final DeliveryMonitor delivery;
 
-    StreamModule(SourceOptions options, SelectedSink selected, boolean resuming, PipelineListener listener) {
+    StreamModule(SourceOptions options, SelectedSink selected, boolean resuming, PipelineListener listener,
+            DeliveryMonitor delivery) {
         this.options = options;
         this.selected = selected;
         this.resuming = resuming;
         this.listener = listener;
+        this.delivery = delivery;
     }
 
     @Override
@@ -74,13 +78,15 @@ final class StreamModule extends AbstractModule {
                 .withCapability(EventEncoder.class, new EventJsonEncoder());
         // The source's endpoint (with its password) goes to built-in sinks only: the PostgreSQL sink reads the source's
         // catalog; a plugin has no business with it. The same for the snapshot the stream starts from (when the source
-        // keeps one): that sink reads the schema it copies under it.
+        // keeps one): that sink reads the schema it copies under it. The delivery monitor (the webhook's requests and
+        // retries, for the metrics and readiness) is the host's own business too.
         if (selected.provider() instanceof PluginSinkProvider) {
             return context;
         }
         // Routes too: the PostgreSQL sink creates and alters the routed tables (plugins see the routed events alone).
         SinkContext builtIn = context.withCapability(DatabaseEndpoint.class, config.endpoint())
-                .withCapability(TableRoutes.class, routes);
+                .withCapability(TableRoutes.class, routes)
+                .withCapability(DeliveryMonitor.class, delivery);
         return source.startSnapshot().map(snapshot -> builtIn.withCapability(StreamSnapshot.class, snapshot))
                 .orElse(builtIn);
     }

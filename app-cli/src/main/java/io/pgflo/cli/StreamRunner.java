@@ -128,7 +128,7 @@ final class StreamRunner {
         try {
             StartupWarmUp.awaitDone(); // the SCRAM cache in place before the first connection
             Injector injector = Guice.createInjector(new StreamModule(options, selected, streamedBefore,
-                    monitoring.listener()), new ShapingModule(options));
+                    monitoring.listener(), monitoring.delivery()), new ShapingModule(options));
             ChangeShaper shaper = injector.getInstance(ChangeShaper.class); // checked before the source is touched
             source = injector.getInstance(ChangeSource.class);
             if (!options.copies()) {

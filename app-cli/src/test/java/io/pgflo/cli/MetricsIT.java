@@ -1,28 +1,25 @@
 package io.pgflo.cli;
 
+import static io.pgflo.cli.MetricsEndpoint.awaitAtLeast;
+import static io.pgflo.cli.MetricsEndpoint.awaitMetric;
+import static io.pgflo.cli.MetricsEndpoint.freePort;
+import static io.pgflo.cli.MetricsEndpoint.get;
+import static io.pgflo.cli.MetricsEndpoint.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgflo.testkit.TestPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --metrics-port} on a real stream: counters move, the lag returns to 0, readiness follows the source. */
 class MetricsIT {
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
     @Test
     void countersMoveTheLagReturnsToZeroAndReadinessFollowsASourceRestart(@TempDir Path dir) throws Exception {
         int port = freePort();
@@ -87,60 +84,7 @@ class MetricsIT {
         }
     }
 
-    private void awaitStatus(int port, String path, int status) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                if (get(port, path).statusCode() == status) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            assertThat(System.nanoTime()).as("%s answered %d", path, status).isLessThan(deadline);
-            Thread.sleep(50);
-        }
-    }
-
-    private void awaitMetric(int port, String name, double expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        double last = Double.NaN;
-        while (System.nanoTime() < deadline) {
-            last = value(get(port, "/metrics").body(), name);
-            if (last == expected) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        assertThat(last).as(name).isEqualTo(expected);
-    }
-
-    private void awaitAtLeast(int port, String name, double least) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        double last = Double.NaN;
-        while (System.nanoTime() < deadline) {
-            last = value(get(port, "/metrics").body(), name);
-            if (last >= least) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        assertThat(last).as(name).isGreaterThanOrEqualTo(least);
-    }
-
-    private static double value(String text, String name) {
-        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(text);
-        return matcher.find() ? Double.parseDouble(matcher.group(1)) : Double.NaN;
-    }
-
-    private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static void awaitStatus(int port, String path, int status) throws Exception {
+        MetricsEndpoint.awaitStatus(port, path, status, Duration.ofSeconds(60));
     }
 }

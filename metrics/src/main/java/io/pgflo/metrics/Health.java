@@ -29,6 +29,8 @@ public final class Health {
     private volatile Phase phase = Phase.STARTING;
     private volatile String reason = Phase.STARTING.description;
     private volatile long lastProgressNanos = System.nanoTime();
+    /** Why the sink waits to retry its destination while streaming, or null when it does not. */
+    private volatile String sinkRetry;
 
     /** @param stallAfter how long a stream may make no progress and still be alive; zero: never judged stalled */
     public Health(Duration stallAfter) {
@@ -39,6 +41,8 @@ public final class Health {
     public void enter(Phase phase, String reason) {
         this.reason = reason == null ? phase.description : phase.description + ": " + reason;
         this.lastProgressNanos = System.nanoTime();
+        // A new phase has a new sink, or none: a retry the last one reported is over.
+        this.sinkRetry = null;
         this.phase = phase;
     }
 
@@ -47,12 +51,28 @@ public final class Health {
         lastProgressNanos = System.nanoTime();
     }
 
-    public boolean ready() {
-        return phase == Phase.STREAMING;
+    /**
+     * The sink waits to retry its destination (a webhook receiver answering 503, say): not ready while streaming,
+     * with {@code reason}, until {@link #sinkDelivering()}. The phase stays what it is.
+     */
+    public void sinkRetrying(String reason) {
+        sinkRetry = reason == null ? "retrying" : reason;
     }
 
+    /** The sink delivers again; the wait for it counts as progress, so liveness starts afresh. */
+    public void sinkDelivering() {
+        lastProgressNanos = System.nanoTime();
+        sinkRetry = null;
+    }
+
+    public boolean ready() {
+        return phase == Phase.STREAMING && sinkRetry == null;
+    }
+
+    /** A sink in retry is not wedged: it waits on its destination, within its own limit (a webhook's --webhook-retry-for). */
     public boolean alive() {
-        return phase != Phase.STREAMING || stallAfterNanos == 0 || System.nanoTime() - lastProgressNanos < stallAfterNanos;
+        return phase != Phase.STREAMING || stallAfterNanos == 0 || sinkRetry != null
+                || System.nanoTime() - lastProgressNanos < stallAfterNanos;
     }
 
     /** Why it is not ready, or not alive; "streaming" when it is both. */
@@ -60,6 +80,10 @@ public final class Health {
         if (phase == Phase.STREAMING && !alive()) {
             return "no progress for " + Duration.ofNanos(System.nanoTime() - lastProgressNanos).toSeconds()
                     + " s, not even a heartbeat";
+        }
+        String retry = sinkRetry;
+        if (phase == Phase.STREAMING && retry != null) {
+            return "sink in retry: " + retry;
         }
         return reason;
     }

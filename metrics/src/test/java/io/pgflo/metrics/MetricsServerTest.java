@@ -81,6 +81,36 @@ class MetricsServerTest {
         }
     }
 
+    @Test
+    void aSinkInRetryIsNotReadyButAliveAndItsRequestsAreCountedByCode() throws Exception {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        Health health = new Health(Duration.ofMillis(300));
+        DeliveryMetrics delivery = new DeliveryMetrics(registry, "orders", "webhook", health);
+        health.enter(Health.Phase.STREAMING, null);
+        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, registry, health)) {
+            delivery.requestEnded("200");
+            delivery.requestEnded("200");
+            delivery.requestEnded("503");
+            delivery.requestEnded("io_error");
+            delivery.retrying("POST http://hooks.example.com/pg for the event at LSN 0/16B3748: HTTP 503");
+
+            HttpResponse<String> retrying = get(server, "/health/ready");
+            assertThat(retrying.statusCode()).isEqualTo(503);
+            assertThat(retrying.body()).contains("\"phase\":\"streaming\"")
+                    .contains("sink in retry: POST http://hooks.example.com/pg for the event at LSN 0/16B3748: HTTP 503");
+            Thread.sleep(400);
+            assertThat(get(server, "/health/live").statusCode()).as("waiting within its own bound").isEqualTo(200);
+            assertThat(get(server, "/metrics").body())
+                    .contains("pgflo_webhook_requests_total{code=\"200\",group=\"orders\",sink=\"webhook\"} 2.0")
+                    .contains("pgflo_webhook_requests_total{code=\"503\",group=\"orders\",sink=\"webhook\"} 1.0")
+                    .contains("pgflo_webhook_requests_total{code=\"io_error\",group=\"orders\",sink=\"webhook\"} 1.0");
+
+            delivery.delivering();
+            assertThat(get(server, "/health/ready").statusCode()).isEqualTo(200);
+            assertThat(get(server, "/health/live").statusCode()).isEqualTo(200);
+        }
+    }
+
     private HttpResponse<String> get(MetricsServer server, String path) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());

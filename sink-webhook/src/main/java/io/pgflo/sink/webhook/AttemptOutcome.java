@@ -47,6 +47,11 @@ sealed interface AttemptOutcome {
             return retryableStatus(status);
         }
 
+        /** A 4xx refusal other than 408 and 429: what {@code --webhook-dead-letter} takes instead of stopping. */
+        boolean deadLetter() {
+            return status >= 400 && status <= 499 && !retryableStatus(status);
+        }
+
         @Override
         public String describe() {
             StringBuilder text = new StringBuilder("HTTP ").append(status);

@@ -5,8 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.Call;
 
 /**
- * Stops the other lanes of a segment when one lane fails: no new requests, in-flight calls cancelled, retry waits
- * interrupted. Lanes register their thread and their current call while they work.
+ * Stops the other lanes when one fails, or the sink closes: no new requests, in-flight calls cancelled, retry waits
+ * interrupted. Lanes register their thread and their current call while they work. One per sink with several lanes
+ * (a failure ends the sink), one per batch with one lane.
  */
 final class DeliveryAbort {
     /** Thrown in a lane that stopped because of the abort; carries nothing, the real failure is elsewhere. */

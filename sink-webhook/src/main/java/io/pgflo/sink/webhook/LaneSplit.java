@@ -32,7 +32,7 @@ final class LaneSplit {
         List<Run> runs = new ArrayList<>(lanes);
         for (int lane = 0; lane < lanes; lane++) {
             if (starts[lane] < starts[lane + 1]) {
-                runs.add(new Run(order, starts[lane], starts[lane + 1]));
+                runs.add(new Run(order, starts[lane], starts[lane + 1], lane));
             }
         }
         return runs;

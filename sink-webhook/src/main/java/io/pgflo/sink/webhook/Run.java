@@ -7,11 +7,12 @@ import java.util.List;
 /**
  * Events that one lane posts in order, named by their positions in the batch: {@code order[from..to)}, or, without
  * an order, the positions {@code from..to} themselves (one lane, or a barrier), which spares an array per batch.
+ * {@code lane} is the lane whose rows these are (0 for a contiguous run).
  */
-record Run(int[] order, int from, int to) {
+record Run(int[] order, int from, int to, int lane) {
 
     static Run contiguous(int from, int to) {
-        return new Run(null, from, to);
+        return new Run(null, from, to, 0);
     }
 
     /** The batch position of the run's {@code i}-th entry ({@code from <= i < to}). */

@@ -30,6 +30,16 @@ final class TransportErrors {
         return !isCertificateProblem(error);
     }
 
+    /** The metric's {@code code} for a request without an answer: {@code timeout}, or {@code io_error} for the rest. */
+    static String label(IOException error) {
+        return isTimeout(error) ? "timeout" : "io_error";
+    }
+
+    private static boolean isTimeout(IOException error) {
+        return error instanceof SocketTimeoutException
+                || (error instanceof InterruptedIOException && "timeout".equals(error.getMessage()));
+    }
+
     static String describe(IOException error, String host, Duration timeout) {
         String detail = detail(error);
         if (error instanceof UnknownHostException) {
@@ -38,8 +48,7 @@ final class TransportErrors {
         if (error instanceof ConnectException || error instanceof NoRouteToHostException) {
             return "cannot connect: " + detail;
         }
-        if (error instanceof SocketTimeoutException
-                || (error instanceof InterruptedIOException && "timeout".equals(error.getMessage()))) {
+        if (isTimeout(error)) {
             return "no answer within the request timeout of " + timeout.toMillis() + " ms (--webhook-timeout-ms)";
         }
         if (error instanceof SSLPeerUnverifiedException) {

@@ -61,6 +61,12 @@ public final class WebhookDeliveryException extends RuntimeException {
         return checkpoint;
     }
 
+    /** {@code 12 attempts over 600 s (--webhook-retry-for 10m)}. */
+    private static String giveUp(DeliveryFailure failure, String attempts) {
+        String text = attempts + " over " + failure.retriedFor.toSeconds() + " s";
+        return failure.limit == null ? text : text + " (" + failure.limit + ")";
+    }
+
     private static String message(String url, DeliveryFailure failure, Position checkpoint) {
         AttemptOutcome outcome = failure.outcome;
         String what = WebhookPoster.describe(failure.events);
@@ -69,7 +75,7 @@ public final class WebhookDeliveryException extends RuntimeException {
         if (outcome instanceof AttemptOutcome.Rejected) {
             text.append(" answered ").append(outcome.describe()).append(" for ").append(what);
             if (outcome.retryable()) {
-                text.append(", still after ").append(attempts);
+                text.append(", still after ").append(giveUp(failure, attempts));
             } else {
                 text.append("; not retried: only 408, 429 and 5xx answers are, any other says the receiver refuses "
                         + "this request, so fix the receiver or the request (URL, --webhook-header, --webhook-secret) and restart");
@@ -77,7 +83,7 @@ public final class WebhookDeliveryException extends RuntimeException {
         } else {
             text.append(" failed for ").append(what).append(": ").append(outcome.describe());
             if (outcome.retryable()) {
-                text.append(", still after ").append(attempts);
+                text.append(", still after ").append(giveUp(failure, attempts));
             }
         }
         text.append("; the checkpoint stays at ").append(checkpoint).append(", so a restart delivers ")

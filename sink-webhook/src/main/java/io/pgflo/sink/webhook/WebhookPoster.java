@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.pgflo.domain.DeliveryMonitor;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.json.EventJsonEncoder;
 import java.io.IOException;
@@ -34,6 +35,8 @@ final class WebhookPoster {
     private static final Logger log = LoggerFactory.getLogger(WebhookSink.class);
     private static final MediaType JSON = MediaType.get("application/json");
     private static final int BODY_SNIPPET_BYTES = 200;
+    /** Every 2xx is as good as another: one outcome for all, not one per request. */
+    private static final AttemptOutcome DELIVERED = new AttemptOutcome.Delivered(200);
 
     private final WebhookSinkConfig config;
     private final OkHttpClient client;
@@ -45,11 +48,20 @@ final class WebhookPoster {
     private final Backoff backoff;
     private final Retry retry;
     private final Clock clock;
+    private final DeliveryMonitor monitor;
+    private final RetryEpisodes episodes;
+    /** Null without {@code --webhook-dead-letter}: a 4xx then stops the stream. */
+    private final DeadLetterDirectory deadLetters;
 
     WebhookPoster(WebhookSinkConfig config, OkHttpClient client, Clock clock) {
+        this(config, client, clock, DeliveryMonitor.NONE);
+    }
+
+    WebhookPoster(WebhookSinkConfig config, OkHttpClient client, Clock clock, DeliveryMonitor monitor) {
         this.config = config;
         this.client = client;
         this.clock = clock;
+        this.monitor = monitor;
         this.url = HttpUrl.get(config.url().toString()).newBuilder().username("").password("").build();
         this.redactedUrl = config.redactedUrl();
         Headers.Builder headers = new Headers.Builder();
@@ -66,14 +78,15 @@ final class WebhookPoster {
         this.baseHeaders = headers.build();
         this.signer = config.secret() == null ? null : new StandardWebhooksSigner(config.secret());
         this.backoff = new Backoff(config.initialBackoff(), config.maxBackoff());
-        RetryConfig retryConfig = RetryConfig.<AttemptOutcome>custom()
-                .maxAttempts(config.maxAttempts())
-                .retryOnResult(AttemptOutcome::retryable)
+        this.episodes = new RetryEpisodes(monitor, redactedUrl);
+        this.deadLetters = config.deadLetter() == null ? null : new DeadLetterDirectory(config.deadLetter());
+        RetryConfig retryConfig = RetryConfig.<Tried>custom()
+                // Both bounds apply, whichever comes first; without a limit on attempts, --webhook-retry-for alone.
+                .maxAttempts(config.limitsAttempts() ? config.maxAttempts() : Integer.MAX_VALUE)
+                .retryOnResult(Tried::again)
                 // An attempt reports failures as outcomes; anything thrown is an interrupt or a bug: never retried.
                 .retryOnException(e -> false)
-                .intervalBiFunction((retryNumber, last) -> last.isRight() && last.get().retryAfter() != null
-                        ? backoff.millisForRetryAfter(last.get().retryAfter())
-                        : backoff.millisBeforeRetry(retryNumber))
+                .intervalBiFunction((attempt, last) -> waitBeforeRetry(attempt, last.get()))
                 .failAfterMaxAttempts(false)
                 .build();
         this.retry = Retry.of("webhook", retryConfig);
@@ -83,9 +96,21 @@ final class WebhookPoster {
         return redactedUrl;
     }
 
+    /** Nothing waits to retry any more: the sink is closing. */
+    void close() {
+        episodes.close();
+    }
+
     /**
-     * Sends the events as one request. Returns when the receiver answered 2xx; throws {@link DeliveryFailure} when it
-     * refused for good or the attempts ran out, and {@link DeliveryAbort.Aborted} when another lane's failure stopped it.
+     * One attempt's outcome and whether to try again: retryable, and within {@code --webhook-retry-for} of the first
+     * attempt (the attempt count is Resilience4j's to bound).
+     */
+    private record Tried(AttemptOutcome outcome, boolean again, long deadlineNanos, List<ChangeEvent> events) {}
+
+    /**
+     * Sends the events as one request. Returns when the receiver answered 2xx, or when it refused the request with a
+     * 4xx and the dead-letter directory took it; throws {@link DeliveryFailure} when it refused for good or the
+     * retries ran out, and {@link DeliveryAbort.Aborted} when another lane's failure stopped it.
      *
      * @param abort the segment's abort signal, or null when this is the only request in flight
      */
@@ -94,19 +119,19 @@ final class WebhookPoster {
         String key = array ? IdempotencyKeys.ofArray(events) : IdempotencyKeys.of(events.get(0));
         byte[] body = array ? encoder.encodeArray(events) : encoder.encode(events.get(0));
         RequestBody requestBody = RequestBody.create(body, JSON);
+        long startNanos = System.nanoTime();
+        long deadlineNanos = startNanos + config.retryFor().toNanos();
         int[] attempts = {0};
-        Callable<AttemptOutcome> attempt = () -> {
-            int number = ++attempts[0];
+        Callable<Tried> attempt = () -> {
+            attempts[0]++;
             AttemptOutcome outcome = attemptOnce(key, body, requestBody, abort);
-            if (outcome.retryable() && number < config.maxAttempts()) {
-                log.warn("POST {} for {}: {} (attempt {} of {}); retrying", redactedUrl, describe(events),
-                        outcome.describe(), number, config.maxAttempts());
-            }
-            return outcome;
+            boolean again = outcome.retryable()
+                    && (!config.limitsRetryTime() || System.nanoTime() - deadlineNanos < 0);
+            return new Tried(outcome, again, deadlineNanos, events);
         };
-        AttemptOutcome outcome;
+        AttemptOutcome outcome = null;
         try {
-            outcome = retry.executeCallable(attempt);
+            outcome = retry.executeCallable(attempt).outcome();
         } catch (Exception e) {
             // Resilience4j's wait between attempts was interrupted: it sets the flag again and throws what it has.
             if (abort != null && abort.triggered()) {
@@ -120,6 +145,10 @@ final class WebhookPoster {
                 throw runtime;
             }
             throw new IllegalStateException("POST " + redactedUrl + " for " + describe(events) + " failed", e);
+        } finally {
+            if (attempts[0] > 1) {
+                episodes.requestSettled(outcome instanceof AttemptOutcome.Delivered);
+            }
         }
         if (outcome instanceof AttemptOutcome.Delivered) {
             return;
@@ -127,7 +156,39 @@ final class WebhookPoster {
         if (outcome instanceof AttemptOutcome.Aborted) {
             throw new DeliveryAbort.Aborted();
         }
-        throw new DeliveryFailure(events, outcome, attempts[0]);
+        if (deadLetters != null && outcome instanceof AttemptOutcome.Rejected refused && refused.deadLetter()) {
+            java.nio.file.Path file = deadLetters.write(redactedUrl, key, body, array, refused);
+            log.warn("POST {} answered {} for {}; not retried, written to the dead-letter file {} and the stream goes on",
+                    redactedUrl, refused.describe(), describe(events), file);
+            return;
+        }
+        String limit = !outcome.retryable() ? null
+                : config.limitsAttempts() && attempts[0] >= config.maxAttempts()
+                        ? "--webhook-max-attempts " + config.maxAttempts()
+                        : "--webhook-retry-for " + WebhookSinkOptions.RETRY_FOR.print(config.retryFor());
+        throw new DeliveryFailure(events, outcome, attempts[0], Duration.ofNanos(System.nanoTime() - startNanos), limit);
+    }
+
+    /** The wait before retry {@code attempt} (the attempt that just failed), logged once per back-off step. */
+    private long waitBeforeRetry(int attempt, Tried last) {
+        Duration retryAfter = last.outcome().retryAfter();
+        long wait = retryAfter != null ? backoff.millisForRetryAfter(retryAfter) : backoff.millisBeforeRetry(attempt);
+        String bound = "";
+        if (config.limitsRetryTime()) {
+            long left = Math.max(0, (last.deadlineNanos() - System.nanoTime()) / 1_000_000);
+            // The last attempt lands at the deadline rather than a whole back-off past it.
+            wait = Math.min(wait, left);
+            bound = "retrying for up to " + Duration.ofMillis(left).toSeconds() + " s more (--webhook-retry-for)";
+        }
+        if (config.limitsAttempts()) {
+            bound += (bound.isEmpty() ? "" : " or ") + "attempt " + (attempt + 1) + " of " + config.maxAttempts()
+                    + " (--webhook-max-attempts)";
+        }
+        if (bound.isEmpty()) {
+            bound = "retrying until it works (no --webhook-retry-for or --webhook-max-attempts limit)";
+        }
+        episodes.backingOff(attempt, describe(last.events()), last.outcome().describe(), wait, bound);
+        return wait;
     }
 
     private AttemptOutcome attemptOnce(String key, byte[] body, RequestBody requestBody, DeliveryAbort abort) {
@@ -151,14 +212,16 @@ final class WebhookPoster {
         }
         try (Response response = call.execute()) {
             int status = response.code();
+            monitor.requestEnded(StatusCodes.label(status));
             if (status >= 200 && status <= 299) {
-                return new AttemptOutcome.Delivered(status);
+                return DELIVERED;
             }
             return rejected(response);
         } catch (IOException e) {
             if (abort != null && abort.triggered()) {
                 return new AttemptOutcome.Aborted();
             }
+            monitor.requestEnded(TransportErrors.label(e));
             return TransportErrors.classify(e, url.host(), config.requestTimeout());
         } finally {
             if (abort != null) {

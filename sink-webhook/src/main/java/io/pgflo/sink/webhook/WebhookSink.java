@@ -7,14 +7,12 @@ import io.pgflo.domain.BatchWorker;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.domain.CheckpointWriter;
 import io.pgflo.domain.CheckpointStore;
+import io.pgflo.domain.DeliveryMonitor;
 import io.pgflo.sink.api.Position;
 import io.pgflo.sink.api.Sink;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.ConnectionPool;
@@ -23,9 +21,11 @@ import okhttp3.OkHttpClient;
 /**
  * Delivers change events to an HTTP endpoint: a POST per event (or per JSON array of up to
  * {@link WebhookSinkConfig#batchSize()} events), retried as configured, and the batch's checkpoint saved only when
- * every request of the batch got a 2xx. A batch is delivered on the sink's own thread while the engine gathers the
- * next one, and its checkpoint saved on another while the next batch is delivered; {@link #lastCheckpoint()} moves
- * when the save is done, and {@link #flush()} waits for both. Within a batch, the checkpoint follows the transactions
+ * every request of the batch (and of every batch before it) got a 2xx. With several lanes, batches go to lanes that
+ * outlive a batch ({@link LanePipeline}): a lane waiting to retry holds up only its rows while the others run up to a
+ * few batches ahead; with one lane, a batch is delivered on the sink's own thread while the engine gathers the next
+ * one. Checkpoints are saved on another thread; {@link #lastCheckpoint()} moves when the save is done, and
+ * {@link #flush()} waits for both. Within a batch, the checkpoint follows the transactions
  * delivered in full from its start ({@link DeliveredPrefix}): saved about once a second while the batch is delivered,
  * and at once when it fails or the sink closes. At least once: a failure or a crash repeats the requests after the
  * last checkpoint, with the same {@code Idempotency-Key}s.
@@ -46,7 +46,9 @@ public final class WebhookSink implements Sink {
     private final CheckpointStore checkpoints;
     private final OkHttpClient client;
     private final WebhookPoster poster;
-    private final ExecutorService lanes;
+    /** The lanes, which outlive a batch; null with one lane, whose requests run on the delivery thread. */
+    private final LanePipeline lanes;
+    private final PrefixCheckpoints prefixes;
     private final BatchWorker delivery;
     private final CheckpointWriter<Position> checkpointWriter;
     private final Duration prefixSaveInterval;
@@ -60,6 +62,14 @@ public final class WebhookSink implements Sink {
     /** A sink with its own HTTP client (the JDK trust store, HTTP/1.1 or HTTP/2 as the server offers). */
     public WebhookSink(WebhookSinkConfig config, CheckpointStore checkpoints) {
         this(config, checkpoints, new OkHttpClient());
+    }
+
+    /**
+     * A sink with its own HTTP client that reports its requests and retries to {@code monitor} (the metrics' request
+     * counter and the health endpoint's readiness, in pg_flo).
+     */
+    public WebhookSink(WebhookSinkConfig config, CheckpointStore checkpoints, DeliveryMonitor monitor) {
+        this(config, checkpoints, new OkHttpClient(), Clock.systemUTC(), PREFIX_SAVE_INTERVAL, monitor);
     }
 
     /**
@@ -78,6 +88,11 @@ public final class WebhookSink implements Sink {
 
     WebhookSink(WebhookSinkConfig config, CheckpointStore checkpoints, OkHttpClient client, Clock clock,
             Duration prefixSaveInterval) {
+        this(config, checkpoints, client, clock, prefixSaveInterval, DeliveryMonitor.NONE);
+    }
+
+    WebhookSink(WebhookSinkConfig config, CheckpointStore checkpoints, OkHttpClient client, Clock clock,
+            Duration prefixSaveInterval, DeliveryMonitor monitor) {
         this.prefixSaveInterval = requireNonNull(prefixSaveInterval, "prefixSaveInterval is null");
         this.config = requireNonNull(config, "config is null");
         this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
@@ -97,9 +112,9 @@ public final class WebhookSink implements Sink {
                 .build();
         this.checkpoint = checkpoints.load();
         this.handedOver = checkpoint;
-        this.poster = new WebhookPoster(config, this.client, requireNonNull(clock, "clock is null"));
+        this.poster = new WebhookPoster(config, this.client, requireNonNull(clock, "clock is null"),
+                requireNonNull(monitor, "monitor is null"));
         int sinkNumber = SINK_NUMBERS.incrementAndGet();
-        this.lanes = config.lanes() == 1 ? null : Executors.newFixedThreadPool(config.lanes(), laneThreads(sinkNumber));
         this.delivery = new BatchWorker("pg_flo-webhook-" + sinkNumber + "-delivery",
                 "webhook sink for " + poster.redactedUrl(), this::lastCheckpoint);
         this.checkpointWriter = new CheckpointWriter<>("pg_flo-webhook-" + sinkNumber + "-checkpoint", lsn -> {
@@ -110,6 +125,9 @@ public final class WebhookSink implements Sink {
                 checkpoint = lsn;
             }
         });
+        this.prefixes = new PrefixCheckpoints(checkpointWriter, prefixSaveInterval);
+        this.lanes = config.lanes() == 1 ? null
+                : new LanePipeline(config, poster, prefixes, checkpointWriter, sinkNumber);
     }
 
     public WebhookSinkConfig config() {
@@ -122,8 +140,8 @@ public final class WebhookSink implements Sink {
     }
 
     /**
-     * Hands the batch to the delivery thread, after waiting for the batch before it; once every event of it got a 2xx,
-     * its checkpoint is saved in the background. While it is delivered, and when it stops short, the checkpoint of its
+     * Hands the batch to the lanes (with one lane, to the delivery thread, after waiting for the batch before it); once
+     * every event of it and of the batches before it got a 2xx, its checkpoint is saved in the background. While it is delivered, and when it stops short, the checkpoint of its
      * delivered prefix is saved (see {@link DeliveredPrefix}).
      *
      * @throws WebhookDeliveryException when a request of the batch before was refused for good or ran out of
@@ -142,23 +160,32 @@ public final class WebhookSink implements Sink {
             handedOver = target;
         }
         List<ChangeEvent> events = batch.events();
+        if (lanes != null) {
+            try {
+                lanes.deliver(events, target, advances);
+            } catch (DeliveryFailure failed) {
+                settleCheckpoint();
+                throw new WebhookDeliveryException(poster.redactedUrl(), failed, checkpoint);
+            }
+            return;
+        }
         delivery.submit(() -> {
             DeliveryAbort abort = new DeliveryAbort();
             delivering = abort;
             DeliveredPrefix delivered = new DeliveredPrefix(events);
-            PrefixCheckpoints prefixCheckpoints = new PrefixCheckpoints(checkpointWriter, delivered, prefixSaveInterval);
+            prefixes.follow(delivered);
             try {
                 if (closed) {
                     throw new IllegalStateException("webhook sink for " + poster.redactedUrl() + " is closed");
                 }
-                new BatchDelivery(config, poster, lanes, events, abort, delivered, prefixCheckpoints).run();
+                new BatchDelivery(config, poster, events, abort, delivered, prefixes).run();
             } catch (DeliveryFailure failed) {
-                savePrefix(prefixCheckpoints, failed);
+                savePrefix(prefixes, failed);
                 settleCheckpoint();
                 throw new WebhookDeliveryException(poster.redactedUrl(), failed, checkpoint);
             } catch (RuntimeException stopped) {
                 // Closed or interrupted: what got a 2xx stays delivered, and the writer saves it as it closes.
-                savePrefix(prefixCheckpoints, stopped);
+                savePrefix(prefixes, stopped);
                 throw stopped;
             } finally {
                 delivering = null;
@@ -177,7 +204,16 @@ public final class WebhookSink implements Sink {
     /** Waits until every batch handed over is delivered and its checkpoint saved. */
     @Override
     public void flush() {
-        delivery.await();
+        if (lanes != null) {
+            try {
+                lanes.awaitAll();
+            } catch (DeliveryFailure failed) {
+                settleCheckpoint();
+                throw new WebhookDeliveryException(poster.redactedUrl(), failed, checkpoint);
+            }
+        } else {
+            delivery.await();
+        }
         checkpointWriter.awaitSaved();
     }
 
@@ -196,17 +232,11 @@ public final class WebhookSink implements Sink {
             current.trigger();
         }
         if (lanes != null) {
-            lanes.shutdownNow();
-        }
-        try {
-            if (lanes != null) {
-                lanes.awaitTermination(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            lanes.close();
         }
         delivery.stop(Duration.ofSeconds(5), true);
         checkpointWriter.close();
+        poster.close();
         client.connectionPool().evictAll();
     }
 
@@ -227,14 +257,5 @@ public final class WebhookSink implements Sink {
         } catch (RuntimeException e) {
             // The save's own failure surfaces from the next writeBatch or flush.
         }
-    }
-
-    private static ThreadFactory laneThreads(int sink) {
-        AtomicInteger lane = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, "pg_flo-webhook-" + sink + "-lane-" + lane.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -6,6 +6,7 @@ import io.pgflo.sink.api.ConfigurationException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +26,15 @@ import okhttp3.HttpUrl;
  * @param secret the Standard Webhooks signing secret ({@code whsec_<base64>}, or any other text used as its UTF-8
  *     bytes), or null to send unsigned requests
  * @param batchSize events per request: 1 sends each event as a JSON object, more sends a JSON array of up to this many
- * @param maxAttempts attempts per request, the first included (1 = no retries)
+ * @param maxAttempts attempts per request, the first included (1 = no retries); 0 for no limit but {@code retryFor}
  * @param initialBackoff the wait before the first retry; it doubles with every further retry, with jitter
  * @param maxBackoff the longest wait between attempts, also the cap for a receiver's {@code Retry-After}
  * @param requestTimeout the longest one attempt may take: connect, send, and read the answer
  * @param lanes how many requests may be in flight at once; changes to one row always share a lane, in order
+ * @param retryFor how long a request is retried, from its first attempt; {@link Duration#ZERO} for no limit but
+ *     {@code maxAttempts}. Whichever bound is reached first ends the retries
+ * @param deadLetter where requests a receiver refuses for good with a 4xx are written, so that the stream goes on;
+ *     null to stop the stream on such a refusal
  */
 public record WebhookSinkConfig(
         URI url,
@@ -40,10 +45,16 @@ public record WebhookSinkConfig(
         Duration initialBackoff,
         Duration maxBackoff,
         Duration requestTimeout,
-        int lanes) {
+        int lanes,
+        Duration retryFor,
+        Path deadLetter) {
 
     public static final int DEFAULT_BATCH_SIZE = 1;
-    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    /** No limit on attempts: {@link #DEFAULT_RETRY_FOR} bounds the retries, so a receiver's redeploy passes unnoticed. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 0;
+    public static final Duration DEFAULT_RETRY_FOR = Duration.ofMinutes(10);
+    /** A year: longer is "no time limit" ({@code 0}), and would overflow the nanosecond clock arithmetic. */
+    public static final Duration MAX_RETRY_FOR = Duration.ofDays(365);
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(500);
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -74,9 +85,14 @@ public record WebhookSinkConfig(
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
             throw new ConfigurationException("--webhook-batch-size must be between 1 and " + MAX_BATCH_SIZE + ", got " + batchSize);
         }
-        if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS_LIMIT) {
-            throw new ConfigurationException("--webhook-max-attempts must be between 1 and " + MAX_ATTEMPTS_LIMIT
-                    + " (1 means no retries), got " + maxAttempts);
+        if (maxAttempts < 0 || maxAttempts > MAX_ATTEMPTS_LIMIT) {
+            throw new ConfigurationException("--webhook-max-attempts must be between 0 and " + MAX_ATTEMPTS_LIMIT
+                    + " (1 means no retries, 0 no limit but --webhook-retry-for), got " + maxAttempts);
+        }
+        requireNonNull(retryFor, "retryFor is null");
+        if (retryFor.isNegative() || retryFor.compareTo(MAX_RETRY_FOR) > 0) {
+            throw new ConfigurationException("--webhook-retry-for must be between 0 (no time limit) and "
+                    + MAX_RETRY_FOR.toDays() + "d, got " + retryFor);
         }
         requireNonNull(initialBackoff, "initialBackoff is null");
         requireNonNull(maxBackoff, "maxBackoff is null");
@@ -108,7 +124,8 @@ public record WebhookSinkConfig(
         Builder builder = new Builder(url.toString());
         builder.headers.addAll(headers);
         return builder.secret(secret).batchSize(batchSize).maxAttempts(maxAttempts).initialBackoff(initialBackoff)
-                .maxBackoff(maxBackoff).requestTimeout(requestTimeout).lanes(lanes);
+                .maxBackoff(maxBackoff).requestTimeout(requestTimeout).lanes(lanes).retryFor(retryFor)
+                .deadLetter(deadLetter);
     }
 
     /** Whether requests are signed. */
@@ -119,6 +136,16 @@ public record WebhookSinkConfig(
     /** Whether requests carry a JSON array of events rather than one event. */
     public boolean batchMode() {
         return batchSize > 1;
+    }
+
+    /** Whether the attempts of a request are bounded by number ({@code --webhook-max-attempts} above 0). */
+    public boolean limitsAttempts() {
+        return maxAttempts > 0;
+    }
+
+    /** Whether the retries of a request are bounded by time ({@code --webhook-retry-for} above 0). */
+    public boolean limitsRetryTime() {
+        return !retryFor.isZero();
     }
 
     /**
@@ -142,7 +169,8 @@ public record WebhookSinkConfig(
     public String toString() {
         return "WebhookSinkConfig[url=" + redactedUrl() + ", headers=" + headers + ", signed=" + signs()
                 + ", batchSize=" + batchSize + ", maxAttempts=" + maxAttempts + ", initialBackoff=" + initialBackoff
-                + ", maxBackoff=" + maxBackoff + ", requestTimeout=" + requestTimeout + ", lanes=" + lanes + "]";
+                + ", maxBackoff=" + maxBackoff + ", requestTimeout=" + requestTimeout + ", lanes=" + lanes
+                + ", retryFor=" + retryFor + ", deadLetter=" + deadLetter + "]";
     }
 
     private static void checkUrl(URI url) {
@@ -202,6 +230,8 @@ public record WebhookSinkConfig(
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private int lanes = DEFAULT_LANES;
+        private Duration retryFor = DEFAULT_RETRY_FOR;
+        private Path deadLetter;
 
         private Builder(String url) {
             this.url = url;
@@ -254,9 +284,21 @@ public record WebhookSinkConfig(
             return this;
         }
 
+        /** How long a request is retried from its first attempt; {@link Duration#ZERO} for no time limit. */
+        public Builder retryFor(Duration retryFor) {
+            this.retryFor = retryFor;
+            return this;
+        }
+
+        /** The dead-letter directory for requests refused with a 4xx, or null to stop on them. */
+        public Builder deadLetter(Path deadLetter) {
+            this.deadLetter = deadLetter;
+            return this;
+        }
+
         public WebhookSinkConfig build() {
             return new WebhookSinkConfig(parseUrl(url), headers, secret, batchSize, maxAttempts, initialBackoff,
-                    maxBackoff, requestTimeout, lanes);
+                    maxBackoff, requestTimeout, lanes, retryFor, deadLetter);
         }
     }
 }

@@ -5,6 +5,7 @@ import io.pgflo.sink.api.Option;
 import io.pgflo.sink.api.OptionSet;
 import io.pgflo.sink.api.OptionValues;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
 
@@ -50,10 +51,27 @@ public final class WebhookSinkOptions {
             .description("events per request: 1 posts each event as a JSON object, more posts a JSON array of up to this many")
             .build();
 
-    public static final Option<Integer> MAX_ATTEMPTS = Option.wholeNumber("webhook-max-attempts", 1,
+    public static final Option<Integer> MAX_ATTEMPTS = Option.wholeNumber("webhook-max-attempts", 0,
                     WebhookSinkConfig.MAX_ATTEMPTS_LIMIT)
             .defaultValue(WebhookSinkConfig.DEFAULT_MAX_ATTEMPTS)
-            .description("attempts per request, the first included; network errors, timeouts, 408, 429 and 5xx are retried")
+            .description("attempts per request, the first included (3 is pg_flo's); 0: no limit but --webhook-retry-for. "
+                    + "Network errors, timeouts, 408, 429 and 5xx are retried until either bound is reached")
+            .build();
+
+    /** A duration as every duration flag takes it, or {@code 0} for no time limit. */
+    private static final Option<Duration> POSITIVE_RETRY_FOR = Option.duration("webhook-retry-for").build();
+
+    public static final Option<Duration> RETRY_FOR = Option.of("webhook-retry-for",
+                    WebhookSinkOptions::parseRetryFor,
+                    value -> value.isZero() ? "0" : POSITIVE_RETRY_FOR.print(value))
+            .defaultValue(WebhookSinkConfig.DEFAULT_RETRY_FOR)
+            .description("how long a request is retried from its first attempt before the stream stops (e.g. 10m, "
+                    + "2h); 0: no limit but --webhook-max-attempts")
+            .build();
+
+    public static final Option<Path> DEAD_LETTER = Option.path("webhook-dead-letter")
+            .description("directory for events the receiver refuses with a 4xx (other than 408 and 429): each is "
+                    + "written there, fsync'd, and the stream goes on; without it such a refusal stops the stream")
             .build();
 
     public static final Option<Long> BACKOFF_MS = Option.milliseconds("webhook-backoff-ms", 0, Long.MAX_VALUE)
@@ -78,9 +96,21 @@ public final class WebhookSinkOptions {
                     + "1 delivers everything in commit order")
             .build();
 
+    private static Duration parseRetryFor(String text) {
+        if (text.strip().equals("0")) {
+            return Duration.ZERO;
+        }
+        Duration retryFor = POSITIVE_RETRY_FOR.parse(text);
+        if (retryFor.compareTo(WebhookSinkConfig.MAX_RETRY_FOR) > 0) {
+            throw new IllegalArgumentException("--webhook-retry-for must be at most "
+                    + WebhookSinkConfig.MAX_RETRY_FOR.toDays() + "d (0 for no time limit), got '" + text + "'");
+        }
+        return retryFor;
+    }
+
     /** Every option, in the order the help lists them. */
-    public static final OptionSet ALL = OptionSet.of(URL, HEADER, SECRET, BATCH_SIZE, MAX_ATTEMPTS, BACKOFF_MS,
-            MAX_BACKOFF_MS, TIMEOUT_MS, LANES);
+    public static final OptionSet ALL = OptionSet.of(URL, HEADER, SECRET, BATCH_SIZE, MAX_ATTEMPTS, RETRY_FOR,
+            BACKOFF_MS, MAX_BACKOFF_MS, TIMEOUT_MS, LANES, DEAD_LETTER);
 
     private WebhookSinkOptions() {}
 
@@ -98,7 +128,9 @@ public final class WebhookSinkOptions {
                 .initialBackoff(Duration.ofMillis(values.get(BACKOFF_MS)))
                 .maxBackoff(Duration.ofMillis(values.get(MAX_BACKOFF_MS)))
                 .requestTimeout(Duration.ofMillis(values.get(TIMEOUT_MS)))
-                .lanes(values.get(LANES));
+                .lanes(values.get(LANES))
+                .retryFor(values.get(RETRY_FOR))
+                .deadLetter(values.get(DEAD_LETTER));
         for (WebhookHeader header : values.all(HEADER)) {
             builder.header(header.name(), header.value());
         }

@@ -6,6 +6,7 @@ import io.pgflo.sink.api.OptionValues;
 import io.pgflo.sink.api.Sink;
 import io.pgflo.sink.api.SinkContext;
 import io.pgflo.sink.api.SinkProvider;
+import io.pgflo.domain.DeliveryMonitor;
 import io.pgflo.json.JsonStatusFile;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -41,11 +42,24 @@ public final class WebhookSinkProvider implements SinkProvider {
     public Sink create(OptionValues options, SinkContext context) {
         WebhookSinkConfig config = WebhookSinkOptions.toConfig(options);
         requireResolvableHost(config);
-        WebhookSink sink = new WebhookSink(config, new JsonStatusFile(context.statusDir().resolve(STATUS_FILE)));
-        log.info("webhook sink: POST to {}, {} per request, {} lane(s), {} attempt(s), {}; checkpoint {}",
+        // The host grants built-in sinks a monitor (requests by code, retrying as not ready); a context without one
+        // (the sink used alone, a test's) reports nothing.
+        WebhookSink sink = new WebhookSink(config, new JsonStatusFile(context.statusDir().resolve(STATUS_FILE)),
+                context.capability(DeliveryMonitor.class).orElse(DeliveryMonitor.NONE));
+        log.info("webhook sink: POST to {}, {} per request, {} lane(s), retries {}, {}{}; checkpoint {}",
                 config.redactedUrl(), config.batchMode() ? "up to " + config.batchSize() + " events" : "one event",
-                config.lanes(), config.maxAttempts(), config.signs() ? "signed" : "unsigned", sink.lastCheckpoint());
+                config.lanes(), retryBounds(config), config.signs() ? "signed" : "unsigned",
+                config.deadLetter() == null ? "" : ", dead letters to " + config.deadLetter(), sink.lastCheckpoint());
         return sink;
+    }
+
+    private static String retryBounds(WebhookSinkConfig config) {
+        String time = config.limitsRetryTime() ? "for " + WebhookSinkOptions.RETRY_FOR.print(config.retryFor()) : null;
+        String attempts = config.limitsAttempts() ? "up to " + config.maxAttempts() + " attempt(s)" : null;
+        if (time != null && attempts != null) {
+            return time + " or " + attempts + ", whichever ends first";
+        }
+        return time != null ? time : attempts != null ? attempts : "without limit";
     }
 
     /** A host that does not resolve now is almost always a typo; better said at start than after the first retries. */

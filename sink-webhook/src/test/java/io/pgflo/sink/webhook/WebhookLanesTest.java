@@ -48,7 +48,7 @@ class WebhookLanesTest {
     }
 
     private WebhookSinkConfig.Builder lanes(int lanes) {
-        return WebhookSinkConfig.builder(receiver.url()).lanes(lanes).initialBackoff(Duration.ofMillis(5))
+        return WebhookSinkConfig.builder(receiver.url()).lanes(lanes).maxAttempts(3).initialBackoff(Duration.ofMillis(5))
                 .maxBackoff(Duration.ofMillis(50));
     }
 

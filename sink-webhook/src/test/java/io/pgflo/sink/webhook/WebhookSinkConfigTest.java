@@ -14,12 +14,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WebhookSinkConfigTest {
 
     @Test
-    void defaultsAreOneEventPerRequestThreeAttemptsAndFourLanes() {
+    void defaultsAreOneEventPerRequestRetriesForTenMinutesAndFourLanes() {
         WebhookSinkConfig config = WebhookSinkConfig.builder("https://hooks.example.com/pg").build();
 
         assertThat(config.batchSize()).isEqualTo(1);
         assertThat(config.batchMode()).isFalse();
-        assertThat(config.maxAttempts()).isEqualTo(3);
+        assertThat(config.maxAttempts()).isZero();
+        assertThat(config.retryFor()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.deadLetter()).isNull();
         assertThat(config.initialBackoff()).isEqualTo(Duration.ofMillis(500));
         assertThat(config.maxBackoff()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -137,7 +139,9 @@ class WebhookSinkConfigTest {
         record Case(WebhookSinkConfig.Builder builder, String flag) {}
         for (Case bad : List.of(
                 new Case(WebhookSinkConfig.builder("http://localhost/").batchSize(0), "--webhook-batch-size"),
-                new Case(WebhookSinkConfig.builder("http://localhost/").maxAttempts(0), "--webhook-max-attempts"),
+                new Case(WebhookSinkConfig.builder("http://localhost/").maxAttempts(-1), "--webhook-max-attempts"),
+                new Case(WebhookSinkConfig.builder("http://localhost/").retryFor(Duration.ofSeconds(-1)), "--webhook-retry-for"),
+                new Case(WebhookSinkConfig.builder("http://localhost/").retryFor(Duration.ofDays(366)), "--webhook-retry-for"),
                 new Case(WebhookSinkConfig.builder("http://localhost/").lanes(0), "--webhook-lanes"),
                 new Case(WebhookSinkConfig.builder("http://localhost/").lanes(65), "--webhook-lanes"),
                 new Case(WebhookSinkConfig.builder("http://localhost/").initialBackoff(Duration.ofMillis(-1)), "--webhook-backoff-ms"),

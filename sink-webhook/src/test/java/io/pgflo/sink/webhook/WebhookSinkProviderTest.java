@@ -60,8 +60,9 @@ class WebhookSinkProviderTest {
         List<Option<?>> options = StreamSupport.stream(PROVIDER.options().spliterator(), false).toList();
 
         assertThat(options).extracting(Option::flag).containsExactly("--webhook-url", "--webhook-header",
-                "--webhook-secret", "--webhook-batch-size", "--webhook-max-attempts", "--webhook-backoff-ms",
-                "--webhook-max-backoff-ms", "--webhook-timeout-ms", "--webhook-lanes");
+                "--webhook-secret", "--webhook-batch-size", "--webhook-max-attempts", "--webhook-retry-for",
+                "--webhook-backoff-ms", "--webhook-max-backoff-ms", "--webhook-timeout-ms", "--webhook-lanes",
+                "--webhook-dead-letter");
         assertThat(options).filteredOn(Option::required).extracting(Option::name).containsExactly("webhook-url");
         assertThat(options).filteredOn(Option::secret).extracting(Option::name).containsExactly("webhook-secret");
         assertThat(options).filteredOn(Option::repeatable).extracting(Option::name).containsExactly("webhook-header");
@@ -69,7 +70,8 @@ class WebhookSinkProviderTest {
         assertThat(options).filteredOn(option -> option.defaultValue().isPresent())
                 .extracting(Option::name, option -> option.defaultValue().get()).containsExactly(
                         tuple("webhook-batch-size", 1),
-                        tuple("webhook-max-attempts", 3),
+                        tuple("webhook-max-attempts", 0),
+                        tuple("webhook-retry-for", Duration.ofMinutes(10)),
                         tuple("webhook-backoff-ms", 500L),
                         tuple("webhook-max-backoff-ms", 30_000L),
                         tuple("webhook-timeout-ms", 30_000L),
@@ -85,23 +87,25 @@ class WebhookSinkProviderTest {
 
         assertThat(WebhookSinkOptions.toConfig(values)).isEqualTo(WebhookSinkConfig.builder("http://localhost:1/").build());
         assertThat(values.describe()).containsExactly(Map.entry("webhook-url", "http://localhost:1/"),
-                Map.entry("webhook-batch-size", "1"), Map.entry("webhook-max-attempts", "3"),
-                Map.entry("webhook-backoff-ms", "500"), Map.entry("webhook-max-backoff-ms", "30000"),
+                Map.entry("webhook-batch-size", "1"), Map.entry("webhook-max-attempts", "0"),
+                Map.entry("webhook-retry-for", "10m"), Map.entry("webhook-backoff-ms", "500"), Map.entry("webhook-max-backoff-ms", "30000"),
                 Map.entry("webhook-timeout-ms", "30000"), Map.entry("webhook-lanes", "4"));
     }
 
     @Test
     void parsesEveryFlag() {
-        OptionValues values = parse(Map.of(
-                "webhook-url", List.of("https://hooks.example.com/pg"),
-                "webhook-header", List.of("Authorization: Bearer abc"),
-                "webhook-secret", List.of("whsec_c2VjcmV0LWtleS1ieXRlcw=="),
-                "webhook-batch-size", List.of("50"),
-                "webhook-max-attempts", List.of("5"),
-                "webhook-backoff-ms", List.of("250"),
-                "webhook-max-backoff-ms", List.of("4000"),
-                "webhook-timeout-ms", List.of("1500"),
-                "webhook-lanes", List.of("8")));
+        OptionValues values = parse(Map.ofEntries(
+                Map.entry("webhook-url", List.of("https://hooks.example.com/pg")),
+                Map.entry("webhook-header", List.of("Authorization: Bearer abc")),
+                Map.entry("webhook-secret", List.of("whsec_c2VjcmV0LWtleS1ieXRlcw==")),
+                Map.entry("webhook-batch-size", List.of("50")),
+                Map.entry("webhook-max-attempts", List.of("5")),
+                Map.entry("webhook-backoff-ms", List.of("250")),
+                Map.entry("webhook-max-backoff-ms", List.of("4000")),
+                Map.entry("webhook-timeout-ms", List.of("1500")),
+                Map.entry("webhook-lanes", List.of("8")),
+                Map.entry("webhook-retry-for", List.of("2h")),
+                Map.entry("webhook-dead-letter", List.of("/var/lib/pg_flo/dead"))));
 
         WebhookSinkConfig config = WebhookSinkOptions.toConfig(values);
         assertThat(config.url()).isEqualTo(URI.create("https://hooks.example.com/pg"));
@@ -113,6 +117,19 @@ class WebhookSinkProviderTest {
         assertThat(config.maxBackoff()).isEqualTo(Duration.ofMillis(4000));
         assertThat(config.requestTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(config.lanes()).isEqualTo(8);
+        assertThat(config.retryFor()).isEqualTo(Duration.ofHours(2));
+        assertThat(config.deadLetter()).isEqualTo(Path.of("/var/lib/pg_flo/dead"));
+    }
+
+    @Test
+    void zeroRetryForMeansNoTimeLimitAndZeroAttemptsNoCount() {
+        WebhookSinkConfig config = WebhookSinkOptions.toConfig(parse(Map.of("webhook-url", List.of("http://localhost/"),
+                "webhook-retry-for", List.of("0"), "webhook-max-attempts", List.of("3"))));
+
+        assertThat(config.limitsRetryTime()).isFalse();
+        assertThat(config.limitsAttempts()).isTrue();
+        assertThat(WebhookSinkConfig.builder("http://localhost/").build().limitsAttempts()).isFalse();
+        assertThat(WebhookSinkOptions.RETRY_FOR.print(Duration.ZERO)).isEqualTo("0");
     }
 
     @Test
@@ -199,8 +216,11 @@ class WebhookSinkProviderTest {
             webhook-batch-size     | 0                                  | --webhook-batch-size must be a whole number from 1 to 100000, got '0'
             webhook-batch-size     | 100001                             | --webhook-batch-size must be a whole number from 1 to 100000, got '100001'
             webhook-batch-size     | ten                                | --webhook-batch-size must be a whole number from 1 to 100000, got 'ten'
-            webhook-max-attempts   | 0                                  | --webhook-max-attempts must be a whole number from 1 to 100, got '0'
-            webhook-max-attempts   | 101                                | --webhook-max-attempts must be a whole number from 1 to 100, got '101'
+            webhook-max-attempts   | -1                                 | --webhook-max-attempts must be a whole number from 0 to 100, got '-1'
+            webhook-max-attempts   | 101                                | --webhook-max-attempts must be a whole number from 0 to 100, got '101'
+            webhook-retry-for      | soon                               | --webhook-retry-for
+            webhook-retry-for      | -5m                                | --webhook-retry-for
+            webhook-retry-for      | 400d                               | --webhook-retry-for must be at most 365d (0 for no time limit), got '400d'
             webhook-backoff-ms     | -1                                 | --webhook-backoff-ms must be a whole number of milliseconds from 0 to 9223372036854775807, got '-1'
             webhook-backoff-ms     | 1s                                 | --webhook-backoff-ms must be a whole number of milliseconds from 0 to 9223372036854775807, got '1s'
             webhook-max-backoff-ms | -1                                 | --webhook-max-backoff-ms must be a whole number of milliseconds from 0 to 9223372036854775807, got '-1'

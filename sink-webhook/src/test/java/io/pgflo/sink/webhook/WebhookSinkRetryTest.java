@@ -39,6 +39,7 @@ class WebhookSinkRetryTest {
     private WebhookSinkConfig.Builder fastRetries() {
         return WebhookSinkConfig.builder(receiver.url())
                 .lanes(1)
+                .maxAttempts(3)
                 .initialBackoff(Duration.ofMillis(5))
                 .maxBackoff(Duration.ofMillis(50))
                 .requestTimeout(Duration.ofSeconds(5));
@@ -92,8 +93,8 @@ class WebhookSinkRetryTest {
         status.save(Position.parse("0/1000"));
         List<ChangeEvent> events = inserts(1);
 
-        try (WebhookSink sink = new WebhookSink(WebhookSinkConfig.builder(url).lanes(1).initialBackoff(Duration.ofMillis(5))
-                .maxBackoff(Duration.ofMillis(20)).build(), status)) {
+        try (WebhookSink sink = new WebhookSink(WebhookSinkConfig.builder(url).lanes(1).maxAttempts(3)
+                .initialBackoff(Duration.ofMillis(5)).maxBackoff(Duration.ofMillis(20)).build(), status)) {
             assertThatThrownBy(() -> TestEvents.write(sink, batch(events)))
                     .isInstanceOf(WebhookDeliveryException.class)
                     .hasMessageContaining("webhook POST " + receiver.url())
@@ -272,8 +273,8 @@ class WebhookSinkRetryTest {
         }
         String url = "http://127.0.0.1:" + closedPort + "/hook";
         List<ChangeEvent> events = inserts(1);
-        try (WebhookSink sink = new WebhookSink(WebhookSinkConfig.builder(url).lanes(1).initialBackoff(Duration.ofMillis(5))
-                .maxBackoff(Duration.ofMillis(20)).build(), new RecordingReceiver.MemoryCheckpoints())) {
+        try (WebhookSink sink = new WebhookSink(WebhookSinkConfig.builder(url).lanes(1).maxAttempts(3)
+                .initialBackoff(Duration.ofMillis(5)).maxBackoff(Duration.ofMillis(20)).build(), new RecordingReceiver.MemoryCheckpoints())) {
             assertThatThrownBy(() -> TestEvents.write(sink, batch(events)))
                     .isInstanceOf(WebhookDeliveryException.class)
                     .hasMessageContaining("webhook POST " + url)
