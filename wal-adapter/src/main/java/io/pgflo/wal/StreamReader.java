@@ -158,9 +158,12 @@ final class StreamReader implements Runnable {
                     assembler.accept(buffer, lsn, this::put);
                     pause = MIN_IDLE_PAUSE_NANOS;
                 } else {
-                    // Nothing more to read now: what was read goes to the pipeline before the pause.
-                    handOver();
+                    // Nothing more to read now: what was read goes to the pipeline before the pause, and idle is set
+                    // first. The hand-over wakes the pipeline, which checks caughtUp() as soon as it has taken the
+                    // chunk; set after, it would often still read false, and the pipeline would hold the last
+                    // transaction until the next one or the batch delay (at 1,000 changes/s, p50 up to 32 ms).
                     idle = true;
+                    handOver();
                     // parkNanos, not Thread.sleep: on JDK 17 a sleep with nanoseconds rounds up to a whole millisecond,
                     // a millisecond lost per gap between small transactions.
                     LockSupport.parkNanos(pause);
