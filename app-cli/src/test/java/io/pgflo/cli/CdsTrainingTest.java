@@ -61,6 +61,7 @@ class CdsTrainingTest {
         assertThat(CdsTraining.isRuntimeClass("org/postgresql/core/v3/QueryExecutorImpl.class")).isTrue();
         assertThat(CdsTraining.isRuntimeClass("okhttp3/internal/connection/RealCall.class")).isTrue();
         assertThat(CdsTraining.isRuntimeClass("io/pgflo/sink/postgres/PostgresSink.class")).isTrue();
+        assertThat(CdsTraining.isRuntimeClass("io/prometheus/metrics/core/metrics/Counter.class")).isTrue();
         assertThat(CdsTraining.isRuntimeClass("io/pgflo/testkit/TestPostgres.class")).isFalse();
         assertThat(CdsTraining.isRuntimeClass("org/junit/jupiter/api/Test.class")).isFalse();
         assertThat(CdsTraining.isRuntimeClass("META-INF/versions/11/org/postgresql/Driver.class")).isFalse();

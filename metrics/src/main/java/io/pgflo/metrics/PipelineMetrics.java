@@ -12,8 +12,6 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -32,7 +30,6 @@ public final class PipelineMetrics implements PipelineListener {
     private final Counter filtered;
     private final Histogram batchWrite;
     private final Histogram commitToDurable;
-    private final Map<String, Long> perBatch = new HashMap<>();
 
     /**
      * @param lagSeconds how far the sink is behind the source, in seconds (see the README); read at each scrape
@@ -82,17 +79,33 @@ public final class PipelineMetrics implements PipelineListener {
         if (batch.isEmpty()) {
             return;
         }
+        // Counted by runs of one table and operation (a batch is mostly a few long runs): a label lookup per run,
+        // not a string built and hashed per event.
         long valueBytes = 0;
+        ChangeEvent first = null;
+        long run = 0;
         for (ChangeEvent event : batch.events()) {
-            perBatch.merge(event.qualifiedTable() + '\u0000' + event.operation().name(), 1L, Long::sum);
             valueBytes += event.valueBytes();
+            if (first != null && sameCounter(first, event)) {
+                run++;
+                continue;
+            }
+            count(first, run);
+            first = event;
+            run = 1;
         }
-        perBatch.forEach((key, count) -> {
-            int split = key.indexOf('\u0000');
-            events.labelValues(key.substring(0, split), key.substring(split + 1)).inc(count);
-        });
-        perBatch.clear();
+        count(first, run);
         bytes.inc(valueBytes);
+    }
+
+    private static boolean sameCounter(ChangeEvent a, ChangeEvent b) {
+        return a.operation() == b.operation() && a.table().equals(b.table()) && a.schema().equals(b.schema());
+    }
+
+    private void count(ChangeEvent event, long run) {
+        if (event != null) {
+            events.labelValues(event.qualifiedTable(), event.operation().name()).inc(run);
+        }
     }
 
     @Override
