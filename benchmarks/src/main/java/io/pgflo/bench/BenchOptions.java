@@ -57,7 +57,7 @@ record BenchOptions(
      * the file sink with its metrics endpoint scraped, and with five rules (what each costs, against the file row).
      */
     static final List<String> KNOWN_CONTENDERS = List.of("recvlogical", "stdout", "file", "webhook", "webhook-batch", "postgres",
-            "native", "debezium", "file-metrics", "file-rules");
+            "native", "debezium", "file-metrics", "file-rules", "nats-file", "nats-publish");
     static final long DEFAULT_ROWS = 1_000_000;
     static final long DEFAULT_TRANSACTIONS = 100_000;
     static final String DEFAULT_HEAP = "512m";
@@ -84,6 +84,8 @@ record BenchOptions(
                                file-metrics: the file sink with --metrics-port, scraped every second (its
                                cost: --contenders recvlogical,file,file-metrics)
                                file-rules: the file sink with five rules, one of each kind (their cost)
+                               nats-file: pg_flo replicator, JetStream (a nats-server of its own, file storage)
+                               and pg_flo worker file, end to end; nats-publish: the replicator alone
               --source-url     a source database to use instead of an embedded server (wal_level=logical, a user
                                with REPLICATION); the harness creates and drops public.pg_flo_bench_events there
               --heap           pg_flo's heap: a size for -Xmx (default 512m), launcher (no heap option: the

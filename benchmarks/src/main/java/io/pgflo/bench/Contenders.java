@@ -14,6 +14,8 @@ final class Contenders {
             case "file" -> new PgFloFileContender();
             case "file-metrics" -> new PgFloFileMetricsContender();
             case "file-rules" -> new PgFloFileRulesContender();
+            case "nats-file" -> new PgFloNatsContender(true);
+            case "nats-publish" -> new PgFloNatsContender(false);
             case "webhook" -> new PgFloWebhookContender(1);
             case "webhook-batch" -> new PgFloWebhookContender(options.webhookBatchSize());
             case "postgres" -> new PgFloPostgresContender();

@@ -53,6 +53,11 @@ abstract class PgFloContender implements Contender {
                 + (baseline ? " (baseline)" : "");
     }
 
+    /** The heap this contender runs with ({@link BenchOptions#heapOptions}). */
+    final String heap() {
+        return heap;
+    }
+
     /** The jar this contender runs. */
     final PgFloJar jar(BenchContext context) {
         return baseline ? context.baselinePgFlo() : context.pgFlo();
