@@ -49,8 +49,6 @@ final class ConfigKeys {
 
     /** pg_flo keys that have nothing to set here, and why; read and left aside so that pg_flo's files load unchanged. */
     static final Map<String, String> PG_FLO_ONLY = new TreeMap<>(Map.of(
-            "nats-url", "pg_flo hands changes from its replicator to its worker through NATS; here the stream writes "
-                    + "to the sink itself",
             "stream", "streaming is what 'pg_flo stream' does",
             "source-host", "the PostgreSQL sink's --sync-schema reads the stream's own source",
             "source-port", "the PostgreSQL sink's --sync-schema reads the stream's own source",

@@ -37,7 +37,7 @@ class ConfigFileIT {
                 batch-delay-ms: 20
                 heartbeat-interval: 1
                 progress-interval: 0
-                nats-url: "nats://localhost:4222"
+                target-disable-foreign-keys: true
                 """.formatted(TestPostgres.SUPERUSER_PASSWORD, out, status));
         try (PgFloProcess process = PgFloProcess.startExactly(pg, db, "from_file", dir.resolve("logs"),
                 List.of("stream", "file", "--config", config.toString()))) {
@@ -45,7 +45,7 @@ class ConfigFileIT {
                     "UPDATE items SET name = 'uno' WHERE id = 1");
             process.awaitCaughtUp();
             assertThat(process.stop()).as(process.stderr()).isZero();
-            assertThat(process.stderr()).contains(config + ":14:1: 'nats-url' is ignored");
+            assertThat(process.stderr()).contains(config + ":14:1: 'target-disable-foreign-keys' is ignored");
         }
         List<JsonNode> events = FileSinkEvents.read(out);
         assertThat(events).extracting(e -> e.get("table").asText() + " " + e.get("type").asText())

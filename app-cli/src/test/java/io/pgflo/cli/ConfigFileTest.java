@@ -108,7 +108,9 @@ class ConfigFileTest {
         assertThat(settings.get("sync-schema").text()).isEqualTo("false");
         assertThat(settings.get("tables").values()).containsExactly("table1", "table2");
         assertThat(settings.get("track-ddl").text()).isEqualTo("false");
-        assertThat(settings).doesNotContainKeys("nats-url", "source-host", "target-disable-foreign-keys",
+        // nats-url is the replicator's (pg_flo replicator --config reads pg_flo's file as it is)
+        assertThat(settings.get("nats-url").text()).isEqualTo("nats://localhost:4222");
+        assertThat(settings).doesNotContainKeys("source-host", "target-disable-foreign-keys",
                 "file-output-dir", "target-sync-schema");
     }
 
