@@ -26,7 +26,7 @@ class PgFloLauncherIT {
     void theFirstCommandMakesTheArchiveAndTheNextOneLoadsFromIt(@TempDir Path directory) throws Exception {
         PgFloJar pgFlo = snapshot(directory, true);
 
-        assertThat(pgFlo.sinks()).containsExactlyInAnyOrder("stdout", "file", "postgres", "webhook");
+        assertThat(pgFlo.sinks()).containsExactlyInAnyOrder("stdout", "file", "postgres", "webhook", "jetstream");
         List<Path> archives = archives(directory.resolve("cds"));
         assertThat(archives).hasSize(1);
 
