@@ -16,11 +16,9 @@ import java.util.stream.Stream;
  * and the offset up to which it is forced to disk. A tail thread reads the checkpoint every millisecond and the bytes
  * it newly covers, and stamps their rows with the time it saw them.
  */
-final class FileLatencyContender implements LatencyContender {
+final class FileLatencyContender extends ArrivingLatencyContender {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ProcessLaunch process;
-    private Arrivals arrivals;
     private Thread tail;
     private volatile boolean closed;
     private volatile String tailFailure = "";
@@ -106,22 +104,8 @@ final class FileLatencyContender implements LatencyContender {
     }
 
     @Override
-    public long durable(LatencySegment segment) {
-        return arrivals.countBetween(segment.firstId(), segment.lastId());
-    }
-
-    @Override
-    public Arrivals arrivals(LatencySegment segment) {
-        return arrivals;
-    }
-
-    @Override
     public String failure() {
-        if (!tailFailure.isEmpty()) {
-            return tailFailure;
-        }
-        return process != null && process.exitCode().isPresent()
-                ? "pg_flo exited with " + process.exitCode().getAsInt() + ": " + process.logTail() : "";
+        return tailFailure.isEmpty() ? super.failure() : tailFailure;
     }
 
     @Override

@@ -30,6 +30,12 @@ final class PgFloLatencyProcess {
                 directory.resolve("pg_flo.log"), directory.resolve("gc.log"));
     }
 
+    /** Why the process stopped, when it has; empty while it runs (or before it started). */
+    static String exited(ProcessLaunch process) {
+        return process != null && process.exitCode().isPresent()
+                ? "pg_flo exited with " + process.exitCode().getAsInt() + ": " + process.logTail() : "";
+    }
+
     static String group(String contender) {
         return "latency_" + contender.replace('-', '_');
     }

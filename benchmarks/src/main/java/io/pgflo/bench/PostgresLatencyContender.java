@@ -24,8 +24,7 @@ final class PostgresLatencyContender extends TargetLatencyContender {
 
     @Override
     public String failure() {
-        return process != null && process.exitCode().isPresent()
-                ? "pg_flo exited with " + process.exitCode().getAsInt() + ": " + process.logTail() : "";
+        return PgFloLatencyProcess.exited(process);
     }
 
     @Override

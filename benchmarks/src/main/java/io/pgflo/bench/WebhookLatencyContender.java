@@ -15,12 +15,10 @@ import java.util.concurrent.Executors;
  * pg_flo's webhook sink, per event or in batches, posting to a receiver on the loopback interface (the JDK's HTTP
  * server, 8 threads) that stamps each event with the time its request arrived and answers 200.
  */
-final class WebhookLatencyContender implements LatencyContender {
+final class WebhookLatencyContender extends ArrivingLatencyContender {
     private final int batchSize;
     private HttpServer receiver;
     private ExecutorService threads;
-    private ProcessLaunch process;
-    private Arrivals arrivals;
 
     WebhookLatencyContender(int batchSize) {
         this.batchSize = batchSize;
@@ -52,22 +50,6 @@ final class WebhookLatencyContender implements LatencyContender {
                 "--webhook-batch-size", Integer.toString(batchSize)), Map.of());
         SlotWait.untilActive(context.source(), context.sourceDb(),
                 PgFloLatencyProcess.slot(id()), this::failure);
-    }
-
-    @Override
-    public long durable(LatencySegment segment) {
-        return arrivals.countBetween(segment.firstId(), segment.lastId());
-    }
-
-    @Override
-    public Arrivals arrivals(LatencySegment segment) {
-        return arrivals;
-    }
-
-    @Override
-    public String failure() {
-        return process != null && process.exitCode().isPresent()
-                ? "pg_flo exited with " + process.exitCode().getAsInt() + ": " + process.logTail() : "";
     }
 
     @Override
