@@ -1,5 +1,6 @@
 package io.pgflo.nats;
 
+import io.nats.client.AuthenticationException;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -11,10 +12,14 @@ import java.time.Duration;
 public final class NatsConnector {
     private NatsConnector() {}
 
+    private static final Duration FIRST_CONNECT_PATIENCE = Duration.ofSeconds(15);
+    private static final Duration FIRST_CONNECT_RETRY = Duration.ofMillis(250);
+
     /**
-     * Connects, or throws {@link ConfigurationException} naming the URL (never a secret) when no server answers or the
-     * login is refused.
+     * Connects, or throws {@link ConfigurationException} naming the URL (never a secret) when no server has answered
+     * for 15 s or the login is refused.
      */
+
     public static Connection connect(NatsSettings settings, String connectionName) {
         Options.Builder options = new Options.Builder()
                 .servers(settings.url().split(","))
@@ -37,14 +42,31 @@ public final class NatsConnector {
         if (settings.usesTls()) {
             options.sslContext(TlsContexts.create(settings));
         }
+        // A process started while the server restarts (a supervisor brings both back) waits for it a while, as the
+        // client waits for a server it has lost; a refused login is final at once.
+        Options built = options.build();
+        long deadline = System.nanoTime() + FIRST_CONNECT_PATIENCE.toNanos();
         try {
-            return Nats.connect(options.build());
-        } catch (IOException e) {
-            throw new ConfigurationException("cannot connect to NATS at " + settings.url() + ": " + e.getMessage(), e);
+            while (true) {
+                try {
+                    return Nats.connect(built);
+                } catch (AuthenticationException e) {
+                    throw cannotConnect(settings, e);
+                } catch (IOException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw cannotConnect(settings, e);
+                    }
+                    Thread.sleep(FIRST_CONNECT_RETRY.toMillis());
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while connecting to NATS at " + settings.url(), e);
         }
+    }
+
+    private static ConfigurationException cannotConnect(NatsSettings settings, IOException e) {
+        return new ConfigurationException("cannot connect to NATS at " + settings.url() + ": " + e.getMessage(), e);
     }
 
     /** Closes {@code connection} (null is fine), keeping the thread's interrupt. */
