@@ -29,6 +29,8 @@ public final class Pipeline {
     /** Written batches not yet durable: their checkpoints and newest source commit times, oldest first. */
     private final java.util.ArrayDeque<Written> notDurable = new java.util.ArrayDeque<>();
     private final PipelineStats stats = new PipelineStats();
+    /** The checkpoint of the last batch handed to the sink: the sink is free once its durable checkpoint reaches it. */
+    private Position lastWritten;
     private volatile boolean stopRequested;
 
     public Pipeline(ChangeSource source, Sink sink, BatchPolicy policy) {
@@ -65,6 +67,7 @@ public final class Pipeline {
     public void run() throws InterruptedException {
         Position resumeAfter = sink.lastCheckpoint();
         stats.recordStart(resumeAfter);
+        lastWritten = resumeAfter;
         Batcher batcher = new Batcher(policy, resumeAfter);
         source.start(resumeAfter);
         Duration pollTimeout = policy.maxDelay().compareTo(MAX_POLL) < 0 ? policy.maxDelay() : MAX_POLL;
@@ -72,10 +75,12 @@ public final class Pipeline {
         while (!stopRequested) {
             SourceMessage message = source.poll(Duration.ZERO);
             boolean caughtUp = message == null && source.caughtUp();
-            if (caughtUp) {
-                // Nothing more pending: what is committed goes now instead of waiting out the batch delay, so a change
-                // waits only while more is arriving. Batches still grow under load, while the sink is busy with the
-                // one before (group commit); the delay stays the bound for a source that never pauses.
+            if (message == null && (caughtUp || sinkFree())) {
+                // Nothing pending this instant: what is committed goes now instead of waiting out the batch delay, when
+                // the source has nothing more (a change waits only while more is arriving), or when the sink has made
+                // everything before durable (a source still decoding a backlog must not hold changes while the sink
+                // idles). Batches grow while the sink is busy with the one before (group commit), so their size follows
+                // the load; the delay stays the bound for a sink that never reports durable positions.
                 Batch ready = batcher.drainCommitted();
                 if (ready != null) {
                     write(ready, batcher.lastCutCommitTime());
@@ -137,10 +142,16 @@ public final class Pipeline {
         sink.writeBatch(batch);
         listener.batchWritten(batch, Duration.ofNanos(System.nanoTime() - start));
         stats.recordBatch(batch, newestCommit);
+        lastWritten = batch.checkpoint();
         if (newestCommit != null && batch.checkpoint().wholeTransaction()
                 && (notDurable.isEmpty() || batch.checkpoint().isAfter(notDurable.peekLast().checkpoint()))) {
             notDurable.addLast(new Written(batch.checkpoint(), newestCommit));
         }
+    }
+
+    /** Whether the sink has made every batch handed to it durable (one volatile read in the built-in sinks). */
+    private boolean sinkFree() {
+        return !lastWritten.isAfter(sink.lastCheckpoint());
     }
 
     /** Asks {@link #run()} to finish the committed work it holds and return. */

@@ -240,8 +240,8 @@ class PipelineTest {
     }
 
     @Test
-    void aGapInASourceThatIsStillDecodingABacklogDoesNotCutTheBatch() throws Exception {
-        // Group commit: the consumer outran the decoding for an instant, but more is on its way, so the batch grows.
+    void aGapInASourceStillDecodingABacklogCutsTheBatchWhenTheSinkHasNothingInFlight() throws Exception {
+        // The consumer outran the decoding for an instant; the sink idles, so holding the change would only add latency.
         ScriptedSource source = new ScriptedSource(List.of(insert(1, 10, 0), commit(10), insert(21, 30, 0), commit(30)));
         source.gapsBefore.add(2);
         source.decoding = true;
@@ -249,14 +249,30 @@ class PipelineTest {
         Pipeline pipeline = new Pipeline(source, sink, new BatchPolicy(1000, Duration.ofHours(1)));
         List<Integer> writtenWhenTheNextArrived = new ArrayList<>();
         source.onPoll = () -> {
-            if (source.handedOut == 2 && writtenWhenTheNextArrived.isEmpty()) {
+            if (source.handedOut == 2 && writtenWhenTheNextArrived.isEmpty() && !source.gapsBefore.contains(2)) {
                 writtenWhenTheNextArrived.add(sink.events.size());
             }
         };
         source.onDrained = pipeline::stop;
         pipeline.run();
-        assertThat(writtenWhenTheNextArrived).containsExactly(0);
+        assertThat(writtenWhenTheNextArrived).containsExactly(1);
         assertThat(sink.events).hasSize(2);
+    }
+
+    @Test
+    void aGapInASourceStillDecodingABacklogLetsTheBatchGrowWhileTheSinkIsBusy() throws Exception {
+        // Group commit: the first batch is not durable yet, so the next gathers what arrives meanwhile.
+        ScriptedSource source = new ScriptedSource(List.of(insert(1, 10, 0), commit(10), insert(21, 30, 0), commit(30),
+                insert(41, 50, 0), commit(50)));
+        source.gapsBefore.add(2);
+        source.gapsBefore.add(4);
+        source.decoding = true;
+        LaggingSink sink = new LaggingSink();
+        Pipeline pipeline = new Pipeline(source, sink, new BatchPolicy(1000, Duration.ofHours(1)));
+        source.onDrained = pipeline::stop;
+        pipeline.run();
+        assertThat(sink.batchSizes).as("cut at the first gap (sink free), not at the second (sink busy)")
+                .containsExactly(1, 2);
     }
 
     @Test
@@ -399,6 +415,7 @@ class PipelineTest {
     /** Makes each batch durable only when the next is written, or at a flush. */
     private static final class LaggingSink implements Sink {
         final List<Position> durableAtEachAck = new ArrayList<>();
+        final List<Integer> batchSizes = new ArrayList<>();
         RuntimeException failFlush;
         boolean flushed;
         private Position pending = Position.START;
@@ -412,6 +429,7 @@ class PipelineTest {
         @Override
         public void writeBatch(Batch batch) {
             makeDurable();
+            batchSizes.add(batch.size());
             pending = batch.checkpoint();
         }
 
