@@ -57,7 +57,7 @@ record BenchOptions(
      * the file sink with its metrics endpoint scraped, and with five rules (what each costs, against the file row).
      */
     static final List<String> KNOWN_CONTENDERS = List.of("recvlogical", "stdout", "file", "webhook", "webhook-batch", "postgres",
-            "native", "debezium", "file-metrics", "file-rules", "nats-file", "nats-publish");
+            "native", "debezium", "file-metrics", "file-rules", "nats-file", "nats-publish", "recvlogical-binary");
     static final long DEFAULT_ROWS = 1_000_000;
     static final long DEFAULT_TRANSACTIONS = 100_000;
     static final String DEFAULT_HEAP = "512m";

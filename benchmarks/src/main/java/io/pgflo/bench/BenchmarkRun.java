@@ -146,31 +146,36 @@ final class BenchmarkRun {
             progress.printf("%-22s %s: draining...%n", contender.displayName(), workload.name());
             ContenderResult result = runner.run(contender, entry.getValue().withEnd(end, fingerprint));
             source.dropReplication(contender.names());
-            if (result.ok() && contender.id().equals("webhook")) {
-                result = withReceiverCeiling(context, result, entry.getValue());
-            }
             progress.printf("%-22s %s: %s%n", contender.displayName(), workload.name(), summary(result));
             results.add(result);
+            if (result.ok() && contender.id().equals("webhook")) {
+                ContenderResult ceiling = receiverCeiling(context, workload, entry.getValue());
+                progress.printf("%-22s %s: %s%n", ceiling.contender(), workload.name(), ceiling.ok()
+                        ? String.format(Locale.ROOT, "%,.0f requests/s", ceiling.eventsPerSecond()) : ceiling.note());
+                results.add(ceiling);
+            }
         }
     }
 
     /**
-     * The per-event webhook's rate against what the receiver takes from {@code wrk} with as many connections as the
-     * sink has lanes, measured right after it on the same receiver.
+     * What the per-event webhook's receiver takes from {@code wrk} with as many connections as the sink has lanes,
+     * measured right after the sink on the same receiver: the per-event target's base.
      */
-    private ContenderResult withReceiverCeiling(BenchContext context, ContenderResult result, RunSpec run)
+    private static ContenderResult receiverCeiling(BenchContext context, Workload workload, RunSpec run)
             throws Exception {
-        if (!WrkCeiling.available()) {
-            return result.withMoreNote("receiver ceiling not measured: no wrk (Debian: apt-get install wrk)");
-        }
         int lanes = WrkCeiling.defaultLanes(context.pgFlo().sinkHelp("webhook"));
+        if (!WrkCeiling.available()) {
+            return ContenderResult.receiverCeiling(workload.name(), lanes, ContenderResult.NOT_AVAILABLE, null,
+                    "no wrk (Debian: apt-get install wrk)");
+        }
         java.util.OptionalDouble ceiling = WrkCeiling.measure(context.receiver().url(), lanes, 10, run.workDirectory());
         context.receiver().reset();
         if (ceiling.isEmpty()) {
-            return result.withMoreNote("receiver ceiling not measured: wrk printed no rate (see wrk.log)");
+            return ContenderResult.receiverCeiling(workload.name(), lanes, ContenderResult.FAILED, null,
+                    "wrk printed no rate (see wrk.log)");
         }
-        return result.withMoreNote(String.format(Locale.ROOT, "receiver takes %,.0f req/s from wrk with %d connections:"
-                + " %.2fx of it", ceiling.getAsDouble(), lanes, result.eventsPerSecond() / ceiling.getAsDouble()));
+        return ContenderResult.receiverCeiling(workload.name(), lanes, ContenderResult.OK, ceiling.getAsDouble(),
+                "10 s of POSTs of one event");
     }
 
     private static boolean writesToTarget(Contender contender) {

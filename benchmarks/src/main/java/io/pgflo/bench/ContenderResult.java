@@ -51,6 +51,19 @@ record ContenderResult(
     static final String OK = "ok";
     static final String FAILED = "failed";
     static final String NOT_AVAILABLE = "not available";
+    /** The id of the row that holds what the webhook's receiver takes from {@code wrk}, the per-event target's base. */
+    static final String RECEIVER_CEILING = "receiver-wrk";
+
+    /**
+     * The receiver's ceiling as a row of its own: requests per second from {@code wrk} with {@code connections}, or
+     * null with a status other than {@link #OK} and a note that says why.
+     */
+    static ContenderResult receiverCeiling(String workload, int connections, String status, Double requestsPerSecond,
+            String note) {
+        return new ContenderResult("wrk, " + connections + " connections, same receiver", RECEIVER_CEILING, workload, 0,
+                status, null, null, requestsPerSecond, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, note, null);
+    }
 
     static ContenderResult notAvailable(Contender contender, Workload workload, String reason) {
         return new ContenderResult(contender.displayName(), contender.id(), workload.name(), workload.events(),

@@ -9,7 +9,8 @@ final class Contenders {
 
     static Contender byId(String id, BenchOptions options) {
         return switch (id) {
-            case "recvlogical" -> new PgRecvLogicalContender();
+            case "recvlogical" -> new PgRecvLogicalContender(false);
+            case "recvlogical-binary" -> new PgRecvLogicalContender(true);
             case "stdout" -> new PgFloStdoutContender();
             case "file" -> new PgFloFileContender();
             case "file-metrics" -> new PgFloFileMetricsContender();

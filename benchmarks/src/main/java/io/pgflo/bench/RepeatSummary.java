@@ -17,12 +17,12 @@ final class RepeatSummary {
 
     static String render(List<List<ContenderResult>> runs) {
         Map<String, List<ContenderResult>> rows = new LinkedHashMap<>();
-        Map<ContenderResult, Double> nativeRates = new IdentityHashMap<>();
+        // Each result's neighbours: the rows of its run and workload, which hold the rates its target is stated on.
+        Map<ContenderResult, List<ContenderResult>> sameRun = new IdentityHashMap<>();
         for (List<ContenderResult> run : runs) {
             for (ContenderResult result : run) {
                 rows.computeIfAbsent(result.workload() + "\u0000" + result.contender(), key -> new ArrayList<>()).add(result);
-                nativeRates.put(result, Targets.rateOf(
-                        run.stream().filter(other -> other.workload().equals(result.workload())).toList(), "native"));
+                sameRun.put(result, run.stream().filter(other -> other.workload().equals(result.workload())).toList());
             }
         }
         // As wide as the longest name: a contender run on several heaps is named after its heap too.
@@ -50,7 +50,7 @@ final class RepeatSummary {
                         judged++;
                         met += result.targetMet() ? 1 : 0;
                     }
-                    figures.add(figureOf(result, nativeRates.get(result)));
+                    figures.add(figureOf(result, sameRun.get(result)));
                 }
             }
             String verdict = target == null ? "-" : met + " of " + judged + " (" + String.join(", ", figures) + ")";
@@ -61,12 +61,14 @@ final class RepeatSummary {
         return out.toString();
     }
 
-    /** The number a target is stated on: x dbz, x recv, x native, or the rate; "-" when the run gave none. */
-    private static String figureOf(ContenderResult result, Double nativeRate) {
+    /** The number a target is stated on: x dbz, x recv, x native, x wrk, or the rate; "-" when the run gave none. */
+    private static String figureOf(ContenderResult result, List<ContenderResult> sameRun) {
         String target = result.target();
         if (target.contains("native")) {
-            return nativeRate == null || result.eventsPerSecond() == null ? "-"
-                    : String.format(Locale.ROOT, "%.2fx native", result.eventsPerSecond() / nativeRate);
+            return ratioTo(result, Targets.rateOf(sameRun, "native"), "native");
+        }
+        if (target.contains("wrk")) {
+            return ratioTo(result, Targets.rateOf(sameRun, ContenderResult.RECEIVER_CEILING), "wrk");
         }
         if (target.contains("debezium")) {
             return result.ratioToDebezium() == null ? "-" : String.format(Locale.ROOT, "%.2fx", result.ratioToDebezium());
@@ -75,6 +77,11 @@ final class RepeatSummary {
             return result.ratioToRecvLogical() == null ? "-" : String.format(Locale.ROOT, "%.2fx", result.ratioToRecvLogical());
         }
         return result.eventsPerSecond() == null ? "-" : String.format(Locale.ROOT, "%,.0f/s", result.eventsPerSecond());
+    }
+
+    private static String ratioTo(ContenderResult result, Double base, String baseName) {
+        return base == null || result.eventsPerSecond() == null ? "-"
+                : String.format(Locale.ROOT, "%.2fx %s", result.eventsPerSecond() / base, baseName);
     }
 
     static double median(List<Double> values) {

@@ -40,9 +40,30 @@ class TargetsTest {
         List<ContenderResult> results = Targets.evaluate(List.of(row("postgres@launcher", 80_000), row("postgres@jvm", 60_000),
                 row("native", 70_000)));
 
-        assertThat(results.get(0).target()).isEqualTo(">= native");
-        assertThat(results.get(0).targetMet()).isTrue();
+        assertThat(results.get(0).target()).isEqualTo(">= 1.2x native");
+        assertThat(results.get(0).targetMet()).as("80,000 < 1.2 x 70,000").isFalse();
         assertThat(results.get(1).targetMet()).isFalse();
+    }
+
+    @Test
+    void judgesPerEventWebhookAgainstTheReceiversCeilingWhenWrkMeasuredIt() {
+        List<ContenderResult> results = Targets.evaluate(List.of(row("recvlogical", 40_000), row("webhook", 12_500),
+                ContenderResult.receiverCeiling("bulk", 4, ContenderResult.OK, 15_000.0, ""), row("debezium", 3_000)));
+
+        assertThat(results.get(1).target()).isEqualTo(">= 0.80x wrk");
+        assertThat(results.get(1).targetMet()).as("12,500 / 15,000 = 0.83").isTrue();
+        assertThat(results.get(2).heapWithinLimit()).as("wrk's row is not pg_flo's").isNull();
+    }
+
+    @Test
+    void judgesStdoutFileBatchAndPostgresByTheirRatios() {
+        List<ContenderResult> results = Targets.evaluate(List.of(row("recvlogical", 100_000), row("native", 50_000),
+                row("stdout", 95_000), row("file", 99_000), row("webhook-batch", 90_000), row("postgres", 60_000),
+                row("recvlogical-binary", 101_000)));
+
+        assertThat(results).extracting(ContenderResult::targetMet)
+                .containsExactly(null, null, true, false, true, true, null);
+        assertThat(results.get(6).heapWithinLimit()).isNull();
     }
 
     private static ContenderResult row(String id, double eventsPerSecond) {
