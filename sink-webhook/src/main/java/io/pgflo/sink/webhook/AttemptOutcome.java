@@ -47,9 +47,13 @@ sealed interface AttemptOutcome {
             return retryableStatus(status);
         }
 
-        /** A 4xx refusal other than 408 and 429: what {@code --webhook-dead-letter} takes instead of stopping. */
+        /**
+         * A refusal of this request's content (400, 409, 413, 422): what {@code --webhook-dead-letter} takes instead of
+         * stopping. Not the other 4xx (401, 403, 404, 405, 410, 415...), which say the URL, the credentials or the
+         * format are wrong for every event: dead-lettering them would empty the stream into the directory.
+         */
         boolean deadLetter() {
-            return status >= 400 && status <= 499 && !retryableStatus(status);
+            return status == 400 || status == 409 || status == 413 || status == 422;
         }
 
         @Override

@@ -79,6 +79,9 @@ public final class WebhookDeliveryException extends RuntimeException {
             } else {
                 text.append("; not retried: only 408, 429 and 5xx answers are, any other says the receiver refuses "
                         + "this request, so fix the receiver or the request (URL, --webhook-header, --webhook-secret) and restart");
+                if (!((AttemptOutcome.Rejected) outcome).deadLetter()) {
+                    text.append(" (never dead-lettered: it is about the endpoint or the credentials, not the event)");
+                }
             }
         } else {
             text.append(" failed for ").append(what).append(": ").append(outcome.describe());

@@ -211,6 +211,25 @@ class WebhookRetryForTest {
     }
 
     @Test
+    void aRefusalOfTheEndpointOrCredentialsStopsTheStreamEvenWithADeadLetterDirectory(@TempDir Path dir) {
+        // A 401 after a token rotation would refuse every event: dead-lettering would empty the stream into the directory.
+        List<ChangeEvent> events = inserts(3);
+        receiver.answer((number, request, body) -> number == 2
+                ? RecordingReceiver.status(401) : RecordingReceiver.ok());
+        Path deadLetters = dir.resolve("dead");
+
+        try (WebhookSink sink = new WebhookSink(defaults().lanes(1).deadLetter(deadLetters).build(),
+                new RecordingReceiver.MemoryCheckpoints())) {
+            assertThatThrownBy(() -> TestEvents.write(sink, batch(events)))
+                    .isInstanceOf(WebhookDeliveryException.class)
+                    .hasMessageContaining("HTTP 401")
+                    .hasMessageContaining("never dead-lettered");
+            assertThat(sink.lastCheckpoint()).isEqualTo(events.get(0).position());
+        }
+        assertThat(deadLetters.toFile().list()).isEmpty();
+    }
+
+    @Test
     void aDeadLetterDirectoryThatCannotBeMadeIsRefusedAtOnce(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         assertThatThrownBy(() -> new WebhookSink(defaults().deadLetter(file.resolve("dead")).build(),
