@@ -52,7 +52,7 @@ final class GroupStream {
     }
 
     /** JetStream not ready yet: no meta leader, or a request that timed out meanwhile. */
-    private static boolean unavailable(Throwable cause) {
+    static boolean unavailable(Throwable cause) {
         if (cause instanceof JetStreamApiException api) {
             return api.getErrorCode() == 503 || api.getApiErrorCode() == 10008;
         }

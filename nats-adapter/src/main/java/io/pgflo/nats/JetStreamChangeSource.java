@@ -40,6 +40,10 @@ public final class JetStreamChangeSource implements ChangeSource {
     /** Messages the client pulls ahead: each holds a whole batch of the replicator's (up to half a MB), so few. */
     private static final int FETCH_BATCH = 16;
     private static final Duration ACK_WAIT = Duration.ofSeconds(60);
+    /** How long a cluster may take to elect its leaders (a start, a node's restart) before a start gives up. */
+    private static final Duration UNAVAILABLE_WAIT = Duration.ofSeconds(30);
+    /** JetStream's error code for "consumer not found". */
+    private static final int NO_CONSUMER = 10014;
 
     private final NatsSettings nats;
     private final WorkerSettings worker;
@@ -66,27 +70,78 @@ public final class JetStreamChangeSource implements ChangeSource {
         delivered = resumeAfter;
         lastEnd = resumeAfter;
         connection = NatsConnector.connect(nats, "pg_flo worker " + worker.consumerName());
+        long deadline = System.nanoTime() + UNAVAILABLE_WAIT.toNanos();
+        while (true) {
+            try {
+                JetStreamManagement management = connection.jetStreamManagement();
+                awaitStream(management);
+                if (lease == null) {
+                    lease = WorkerLease.acquire(connection, worker);
+                }
+                long from = resetConsumer(management);
+                // The client pulls in the background (and again after a reconnect); poll() only takes what arrived.
+                consumer = connection.getConsumerContext(worker.streamName(), worker.consumerName())
+                        .iterate(ConsumeOptions.builder().batchSize(FETCH_BATCH).build());
+                log.info("worker {} reading {} of stream {} on {} from stream sequence {}, after {}",
+                        worker.consumerName(), worker.subject(), worker.streamName(), connection.getConnectedUrl(),
+                        from, resumeAfter);
+                return;
+            } catch (IOException | JetStreamApiException e) {
+                if (!GroupStream.unavailable(e) || System.nanoTime() - deadline > 0) {
+                    throw new ConfigurationException("cannot read stream " + worker.streamName() + " as consumer "
+                            + worker.consumerName() + ": " + e.getMessage(), e);
+                }
+                log.debug("JetStream not ready for consumer {} yet: {}", worker.consumerName(), e.getMessage());
+                pause(e);
+            }
+        }
+    }
+
+    /**
+     * Makes the durable consumer deliver from the first message it has not had acknowledged, now. A killed worker leaves
+     * messages delivered and not acknowledged; JetStream would send them again only after the ack wait, and newer ones
+     * first, which would look like a gap. The lease makes this worker the consumer's only reader, so it may recreate it.
+     * Returns the stream sequence it starts from.
+     */
+    private long resetConsumer(JetStreamManagement management) throws IOException, JetStreamApiException {
+        long from = 1;
+        ConsumerInfo existing = existingConsumer(management);
+        if (existing != null) {
+            from = existing.getAckFloor().getStreamSequence() + 1;
+            management.deleteConsumer(worker.streamName(), worker.consumerName());
+        }
+        ConsumerConfiguration.Builder configuration = ConsumerConfiguration.builder()
+                .durable(worker.consumerName())
+                .filterSubject(worker.subject())
+                .ackPolicy(AckPolicy.All)
+                .ackWait(ACK_WAIT)
+                .maxAckPending(100_000);
+        if (from > 1) {
+            configuration.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(from);
+        } else {
+            configuration.deliverPolicy(DeliverPolicy.All);
+        }
+        management.addOrUpdateConsumer(worker.streamName(), configuration.build());
+        return from;
+    }
+
+    private ConsumerInfo existingConsumer(JetStreamManagement management) throws IOException, JetStreamApiException {
         try {
-            JetStreamManagement management = connection.jetStreamManagement();
-            awaitStream(management);
-            lease = WorkerLease.acquire(connection, worker);
-            ConsumerConfiguration configuration = ConsumerConfiguration.builder()
-                    .durable(worker.consumerName())
-                    .filterSubject(worker.subject())
-                    .deliverPolicy(DeliverPolicy.All)
-                    .ackPolicy(AckPolicy.All)
-                    .ackWait(ACK_WAIT)
-                    .maxAckPending(100_000)
-                    .build();
-            management.addOrUpdateConsumer(worker.streamName(), configuration);
-            // The client pulls in the background (and again after a reconnect); poll() only takes what arrived.
-            consumer = connection.getConsumerContext(worker.streamName(), worker.consumerName())
-                    .iterate(ConsumeOptions.builder().batchSize(FETCH_BATCH).build());
-            log.info("worker {} reading {} of stream {} on {}, after {}", worker.consumerName(), worker.subject(),
-                    worker.streamName(), connection.getConnectedUrl(), resumeAfter);
-        } catch (IOException | JetStreamApiException e) {
-            throw new ConfigurationException("cannot read stream " + worker.streamName() + " as consumer "
-                    + worker.consumerName() + ": " + e.getMessage(), e);
+            return management.getConsumerInfo(worker.streamName(), worker.consumerName());
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == NO_CONSUMER || e.getErrorCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static void pause(Exception cause) {
+        try {
+            Thread.sleep(250);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for JetStream", cause);
         }
     }
 
