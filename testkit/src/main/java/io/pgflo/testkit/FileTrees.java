@@ -1,6 +1,7 @@
 package io.pgflo.testkit;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -46,21 +47,23 @@ final class FileTrees {
         }
     }
 
-    /** Deletes a tree, ignoring what cannot be deleted: used on clean-up paths that must not hide the real error. */
+    /**
+     * Deletes a tree, ignoring what cannot be deleted: used on clean-up paths that must not hide the real error. A file
+     * that vanishes during the walk (a server process still exiting removes its own) makes it walk again, a few times.
+     */
     static void deleteQuietly(Path root) {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    // left behind; the next sweep of the work directory tries again
-                }
-            });
-        } catch (IOException e) {
-            // same
+        for (int attempt = 0; attempt < 3 && Files.exists(root, LinkOption.NOFOLLOW_LINKS); attempt++) {
+            try (Stream<Path> walk = Files.walk(root)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(path -> {
+                    try {
+                        Files.deleteIfExists(path);
+                    } catch (IOException e) {
+                        // left behind; the next sweep of the work directory tries again
+                    }
+                });
+            } catch (IOException | UncheckedIOException e) {
+                // same, or the tree changed under the walk: walk it again
+            }
         }
     }
 
