@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A rules file (pg_flo's {@code --rules-config} format): {@code tables:} maps each table to its list of rules.
@@ -115,6 +116,35 @@ public final class Rules {
             }
         }
         return bound.isEmpty() ? ChangeShaper.NONE : new RulesShaper(bound);
+    }
+
+    /**
+     * The rules for a process without the source's catalog (a worker reading from NATS): the file was checked on its
+     * own at {@link #load}; each table's rules are checked against, and bound to, the columns its first change
+     * carries, and a mistake there is a {@link RulesException} thrown before that change is delivered.
+     */
+    public ChangeShaper shaperWithoutCatalog(String defaultSchema) {
+        Map<TableName, Function<TableInfo, TableRules>> binders = new LinkedHashMap<>();
+        Map<TableName, String> writtenAs = new LinkedHashMap<>();
+        for (Map.Entry<String, Section> section : sections.entrySet()) {
+            TableName name = name(section.getKey(), defaultSchema);
+            String earlier = writtenAs.putIfAbsent(name, section.getKey());
+            if (earlier != null) {
+                throw RulesException.at(section.getValue().where(), "table " + name + " has rules under both '"
+                        + earlier + "' and '" + section.getKey() + "'; keep them under one");
+            }
+            List<RuleReader.Draft> drafts = section.getValue().drafts();
+            if (!drafts.isEmpty()) {
+                binders.put(name, table -> {
+                    List<Rule> rules = new ArrayList<>();
+                    for (RuleReader.Draft draft : drafts) {
+                        rules.add(draft.bind(table));
+                    }
+                    return new TableRules(rules);
+                });
+            }
+        }
+        return binders.isEmpty() ? ChangeShaper.NONE : new LazilyBoundRules(binders);
     }
 
     private static TableName name(String written, String defaultSchema) {
