@@ -151,15 +151,15 @@ final class PgFloCommandLine {
         registry = registry.only(usable);
         String usageHint = hintFor(args);
         int command = commandIndex(args);
-        if (command >= 0 && args[command].equals("worker")) {
-            return new WorkerCommand(environment, out, err).run(args, command, registry);
-        }
         SettingLayers layers;
         try {
             layers = SettingLayers.of(environment, configFile, commandName, ConfigKeys.of(commander, registry.all()));
         } catch (ConfigFileException e) {
             err.println("pg_flo: " + ErrorMessages.oneLine(e.getMessage()));
             return ExitCode.USAGE;
+        }
+        if (command >= 0 && args[command].equals("worker")) {
+            return new WorkerCommand(layers, configFile, out, err).run(args, command, registry);
         }
         settings.clear();
         settings.putAll(layers.lookup());

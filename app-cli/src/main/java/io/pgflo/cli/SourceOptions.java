@@ -52,7 +52,7 @@ final class SourceOptions {
     String sslRootCert;
 
     @ParametersDelegate
-    RoutingFlags routing = new RoutingFlags();
+    ShapingFlags shaping = new ShapingFlags();
 
     @Parameter(names = "--batch-size", description = "most events per batch", validateWith = WholeNumberRange.Positive.class)
     int batchSize = BatchPolicy.DEFAULT.maxEvents();
@@ -101,10 +101,6 @@ final class SourceOptions {
     @Parameter(names = "--backfill-chunk-rows", description = "rows a backfill reads in one query, between two "
             + "watermarks (see pg_flo backfill)", validateWith = WholeNumberRange.Positive.class)
     int backfillChunkRows = 5_000;
-
-    @Parameter(names = "--rules-config", description = "YAML file of rules (pg_flo's format: transform, filter, "
-            + "exclude_column per table), applied to every change and copied row before the sink sees it")
-    String rulesConfig;
 
     @Parameter(names = "--metrics-port", description = "serve /metrics (Prometheus), /health/live and /health/ready "
             + "on this port; 0: off", validateWith = WholeNumberRange.NonNegative.class)

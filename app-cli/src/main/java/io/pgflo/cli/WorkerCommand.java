@@ -6,7 +6,12 @@ import io.pgflo.domain.BackfillMerger;
 import io.pgflo.domain.BatchPolicy;
 import io.pgflo.metrics.Health;
 import io.pgflo.nats.ConsumerBacklog;
+import io.pgflo.domain.ChangeShaper;
 import io.pgflo.domain.ChangeSource;
+import io.pgflo.domain.TableRoutes;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.ProvisionException;
 import io.pgflo.domain.DatabaseEndpoint;
 import io.pgflo.domain.Pipeline;
 import io.pgflo.json.EventJsonEncoder;
@@ -40,13 +45,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code pg_flo worker <sink> --group G --nats-url URL [sink flags]}: a pipeline from the group's JetStream stream to
- * any sink. The sink's checkpoint decides what is skipped and when JetStream is acknowledged (see
+ * any sink, through the rules and routes of {@code --rules-config}, {@code --routing-config} or the config file, as
+ * for {@code pg_flo stream}. The sink's checkpoint decides what is skipped and when JetStream is acknowledged (see
  * the NATS adapter's README). A lost destination ({@link TransientSinkException}) is retried with a back-off.
  */
 final class WorkerCommand {
     private static final Logger log = LoggerFactory.getLogger("pg_flo");
 
-    private final Map<String, String> environment;
+    private final SettingLayers layers;
+    private final ConfigFile configFile;
     private final PrintStream out;
     private final PrintStream err;
     private volatile Pipeline pipeline;
@@ -54,8 +61,13 @@ final class WorkerCommand {
     private volatile boolean stopRequested;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
 
-    WorkerCommand(Map<String, String> environment, PrintStream out, PrintStream err) {
-        this.environment = environment;
+    /**
+     * @param layers where flags not on the command line come from: {@code PGFLO_<FLAG>}, then the config file
+     * @param configFile the {@code --config} file (for its inline {@code rules:} and {@code routing:}); null without one
+     */
+    WorkerCommand(SettingLayers layers, ConfigFile configFile, PrintStream out, PrintStream err) {
+        this.layers = layers;
+        this.configFile = configFile;
         this.out = out;
         this.err = err;
     }
@@ -78,37 +90,58 @@ final class WorkerCommand {
         WorkerFlags flags = new WorkerFlags();
         OptionValues sinkValues;
         OptionValues natsValues;
+        Map<String, String> lookup = layers.lookup();
         JCommander commander = JCommander.newBuilder().programName("pg_flo worker " + sinkName)
                 .allowParameterOverwriting(true).addObject(flags)
-                .defaultProvider(new EnvironmentDefaults(environment)).build();
+                .defaultProvider(new EnvironmentDefaults(lookup)).build();
         try {
-            SinkFlags.Split sink = SinkFlags.split(translated, command + 2, provider.options(), environment, java.util.Map.of());
-            SinkFlags.Split nats = SinkFlags.split(sink.rest(), command + 2, NatsOptions.worker(), environment, java.util.Map.of());
+            SinkFlags.Split sink = SinkFlags.split(translated, command + 2, provider.options(), layers.environment(),
+                    layers.fileValues());
+            SinkFlags.Split nats = SinkFlags.split(sink.rest(), command + 2, NatsOptions.worker(), layers.environment(),
+                    layers.fileValues());
             sinkValues = sink.values();
             natsValues = nats.values();
-            String[] rest = nats.rest();
-            commander.parse(Arrays.copyOfRange(rest, command + 2, rest.length));
-        } catch (ParameterException | IllegalArgumentException e) {
+            String[] rest = Arrays.copyOfRange(nats.rest(), command + 2, nats.rest().length);
+            commander.parse(rest);
+            ListDefaults.repair(commander, lookup, rest);
+        } catch (ParameterException e) {
             if (Arrays.asList(translated).contains("--help") || Arrays.asList(translated).contains("-h")) {
                 return help(commander, provider);
             }
-            err.println("pg_flo: " + ErrorMessages.oneLine(e.getMessage()) + "; see 'pg_flo worker " + sinkName
-                    + " --help'");
+            err.println("pg_flo: " + layers.locate(ErrorMessages.describe(e), translated) + "; see 'pg_flo worker "
+                    + sinkName + " --help'");
+            return ExitCode.USAGE;
+        } catch (IllegalArgumentException e) {
+            if (Arrays.asList(translated).contains("--help") || Arrays.asList(translated).contains("-h")) {
+                return help(commander, provider);
+            }
+            err.println("pg_flo: " + layers.locate(ErrorMessages.oneLine(e.getMessage()), translated)
+                    + "; see 'pg_flo worker " + sinkName + " --help'");
             return ExitCode.USAGE;
         }
         if (flags.help) {
             return help(commander, provider);
         }
+        flags.configFile = configFile;
+        if (flags.printConfig) {
+            EffectiveSettings.print(out, "pg_flo worker " + sinkName, List.of(
+                    new EffectiveSettings.Declared(provider.options(), sinkValues),
+                    new EffectiveSettings.Declared(NatsOptions.worker(), natsValues)),
+                    commander, CommonFlags.namesOf(new WorkerFlags()), layers, configFile, translated);
+            return ExitCode.OK;
+        }
         try {
-            LogConfigurator.setLevel(flags.logLevel);
+            LogConfigurator.setLevel(flags.log.level);
             NatsSettings nats = NatsOptions.natsSettings(natsValues);
             WorkerSettings worker = NatsOptions.workerSettings(flags.group, sinkName, natsValues);
             BatchPolicy policy = new BatchPolicy(flags.batchSize, Duration.ofMillis(flags.batchDelayMillis));
+            // Checked before anything is consumed: a bad rules or routing file is one line and status 2.
+            Shaping shaping = Shaping.of(flags.shapingSettings());
             try (WorkerMonitoring started = WorkerMonitoring.start(flags, sinkName, worker.consumerName(),
                     this::lagSeconds, new ConsumerBacklog(nats, worker));
                     SignalHandlers ignored = SignalHandlers.stopping(this::stop)) {
                 monitoring = started;
-                runWithRetries(flags, provider, new SelectedSink(provider, sinkValues), nats, worker, policy);
+                runWithRetries(flags, provider, new SelectedSink(provider, sinkValues), nats, worker, policy, shaping);
             }
             return ExitCode.OK;
         } catch (ConfigurationException | IllegalArgumentException e) {
@@ -125,13 +158,25 @@ final class WorkerCommand {
         }
     }
 
+    /** The shaper the pipeline applies, and the routes the built-in sinks are told of. */
+    private record Shaping(ChangeShaper shaper, TableRoutes routes) {
+        static Shaping of(ShapingSettings settings) {
+            try {
+                Injector injector = Guice.createInjector(new ShapingModule(settings));
+                return new Shaping(injector.getInstance(ChangeShaper.class), injector.getInstance(TableRoutes.class));
+            } catch (ProvisionException e) {
+                throw StreamRunner.unwrap(e);
+            }
+        }
+    }
+
     private void runWithRetries(WorkerFlags flags, SinkProvider provider, SelectedSink selected, NatsSettings nats,
-            WorkerSettings worker, BatchPolicy policy) throws InterruptedException {
+            WorkerSettings worker, BatchPolicy policy, Shaping shaping) throws InterruptedException {
         int attempts = 0;
         while (!stopRequested) {
             boolean streamed = false;
             try {
-                streamed = runOnce(flags, provider, selected, nats, worker, policy);
+                streamed = runOnce(flags, provider, selected, nats, worker, policy, shaping);
                 return;
             } catch (TransientSinkException e) {
                 if (attempts >= flags.reconnectAttempts) {
@@ -149,7 +194,7 @@ final class WorkerCommand {
     }
 
     private boolean runOnce(WorkerFlags flags, SinkProvider provider, SelectedSink selected, NatsSettings nats,
-            WorkerSettings worker, BatchPolicy policy) throws InterruptedException {
+            WorkerSettings worker, BatchPolicy policy, Shaping shaping) throws InterruptedException {
         List<TableName> tables = new ArrayList<>();
         for (String table : flags.tables) {
             int dot = table.indexOf('.');
@@ -159,8 +204,12 @@ final class WorkerCommand {
         SinkContext context = new SinkContext(flags.group, WritableDirectory.prepare("--status-dir", flags.statusDir),
                 tables).withCapability(EventEncoder.class, new EventJsonEncoder());
         DatabaseEndpoint source = flags.sourceEndpoint();
-        if (source != null && !(provider instanceof PluginSinkProvider)) {
-            context = context.withCapability(DatabaseEndpoint.class, source);
+        if (!(provider instanceof PluginSinkProvider)) {
+            // Routes too: the PostgreSQL sink creates and alters the routed tables (plugins see the routed events alone).
+            context = context.withCapability(TableRoutes.class, shaping.routes());
+            if (source != null) {
+                context = context.withCapability(DatabaseEndpoint.class, source);
+            }
         }
         Sink sink;
         try {
@@ -169,7 +218,8 @@ final class WorkerCommand {
             throw new ConfigurationException(provider.name() + " sink: " + e.getMessage(), e);
         }
         try (Sink ignored = sink; ChangeSource changes = WorkerSources.jetStream(nats, worker)) {
-            Pipeline current = new Pipeline(changes, sink, policy, new BackfillMerger(), monitoring.listener());
+            Pipeline current = new Pipeline(changes, sink, policy, new BackfillMerger(), monitoring.listener(),
+                    shaping.shaper());
             pipeline = current;
             if (stopRequested) {
                 return false;

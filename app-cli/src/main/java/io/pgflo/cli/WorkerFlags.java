@@ -1,6 +1,7 @@
 package io.pgflo.cli;
 
 import com.beust.jcommander.Parameter;
+import com.beust.jcommander.ParametersDelegate;
 import io.pgflo.domain.BatchPolicy;
 import io.pgflo.domain.DatabaseEndpoint;
 import java.nio.file.Path;
@@ -9,7 +10,8 @@ import java.util.List;
 
 /**
  * {@code pg_flo worker <sink>}'s own flags (the NATS ones and the sink's are declared as data elsewhere). The
- * {@code --source-*} flags name the database the changes come from, for a PostgreSQL sink that reads its schema.
+ * {@code --source-*} flags name the database the changes come from: for a PostgreSQL sink that reads its schema, and
+ * for the catalog that {@code --rules-config} and {@code --routing-config} are checked against.
  */
 final class WorkerFlags {
     @Parameter(names = "--group", description = "the replicator's group: the stream pgflo_<group>_stream", required = true)
@@ -58,14 +60,30 @@ final class WorkerFlags {
     @Parameter(names = "--metrics-bind", description = "address the metrics endpoint listens on")
     String metricsBind = "127.0.0.1";
 
-    @Parameter(names = "--log-level", description = "log level: error, warn, info, debug, trace")
-    String logLevel = "info";
+    @ParametersDelegate
+    LogFlags log = new LogFlags();
 
-    @Parameter(names = LogFormat.FLAG, description = "log lines on stderr: text, or json", validateWith = LogFormatValidator.class)
-    String logFormat = "text";
+    @ParametersDelegate
+    ShapingFlags shaping = new ShapingFlags();
+
+    @Parameter(names = ConfigFlag.NAME, description = ConfigFlag.DESCRIPTION)
+    String config;
+
+    @Parameter(names = "--print-config", description = "print the effective settings (value and where each came "
+            + "from; secrets hidden) and exit without connecting")
+    boolean printConfig;
 
     @Parameter(names = {"--help", "-h"}, help = true, description = "show this help")
     boolean help;
+
+    /** The {@code --config} file as read, or null without one: its {@code rules:} and {@code routing:} sections. */
+    ConfigFile configFile;
+
+    /** What the rules and routes are read from and checked against: the source's catalog when it is named. */
+    ShapingSettings shapingSettings() {
+        return new ShapingSettings(shaping.rulesConfig, shaping.routingConfig, configFile, schema, tables,
+                sourceEndpoint());
+    }
 
     /** The source database, when one is named. */
     DatabaseEndpoint sourceEndpoint() {
