@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.HashMap;
 import java.util.HashSet;
 import io.pgflo.sink.api.OptionValues;
+import io.pgflo.nats.NatsOptions;
 import io.pgflo.sink.api.OptionSet;
 import io.pgflo.sink.api.Option;
 import com.beust.jcommander.Parameter;
@@ -172,6 +173,13 @@ final class PgFloCommandLine {
         OptionValues sinkValues = null;
         String[] given = args; // args loses the sink's flags below; where a value came from is told from all of them
         try {
+            if (command >= 0 && args[command].equals("status")) {
+                // The NATS login flags, declared as data as a worker's are.
+                SinkFlags.Split login = SinkFlags.split(args, command + 1, NatsOptions.login(), layers.environment(),
+                        Map.of());
+                status.natsLogin = login.values();
+                args = login.rest();
+            }
             if (chosen != null) {
                 // The sink's flags, by its declarations; what is left is the source's and the engine's.
                 SinkFlags.Split split = SinkFlags.split(args, command + 2, chosen.options(), environment,

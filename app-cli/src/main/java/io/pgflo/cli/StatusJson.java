@@ -2,6 +2,7 @@ package io.pgflo.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.pgflo.nats.StreamStatus;
 import io.pgflo.sink.api.Lsn;
 import io.pgflo.sink.api.TableName;
 import io.pgflo.wal.GroupStatus;
@@ -94,6 +95,46 @@ final class StatusJson {
         json.writeArrayFieldStart("checkpoints");
         for (CheckpointFiles.Checkpoint checkpoint : report.checkpoints()) {
             writeCheckpoint(report, checkpoint, json);
+        }
+        json.writeEndArray();
+        json.writeFieldName("nats");
+        if (report.stream() == null) {
+            json.writeNull();
+        } else {
+            writeStream(report.stream(), status.serverLsn(), json);
+        }
+        json.writeEndObject();
+    }
+
+    private static void writeStream(StreamStatus stream, Lsn server, JsonGenerator json) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("stream", stream.stream());
+        json.writeNumberField("messages", stream.messages());
+        json.writeNumberField("bytes", stream.bytes());
+        json.writeNumberField("first_sequence", stream.firstSequence());
+        json.writeNumberField("last_sequence", stream.lastSequence());
+        json.writeStringField("storage", stream.storage());
+        json.writeNumberField("replicas", stream.replicas());
+        json.writeObjectFieldStart("replicator");
+        json.writeStringField("published", stream.published() == null ? null : stream.published().toString());
+        timeField(json, "last_published_at", stream.lastPublished());
+        json.writeFieldName("lag_bytes");
+        Long lag = stream.replicatorLagBytes(server);
+        if (lag == null) {
+            json.writeNull();
+        } else {
+            json.writeNumber(lag);
+        }
+        json.writeEndObject();
+        json.writeArrayFieldStart("consumers");
+        for (StreamStatus.Consumer consumer : stream.consumers()) {
+            json.writeStartObject();
+            json.writeStringField("name", consumer.name());
+            json.writeStringField("subject", consumer.subject());
+            json.writeNumberField("pending", consumer.pending());
+            json.writeNumberField("ack_pending", consumer.unacknowledged());
+            json.writeNumberField("ack_floor", consumer.acknowledgedUpTo());
+            json.writeEndObject();
         }
         json.writeEndArray();
         json.writeEndObject();

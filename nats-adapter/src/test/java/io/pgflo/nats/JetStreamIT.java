@@ -183,10 +183,12 @@ class JetStreamIT {
         });
         java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
         status.print(new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8),
-                status.lastPublished().plusSeconds(3));
+                status.lastPublished().plusSeconds(3), io.pgflo.sink.api.Lsn.of(batch.checkpoint().lsn().value() + 100));
+        assertThat(status.replicatorLagBytes(batch.checkpoint().lsn())).isZero();
         assertThat(text.toString(java.nio.charset.StandardCharsets.UTF_8))
                 .contains("stream pgflo_status_stream: 2 messages")
-                .contains("replicator: published up to " + batch.checkpoint() + ", last message 3 s ago")
+                .contains("replicator: published up to " + batch.checkpoint() + ", 100 bytes behind the server, "
+                        + "last message 3 s ago")
                 .contains("worker archive (pgflo.status): 2 behind (");
         assertThatThrownBy(() -> StreamStatus.read(settings(), "nosuchgroup"))
                 .hasMessageContaining("no JetStream stream pgflo_nosuchgroup_stream");
