@@ -53,14 +53,14 @@ class WorkerShapingIT {
         String db = pg.createDatabase("shaped_src");
         String target = pg.createDatabase("shaped_dst");
         pg.execute(db, "CREATE TABLE users (id int PRIMARY KEY, name text, email text)");
-        pg.execute(target, "CREATE TABLE customers (id int PRIMARY KEY, customer_name text, email text)");
         Path out = dir.resolve("out");
         Path rules = Files.writeString(dir.resolve("rules.yml"), RULES);
         Path badRules = Files.writeString(dir.resolve("bad-rules.yml"), RULES.replace("column: email", "column: mail"));
         Path routes = Files.writeString(dir.resolve("routing.yml"), ROUTES);
         List<JavaProcess> all = new ArrayList<>();
         try (NatsServer nats = NatsServer.start()) {
-            // pg_flo's worker keys: source-*, target-*, target-sync-schema; routing named by its file.
+            // pg_flo's worker keys: source-*, target-*, target-sync-schema (which creates the routed table); routing
+            // named by its file.
             Path workerConfig = Files.writeString(dir.resolve("pg-worker.yaml"), """
                     group: %s
                     nats-url: %s
@@ -71,7 +71,7 @@ class WorkerShapingIT {
                     target-port: %d
                     target-dbname: %s
                     target-user: %s
-                    target-sync-schema: false
+                    target-sync-schema: true
                     target-disable-foreign-keys: false
                     track-ddl: false
                     source-host: %s
