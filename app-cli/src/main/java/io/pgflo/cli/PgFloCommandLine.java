@@ -298,20 +298,12 @@ final class PgFloCommandLine {
      * unknown group, a slot in use) is one line and status 2, as for {@code stream}; anything else status 1.
      */
     private int runForGroup(String what, GroupSourceFlags source, LogFlags logFlags, String[] args, Runnable command) {
-        try {
+        return CommandOutcome.of(what, () -> {
             LogConfigurator.setLevel(logFlags.level);
             nameGroupInLogs(source.group);
             warnAboutPasswordFlags(args);
             command.run();
-            return ExitCode.OK;
-        } catch (IllegalArgumentException | ConfigurationException e) {
-            err.println("pg_flo: " + ErrorMessages.oneLine(e.getMessage()));
-            return ExitCode.USAGE;
-        } catch (RuntimeException e) {
-            log.debug("{} failed", what, e);
-            err.println("pg_flo: " + what + " failed: " + ErrorMessages.oneLine(ErrorMessages.rootMessage(e)));
-            return ExitCode.FAILED;
-        }
+        }, () -> false, err);
     }
 
     /** The group, as its slot names it, on every JSON log line; a name that is no group's is refused later, in words. */

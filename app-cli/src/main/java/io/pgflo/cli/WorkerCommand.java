@@ -2,19 +2,19 @@ package io.pgflo.cli;
 
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterException;
-import io.pgflo.domain.BackfillMerger;
-import io.pgflo.domain.BatchPolicy;
-import io.pgflo.metrics.Health;
-import io.pgflo.nats.ConsumerBacklog;
-import io.pgflo.domain.ChangeShaper;
-import io.pgflo.domain.ChangeSource;
-import io.pgflo.domain.TableRoutes;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.ProvisionException;
+import io.pgflo.domain.BackfillMerger;
+import io.pgflo.domain.BatchPolicy;
+import io.pgflo.domain.ChangeShaper;
+import io.pgflo.domain.ChangeSource;
 import io.pgflo.domain.DatabaseEndpoint;
 import io.pgflo.domain.Pipeline;
+import io.pgflo.domain.TableRoutes;
 import io.pgflo.json.EventJsonEncoder;
+import io.pgflo.metrics.Health;
+import io.pgflo.nats.ConsumerBacklog;
 import io.pgflo.nats.JetStreamSinkProvider;
 import io.pgflo.nats.NatsOptions;
 import io.pgflo.nats.NatsSettings;
@@ -32,7 +32,6 @@ import io.pgflo.sink.api.TableName;
 import io.pgflo.sink.api.TransientSinkException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -130,11 +129,11 @@ final class WorkerCommand {
                     commander, CommonFlags.namesOf(new WorkerFlags()), layers, configFile, translated);
             return ExitCode.OK;
         }
-        try {
+        return CommandOutcome.of("worker", () -> {
             LogConfigurator.setLevel(flags.log.level);
             NatsSettings nats = NatsOptions.natsSettings(natsValues);
             WorkerSettings worker = NatsOptions.workerSettings(flags.group, sinkName, natsValues);
-            BatchPolicy policy = new BatchPolicy(flags.batchSize, Duration.ofMillis(flags.batchDelayMillis));
+            BatchPolicy policy = flags.batch.policy();
             // Checked before anything is consumed: a bad rules or routing file is one line and status 2.
             Shaping shaping = Shaping.of(flags.shapingSettings());
             try (WorkerMonitoring started = WorkerMonitoring.start(flags, sinkName, worker.consumerName(),
@@ -143,19 +142,7 @@ final class WorkerCommand {
                 monitoring = started;
                 runWithRetries(flags, provider, new SelectedSink(provider, sinkValues), nats, worker, policy, shaping);
             }
-            return ExitCode.OK;
-        } catch (ConfigurationException | IllegalArgumentException e) {
-            err.println("pg_flo: " + ErrorMessages.oneLine(e.getMessage()));
-            return ExitCode.USAGE;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("pg_flo: interrupted");
-            return ExitCode.FAILED;
-        } catch (RuntimeException e) {
-            log.debug("worker failed", e);
-            err.println("pg_flo: worker failed: " + ErrorMessages.oneLine(ErrorMessages.rootMessage(e)));
-            return ExitCode.FAILED;
-        }
+        }, () -> pipeline != null, err);
     }
 
     /** The shaper the pipeline applies, and the routes the built-in sinks are told of. */

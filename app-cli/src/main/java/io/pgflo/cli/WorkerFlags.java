@@ -2,7 +2,6 @@ package io.pgflo.cli;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.ParametersDelegate;
-import io.pgflo.domain.BatchPolicy;
 import io.pgflo.domain.DatabaseEndpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,12 +25,8 @@ final class WorkerFlags {
     @Parameter(names = "--tables", description = "comma-separated tables the sink prepares (schema sync); default none")
     List<String> tables = new ArrayList<>();
 
-    @Parameter(names = "--batch-size", description = "most events per batch", validateWith = WholeNumberRange.Positive.class)
-    int batchSize = BatchPolicy.DEFAULT.maxEvents();
-
-    @Parameter(names = "--batch-delay-ms", description = "longest a change waits before its batch is written",
-            validateWith = WholeNumberRange.NonNegativeMillis.class)
-    long batchDelayMillis = BatchPolicy.DEFAULT.maxDelay().toMillis();
+    @ParametersDelegate
+    BatchFlags batch = new BatchFlags();
 
     @Parameter(names = {"--source-host", "--host"}, description = "source PostgreSQL host (for a sink that reads the "
             + "source's schema)")
@@ -53,12 +48,8 @@ final class WorkerFlags {
             + "destination before giving up with status 1", validateWith = WholeNumberRange.NonNegative.class)
     int reconnectAttempts = 10;
 
-    @Parameter(names = "--metrics-port", description = "serve /metrics on this port; 0: off",
-            validateWith = WholeNumberRange.NonNegative.class)
-    int metricsPort;
-
-    @Parameter(names = "--metrics-bind", description = "address the metrics endpoint listens on")
-    String metricsBind = "127.0.0.1";
+    @ParametersDelegate
+    MetricsFlags metrics = new MetricsFlags();
 
     @ParametersDelegate
     LogFlags log = new LogFlags();
