@@ -48,22 +48,13 @@ final class StatusJson {
         if (status.slot().isPresent()) {
             GroupStatus.Slot slot = status.slot().get();
             json.writeBooleanField("active", slot.active());
-            json.writeFieldName("active_pid");
-            if (slot.activePid() == null) {
-                json.writeNull();
-            } else {
-                json.writeNumber(slot.activePid());
-            }
+            numberField(json, "active_pid", slot.activePid() == null ? null : slot.activePid().longValue());
             lsnField(json, "confirmed_flush_lsn", slot.confirmedFlush());
             lsnField(json, "restart_lsn", slot.restart());
             json.writeStringField("wal_status", slot.walStatus());
             json.writeNumberField("retained_wal_bytes", slot.retainedBytes());
-            json.writeFieldName("lag_bytes");
-            if (slot.confirmedFlush() == null) {
-                json.writeNull();
-            } else {
-                json.writeNumber(report.behindServer(slot.confirmedFlush()));
-            }
+            numberField(json, "lag_bytes", slot.confirmedFlush() == null ? null
+                    : report.behindServer(slot.confirmedFlush()));
         }
         json.writeEndObject();
         json.writeObjectFieldStart("publication");
@@ -118,13 +109,7 @@ final class StatusJson {
         json.writeObjectFieldStart("replicator");
         json.writeStringField("published", stream.published() == null ? null : stream.published().toString());
         timeField(json, "last_published_at", stream.lastPublished());
-        json.writeFieldName("lag_bytes");
-        Long lag = stream.replicatorLagBytes(server);
-        if (lag == null) {
-            json.writeNull();
-        } else {
-            json.writeNumber(lag);
-        }
+        numberField(json, "lag_bytes", stream.replicatorLagBytes(server));
         json.writeEndObject();
         json.writeArrayFieldStart("consumers");
         for (StreamStatus.Consumer consumer : stream.consumers()) {
@@ -164,12 +149,7 @@ final class StatusJson {
         json.writeStringField("sink", checkpoint.sink());
         json.writeStringField("file", checkpoint.file());
         lsnField(json, "lsn", checkpoint.lsn());
-        json.writeFieldName("lag_bytes");
-        if (checkpoint.lsn() == null) {
-            json.writeNull();
-        } else {
-            json.writeNumber(report.behindServer(checkpoint.lsn()));
-        }
+        numberField(json, "lag_bytes", checkpoint.lsn() == null ? null : report.behindServer(checkpoint.lsn()));
         json.writeObjectFieldStart("fields");
         for (Map.Entry<String, String> field : checkpoint.fields().entrySet()) {
             json.writeStringField(field.getKey(), field.getValue());
@@ -177,6 +157,16 @@ final class StatusJson {
         json.writeEndObject();
         json.writeStringField("error", checkpoint.problem());
         json.writeEndObject();
+    }
+
+    /** {@code value}, or {@code null} when it is unknown. */
+    private static void numberField(JsonGenerator json, String name, Long value) throws IOException {
+        json.writeFieldName(name);
+        if (value == null) {
+            json.writeNull();
+        } else {
+            json.writeNumber(value);
+        }
     }
 
     private static void lsnField(JsonGenerator json, String name, Lsn lsn) throws IOException {

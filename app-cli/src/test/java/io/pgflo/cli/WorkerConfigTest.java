@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -48,13 +47,7 @@ class WorkerConfigTest {
         List<String> args = new ArrayList<>(List.of("worker", "file", "--config", config.toString(), "--print-config"));
         args.addAll(List.of(more));
         assertThat(run(env, args.toArray(String[]::new))).as("stderr: %s", err).isEqualTo(0);
-        Map<String, String> lines = new LinkedHashMap<>();
-        for (String line : out.toString(StandardCharsets.UTF_8).lines().toList()) {
-            if (!line.startsWith("#")) {
-                lines.put(line.substring(0, line.indexOf(':')), line.substring(line.indexOf(':') + 2));
-            }
-        }
-        return lines;
+        return PrintedSettings.byKey(out.toString(StandardCharsets.UTF_8));
     }
 
     @Test

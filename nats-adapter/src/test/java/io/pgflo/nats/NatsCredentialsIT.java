@@ -7,7 +7,6 @@ import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
-import io.pgflo.domain.SourceMessage;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.sink.api.Position;
 import io.pgflo.testkit.NatsServer;
@@ -15,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -45,7 +43,8 @@ class NatsCredentialsIT {
                 publisher.writeBatch(Changes.transactions(0, 2, 1));
             }
             NatsSettings worker = creds(nats.url(), jwts.userCredentials(dir, "worker"));
-            assertThat(read(worker, new WorkerSettings("creds", "archive", null, Duration.ofSeconds(1), false), 4))
+            assertThat(WorkerReads.read(worker, new WorkerSettings("creds", "archive", null, Duration.ofSeconds(1), false),
+                    Position.START, 4))
                     .hasSize(4);
 
             Path stranger = jwts.strangerCredentials(dir, "stranger");
@@ -68,7 +67,8 @@ class NatsCredentialsIT {
             try (JetStreamPublisher publisher = JetStreamPublisher.open(replicator, StreamSettings.defaults("perm"))) {
                 publisher.writeBatch(Changes.transactions(0, 2, 1));
             }
-            assertThat(read(worker, new WorkerSettings("perm", "archive", null, Duration.ofSeconds(1), false), 4))
+            assertThat(WorkerReads.read(worker, new WorkerSettings("perm", "archive", null, Duration.ofSeconds(1), false),
+                    Position.START, 4))
                     .as("the worker's permissions let it consume and hold its lease").hasSize(4);
 
             List<String> errors = new CopyOnWriteArrayList<>();
@@ -123,20 +123,5 @@ class NatsCredentialsIT {
                   ]
                 }
                 """.replace("pgflo.app", "pgflo." + group).replace("pgflo_app_", "pgflo_" + group + "_");
-    }
-
-    private static List<SourceMessage> read(NatsSettings settings, WorkerSettings worker, int count) throws Exception {
-        try (JetStreamChangeSource source = new JetStreamChangeSource(settings, worker)) {
-            source.start(Position.START);
-            List<SourceMessage> got = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (got.size() < count && System.nanoTime() < deadline) {
-                SourceMessage message = source.poll(Duration.ofMillis(100));
-                if (message != null) {
-                    got.add(message);
-                }
-            }
-            return got;
-        }
     }
 }
