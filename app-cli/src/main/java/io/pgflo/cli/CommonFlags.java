@@ -1,6 +1,7 @@
 package io.pgflo.cli;
 
 import com.beust.jcommander.Parameter;
+import com.beust.jcommander.ParametersDelegate;
 import io.pgflo.sink.api.Option;
 import io.pgflo.sink.api.OptionKind;
 import java.lang.reflect.Field;
@@ -30,11 +31,17 @@ final class CommonFlags {
     }
 
     private static List<Flag> read() {
-        SourceOptions defaults = new SourceOptions();
         List<Flag> flags = new ArrayList<>();
-        for (Field field : SourceOptions.class.getDeclaredFields()) {
+        read(new SourceOptions(), flags);
+        return List.copyOf(flags);
+    }
+
+    /** The flags {@code defaults}' fields declare, those of its delegates ({@link ShapingFlags}) in their place. */
+    private static void read(Object defaults, List<Flag> flags) {
+        for (Field field : defaults.getClass().getDeclaredFields()) {
             Parameter parameter = field.getAnnotation(Parameter.class);
-            if (parameter == null) {
+            boolean delegate = field.isAnnotationPresent(ParametersDelegate.class);
+            if (parameter == null && !delegate) {
                 continue;
             }
             Object value;
@@ -44,10 +51,13 @@ final class CommonFlags {
             } catch (IllegalAccessException e) {
                 throw new IllegalStateException("cannot read the default of " + field.getName(), e);
             }
-            flags.add(new Flag(List.of(parameter.names()), parameter.description(), parameter.required(), value,
-                    parameter.help()));
+            if (delegate) {
+                read(value, flags);
+            } else {
+                flags.add(new Flag(List.of(parameter.names()), parameter.description(), parameter.required(), value,
+                        parameter.help()));
+            }
         }
-        return List.copyOf(flags);
     }
 
     /**
@@ -57,6 +67,13 @@ final class CommonFlags {
      */
     static boolean overridable(Option<?> option) {
         return option.name().equals("track-ddl") && option.kind() == OptionKind.BOOLEAN;
+    }
+
+    /** Every name of every flag {@code flags} declares, its delegates' included, in declaration order. */
+    static List<String> namesOf(Object flags) {
+        List<Flag> declared = new ArrayList<>();
+        read(flags, declared);
+        return declared.stream().flatMap(flag -> flag.names().stream()).toList();
     }
 
     /** Every name of every common flag. */

@@ -19,7 +19,7 @@ final class ConfigFlag {
     private ConfigFlag() {}
 
     /** The commands that take a config file. */
-    private static final Set<String> COMMANDS = Set.of("stream", "backfill", "status", "drop");
+    private static final Set<String> COMMANDS = Set.of("stream", "worker", "backfill", "status", "drop");
 
     /** The file pg_flo reads when none is named, in the home directory, as pg_flo does. */
     static final String HOME_FILE = ".pg_flo.yaml";

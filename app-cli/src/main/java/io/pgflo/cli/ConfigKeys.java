@@ -4,8 +4,10 @@ import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.ParameterDescription;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pgflo.nats.NatsOptions;
 import io.pgflo.sink.api.Option;
 import io.pgflo.sink.api.OptionKind;
+import io.pgflo.sink.api.OptionSet;
 import io.pgflo.sink.api.SinkProvider;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
@@ -50,11 +52,6 @@ final class ConfigKeys {
     /** pg_flo keys that have nothing to set here, and why; read and left aside so that pg_flo's files load unchanged. */
     static final Map<String, String> PG_FLO_ONLY = new TreeMap<>(Map.of(
             "stream", "streaming is what 'pg_flo stream' does",
-            "source-host", "the PostgreSQL sink's --sync-schema reads the stream's own source",
-            "source-port", "the PostgreSQL sink's --sync-schema reads the stream's own source",
-            "source-dbname", "the PostgreSQL sink's --sync-schema reads the stream's own source",
-            "source-user", "the PostgreSQL sink's --sync-schema reads the stream's own source",
-            "source-password", "the PostgreSQL sink's --sync-schema reads the stream's own source",
             "target-disable-foreign-keys", "the PostgreSQL sink applies with session_replication_role = replica "
                     + "wherever the target user may set it"));
 
@@ -72,13 +69,20 @@ final class ConfigKeys {
         this.sinkOptions = sinkOptions;
     }
 
-    /** The keys of every command of {@code commander} (and their subcommands) and of every sink's options. */
+    /**
+     * The keys of every command of {@code commander} (and their subcommands), of {@code pg_flo worker} (its flags and
+     * the NATS ones: one file may serve a replicator and its workers), and of every sink's options.
+     */
     static ConfigKeys of(JCommander commander, Collection<SinkProvider> sinks) {
         Map<String, Shape> shapes = new LinkedHashMap<>();
         addFlags(commander, shapes);
+        addFlags(JCommander.newBuilder().addCommand("worker", new WorkerFlags()).build(), shapes);
+        List<OptionSet> declared = new ArrayList<>();
+        sinks.forEach(sink -> declared.add(sink.options()));
+        declared.add(NatsOptions.worker());
         Map<String, Option<?>> options = new LinkedHashMap<>();
-        for (SinkProvider sink : sinks) {
-            for (Option<?> option : sink.options()) {
+        for (OptionSet set : declared) {
+            for (Option<?> option : set) {
                 if (options.putIfAbsent(option.name(), option) == null) {
                     shapes.putIfAbsent(option.name(), shapeOf(option));
                 }

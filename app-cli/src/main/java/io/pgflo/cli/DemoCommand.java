@@ -51,7 +51,7 @@ final class DemoCommand {
                 options.group = "demo";
                 options.schema = "demo";
                 options.statusDir = statusDir;
-                options.batchDelayMillis = 100;
+                options.batch.delayMillis = 100;
                 options.progressSeconds = 0;
                 options.heartbeatSeconds = 1;
                 StreamRunner runner = new StreamRunner(options, new SelectedSink(new StdoutSinkProvider(), OptionValues.defaults(OptionSet.NONE)));

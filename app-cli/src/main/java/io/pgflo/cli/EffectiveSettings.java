@@ -5,6 +5,7 @@ import com.beust.jcommander.ParameterDescription;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.pgflo.sink.api.Option;
 import io.pgflo.sink.api.OptionKind;
+import io.pgflo.sink.api.OptionSet;
 import io.pgflo.sink.api.OptionValues;
 import io.pgflo.sink.api.SinkProvider;
 import java.io.PrintStream;
@@ -32,26 +33,41 @@ final class EffectiveSettings {
 
     private EffectiveSettings() {}
 
+    /** Options declared as data (a sink's, NATS'), with their parsed values. */
+    record Declared(OptionSet options, OptionValues values) {}
+
     static void print(PrintStream out, SinkProvider provider, OptionValues sinkValues, JCommander sinkCommand,
             SettingLayers layers, ConfigFile configFile, String[] args) {
-        out.println("# pg_flo stream " + provider.name() + ": the effective settings; after each, where it came from");
+        print(out, "pg_flo stream " + provider.name(), List.of(new Declared(provider.options(), sinkValues)),
+                sinkCommand, CommonFlags.names(), layers, configFile, args);
+    }
+
+    /**
+     * @param command the command's parsed flags (besides the declared options)
+     * @param order the flags' names in the order to print them (JCommander's own order is a hash's)
+     */
+    static void print(PrintStream out, String title, List<Declared> declared, JCommander command, List<String> order,
+            SettingLayers layers, ConfigFile configFile, String[] args) {
+        out.println("# " + title + ": the effective settings; after each, where it came from");
         if (configFile != null) {
             for (String name : ConfigKeys.SECTIONS) {
                 configFile.section(name).ifPresent(section -> out.println("# " + name + ": inline in the config file, at "
                         + section.location()));
             }
         }
-        for (Option<?> option : provider.options()) {
-            out.println(line(option.name(), sinkValue(option, sinkValues),
-                    layers.originOf(option.name(), List.of(option.flag()), args)));
+        for (Declared options : declared) {
+            for (Option<?> option : options.options()) {
+                out.println(line(option.name(), sinkValue(option, options.values()),
+                        layers.originOf(option.name(), List.of(option.flag()), args)));
+            }
         }
-        List<ParameterDescription> parameters = new ArrayList<>(sinkCommand.getParameters());
-        List<String> declared = CommonFlags.names(); // JCommander's own order is a hash's
-        parameters.sort(Comparator.comparingInt(parameter -> declared.indexOf(parameter.getParameter().names()[0])));
+        List<ParameterDescription> parameters = new ArrayList<>(command.getParameters());
+        parameters.sort(Comparator.comparingInt(parameter -> order.indexOf(parameter.getParameter().names()[0])));
         for (ParameterDescription parameter : parameters) {
             List<String> names = List.of(parameter.getParameter().names());
             String longest = names.stream().max((a, b) -> Integer.compare(a.length(), b.length())).orElseThrow();
-            if (NOT_SETTINGS.contains(longest) || provider.options().find(longest.substring(2)).isPresent()) {
+            if (NOT_SETTINGS.contains(longest)
+                    || declared.stream().anyMatch(options -> options.options().find(longest.substring(2)).isPresent())) {
                 continue;
             }
             String flag = longest.substring(2);

@@ -49,7 +49,7 @@ final class Monitoring implements AutoCloseable {
     static Monitoring start(SourceOptions options, String sink, Supplier<Double> lagSeconds,
             Supplier<CopyStats> copy) {
         Health health = new Health(options.heartbeatInterval().multipliedBy(STALLED_HEARTBEATS));
-        if (options.metricsPort == 0) {
+        if (options.metrics.port == 0) {
             return new Monitoring(health, PipelineListener.NONE, null, null, null, new DeliveryMetrics(health));
         }
         PrometheusRegistry registry = new PrometheusRegistry();
@@ -58,11 +58,11 @@ final class Monitoring implements AutoCloseable {
         RunMetrics run = new RunMetrics(registry, options.group, sink, () -> slot.figures().lagBytes(),
                 () -> slot.figures().retainedWalBytes(), copy);
         try {
-            return new Monitoring(health, metrics, run, slot, MetricsServer.start(options.metricsBind,
-                    options.metricsPort, registry, health), new DeliveryMetrics(registry, options.group, sink, health));
+            return new Monitoring(health, metrics, run, slot, MetricsServer.start(options.metrics.bind,
+                    options.metrics.port, registry, health), new DeliveryMetrics(registry, options.group, sink, health));
         } catch (IOException e) {
             slot.close();
-            throw new ConfigurationException("cannot serve metrics on " + options.metricsBind + ":" + options.metricsPort
+            throw new ConfigurationException("cannot serve metrics on " + options.metrics.bind + ":" + options.metrics.port
                     + " (" + e.getMessage() + "); choose another --metrics-port or --metrics-bind", e);
         }
     }

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.HashMap;
 import java.util.HashSet;
 import io.pgflo.sink.api.OptionValues;
+import io.pgflo.nats.NatsOptions;
 import io.pgflo.sink.api.OptionSet;
 import io.pgflo.sink.api.Option;
 import com.beust.jcommander.Parameter;
@@ -151,15 +152,15 @@ final class PgFloCommandLine {
         registry = registry.only(usable);
         String usageHint = hintFor(args);
         int command = commandIndex(args);
-        if (command >= 0 && args[command].equals("worker")) {
-            return new WorkerCommand(environment, out, err).run(args, command, registry);
-        }
         SettingLayers layers;
         try {
             layers = SettingLayers.of(environment, configFile, commandName, ConfigKeys.of(commander, registry.all()));
         } catch (ConfigFileException e) {
             err.println("pg_flo: " + ErrorMessages.oneLine(e.getMessage()));
             return ExitCode.USAGE;
+        }
+        if (command >= 0 && args[command].equals("worker")) {
+            return new WorkerCommand(layers, configFile, out, err).run(args, command, registry);
         }
         settings.clear();
         settings.putAll(layers.lookup());
@@ -172,6 +173,13 @@ final class PgFloCommandLine {
         OptionValues sinkValues = null;
         String[] given = args; // args loses the sink's flags below; where a value came from is told from all of them
         try {
+            if (command >= 0 && args[command].equals("status")) {
+                // The NATS login flags, declared as data as a worker's are.
+                SinkFlags.Split login = SinkFlags.split(args, command + 1, NatsOptions.login(), layers.environment(),
+                        Map.of());
+                status.natsLogin = login.values();
+                args = login.rest();
+            }
             if (chosen != null) {
                 // The sink's flags, by its declarations; what is left is the source's and the engine's.
                 SinkFlags.Split split = SinkFlags.split(args, command + 2, chosen.options(), environment,
@@ -290,20 +298,12 @@ final class PgFloCommandLine {
      * unknown group, a slot in use) is one line and status 2, as for {@code stream}; anything else status 1.
      */
     private int runForGroup(String what, GroupSourceFlags source, LogFlags logFlags, String[] args, Runnable command) {
-        try {
+        return CommandOutcome.of(what, () -> {
             LogConfigurator.setLevel(logFlags.level);
             nameGroupInLogs(source.group);
             warnAboutPasswordFlags(args);
             command.run();
-            return ExitCode.OK;
-        } catch (IllegalArgumentException | ConfigurationException e) {
-            err.println("pg_flo: " + ErrorMessages.oneLine(e.getMessage()));
-            return ExitCode.USAGE;
-        } catch (RuntimeException e) {
-            log.debug("{} failed", what, e);
-            err.println("pg_flo: " + what + " failed: " + ErrorMessages.oneLine(ErrorMessages.rootMessage(e)));
-            return ExitCode.FAILED;
-        }
+        }, () -> false, err);
     }
 
     /** The group, as its slot names it, on every JSON log line; a name that is no group's is refused later, in words. */

@@ -5,6 +5,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.pgflo.domain.TableRoutes;
 import io.pgflo.routing.Routes;
+import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.wal.ReplicatedColumns;
 
 /**
@@ -13,9 +14,9 @@ import io.pgflo.wal.ReplicatedColumns;
  * source is left as it was. {@link TableRoutes#NONE} without a file.
  */
 final class RoutingModule extends AbstractModule {
-    private final SourceOptions options;
+    private final ShapingSettings options;
 
-    RoutingModule(SourceOptions options) {
+    RoutingModule(ShapingSettings options) {
         this.options = options;
     }
 
@@ -23,17 +24,22 @@ final class RoutingModule extends AbstractModule {
     @Singleton
     TableRoutes tableRoutes() {
         Routes routes;
-        if (options.routing.routingConfig != null) {
-            routes = Routes.load(options.routing.routingConfig);
-        } else if (options.configFile != null && options.configFile.section("routing").isPresent()) {
+        if (options.routingConfig() != null) {
+            routes = Routes.load(options.routingConfig());
+        } else if (options.configFile() != null && options.configFile().section("routing").isPresent()) {
             // The inline routing: section, read from the file again so that errors name its lines.
-            routes = Routes.load(options.configFile.path(), "/routing");
+            routes = Routes.load(options.configFile().path(), "/routing");
         } else {
             return TableRoutes.NONE;
         }
         if (routes.isEmpty()) {
             return TableRoutes.NONE;
         }
-        return routes.resolve(ReplicatedColumns.read(options.endpoint(), options.schema, options.tables));
+        if (options.catalog() == null) {
+            // Routes are checked against the replicated tables' columns, and a worker names its source to have them.
+            throw new ConfigurationException("routing needs the source's catalog to check its tables and columns; "
+                    + "give the worker --source-host, --source-port, --source-dbname and --source-user");
+        }
+        return routes.resolve(ReplicatedColumns.read(options.catalog(), options.schema(), options.tables()));
     }
 }

@@ -27,7 +27,16 @@ final class RulesLoader {
         return checked(Rules.fromTree(section.tree(), origin), origin, schema, source);
     }
 
+    /**
+     * Without a source ({@code source} null: a worker given no {@code --source-*} flags), the file is checked on its
+     * own and each table's rules against the columns of its first change.
+     */
     private static ChangeShaper checked(Rules rules, String origin, String schema, DatabaseEndpoint source) {
+        if (source == null) {
+            log.info("rules of {} loaded for tables {}; checked against each table's first change (no source named)",
+                    origin, rules.tables(schema));
+            return rules.shaperWithoutCatalog(schema);
+        }
         ChangeShaper shaper = rules.shaper(schema, SourceTables.describe(source, rules.tables(schema)));
         log.info("rules of {} loaded for tables {}", origin, rules.tables(schema));
         return shaper;

@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ShapingModule extends AbstractModule {
     private static final Logger log = LoggerFactory.getLogger(ShapingModule.class);
-    private final SourceOptions options;
+    private final ShapingSettings options;
 
-    ShapingModule(SourceOptions options) {
+    ShapingModule(ShapingSettings options) {
         this.options = options;
     }
 
@@ -38,15 +38,15 @@ final class ShapingModule extends AbstractModule {
     @Provides
     @Singleton
     ChangeShaper shaper(TableRoutes routes) {
-        Optional<ConfigSection> inline = options.configFile == null ? Optional.empty()
-                : options.configFile.section("rules");
-        if (options.rulesConfig != null && inline.isPresent()) {
-            log.warn("rules from --rules-config {} replace the inline rules: section of {}", options.rulesConfig,
+        Optional<ConfigSection> inline = options.configFile() == null ? Optional.empty()
+                : options.configFile().section("rules");
+        if (options.rulesConfig() != null && inline.isPresent()) {
+            log.warn("rules from --rules-config {} replace the inline rules: section of {}", options.rulesConfig(),
                     inline.get().file());
         }
-        ChangeShaper rules = options.rulesConfig != null
-                ? RulesLoader.load(Path.of(options.rulesConfig), options.schema, options.endpoint())
-                : inline.map(section -> RulesLoader.load(section, options.schema, options.endpoint()))
+        ChangeShaper rules = options.rulesConfig() != null
+                ? RulesLoader.load(Path.of(options.rulesConfig()), options.schema(), options.catalog())
+                : inline.map(section -> RulesLoader.load(section, options.schema(), options.catalog()))
                         .orElse(ChangeShaper.NONE);
         ChangeShaper routing = routes.isEmpty() ? ChangeShaper.NONE : new RoutingShaper(routes);
         return rules.andThen(routing);

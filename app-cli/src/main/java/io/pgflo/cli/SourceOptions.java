@@ -52,14 +52,10 @@ final class SourceOptions {
     String sslRootCert;
 
     @ParametersDelegate
-    RoutingFlags routing = new RoutingFlags();
+    ShapingFlags shaping = new ShapingFlags();
 
-    @Parameter(names = "--batch-size", description = "most events per batch", validateWith = WholeNumberRange.Positive.class)
-    int batchSize = BatchPolicy.DEFAULT.maxEvents();
-
-    @Parameter(names = "--batch-delay-ms", description = "longest a committed change waits before its batch is written",
-            validateWith = WholeNumberRange.NonNegativeMillis.class)
-    long batchDelayMillis = BatchPolicy.DEFAULT.maxDelay().toMillis();
+    @ParametersDelegate
+    BatchFlags batch = new BatchFlags();
 
     @Parameter(names = "--heartbeat-interval", description = "seconds between heartbeats that keep the slot moving "
             + "while the tables are idle; 0 turns them off", validateWith = WholeNumberRange.NonNegative.class)
@@ -102,16 +98,8 @@ final class SourceOptions {
             + "watermarks (see pg_flo backfill)", validateWith = WholeNumberRange.Positive.class)
     int backfillChunkRows = 5_000;
 
-    @Parameter(names = "--rules-config", description = "YAML file of rules (pg_flo's format: transform, filter, "
-            + "exclude_column per table), applied to every change and copied row before the sink sees it")
-    String rulesConfig;
-
-    @Parameter(names = "--metrics-port", description = "serve /metrics (Prometheus), /health/live and /health/ready "
-            + "on this port; 0: off", validateWith = WholeNumberRange.NonNegative.class)
-    int metricsPort;
-
-    @Parameter(names = "--metrics-bind", description = "address the metrics endpoint listens on")
-    String metricsBind = "127.0.0.1";
+    @ParametersDelegate
+    MetricsFlags metrics = new MetricsFlags();
 
     @Parameter(names = "--log-level", description = "log level: error, warn, info, debug, trace")
     String logLevel = "info";
@@ -147,10 +135,7 @@ final class SourceOptions {
     }
 
     BatchPolicy batchPolicy() {
-        if (batchDelayMillis < 0) {
-            throw new IllegalArgumentException("--batch-delay-ms must not be negative, got " + batchDelayMillis);
-        }
-        return new BatchPolicy(batchSize, Duration.ofMillis(batchDelayMillis));
+        return batch.policy();
     }
 
     /** Whether this run copies the tables' existing rows before (or instead of) streaming. */

@@ -5,14 +5,18 @@ import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
 import io.pgflo.wal.GroupStatusReader;
 import java.io.PrintStream;
-import io.pgflo.nats.NatsSettings;
+import io.pgflo.nats.NatsOptions;
+import io.pgflo.sink.api.OptionValues;
+import io.pgflo.wal.GroupStatus;
+import java.util.Map;
 import io.pgflo.nats.StreamStatus;
 import java.nio.file.Path;
 import java.time.Instant;
 
 /**
  * {@code pg_flo status}: a group's slot, publication, backfills and checkpoints, read from the source's catalog and
- * the status directory. Changes nothing, and needs no running pg_flo.
+ * the status directory, and with {@code --nats-url} the group's JetStream stream. Changes nothing, and needs no running
+ * pg_flo.
  */
 @Parameters(commandDescription = "show a group's slot, publication, backfills and checkpoints (no running pg_flo "
         + "needed)")
@@ -27,8 +31,12 @@ final class StatusCommand {
     boolean json;
 
     @Parameter(names = "--nats-url", description = "also show the group's JetStream stream, its replicator's progress "
-            + "and each worker's pending count (pg_flo replicator); text output only")
+            + "and each worker's consumer (pg_flo replicator); logs in with --nats-creds, --nats-user and "
+            + "--nats-password, --nats-token, --nats-tls-ca/-cert/-key as a worker does")
     String natsUrl;
+
+    /** The NATS login flags ({@link NatsOptions#login()}), taken out of the command line before it is parsed. */
+    OptionValues natsLogin = OptionValues.parse(NatsOptions.login(), Map.of());
 
     @ParametersDelegate
     final LogFlags log = new LogFlags();
@@ -37,14 +45,16 @@ final class StatusCommand {
     boolean help;
 
     void run(PrintStream out) {
-        StatusReport report = new StatusReport(GroupStatusReader.read(source.endpoint(), source.group), statusDir,
-                CheckpointFiles.read(statusDir));
+        GroupStatus group = GroupStatusReader.read(source.endpoint(), source.group);
+        StreamStatus stream = natsUrl == null ? null
+                : StreamStatus.read(NatsOptions.natsSettings(natsUrl, natsLogin), source.group);
+        StatusReport report = new StatusReport(group, statusDir, CheckpointFiles.read(statusDir), stream);
         if (json) {
             StatusJson.print(report, out);
         } else {
             StatusText.print(report, out);
-            if (natsUrl != null) {
-                StreamStatus.read(NatsSettings.plain(natsUrl), source.group).print(out, Instant.now());
+            if (stream != null) {
+                stream.print(out, Instant.now(), group.serverLsn());
             }
         }
     }

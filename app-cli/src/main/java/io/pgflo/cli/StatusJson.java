@@ -2,6 +2,7 @@ package io.pgflo.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.pgflo.nats.StreamStatus;
 import io.pgflo.sink.api.Lsn;
 import io.pgflo.sink.api.TableName;
 import io.pgflo.wal.GroupStatus;
@@ -47,22 +48,13 @@ final class StatusJson {
         if (status.slot().isPresent()) {
             GroupStatus.Slot slot = status.slot().get();
             json.writeBooleanField("active", slot.active());
-            json.writeFieldName("active_pid");
-            if (slot.activePid() == null) {
-                json.writeNull();
-            } else {
-                json.writeNumber(slot.activePid());
-            }
+            numberField(json, "active_pid", slot.activePid() == null ? null : slot.activePid().longValue());
             lsnField(json, "confirmed_flush_lsn", slot.confirmedFlush());
             lsnField(json, "restart_lsn", slot.restart());
             json.writeStringField("wal_status", slot.walStatus());
             json.writeNumberField("retained_wal_bytes", slot.retainedBytes());
-            json.writeFieldName("lag_bytes");
-            if (slot.confirmedFlush() == null) {
-                json.writeNull();
-            } else {
-                json.writeNumber(report.behindServer(slot.confirmedFlush()));
-            }
+            numberField(json, "lag_bytes", slot.confirmedFlush() == null ? null
+                    : report.behindServer(slot.confirmedFlush()));
         }
         json.writeEndObject();
         json.writeObjectFieldStart("publication");
@@ -96,6 +88,40 @@ final class StatusJson {
             writeCheckpoint(report, checkpoint, json);
         }
         json.writeEndArray();
+        json.writeFieldName("nats");
+        if (report.stream() == null) {
+            json.writeNull();
+        } else {
+            writeStream(report.stream(), status.serverLsn(), json);
+        }
+        json.writeEndObject();
+    }
+
+    private static void writeStream(StreamStatus stream, Lsn server, JsonGenerator json) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("stream", stream.stream());
+        json.writeNumberField("messages", stream.messages());
+        json.writeNumberField("bytes", stream.bytes());
+        json.writeNumberField("first_sequence", stream.firstSequence());
+        json.writeNumberField("last_sequence", stream.lastSequence());
+        json.writeStringField("storage", stream.storage());
+        json.writeNumberField("replicas", stream.replicas());
+        json.writeObjectFieldStart("replicator");
+        json.writeStringField("published", stream.published() == null ? null : stream.published().toString());
+        timeField(json, "last_published_at", stream.lastPublished());
+        numberField(json, "lag_bytes", stream.replicatorLagBytes(server));
+        json.writeEndObject();
+        json.writeArrayFieldStart("consumers");
+        for (StreamStatus.Consumer consumer : stream.consumers()) {
+            json.writeStartObject();
+            json.writeStringField("name", consumer.name());
+            json.writeStringField("subject", consumer.subject());
+            json.writeNumberField("pending", consumer.pending());
+            json.writeNumberField("ack_pending", consumer.unacknowledged());
+            json.writeNumberField("ack_floor", consumer.acknowledgedUpTo());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
         json.writeEndObject();
     }
 
@@ -123,12 +149,7 @@ final class StatusJson {
         json.writeStringField("sink", checkpoint.sink());
         json.writeStringField("file", checkpoint.file());
         lsnField(json, "lsn", checkpoint.lsn());
-        json.writeFieldName("lag_bytes");
-        if (checkpoint.lsn() == null) {
-            json.writeNull();
-        } else {
-            json.writeNumber(report.behindServer(checkpoint.lsn()));
-        }
+        numberField(json, "lag_bytes", checkpoint.lsn() == null ? null : report.behindServer(checkpoint.lsn()));
         json.writeObjectFieldStart("fields");
         for (Map.Entry<String, String> field : checkpoint.fields().entrySet()) {
             json.writeStringField(field.getKey(), field.getValue());
@@ -136,6 +157,16 @@ final class StatusJson {
         json.writeEndObject();
         json.writeStringField("error", checkpoint.problem());
         json.writeEndObject();
+    }
+
+    /** {@code value}, or {@code null} when it is unknown. */
+    private static void numberField(JsonGenerator json, String name, Long value) throws IOException {
+        json.writeFieldName(name);
+        if (value == null) {
+            json.writeNull();
+        } else {
+            json.writeNumber(value);
+        }
     }
 
     private static void lsnField(JsonGenerator json, String name, Lsn lsn) throws IOException {

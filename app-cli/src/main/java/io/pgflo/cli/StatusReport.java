@@ -1,12 +1,17 @@
 package io.pgflo.cli;
 
+import io.pgflo.nats.StreamStatus;
 import io.pgflo.sink.api.Lsn;
 import io.pgflo.wal.GroupStatus;
 import java.nio.file.Path;
 import java.util.List;
 
-/** What {@code pg_flo status} shows: the group on its source, and the checkpoints in {@code --status-dir}. */
-record StatusReport(GroupStatus source, Path statusDir, List<CheckpointFiles.Checkpoint> checkpoints) {
+/**
+ * What {@code pg_flo status} shows: the group on its source, the checkpoints in {@code --status-dir}, and the group's
+ * JetStream stream ({@code null} without {@code --nats-url}).
+ */
+record StatusReport(GroupStatus source, Path statusDir, List<CheckpointFiles.Checkpoint> checkpoints,
+        StreamStatus stream) {
     StatusReport {
         checkpoints = List.copyOf(checkpoints);
     }

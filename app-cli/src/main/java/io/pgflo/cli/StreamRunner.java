@@ -128,7 +128,7 @@ final class StreamRunner {
         try {
             StartupWarmUp.awaitDone(); // the SCRAM cache in place before the first connection
             Injector injector = Guice.createInjector(new StreamModule(options, selected, streamedBefore,
-                    monitoring.listener(), monitoring.delivery()), new ShapingModule(options));
+                    monitoring.listener(), monitoring.delivery()), new ShapingModule(ShapingSettings.of(options)));
             ChangeShaper shaper = injector.getInstance(ChangeShaper.class); // checked before the source is touched
             source = injector.getInstance(ChangeSource.class);
             if (!options.copies()) {
@@ -249,7 +249,8 @@ final class StreamRunner {
         watchdog.start();
     }
 
-    private static RuntimeException unwrap(ProvisionException e) {
+    /** What a Guice provider threw, without Guice's wrapping. */
+    static RuntimeException unwrap(ProvisionException e) {
         Throwable cause = e;
         while (cause instanceof ProvisionException && cause.getCause() != null) {
             cause = cause.getCause();

@@ -2,14 +2,19 @@ package io.pgflo.cli;
 
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterException;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.ProvisionException;
 import io.pgflo.domain.BackfillMerger;
 import io.pgflo.domain.BatchPolicy;
-import io.pgflo.metrics.Health;
-import io.pgflo.nats.ConsumerBacklog;
+import io.pgflo.domain.ChangeShaper;
 import io.pgflo.domain.ChangeSource;
 import io.pgflo.domain.DatabaseEndpoint;
 import io.pgflo.domain.Pipeline;
+import io.pgflo.domain.TableRoutes;
 import io.pgflo.json.EventJsonEncoder;
+import io.pgflo.metrics.Health;
+import io.pgflo.nats.ConsumerBacklog;
 import io.pgflo.nats.JetStreamSinkProvider;
 import io.pgflo.nats.NatsOptions;
 import io.pgflo.nats.NatsSettings;
@@ -27,7 +32,6 @@ import io.pgflo.sink.api.TableName;
 import io.pgflo.sink.api.TransientSinkException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,13 +44,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code pg_flo worker <sink> --group G --nats-url URL [sink flags]}: a pipeline from the group's JetStream stream to
- * any sink. The sink's checkpoint decides what is skipped and when JetStream is acknowledged (see
+ * any sink, through the rules and routes of {@code --rules-config}, {@code --routing-config} or the config file, as
+ * for {@code pg_flo stream}. The sink's checkpoint decides what is skipped and when JetStream is acknowledged (see
  * the NATS adapter's README). A lost destination ({@link TransientSinkException}) is retried with a back-off.
  */
 final class WorkerCommand {
     private static final Logger log = LoggerFactory.getLogger("pg_flo");
 
-    private final Map<String, String> environment;
+    private final SettingLayers layers;
+    private final ConfigFile configFile;
     private final PrintStream out;
     private final PrintStream err;
     private volatile Pipeline pipeline;
@@ -54,8 +60,13 @@ final class WorkerCommand {
     private volatile boolean stopRequested;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
 
-    WorkerCommand(Map<String, String> environment, PrintStream out, PrintStream err) {
-        this.environment = environment;
+    /**
+     * @param layers where flags not on the command line come from: {@code PGFLO_<FLAG>}, then the config file
+     * @param configFile the {@code --config} file (for its inline {@code rules:} and {@code routing:}); null without one
+     */
+    WorkerCommand(SettingLayers layers, ConfigFile configFile, PrintStream out, PrintStream err) {
+        this.layers = layers;
+        this.configFile = configFile;
         this.out = out;
         this.err = err;
     }
@@ -78,60 +89,81 @@ final class WorkerCommand {
         WorkerFlags flags = new WorkerFlags();
         OptionValues sinkValues;
         OptionValues natsValues;
+        Map<String, String> lookup = layers.lookup();
         JCommander commander = JCommander.newBuilder().programName("pg_flo worker " + sinkName)
                 .allowParameterOverwriting(true).addObject(flags)
-                .defaultProvider(new EnvironmentDefaults(environment)).build();
+                .defaultProvider(new EnvironmentDefaults(lookup)).build();
         try {
-            SinkFlags.Split sink = SinkFlags.split(translated, command + 2, provider.options(), environment, java.util.Map.of());
-            SinkFlags.Split nats = SinkFlags.split(sink.rest(), command + 2, NatsOptions.worker(), environment, java.util.Map.of());
+            SinkFlags.Split sink = SinkFlags.split(translated, command + 2, provider.options(), layers.environment(),
+                    layers.fileValues());
+            SinkFlags.Split nats = SinkFlags.split(sink.rest(), command + 2, NatsOptions.worker(), layers.environment(),
+                    layers.fileValues());
             sinkValues = sink.values();
             natsValues = nats.values();
-            String[] rest = nats.rest();
-            commander.parse(Arrays.copyOfRange(rest, command + 2, rest.length));
-        } catch (ParameterException | IllegalArgumentException e) {
+            String[] rest = Arrays.copyOfRange(nats.rest(), command + 2, nats.rest().length);
+            commander.parse(rest);
+            ListDefaults.repair(commander, lookup, rest);
+        } catch (ParameterException e) {
             if (Arrays.asList(translated).contains("--help") || Arrays.asList(translated).contains("-h")) {
                 return help(commander, provider);
             }
-            err.println("pg_flo: " + ErrorMessages.oneLine(e.getMessage()) + "; see 'pg_flo worker " + sinkName
-                    + " --help'");
+            err.println("pg_flo: " + layers.locate(ErrorMessages.describe(e), translated) + "; see 'pg_flo worker "
+                    + sinkName + " --help'");
+            return ExitCode.USAGE;
+        } catch (IllegalArgumentException e) {
+            if (Arrays.asList(translated).contains("--help") || Arrays.asList(translated).contains("-h")) {
+                return help(commander, provider);
+            }
+            err.println("pg_flo: " + layers.locate(ErrorMessages.oneLine(e.getMessage()), translated)
+                    + "; see 'pg_flo worker " + sinkName + " --help'");
             return ExitCode.USAGE;
         }
         if (flags.help) {
             return help(commander, provider);
         }
-        try {
-            LogConfigurator.setLevel(flags.logLevel);
+        flags.configFile = configFile;
+        if (flags.printConfig) {
+            EffectiveSettings.print(out, "pg_flo worker " + sinkName, List.of(
+                    new EffectiveSettings.Declared(provider.options(), sinkValues),
+                    new EffectiveSettings.Declared(NatsOptions.worker(), natsValues)),
+                    commander, CommonFlags.namesOf(new WorkerFlags()), layers, configFile, translated);
+            return ExitCode.OK;
+        }
+        return CommandOutcome.of("worker", () -> {
+            LogConfigurator.setLevel(flags.log.level);
             NatsSettings nats = NatsOptions.natsSettings(natsValues);
             WorkerSettings worker = NatsOptions.workerSettings(flags.group, sinkName, natsValues);
-            BatchPolicy policy = new BatchPolicy(flags.batchSize, Duration.ofMillis(flags.batchDelayMillis));
+            BatchPolicy policy = flags.batch.policy();
+            // Checked before anything is consumed: a bad rules or routing file is one line and status 2.
+            Shaping shaping = Shaping.of(flags.shapingSettings());
             try (WorkerMonitoring started = WorkerMonitoring.start(flags, sinkName, worker.consumerName(),
                     this::lagSeconds, new ConsumerBacklog(nats, worker));
                     SignalHandlers ignored = SignalHandlers.stopping(this::stop)) {
                 monitoring = started;
-                runWithRetries(flags, provider, new SelectedSink(provider, sinkValues), nats, worker, policy);
+                runWithRetries(flags, provider, new SelectedSink(provider, sinkValues), nats, worker, policy, shaping);
             }
-            return ExitCode.OK;
-        } catch (ConfigurationException | IllegalArgumentException e) {
-            err.println("pg_flo: " + ErrorMessages.oneLine(e.getMessage()));
-            return ExitCode.USAGE;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("pg_flo: interrupted");
-            return ExitCode.FAILED;
-        } catch (RuntimeException e) {
-            log.debug("worker failed", e);
-            err.println("pg_flo: worker failed: " + ErrorMessages.oneLine(ErrorMessages.rootMessage(e)));
-            return ExitCode.FAILED;
+        }, () -> pipeline != null, err);
+    }
+
+    /** The shaper the pipeline applies, and the routes the built-in sinks are told of. */
+    private record Shaping(ChangeShaper shaper, TableRoutes routes) {
+        static Shaping of(ShapingSettings settings) {
+            try {
+                Injector injector = Guice.createInjector(new ShapingModule(settings));
+                return new Shaping(injector.getInstance(ChangeShaper.class), injector.getInstance(TableRoutes.class));
+            } catch (ProvisionException e) {
+                throw StreamRunner.unwrap(e);
+            }
         }
     }
 
     private void runWithRetries(WorkerFlags flags, SinkProvider provider, SelectedSink selected, NatsSettings nats,
-            WorkerSettings worker, BatchPolicy policy) throws InterruptedException {
+            WorkerSettings worker, BatchPolicy policy, Shaping shaping) throws InterruptedException {
         int attempts = 0;
         while (!stopRequested) {
             boolean streamed = false;
             try {
-                streamed = runOnce(flags, provider, selected, nats, worker, policy);
+                streamed = runOnce(flags, provider, selected, nats, worker, policy, shaping);
                 return;
             } catch (TransientSinkException e) {
                 if (attempts >= flags.reconnectAttempts) {
@@ -149,7 +181,7 @@ final class WorkerCommand {
     }
 
     private boolean runOnce(WorkerFlags flags, SinkProvider provider, SelectedSink selected, NatsSettings nats,
-            WorkerSettings worker, BatchPolicy policy) throws InterruptedException {
+            WorkerSettings worker, BatchPolicy policy, Shaping shaping) throws InterruptedException {
         List<TableName> tables = new ArrayList<>();
         for (String table : flags.tables) {
             int dot = table.indexOf('.');
@@ -159,8 +191,12 @@ final class WorkerCommand {
         SinkContext context = new SinkContext(flags.group, WritableDirectory.prepare("--status-dir", flags.statusDir),
                 tables).withCapability(EventEncoder.class, new EventJsonEncoder());
         DatabaseEndpoint source = flags.sourceEndpoint();
-        if (source != null && !(provider instanceof PluginSinkProvider)) {
-            context = context.withCapability(DatabaseEndpoint.class, source);
+        if (!(provider instanceof PluginSinkProvider)) {
+            // Routes too: the PostgreSQL sink creates and alters the routed tables (plugins see the routed events alone).
+            context = context.withCapability(TableRoutes.class, shaping.routes());
+            if (source != null) {
+                context = context.withCapability(DatabaseEndpoint.class, source);
+            }
         }
         Sink sink;
         try {
@@ -169,7 +205,8 @@ final class WorkerCommand {
             throw new ConfigurationException(provider.name() + " sink: " + e.getMessage(), e);
         }
         try (Sink ignored = sink; ChangeSource changes = WorkerSources.jetStream(nats, worker)) {
-            Pipeline current = new Pipeline(changes, sink, policy, new BackfillMerger(), monitoring.listener());
+            Pipeline current = new Pipeline(changes, sink, policy, new BackfillMerger(), monitoring.listener(),
+                    shaping.shaper());
             pipeline = current;
             if (stopRequested) {
                 return false;

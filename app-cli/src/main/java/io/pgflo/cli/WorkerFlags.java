@@ -1,7 +1,7 @@
 package io.pgflo.cli;
 
 import com.beust.jcommander.Parameter;
-import io.pgflo.domain.BatchPolicy;
+import com.beust.jcommander.ParametersDelegate;
 import io.pgflo.domain.DatabaseEndpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * {@code pg_flo worker <sink>}'s own flags (the NATS ones and the sink's are declared as data elsewhere). The
- * {@code --source-*} flags name the database the changes come from, for a PostgreSQL sink that reads its schema.
+ * {@code --source-*} flags name the database the changes come from: for a PostgreSQL sink that reads its schema, and
+ * for the catalog that {@code --rules-config} and {@code --routing-config} are checked against.
  */
 final class WorkerFlags {
     @Parameter(names = "--group", description = "the replicator's group: the stream pgflo_<group>_stream", required = true)
@@ -24,12 +25,8 @@ final class WorkerFlags {
     @Parameter(names = "--tables", description = "comma-separated tables the sink prepares (schema sync); default none")
     List<String> tables = new ArrayList<>();
 
-    @Parameter(names = "--batch-size", description = "most events per batch", validateWith = WholeNumberRange.Positive.class)
-    int batchSize = BatchPolicy.DEFAULT.maxEvents();
-
-    @Parameter(names = "--batch-delay-ms", description = "longest a change waits before its batch is written",
-            validateWith = WholeNumberRange.NonNegativeMillis.class)
-    long batchDelayMillis = BatchPolicy.DEFAULT.maxDelay().toMillis();
+    @ParametersDelegate
+    BatchFlags batch = new BatchFlags();
 
     @Parameter(names = {"--source-host", "--host"}, description = "source PostgreSQL host (for a sink that reads the "
             + "source's schema)")
@@ -51,21 +48,33 @@ final class WorkerFlags {
             + "destination before giving up with status 1", validateWith = WholeNumberRange.NonNegative.class)
     int reconnectAttempts = 10;
 
-    @Parameter(names = "--metrics-port", description = "serve /metrics on this port; 0: off",
-            validateWith = WholeNumberRange.NonNegative.class)
-    int metricsPort;
+    @ParametersDelegate
+    MetricsFlags metrics = new MetricsFlags();
 
-    @Parameter(names = "--metrics-bind", description = "address the metrics endpoint listens on")
-    String metricsBind = "127.0.0.1";
+    @ParametersDelegate
+    LogFlags log = new LogFlags();
 
-    @Parameter(names = "--log-level", description = "log level: error, warn, info, debug, trace")
-    String logLevel = "info";
+    @ParametersDelegate
+    ShapingFlags shaping = new ShapingFlags();
 
-    @Parameter(names = LogFormat.FLAG, description = "log lines on stderr: text, or json", validateWith = LogFormatValidator.class)
-    String logFormat = "text";
+    @Parameter(names = ConfigFlag.NAME, description = ConfigFlag.DESCRIPTION)
+    String config;
+
+    @Parameter(names = "--print-config", description = "print the effective settings (value and where each came "
+            + "from; secrets hidden) and exit without connecting")
+    boolean printConfig;
 
     @Parameter(names = {"--help", "-h"}, help = true, description = "show this help")
     boolean help;
+
+    /** The {@code --config} file as read, or null without one: its {@code rules:} and {@code routing:} sections. */
+    ConfigFile configFile;
+
+    /** What the rules and routes are read from and checked against: the source's catalog when it is named. */
+    ShapingSettings shapingSettings() {
+        return new ShapingSettings(shaping.rulesConfig, shaping.routingConfig, configFile, schema, tables,
+                sourceEndpoint());
+    }
 
     /** The source database, when one is named. */
     DatabaseEndpoint sourceEndpoint() {

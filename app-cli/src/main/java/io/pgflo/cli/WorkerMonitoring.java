@@ -33,7 +33,7 @@ final class WorkerMonitoring implements AutoCloseable {
     static WorkerMonitoring start(WorkerFlags flags, String sink, String consumer, Supplier<Double> lagSeconds,
             ConsumerBacklog backlog) {
         Health health = new Health(Duration.ofMinutes(1));
-        if (flags.metricsPort == 0) {
+        if (flags.metrics.port == 0) {
             return new WorkerMonitoring(health, PipelineListener.NONE, null, backlog);
         }
         PrometheusRegistry registry = new PrometheusRegistry();
@@ -45,9 +45,9 @@ final class WorkerMonitoring implements AutoCloseable {
                 .callback(callback -> callback.call(backlog.messages())).register(registry);
         try {
             return new WorkerMonitoring(health, metrics,
-                    MetricsServer.start(flags.metricsBind, flags.metricsPort, registry, health), backlog);
+                    MetricsServer.start(flags.metrics.bind, flags.metrics.port, registry, health), backlog);
         } catch (IOException e) {
-            throw new ConfigurationException("cannot serve metrics on " + flags.metricsBind + ":" + flags.metricsPort
+            throw new ConfigurationException("cannot serve metrics on " + flags.metrics.bind + ":" + flags.metrics.port
                     + " (" + e.getMessage() + "); choose another --metrics-port or --metrics-bind", e);
         }
     }

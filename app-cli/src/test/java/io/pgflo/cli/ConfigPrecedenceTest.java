@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -45,13 +44,7 @@ class ConfigPrecedenceTest {
     /** {@code pg_flo <args>}, which prints the configuration; the printed lines by key. */
     private Map<String, String> printedBy(Map<String, String> env, String... args) {
         assertThat(run(env, args)).as("stderr: %s", err).isEqualTo(0);
-        Map<String, String> lines = new LinkedHashMap<>();
-        for (String line : out.toString(StandardCharsets.UTF_8).lines().toList()) {
-            if (!line.startsWith("#")) {
-                lines.put(line.substring(0, line.indexOf(':')), line.substring(line.indexOf(':') + 2));
-            }
-        }
-        return lines;
+        return PrintedSettings.byKey(out.toString(StandardCharsets.UTF_8));
     }
 
     private static final String REQUIRED = "dbname: shop\nuser: replicator\ngroup: orders\n";

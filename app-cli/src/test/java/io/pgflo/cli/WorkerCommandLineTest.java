@@ -51,7 +51,9 @@ class WorkerCommandLineTest {
     void workerHelpListsTheNatsAndTheSinksFlags() {
         assertThat(run("worker", "postgres", "--help")).isEqualTo(ExitCode.OK);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--group").contains("--nats-url")
-                .contains("--worker-name").contains("--target-host").contains("PGFLO_NATS_PASSWORD");
+                .contains("--worker-name").contains("--target-host").contains("PGFLO_NATS_PASSWORD")
+                .contains("--rules-config").contains("--routing-config").contains("--config").contains("--print-config")
+                .contains("--log-level").contains("--metrics-port").contains("--batch-delay-ms");
     }
 
     @Test

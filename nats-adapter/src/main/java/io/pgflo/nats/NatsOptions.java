@@ -70,6 +70,11 @@ public final class NatsOptions {
         return List.of(URL, USER, PASSWORD, TOKEN, CREDENTIALS, TLS_CA, TLS_CERT, TLS_KEY);
     }
 
+    /** The login flags, without the server's URL: for a command whose {@code --nats-url} is optional. */
+    public static OptionSet login() {
+        return OptionSet.of(USER, PASSWORD, TOKEN, CREDENTIALS, TLS_CA, TLS_CERT, TLS_KEY);
+    }
+
     /** The replicator's flags beside the common ones. */
     public static OptionSet replicator() {
         List<Option<?>> all = new ArrayList<>(connection());
@@ -87,6 +92,12 @@ public final class NatsOptions {
     public static NatsSettings natsSettings(OptionValues values) {
         return new NatsSettings(values.get(URL), values.get(USER), values.get(PASSWORD), values.get(TOKEN),
                 values.get(CREDENTIALS), values.get(TLS_CA), values.get(TLS_CERT), values.get(TLS_KEY));
+    }
+
+    /** {@code url} with the {@link #login()} values. */
+    public static NatsSettings natsSettings(String url, OptionValues login) {
+        return new NatsSettings(url, login.get(USER), login.get(PASSWORD), login.get(TOKEN), login.get(CREDENTIALS),
+                login.get(TLS_CA), login.get(TLS_CERT), login.get(TLS_KEY));
     }
 
     public static StreamSettings streamSettings(String group, OptionValues values) {

@@ -7,6 +7,7 @@ import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.api.StreamInfo;
 import io.pgflo.sink.api.ConfigurationException;
+import io.pgflo.sink.api.Lsn;
 import io.pgflo.sink.api.Position;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -68,15 +69,23 @@ public record StreamStatus(String stream, long messages, long bytes, long firstS
         }
     }
 
-    /** The text {@code pg_flo status} prints. */
-    public void print(PrintStream out, Instant now) {
+    /**
+     * Bytes of WAL between where the replicator has published everything and {@code server}, the source's current
+     * position; null when nothing is published yet, 0 when it is caught up.
+     */
+    public Long replicatorLagBytes(Lsn server) {
+        return published == null ? null : Math.max(0, server.value() - published.lsn().value());
+    }
+
+    /** The text {@code pg_flo status} prints; {@code server}, the source's current position, for the replicator's lag. */
+    public void print(PrintStream out, Instant now, Lsn server) {
         out.printf("stream %s: %d messages, %d bytes, sequences %d to %d, %s storage, %d replica(s)%n", stream,
                 messages, bytes, firstSequence, lastSequence, storage, replicas);
         if (published == null) {
             out.println("  replicator: nothing published yet");
         } else {
-            out.printf("  replicator: published up to %s, last message %d s ago%n", published,
-                    Duration.between(lastPublished, now).toSeconds());
+            out.printf("  replicator: published up to %s, %d bytes behind the server, last message %d s ago%n",
+                    published, replicatorLagBytes(server), Duration.between(lastPublished, now).toSeconds());
         }
         if (consumers.isEmpty()) {
             out.println("  workers: none yet");

@@ -65,7 +65,7 @@ class JetStreamIT {
             publisher.writeBatch(Changes.transactions(0, 4, 3));
         }
         // Resume inside the second transaction (commit 2000) after its change 1.
-        List<SourceMessage> got = read(worker("skip", "w"), Position.of(Lsn.of(2000), 1), 10);
+        List<SourceMessage> got = WorkerReads.read(settings(), worker("skip", "w"), Position.of(Lsn.of(2000), 1), 10);
         assertThat(got.get(0)).isInstanceOfSatisfying(SourceChange.class,
                 change -> assertThat(change.position()).isEqualTo(Position.of(Lsn.of(2000), 2)));
         assertThat(got.get(1)).isInstanceOfSatisfying(TransactionCommit.class,
@@ -92,7 +92,7 @@ class JetStreamIT {
             publisher.writeBatch(Batch.of(events.subList(25, 40), Position.afterTransaction(Lsn.of(5100))));
             assertThat(publisher.publishedMessages()).as("over the 1 MB limit: several messages").isGreaterThan(2);
         }
-        List<SourceMessage> got = read(worker("large", "w"), Position.START, 41);
+        List<SourceMessage> got = WorkerReads.read(settings(), worker("large", "w"), Position.START, 41);
         assertThat(got).hasSize(41);
         assertThat(got.subList(0, 40)).allMatch(m -> m instanceof SourceChange);
         assertThat(got.get(40)).isEqualTo(new TransactionCommit(5000, Lsn.of(5000), Lsn.of(5100),
@@ -183,31 +183,14 @@ class JetStreamIT {
         });
         java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
         status.print(new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8),
-                status.lastPublished().plusSeconds(3));
+                status.lastPublished().plusSeconds(3), io.pgflo.sink.api.Lsn.of(batch.checkpoint().lsn().value() + 100));
+        assertThat(status.replicatorLagBytes(batch.checkpoint().lsn())).isZero();
         assertThat(text.toString(java.nio.charset.StandardCharsets.UTF_8))
                 .contains("stream pgflo_status_stream: 2 messages")
-                .contains("replicator: published up to " + batch.checkpoint() + ", last message 3 s ago")
+                .contains("replicator: published up to " + batch.checkpoint() + ", 100 bytes behind the server, "
+                        + "last message 3 s ago")
                 .contains("worker archive (pgflo.status): 2 behind (");
         assertThatThrownBy(() -> StreamStatus.read(settings(), "nosuchgroup"))
                 .hasMessageContaining("no JetStream stream pgflo_nosuchgroup_stream");
-    }
-
-    private static List<SourceMessage> read(WorkerSettings worker, Position after, int count) throws Exception {
-        JetStreamChangeSource source = new JetStreamChangeSource(settings(), worker);
-        try {
-            source.start(after);
-            List<SourceMessage> got = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (got.size() < count && System.nanoTime() < deadline) {
-                SourceMessage message = source.poll(Duration.ofMillis(100));
-                if (message != null) {
-                    got.add(message);
-                }
-            }
-            assertThat(source.poll(Duration.ofMillis(300))).as("nothing more").isNull();
-            return got;
-        } finally {
-            source.close();
-        }
     }
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A rules file (pg_flo's {@code --rules-config} format): {@code tables:} maps each table to its list of rules.
@@ -23,7 +24,15 @@ import java.util.Set;
 public final class Rules {
     private final Map<String, Section> sections;
 
-    private record Section(Node where, List<RuleReader.Draft> drafts) {}
+    private record Section(Node where, List<RuleReader.Draft> drafts) {
+        TableRules bind(TableInfo table) {
+            List<Rule> rules = new ArrayList<>();
+            for (RuleReader.Draft draft : drafts) {
+                rules.add(draft.bind(table));
+            }
+            return new TableRules(rules);
+        }
+    }
 
     private Rules(Map<String, Section> sections) {
         this.sections = sections;
@@ -92,6 +101,38 @@ public final class Rules {
      */
     public ChangeShaper shaper(String defaultSchema, Map<TableName, List<Column>> catalog) {
         Map<TableName, TableRules> bound = new LinkedHashMap<>();
+        byTable(defaultSchema).forEach((name, section) -> {
+            List<Column> columns = catalog.get(name);
+            if (columns == null) {
+                throw RulesException.at(section.where(), "table " + name + " does not exist in the source"
+                        + " (write schema.table for a table outside schema " + defaultSchema + ")");
+            }
+            TableRules rules = section.bind(TableInfo.of(name, columns));
+            if (!rules.rules().isEmpty()) {
+                bound.put(name, rules);
+            }
+        });
+        return bound.isEmpty() ? ChangeShaper.NONE : new RulesShaper(bound);
+    }
+
+    /**
+     * The rules for a process without the source's catalog (a worker reading from NATS): the file was checked on its
+     * own at {@link #load}; each table's rules are checked against, and bound to, the columns its first change
+     * carries, and a mistake there is a {@link RulesException} thrown before that change is delivered.
+     */
+    public ChangeShaper shaperWithoutCatalog(String defaultSchema) {
+        Map<TableName, Function<TableInfo, TableRules>> binders = new LinkedHashMap<>();
+        byTable(defaultSchema).forEach((name, section) -> {
+            if (!section.drafts().isEmpty()) {
+                binders.put(name, section::bind);
+            }
+        });
+        return binders.isEmpty() ? ChangeShaper.NONE : new LazilyBoundRules(binders);
+    }
+
+    /** The sections by the table they name; a table under two spellings ({@code users}, {@code public.users}) is refused. */
+    private Map<TableName, Section> byTable(String defaultSchema) {
+        Map<TableName, Section> tables = new LinkedHashMap<>();
         Map<TableName, String> writtenAs = new LinkedHashMap<>();
         for (Map.Entry<String, Section> section : sections.entrySet()) {
             TableName name = name(section.getKey(), defaultSchema);
@@ -100,21 +141,9 @@ public final class Rules {
                 throw RulesException.at(section.getValue().where(), "table " + name + " has rules under both '"
                         + earlier + "' and '" + section.getKey() + "'; keep them under one");
             }
-            List<Column> columns = catalog.get(name);
-            if (columns == null) {
-                throw RulesException.at(section.getValue().where(), "table " + name + " does not exist in the source"
-                        + " (write schema.table for a table outside schema " + defaultSchema + ")");
-            }
-            TableInfo table = TableInfo.of(name, columns);
-            List<Rule> rules = new ArrayList<>();
-            for (RuleReader.Draft draft : section.getValue().drafts()) {
-                rules.add(draft.bind(table));
-            }
-            if (!rules.isEmpty()) {
-                bound.put(name, new TableRules(rules));
-            }
+            tables.put(name, section.getValue());
         }
-        return bound.isEmpty() ? ChangeShaper.NONE : new RulesShaper(bound);
+        return tables;
     }
 
     private static TableName name(String written, String defaultSchema) {
