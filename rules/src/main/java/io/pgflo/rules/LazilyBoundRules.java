@@ -14,11 +14,11 @@ import java.util.function.Function;
 
 /**
  * Rules for a process that has no catalog to check them against (a worker reading changes from NATS): each table's
- * rules are bound to the columns its first change carries with a whole row (the new row; a DELETE's old row when it
- * is the first). The checks that need the columns (a column exists, is text, is not key; a value fits its type) then
- * run on that change, and a failure is the same {@link RulesException} the load would have thrown, before the change
- * is delivered. A DELETE that carries its key alone cannot be judged by a rule on other columns; it passes untouched
- * until a change with a whole row binds the table's rules.
+ * rules are bound to the columns of its first change with a new row (an INSERT, an UPDATE or a copied row). The
+ * checks that need the columns (a column exists, is text, is not key; a value fits its type) then run on that change,
+ * and a failure is the same {@link RulesException} the load would have thrown, before the change is delivered. A
+ * DELETE before that may carry its key alone: it gets the rules on the columns it carries (a hash that hides a key's
+ * values must hide them in every change), and rules on other columns leave it as they leave any key-only DELETE.
  */
 final class LazilyBoundRules implements ChangeShaper {
     private final Map<TableName, Function<TableInfo, TableRules>> binders;
@@ -37,22 +37,31 @@ final class LazilyBoundRules implements ChangeShaper {
         }
         TableRules rules = bound.get(name);
         if (rules == null) {
-            Row row = change.newRow() != null ? change.newRow() : change.oldRow();
-            if (row == null) {
-                return change; // DDL, TRUNCATE: no row, nothing a rule reads
+            if (change.newRow() == null) {
+                if (change.oldRow() == null) {
+                    return change; // DDL, TRUNCATE: no row, nothing a rule reads
+                }
+                // A DELETE's old row may be its key alone: the rules on the columns it carries apply to it, and the
+                // table's rules are bound by a change with a whole row.
+                try {
+                    return binder.apply(TableInfo.keyOnly(name, columns(change.oldRow()))).shape(change);
+                } catch (RulesException e) {
+                    throw checkedAgainst(change, e);
+                }
             }
             try {
-                rules = binder.apply(TableInfo.of(name, columns(row)));
+                rules = binder.apply(TableInfo.of(name, columns(change.newRow())));
             } catch (RulesException e) {
-                if (change.newRow() == null) {
-                    return change; // a key-only old row: bound later, by a change with a whole row
-                }
-                throw new RulesException(e.getMessage() + " (checked against the columns of the change at "
-                        + change.lsn() + ")", e);
+                throw checkedAgainst(change, e);
             }
             bound.put(name, rules);
         }
         return rules.shape(change);
+    }
+
+    private static RulesException checkedAgainst(SourceChange change, RulesException e) {
+        return new RulesException(e.getMessage() + " (checked against the columns of the change at " + change.lsn()
+                + ")", e);
     }
 
     private static List<Column> columns(Row row) {

@@ -28,7 +28,11 @@ public final class Rules {
         TableRules bind(TableInfo table) {
             List<Rule> rules = new ArrayList<>();
             for (RuleReader.Draft draft : drafts) {
-                rules.add(draft.bind(table));
+                try {
+                    rules.add(draft.bind(table));
+                } catch (TableInfo.ColumnAbsent e) {
+                    // Only for a key-only table: the rule's column is not in the key, so it has nothing to act on.
+                }
             }
             return new TableRules(rules);
         }

@@ -1,5 +1,6 @@
 package io.pgflo.rules;
 
+import static io.pgflo.rules.Changes.TYPES;
 import static io.pgflo.rules.Changes.USERS;
 import static io.pgflo.rules.Changes.delete;
 import static io.pgflo.rules.Changes.insert;
@@ -46,6 +47,40 @@ class RulesWithoutCatalogTest {
         SourceChange keyOnly = delete(USERS, "id", "1");
         assertThat(rules.shape(keyOnly)).isSameAs(keyOnly);
         assertThat(values(rules.shape(insert(USERS, "id", "2", "email", "b@x")).newRow())).containsEntry("email", "b*x");
+    }
+
+    @Test
+    void aKeyOnlyDeleteBeforeAnyRowHasItsKeyHashedAsEveryLaterChangeHasIt() throws Exception {
+        ChangeShaper rules = Changes.rules(dir, """
+                tables:
+                  app.types:
+                    - type: transform
+                      column: code
+                      parameters: {type: hash, salt: pepper}
+                    - type: filter
+                      column: n
+                      parameters: {operator: gt, value: 1}
+                """).shaperWithoutCatalog("public");
+        String hidden = values(rules.shape(delete(TYPES, "code", "secret")).oldRow()).get("code");
+        assertThat(hidden).isNotEqualTo("secret").hasSize(64);
+        assertThat(values(rules.shape(insert(TYPES, "code", "secret", "n", "2")).newRow()))
+                .containsEntry("code", hidden);
+        assertThat(rules.shape(insert(TYPES, "code", "other", "n", "1"))).as("the filter is bound too").isNull();
+        assertThat(values(rules.shape(delete(TYPES, "code", "secret")).oldRow())).containsEntry("code", hidden);
+    }
+
+    @Test
+    void aKeyRuleThatCannotHoldFailsOnAKeyOnlyDeleteBeforeItIsDelivered() throws Exception {
+        ChangeShaper rules = Changes.rules(dir, """
+                tables:
+                  app.types:
+                    - type: transform
+                      column: code
+                      parameters: {type: mask}
+                """).shaperWithoutCatalog("public");
+        assertThatThrownBy(() -> rules.shape(delete(TYPES, "code", "secret")))
+                .isInstanceOf(RulesException.class).hasMessageContaining("replication key")
+                .hasMessageContaining("checked against the columns of the change at");
     }
 
     @Test
