@@ -106,10 +106,20 @@ final class BenchmarkRun {
                 }
             }
         }
-        // Keep the table's order: the contenders as asked, available or not.
+        return inTableOrder(contenders.stream().map(Contender::id).toList(), results);
+    }
+
+    /**
+     * The table's order: the contenders as asked, available or not, and the receiver's {@code wrk} ceiling right after
+     * the per-event webhook it was measured for (the per-event target is stated on it, in the table and the JSON).
+     */
+    static List<ContenderResult> inTableOrder(List<String> contenderIds, List<ContenderResult> results) {
         List<ContenderResult> ordered = new ArrayList<>();
-        for (Contender contender : contenders) {
-            results.stream().filter(r -> r.id().equals(contender.id())).forEach(ordered::add);
+        for (String id : contenderIds) {
+            results.stream().filter(r -> r.id().equals(id)).forEach(ordered::add);
+            if (id.equals("webhook")) {
+                results.stream().filter(r -> r.id().equals(ContenderResult.RECEIVER_CEILING)).forEach(ordered::add);
+            }
         }
         return ordered;
     }

@@ -56,6 +56,17 @@ class TargetsTest {
     }
 
     @Test
+    void theReceiversCeilingStaysInTheTableRightAfterThePerEventWebhook() {
+        ContenderResult ceiling = ContenderResult.receiverCeiling("bulk", 4, ContenderResult.OK, 50_000.0, "");
+        List<ContenderResult> ordered = BenchmarkRun.inTableOrder(List.of("recvlogical", "webhook", "postgres"),
+                List.of(row("postgres", 60_000), row("webhook", 20_000), ceiling, row("recvlogical", 50_000)));
+
+        assertThat(ordered).extracting(ContenderResult::id)
+                .containsExactly("recvlogical", "webhook", ContenderResult.RECEIVER_CEILING, "postgres");
+        assertThat(Targets.evaluate(ordered).get(1).target()).isEqualTo(">= 0.80x wrk");
+    }
+
+    @Test
     void judgesStdoutFileBatchAndPostgresByTheirRatios() {
         List<ContenderResult> results = Targets.evaluate(List.of(row("recvlogical", 100_000), row("native", 50_000),
                 row("stdout", 95_000), row("file", 99_000), row("webhook-batch", 90_000), row("postgres", 60_000),
