@@ -188,8 +188,8 @@ final class StreamRunner {
                 OutOfMemoryExit.run(current); // current.run(), ending in status 3 on an OutOfMemoryError
             }
             try (MDC.MDCCloseable ignored = MDC.putCloseable("lsn", current.stats().checkpoint().lsn().toString())) {
-                log.info("stopped cleanly at checkpoint {} after {} events", current.stats().checkpoint(),
-                        current.stats().eventsWritten());
+                log.info("stopped cleanly at checkpoint {} after {} events in {} batches", current.stats().checkpoint(),
+                        current.stats().eventsWritten(), current.stats().batchesWritten());
             }
         } catch (ProvisionException e) {
             throw unwrap(e);
