@@ -39,6 +39,12 @@ public final class JetStreamChangeSource implements ChangeSource {
     private static final Logger log = LoggerFactory.getLogger(JetStreamChangeSource.class);
     /** Messages the client pulls ahead: each holds a whole batch of the replicator's (up to half a MB), so few. */
     private static final int FETCH_BATCH = 16;
+    /**
+     * How long one pull request waits on the server. The client sends heartbeats for half of it and pulls again after
+     * missing some: a pull request lost with a node (a consumer leader killed in a cluster) is noticed within seconds
+     * instead of the client's default 30 s pull and 15 s heartbeats, which left a worker idle for a minute or more.
+     */
+    private static final long PULL_EXPIRES_MILLIS = 5_000;
     private static final Duration ACK_WAIT = Duration.ofSeconds(60);
     /** How long a cluster may take to elect its leaders (a start, a node's restart) before a start gives up. */
     private static final Duration UNAVAILABLE_WAIT = Duration.ofSeconds(30);
@@ -81,7 +87,7 @@ public final class JetStreamChangeSource implements ChangeSource {
                 long from = resetConsumer(management);
                 // The client pulls in the background (and again after a reconnect); poll() only takes what arrived.
                 consumer = connection.getConsumerContext(worker.streamName(), worker.consumerName())
-                        .iterate(ConsumeOptions.builder().batchSize(FETCH_BATCH).build());
+                        .iterate(ConsumeOptions.builder().batchSize(FETCH_BATCH).expiresIn(PULL_EXPIRES_MILLIS).build());
                 log.info("worker {} reading {} of stream {} on {} from stream sequence {}, after {}",
                         worker.consumerName(), worker.subject(), worker.streamName(), connection.getConnectedUrl(),
                         from, resumeAfter);
