@@ -23,6 +23,10 @@ import java.util.function.Function;
 final class LazilyBoundRules implements ChangeShaper {
     private final Map<TableName, Function<TableInfo, TableRules>> binders;
     private final Map<TableName, TableRules> bound = new ConcurrentHashMap<>();
+    /** Per table not bound yet, its rules on the key columns of its DELETEs: bound once, not once a DELETE. */
+    private final Map<TableName, KeyRules> keyRules = new ConcurrentHashMap<>();
+
+    private record KeyRules(List<Column> columns, TableRules rules) {}
 
     LazilyBoundRules(Map<TableName, Function<TableInfo, TableRules>> binders) {
         this.binders = Map.copyOf(binders);
@@ -36,27 +40,40 @@ final class LazilyBoundRules implements ChangeShaper {
             return change;
         }
         TableRules rules = bound.get(name);
-        if (rules == null) {
-            if (change.newRow() == null) {
-                if (change.oldRow() == null) {
-                    return change; // DDL, TRUNCATE: no row, nothing a rule reads
-                }
-                // A DELETE's old row may be its key alone: the rules on the columns it carries apply to it, and the
-                // table's rules are bound by a change with a whole row.
-                try {
-                    return binder.apply(TableInfo.keyOnly(name, columns(change.oldRow()))).shape(change);
-                } catch (RulesException e) {
-                    throw checkedAgainst(change, e);
-                }
-            }
-            try {
-                rules = binder.apply(TableInfo.of(name, columns(change.newRow())));
-            } catch (RulesException e) {
-                throw checkedAgainst(change, e);
-            }
-            bound.put(name, rules);
+        if (rules != null) {
+            return rules.shape(change);
         }
+        if (change.newRow() == null) {
+            // DDL and TRUNCATE carry no row; a DELETE's old row may be its key alone.
+            return change.oldRow() == null ? change : keyRules(name, binder, change).shape(change);
+        }
+        try {
+            rules = binder.apply(TableInfo.of(name, columns(change.newRow())));
+        } catch (RulesException e) {
+            throw checkedAgainst(change, e);
+        }
+        bound.put(name, rules);
+        keyRules.remove(name);
         return rules.shape(change);
+    }
+
+    /**
+     * The rules on the columns a DELETE's old row carries, for a table whose rules a change with a whole row has not
+     * bound yet; bound again only when those columns change (the key's definition did).
+     */
+    private TableRules keyRules(TableName name, Function<TableInfo, TableRules> binder, SourceChange delete) {
+        List<Column> columns = columns(delete.oldRow());
+        KeyRules known = keyRules.get(name);
+        if (known != null && known.columns().equals(columns)) {
+            return known.rules();
+        }
+        try {
+            TableRules rules = binder.apply(TableInfo.keyOnly(name, columns));
+            keyRules.put(name, new KeyRules(columns, rules));
+            return rules;
+        } catch (RulesException e) {
+            throw checkedAgainst(delete, e);
+        }
     }
 
     private static RulesException checkedAgainst(SourceChange change, RulesException e) {
