@@ -25,6 +25,13 @@ import org.slf4j.LoggerFactory;
 @Parameters(commandDescription = "stream a short workload from an embedded PostgreSQL to stdout")
 final class DemoCommand {
     private static final Logger log = LoggerFactory.getLogger("demo");
+    /**
+     * A walsender streams from the demo's slot: it has begun START_REPLICATION. The slot is also active while it is being
+     * made, before the stream reads it, and changes committed then could be missed.
+     */
+    private static final String STREAMED_FROM_DEMO_SLOT = "SELECT EXISTS (SELECT 1 FROM pg_replication_slots s "
+            + "JOIN pg_stat_replication r ON r.pid = s.active_pid "
+            + "WHERE s.slot_name = 'pg_flo_demo_slot' AND r.state IN ('catchup', 'streaming'))";
 
     @Parameter(names = "--customers", description = "how many customers the workload inserts", validateWith = WholeNumberRange.Positive.class)
     int customers = 5;
@@ -123,7 +130,7 @@ final class DemoCommand {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             try (Statement statement = connection.createStatement();
-                    ResultSet rows = statement.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = 'pg_flo_demo_slot'")) {
+                    ResultSet rows = statement.executeQuery(STREAMED_FROM_DEMO_SLOT)) {
                 if (rows.next() && rows.getBoolean(1)) {
                     return;
                 }

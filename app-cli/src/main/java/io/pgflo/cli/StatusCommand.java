@@ -3,15 +3,16 @@ package io.pgflo.cli;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
-import io.pgflo.wal.GroupStatusReader;
-import java.io.PrintStream;
 import io.pgflo.nats.NatsOptions;
+import io.pgflo.nats.StreamStatus;
 import io.pgflo.sink.api.OptionValues;
 import io.pgflo.wal.GroupStatus;
-import java.util.Map;
-import io.pgflo.nats.StreamStatus;
+import io.pgflo.wal.GroupStatusReader;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code pg_flo status}: a group's slot, publication, backfills and checkpoints, read from the source's catalog and
@@ -45,10 +46,13 @@ final class StatusCommand {
     boolean help;
 
     void run(PrintStream out) {
+        // Checkpoints first: a running sink moves its checkpoint on with every heartbeat, and one read after the
+        // server's position could lie ahead of it, a lag below zero.
+        List<CheckpointFiles.Checkpoint> checkpoints = CheckpointFiles.read(statusDir);
         GroupStatus group = GroupStatusReader.read(source.endpoint(), source.group);
         StreamStatus stream = natsUrl == null ? null
                 : StreamStatus.read(NatsOptions.natsSettings(natsUrl, natsLogin), source.group);
-        StatusReport report = new StatusReport(group, statusDir, CheckpointFiles.read(statusDir), stream);
+        StatusReport report = new StatusReport(group, statusDir, checkpoints, stream);
         if (json) {
             StatusJson.print(report, out);
         } else {

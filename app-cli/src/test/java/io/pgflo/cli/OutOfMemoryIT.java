@@ -91,7 +91,7 @@ class OutOfMemoryIT {
     private static void awaitActive(TestPostgres pg, String db, JavaProcess process) throws InterruptedException {
         for (int i = 0; i < 1200; i++) {
             assertThat(process.isAlive()).as("pg_flo running; stderr: %s", process.stderr()).isTrue();
-            if (slotActive(pg, db).equals("true")) {
+            if (pg.isStreamedFrom(db, "pg_flo_oom_slot")) {
                 return;
             }
             Thread.sleep(100);

@@ -65,8 +65,7 @@ final class PgFloProcess implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             assertThat(process.isAlive()).as("pg_flo running; stderr: %s", process.stderr()).isTrue();
-            if ("true".equals(pg.queryString(database, "SELECT coalesce((SELECT active::text FROM pg_replication_slots "
-                    + "WHERE slot_name = '" + slot + "'), 'none')"))) {
+            if (pg.isStreamedFrom(database, slot)) {
                 return;
             }
             process.waitFor(Duration.ofMillis(50));

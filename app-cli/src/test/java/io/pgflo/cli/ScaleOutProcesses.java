@@ -37,8 +37,7 @@ final class ScaleOutProcesses {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             assertThat(replicator.isAlive()).as("replicator running; stderr: %s", replicator.stderr()).isTrue();
-            if ("true".equals(pg.queryString(db, "SELECT coalesce((SELECT active::text FROM pg_replication_slots "
-                    + "WHERE slot_name = 'pg_flo_" + group + "_slot'), 'none')"))) {
+            if (pg.isStreamedFrom(db, "pg_flo_" + group + "_slot")) {
                 return;
             }
             Thread.sleep(50);

@@ -21,7 +21,7 @@ final class ReplicationSlot {
      * {@code stillRunning} fails when the program that should stream has ended.
      */
     void awaitStreaming(Runnable stillRunning) {
-        Await.until("stream from slot " + name, () -> "true".equals(active()), stillRunning);
+        Await.until("stream from slot " + name, () -> server.isStreamedFrom(database, name), stillRunning);
     }
 
     /** Waits until no process streams from the slot any more. */

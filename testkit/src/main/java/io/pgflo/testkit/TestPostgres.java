@@ -191,6 +191,20 @@ public final class TestPostgres implements AutoCloseable {
     }
 
     /**
+     * Whether a walsender streams from {@code slot}: it holds the slot and has begun START_REPLICATION. A slot's
+     * {@code active} alone also reads true while CREATE_REPLICATION_SLOT builds it, and a test that waits for that sees
+     * the slot idle again a moment later.
+     */
+    public boolean isStreamedFrom(String database, String slot) {
+        if (!slot.matches("[a-z0-9_]+")) {
+            throw new IllegalArgumentException("not a slot name pg_flo makes: " + slot);
+        }
+        return "true".equals(queryString(database, "SELECT EXISTS (SELECT 1 FROM pg_replication_slots s "
+                + "JOIN pg_stat_replication r ON r.pid = s.active_pid "
+                + "WHERE s.slot_name = '" + slot + "' AND r.state IN ('catchup', 'streaming'))::text"));
+    }
+
+    /**
      * Turns TLS on with {@code certificate}, for tests of TLS connections; use a server from {@link #start()}, since
      * every client that allows TLS (pgjdbc's default, {@code prefer}) then uses it. The certificate and key go into the
      * data directory through {@code COPY ... TO}, so that they belong to the server's account, as PostgreSQL demands of

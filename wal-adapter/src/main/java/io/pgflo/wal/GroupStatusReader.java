@@ -38,12 +38,14 @@ public final class GroupStatusReader {
         ReplicationNames names = ReplicationNames.forGroup(group);
         try (Connection connection = PgConnections.open(endpoint, "pg_flo-" + names.group() + "-status")) {
             connection.setReadOnly(true);
-            Lsn server = Lsn.parse(SourceCatalog.serverLsn(connection));
             Optional<GroupStatus.Slot> slot = slot(connection, names);
             Optional<GroupStatus.Publication> publication = publication(connection, names);
             if (slot.isEmpty() && publication.isEmpty()) {
                 throw UnknownGroup.of(group, names, endpoint);
             }
+            // Read after the slot, so that the slot's confirmed position, which a running stream moves on, cannot lie
+            // ahead of it.
+            Lsn server = Lsn.parse(SourceCatalog.serverLsn(connection));
             return new GroupStatus(names.group(), endpoint.describe(), server, slot, publication,
                     backfills(connection, names));
         } catch (SQLException e) {

@@ -41,7 +41,7 @@ public final class PgFloProcess implements AutoCloseable {
      */
     public void awaitStreaming() {
         Slot streamed = streamSlot();
-        await("the slot " + streamed.name() + " to be streamed from", streamed::isActive);
+        await("the slot " + streamed.name() + " to be streamed from", streamed::isStreamed);
     }
 
     /**

@@ -32,10 +32,8 @@ final class Slot {
     }
 
     /** Whether a walsender streams from the slot; false while the slot does not exist yet. */
-    boolean isActive() {
-        // The name holds only [a-z0-9_], so it goes into the statement as it is.
-        return "true".equals(server.queryString(database, "SELECT coalesce((SELECT active FROM pg_replication_slots "
-                + "WHERE slot_name = '" + name + "'), false)::text"));
+    boolean isStreamed() {
+        return server.isStreamedFrom(database, name);
     }
 
     /** Where the server's WAL ends now, past every transaction committed so far. */
