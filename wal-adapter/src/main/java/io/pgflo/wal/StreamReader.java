@@ -2,6 +2,7 @@ package io.pgflo.wal;
 
 import io.pgflo.domain.SourceChange;
 import io.pgflo.domain.SourceMessage;
+import io.pgflo.domain.TransactionCommit;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.Lsn;
 import io.pgflo.sink.api.Position;
@@ -40,14 +41,32 @@ final class StreamReader implements Runnable {
      */
     static final long MAX_QUEUED_BYTES = 32L << 20;
     static final long CHUNK_BYTES = 4L << 20;
+    /**
+     * How long a silent stream is read again at once, with no pause: pgjdbc's readPending itself waits up to a
+     * millisecond for data (a 1 ms socket timeout, with a status interval set) and returns as soon as data comes, so
+     * the gaps between transactions of a steady load cost no latency and little CPU. After that the reader pauses
+     * between reads, longer and longer, up to {@link #MAX_IDLE_PAUSE_NANOS}, so an idle stream costs almost nothing.
+     */
+    private static final long READ_AT_ONCE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** A silent read quicker than this did not wait for data, so reading again at once would spin. */
+    private static final long WAITED_READ_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
     private static final long MIN_IDLE_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final long MAX_IDLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** Handed over to wake a waiting pipeline when the reader finds the stream silent with nothing left to hand over. */
+    private static final Chunk WAKE_UP = new Chunk(List.of(), 0);
 
     private final PGReplicationStream stream;
     private final ChangeEventAssembler assembler;
     private final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(CHUNKS);
     /** Set by this thread when the server had nothing more to send, after handing over what it read. */
     private volatile boolean idle;
+    /**
+     * Set by the pipeline while it waits for a chunk. A transaction's commit then goes at once, not when the next read
+     * finds the stream silent (a millisecond later): the pipeline has nothing else to do.
+     */
+    private volatile boolean consumerWaiting;
+    /** What the pipeline last learnt of {@link #idle} (its thread only): whether it still has to hear of it. */
+    private boolean consumerSawIdle;
     /** The value bytes of the chunks in the queue. */
     private final AtomicLong queuedBytes = new AtomicLong();
     /** The reader's chunk being filled, and its value bytes. */
@@ -96,7 +115,7 @@ final class StreamReader implements Runnable {
             Chunk next = queue.poll();
             if (next == null) {
                 throwIfFailed();
-                next = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                next = awaitChunk(timeout);
                 if (next == null) {
                     throwIfFailed();
                     return null;
@@ -105,6 +124,9 @@ final class StreamReader implements Runnable {
             queuedBytes.addAndGet(-next.bytes);
             taking = next.messages;
             taken = 0;
+            if (taking.isEmpty()) { // WAKE_UP: the stream fell silent
+                return null;
+            }
         }
         return taking.get(taken++);
     }
@@ -114,7 +136,23 @@ final class StreamReader implements Runnable {
      * Not merely an empty queue, which a pipeline faster than the decoding sees between two chunks of a backlog.
      */
     boolean caughtUp() {
-        return idle && taken == taking.size() && queue.isEmpty();
+        consumerSawIdle = idle;
+        return consumerSawIdle && taken == taking.size() && queue.isEmpty();
+    }
+
+    private Chunk awaitChunk(Duration timeout) throws InterruptedException {
+        consumerWaiting = true;
+        try {
+            // The reader wakes a waiting pipeline when the stream falls silent; if it did so just before the flag was
+            // up, the pipeline learns of it here instead of at the end of the timeout.
+            if (idle && !consumerSawIdle) {
+                consumerSawIdle = true;
+                return null;
+            }
+            return queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } finally {
+            consumerWaiting = false;
+        }
     }
 
     void acknowledge(Lsn durable) {
@@ -143,12 +181,14 @@ final class StreamReader implements Runnable {
     @Override
     public void run() {
         long pause = MIN_IDLE_PAUSE_NANOS;
+        long silentSince = 0;
         try {
             if (!awaitRelease()) {
                 return;
             }
             while (!stopping) {
                 reportAcknowledgement();
+                long readAt = System.nanoTime();
                 ByteBuffer buffer = stream.readPending();
                 if (buffer != null) {
                     if (idle) { // per message: a volatile write only when it changes
@@ -157,15 +197,20 @@ final class StreamReader implements Runnable {
                     Lsn lsn = Lsn.of(stream.getLastReceiveLSN().asLong());
                     assembler.accept(buffer, lsn, this::put);
                     pause = MIN_IDLE_PAUSE_NANOS;
-                } else {
-                    // Nothing more to read now: what was read goes to the pipeline before the pause, and idle is set
-                    // first. The hand-over wakes the pipeline, which checks caughtUp() as soon as it has taken the
-                    // chunk; set after, it would often still read false, and the pipeline would hold the last
-                    // transaction until the next one or the batch delay (at 1,000 changes/s, p50 up to 32 ms).
+                } else if (!idle) {
+                    // Nothing more to read now: what was read goes to the pipeline, and idle is set first. The
+                    // hand-over wakes the pipeline, which checks caughtUp() as soon as it has taken the chunk; set
+                    // after, it would often still read false, and the pipeline would hold the last transaction until
+                    // the next one or the batch delay. With nothing left to hand over (the commit went at once), a
+                    // waiting pipeline is woken all the same, to cut what it holds.
                     idle = true;
-                    handOver();
-                    // parkNanos, not Thread.sleep: on JDK 17 a sleep with nanoseconds rounds up to a whole millisecond,
-                    // a millisecond lost per gap between small transactions.
+                    if (!handOver() && consumerWaiting) {
+                        queue.offer(WAKE_UP);
+                    }
+                    silentSince = System.nanoTime();
+                } else if (System.nanoTime() - readAt < WAITED_READ_NANOS
+                        || System.nanoTime() - silentSince > READ_AT_ONCE_NANOS) {
+                    // parkNanos, not Thread.sleep: on JDK 17 a sleep with nanoseconds rounds up to a whole millisecond.
                     LockSupport.parkNanos(pause);
                     pause = Math.min(pause * 2, MAX_IDLE_PAUSE_NANOS);
                 }
@@ -212,15 +257,19 @@ final class StreamReader implements Runnable {
         if (message instanceof SourceChange event) {
             fillingBytes += event.valueBytes();
         }
-        if (filling.size() == CHUNK || fillingBytes >= CHUNK_BYTES) {
+        if (filling.size() == CHUNK || fillingBytes >= CHUNK_BYTES
+                || (message instanceof TransactionCommit && consumerWaiting)) {
             handOver();
         }
     }
 
-    /** Hands the chunk read so far to the pipeline, waiting while the queue is full (and still reporting status). */
-    private void handOver() {
+    /**
+     * Hands the chunk read so far to the pipeline, waiting while the queue is full (and still reporting status). Returns
+     * whether there was one.
+     */
+    private boolean handOver() {
         if (filling.isEmpty()) {
-            return;
+            return false;
         }
         Chunk chunk = new Chunk(filling, fillingBytes);
         filling = new ArrayList<>(CHUNK);
@@ -229,7 +278,7 @@ final class StreamReader implements Runnable {
         try {
             while (!stopping) {
                 if (offer(chunk)) {
-                    return;
+                    return true;
                 }
                 reportAcknowledgement();
                 if (System.nanoTime() - lastStatus > statusIntervalNanos) {
@@ -242,6 +291,7 @@ final class StreamReader implements Runnable {
         } catch (SQLException e) {
             throw streamFailure(e);
         }
+        return false;
     }
 
     /** Puts the chunk into the queue within 10 ms, if there is room for it and for its bytes. */

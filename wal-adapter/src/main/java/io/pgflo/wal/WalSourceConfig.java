@@ -16,7 +16,7 @@ import java.util.List;
  * @param tables table names in {@code schema}; empty means every table of the schema
  * @param heartbeatInterval how often to write a heartbeat message into the source's WAL so that an idle stream
  *     still moves the slot; {@link Duration#ZERO} turns heartbeats off
- * @param statusInterval how often the client reports its position to the server unasked
+ * @param statusInterval how often the client reports its position to the server unasked; at least 1 ms
  * @param captureDdl whether to install the DDL capture event trigger on the source, so that schema changes to the
  *     replicated tables arrive as DDL events in WAL order
  * @param provisionalChanges whether the sink takes provisional changes: the server (PostgreSQL 14 or later) then streams
@@ -56,6 +56,10 @@ public record WalSourceConfig(
         tables = List.copyOf(tables);
         requireNonNull(heartbeatInterval, "heartbeatInterval is null");
         requireNonNull(statusInterval, "statusInterval is null");
+        if (statusInterval.toMillis() < 1) {
+            // Zero would turn off pgjdbc's own status messages and the short wait for data that its reads do.
+            throw new IllegalArgumentException("statusInterval must be at least 1 ms, got " + statusInterval);
+        }
         requireNonNull(spoolDirectory, "spoolDirectory is null");
     }
 

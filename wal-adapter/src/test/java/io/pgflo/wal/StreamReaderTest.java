@@ -4,10 +4,15 @@ import static io.pgflo.wal.PgOutputBytes.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgflo.domain.SourceChange;
+import io.pgflo.domain.SourceMessage;
+import io.pgflo.domain.TransactionCommit;
 import io.pgflo.sink.api.ColumnType;
 import io.pgflo.sink.api.Position;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -85,6 +90,76 @@ class StreamReaderTest {
         }
         assertThat(taken).as("taking them lets the reader go on").isGreaterThan((int) bound);
         assertThat(reader.stop()).isTrue();
+    }
+
+    @Test
+    void aWaitingPipelineGetsACommitAtOnceAndIsWokenWhenTheStreamFallsSilent() throws Exception {
+        CountDownLatch transactionSent = new CountDownLatch(1);
+        CountDownLatch serverSilent = new CountDownLatch(1);
+        AtomicInteger reads = new AtomicInteger();
+        StreamReader reader = started(() -> {
+            int read = reads.getAndIncrement();
+            if (read == 0) {
+                await(transactionSent); // until the pipeline waits for it
+                return message('B').i64(100).i64(0).i32(7).buffer();
+            }
+            if (read == 1) {
+                return message('R').i32(1).string("public").string("t").i8('d').i16(1).i8(1).string("id").i32(23)
+                        .i32(-1).buffer();
+            }
+            if (read == 2) {
+                return message('I').i32(1).i8('N').i16(1).text("1").buffer();
+            }
+            if (read == 3) {
+                return message('C').i8(0).i64(100).i64(108).i64(0).buffer();
+            }
+            // The server has nothing more; the driver's read finds that out only after this wait.
+            await(serverSilent);
+            return null;
+        });
+        Thread sender = new Thread(() -> {
+            sleep(300); // the pipeline below is waiting by then
+            transactionSent.countDown();
+        });
+        sender.start();
+
+        long start = System.nanoTime();
+        SourceMessage change = reader.poll(WAIT);
+        SourceMessage commit = reader.poll(Duration.ZERO);
+
+        assertThat(change).as("the transaction before the next read ends").isInstanceOf(SourceChange.class);
+        assertThat(commit).isInstanceOf(TransactionCommit.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(WAIT);
+        assertThat(reader.caughtUp()).as("the server may still be sending").isFalse();
+
+        Thread silence = new Thread(() -> {
+            sleep(300);
+            serverSilent.countDown();
+        });
+        silence.start();
+        start = System.nanoTime();
+        assertThat(reader.poll(WAIT)).isNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("woken, not timed out").isLessThan(WAIT);
+        assertThat(reader.caughtUp()).isTrue();
+        assertThat(reader.stop()).isTrue();
+        sender.join();
+        silence.join();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(WAIT.toMillis() * 3, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static StreamReader started(Supplier<ByteBuffer> reads) {
