@@ -61,10 +61,17 @@ final class StreamReader implements Runnable {
     /** Set by this thread when the server had nothing more to send, after handing over what it read. */
     private volatile boolean idle;
     /**
-     * Set by the pipeline while it waits for a chunk. A transaction's commit then goes at once, not when the next read
-     * finds the stream silent (a millisecond later): the pipeline has nothing else to do.
+     * Set by the pipeline while it waits for a chunk. The commit of a transaction that came after a silence then goes
+     * at once, not when the next read finds the stream silent again (a millisecond later): the pipeline has nothing
+     * else to do, and the server sends such a transaction as it commits, so the next is likely some time away.
      */
     private volatile boolean consumerWaiting;
+    /**
+     * Whether a read found the stream silent since the last commit (this thread only). Transactions read back to back
+     * (a backlog) fill whole chunks instead: one hand-over each would cut the batches of a sink that takes whatever is
+     * committed into pieces a transaction large.
+     */
+    private boolean silenceSinceCommit = true;
     /** What the pipeline last learnt of {@link #idle} (its thread only): whether it still has to hear of it. */
     private boolean consumerSawIdle;
     /** The value bytes of the chunks in the queue. */
@@ -197,7 +204,10 @@ final class StreamReader implements Runnable {
                     Lsn lsn = Lsn.of(stream.getLastReceiveLSN().asLong());
                     assembler.accept(buffer, lsn, this::put);
                     pause = MIN_IDLE_PAUSE_NANOS;
-                } else if (!idle) {
+                    continue;
+                }
+                silenceSinceCommit = true;
+                if (!idle) {
                     // Nothing more to read now: what was read goes to the pipeline, and idle is set first. The
                     // hand-over wakes the pipeline, which checks caughtUp() as soon as it has taken the chunk; set
                     // after, it would often still read false, and the pipeline would hold the last transaction until
@@ -257,8 +267,12 @@ final class StreamReader implements Runnable {
         if (message instanceof SourceChange event) {
             fillingBytes += event.valueBytes();
         }
-        if (filling.size() == CHUNK || fillingBytes >= CHUNK_BYTES
-                || (message instanceof TransactionCommit && consumerWaiting)) {
+        boolean commitAfterSilence = false;
+        if (message instanceof TransactionCommit) {
+            commitAfterSilence = silenceSinceCommit && consumerWaiting;
+            silenceSinceCommit = false;
+        }
+        if (filling.size() == CHUNK || fillingBytes >= CHUNK_BYTES || commitAfterSilence) {
             handOver();
         }
     }

@@ -11,6 +11,8 @@ import io.pgflo.sink.api.ColumnType;
 import io.pgflo.sink.api.Position;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -96,32 +98,8 @@ class StreamReaderTest {
     void aWaitingPipelineGetsACommitAtOnceAndIsWokenWhenTheStreamFallsSilent() throws Exception {
         CountDownLatch transactionSent = new CountDownLatch(1);
         CountDownLatch serverSilent = new CountDownLatch(1);
-        AtomicInteger reads = new AtomicInteger();
-        StreamReader reader = started(() -> {
-            int read = reads.getAndIncrement();
-            if (read == 0) {
-                await(transactionSent); // until the pipeline waits for it
-                return message('B').i64(100).i64(0).i32(7).buffer();
-            }
-            if (read == 1) {
-                return message('R').i32(1).string("public").string("t").i8('d').i16(1).i8(1).string("id").i32(23)
-                        .i32(-1).buffer();
-            }
-            if (read == 2) {
-                return message('I').i32(1).i8('N').i16(1).text("1").buffer();
-            }
-            if (read == 3) {
-                return message('C').i8(0).i64(100).i64(108).i64(0).buffer();
-            }
-            // The server has nothing more; the driver's read finds that out only after this wait.
-            await(serverSilent);
-            return null;
-        });
-        Thread sender = new Thread(() -> {
-            sleep(300); // the pipeline below is waiting by then
-            transactionSent.countDown();
-        });
-        sender.start();
+        StreamReader reader = started(transactions(1, transactionSent, serverSilent));
+        release(transactionSent); // the pipeline below is waiting by then
 
         long start = System.nanoTime();
         SourceMessage change = reader.poll(WAIT);
@@ -132,18 +110,75 @@ class StreamReaderTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(WAIT);
         assertThat(reader.caughtUp()).as("the server may still be sending").isFalse();
 
-        Thread silence = new Thread(() -> {
-            sleep(300);
-            serverSilent.countDown();
-        });
-        silence.start();
+        release(serverSilent);
         start = System.nanoTime();
         assertThat(reader.poll(WAIT)).isNull();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("woken, not timed out").isLessThan(WAIT);
         assertThat(reader.caughtUp()).isTrue();
         assertThat(reader.stop()).isTrue();
-        sender.join();
-        silence.join();
+    }
+
+    @Test
+    void transactionsReadBackToBackWaitForTheChunkOrTheSilence() throws Exception {
+        CountDownLatch transactionsSent = new CountDownLatch(1);
+        CountDownLatch serverSilent = new CountDownLatch(1);
+        StreamReader reader = started(transactions(3, transactionsSent, serverSilent));
+        release(transactionsSent);
+
+        // The first came after a silence (the start), so it goes at once; the two after it came back to back.
+        assertThat(reader.poll(WAIT)).isInstanceOf(SourceChange.class);
+        assertThat(reader.poll(Duration.ZERO)).isInstanceOf(TransactionCommit.class);
+        assertThat(reader.poll(Duration.ofMillis(300))).as("held while the server may still be sending").isNull();
+
+        release(serverSilent);
+        List<SourceMessage> rest = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            rest.add(reader.poll(WAIT));
+        }
+        assertThat(rest).extracting(message -> message.getClass().getSimpleName())
+                .containsExactly("SourceChange", "TransactionCommit", "SourceChange", "TransactionCommit");
+        assertThat(reader.caughtUp()).isTrue();
+        assertThat(reader.stop()).isTrue();
+    }
+
+    /**
+     * A stream of {@code count} one-row transactions read back to back, the first once {@code sent} opens; then a read
+     * that waits for {@code silent} and finds nothing, as pgjdbc's does when the server has nothing more.
+     */
+    private static Supplier<ByteBuffer> transactions(int count, CountDownLatch sent, CountDownLatch silent) {
+        List<ByteBuffer> script = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            long lsn = 100L * i;
+            script.add(message('B').i64(lsn).i64(0).i32(i).buffer());
+            if (i == 1) {
+                script.add(message('R').i32(1).string("public").string("t").i8('d').i16(1).i8(1).string("id").i32(23)
+                        .i32(-1).buffer());
+            }
+            script.add(message('I').i32(1).i8('N').i16(1).text(Integer.toString(i)).buffer());
+            script.add(message('C').i8(0).i64(lsn).i64(lsn + 8).i64(0).buffer());
+        }
+        AtomicInteger reads = new AtomicInteger();
+        return () -> {
+            int read = reads.getAndIncrement();
+            if (read == 0) {
+                await(sent);
+            }
+            if (read < script.size()) {
+                return script.get(read);
+            }
+            await(silent);
+            return null;
+        };
+    }
+
+    /** Opens {@code latch} 300 ms from now, from another thread: the test is waiting in a poll by then. */
+    private static void release(CountDownLatch latch) {
+        Thread opener = new Thread(() -> {
+            sleep(300);
+            latch.countDown();
+        });
+        opener.setDaemon(true);
+        opener.start();
     }
 
     private static void await(CountDownLatch latch) {
