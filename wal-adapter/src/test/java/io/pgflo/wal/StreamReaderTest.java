@@ -98,7 +98,7 @@ class StreamReaderTest {
     void aWaitingPipelineGetsACommitAtOnceAndIsWokenWhenTheStreamFallsSilent() throws Exception {
         CountDownLatch transactionSent = new CountDownLatch(1);
         CountDownLatch serverSilent = new CountDownLatch(1);
-        StreamReader reader = started(transactions(1, transactionSent, serverSilent));
+        StreamReader reader = started(transactions(1, transactionSent, serverSilent, 0));
         release(transactionSent); // the pipeline below is waiting by then
 
         long start = System.nanoTime();
@@ -122,7 +122,7 @@ class StreamReaderTest {
     void transactionsReadBackToBackWaitForTheChunkOrTheSilence() throws Exception {
         CountDownLatch transactionsSent = new CountDownLatch(1);
         CountDownLatch serverSilent = new CountDownLatch(1);
-        StreamReader reader = started(transactions(3, transactionsSent, serverSilent));
+        StreamReader reader = started(transactions(3, transactionsSent, serverSilent, 0), Duration.ofMinutes(1));
         release(transactionsSent);
 
         // The first came after a silence (the start), so it goes at once; the two after it came back to back.
@@ -141,11 +141,33 @@ class StreamReaderTest {
         assertThat(reader.stop()).isTrue();
     }
 
+    @Test
+    void aSteadyStreamWithoutSilentReadsStillReachesAWaitingPipelineWithinTheChunkWait() throws Exception {
+        CountDownLatch transactionsSent = new CountDownLatch(1);
+        CountDownLatch serverSilent = new CountDownLatch(1);
+        // Each commit read 200 ms after its transaction began: longer than the chunk wait, never a silent read.
+        StreamReader reader = started(transactions(3, transactionsSent, serverSilent, 200), Duration.ofMillis(100));
+        release(transactionsSent);
+
+        List<SourceMessage> all = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            all.add(reader.poll(WAIT));
+        }
+
+        assertThat(all).extracting(message -> message.getClass().getSimpleName()).containsExactly("SourceChange",
+                "TransactionCommit", "SourceChange", "TransactionCommit", "SourceChange", "TransactionCommit");
+        assertThat(reader.caughtUp()).as("the silent read has not come yet").isFalse();
+        serverSilent.countDown();
+        assertThat(reader.stop()).isTrue();
+    }
+
     /**
-     * A stream of {@code count} one-row transactions read back to back, the first once {@code sent} opens; then a read
-     * that waits for {@code silent} and finds nothing, as pgjdbc's does when the server has nothing more.
+     * A stream of {@code count} one-row transactions read back to back, the first once {@code sent} opens, each commit
+     * {@code commitAfterMillis} after its row; then a read that waits for {@code silent} and finds nothing, as
+     * pgjdbc's does when the server has nothing more.
      */
-    private static Supplier<ByteBuffer> transactions(int count, CountDownLatch sent, CountDownLatch silent) {
+    private static Supplier<ByteBuffer> transactions(int count, CountDownLatch sent, CountDownLatch silent,
+            long commitAfterMillis) {
         List<ByteBuffer> script = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             long lsn = 100L * i;
@@ -164,7 +186,11 @@ class StreamReaderTest {
                 await(sent);
             }
             if (read < script.size()) {
-                return script.get(read);
+                ByteBuffer message = script.get(read);
+                if (message.get(0) == 'C') {
+                    sleep(commitAfterMillis);
+                }
+                return message;
             }
             await(silent);
             return null;
@@ -198,9 +224,13 @@ class StreamReaderTest {
     }
 
     private static StreamReader started(Supplier<ByteBuffer> reads) {
+        return started(reads, Duration.ofMillis(1));
+    }
+
+    private static StreamReader started(Supplier<ByteBuffer> reads, Duration chunkWait) {
         StreamReader reader = new StreamReader(new ScriptedStream(reads),
                 new ChangeEventAssembler(oid -> ColumnType.ofOid(oid, "t" + oid)), "replication stream from slot s",
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), chunkWait);
         reader.start();
         reader.release(Position.START);
         return reader;
