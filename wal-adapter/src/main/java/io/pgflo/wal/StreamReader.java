@@ -63,9 +63,10 @@ final class StreamReader implements Runnable {
     /** Set by this thread when the server had nothing more to send, after handing over what it read. */
     private volatile boolean idle;
     /**
-     * Set by the pipeline while it waits for a chunk. The commit of a transaction that came after a silence then goes
-     * at once, not when the next read finds the stream silent again (a millisecond later): the pipeline has nothing
-     * else to do, and the server sends such a transaction as it commits, so the next is likely some time away.
+     * Set by the pipeline while it waits for a chunk. A commit then goes at once, not when the next read finds the
+     * stream silent (a millisecond later), if its transaction came after a silence (the server sends such a
+     * transaction as it commits, so the next is likely some time away) or its chunk has been filling for
+     * {@link #CHUNK_WAIT}: the pipeline has nothing else to do.
      */
     private volatile boolean consumerWaiting;
     /**
@@ -126,7 +127,7 @@ final class StreamReader implements Runnable {
     }
 
     /**
-     * The next message, or null after the timeout. A failure of the reader is thrown once the messages it handed over
+     * The next message, or null after the timeout or when the stream fell silent meanwhile. A failure of the reader is thrown once the messages it handed over
      * before it are taken; any it read but could not hand over are not lost, since nothing past what the sink made
      * durable is acknowledged: the reconnect reads them again.
      */
