@@ -54,7 +54,7 @@ final class StreamReader implements Runnable {
     private static final long MAX_IDLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** How long a waiting pipeline waits for the committed messages of a chunk being filled. */
     private static final Duration CHUNK_WAIT = Duration.ofMillis(1);
-    /** Handed over to wake a waiting pipeline when the reader finds the stream silent with nothing left to hand over. */
+    /** Handed over to wake a waiting pipeline when the stream falls silent with nothing left to hand over. */
     private static final Chunk WAKE_UP = new Chunk(List.of(), 0);
 
     private final PGReplicationStream stream;
@@ -103,8 +103,8 @@ final class StreamReader implements Runnable {
     }
 
     /** A reader whose waiting pipeline waits at most {@code chunkWait} for the commits of a chunk being filled. */
-    StreamReader(PGReplicationStream stream, ChangeEventAssembler assembler, String description, Duration statusInterval,
-            Duration chunkWait) {
+    StreamReader(PGReplicationStream stream, ChangeEventAssembler assembler, String description,
+            Duration statusInterval, Duration chunkWait) {
         this.chunkWaitNanos = chunkWait.toNanos();
         this.stream = stream;
         this.assembler = assembler;
@@ -127,9 +127,9 @@ final class StreamReader implements Runnable {
     }
 
     /**
-     * The next message, or null after the timeout or when the stream fell silent meanwhile. A failure of the reader is thrown once the messages it handed over
-     * before it are taken; any it read but could not hand over are not lost, since nothing past what the sink made
-     * durable is acknowledged: the reconnect reads them again.
+     * The next message, or null after the timeout or when the stream fell silent meanwhile. A failure of the reader is
+     * thrown once the messages it handed over before it are taken; any it read but could not hand over are not lost,
+     * since nothing past what the sink made durable is acknowledged: the reconnect reads them again.
      */
     SourceMessage poll(Duration timeout) throws InterruptedException {
         if (taken == taking.size()) {
@@ -296,8 +296,8 @@ final class StreamReader implements Runnable {
     }
 
     /**
-     * Hands the chunk read so far to the pipeline, waiting while the queue is full (and still reporting status). Returns
-     * whether there was one.
+     * Hands the chunk read so far to the pipeline, waiting while the queue is full (and still reporting status).
+     * Returns whether there was one.
      */
     private boolean handOver() {
         if (filling.isEmpty()) {
