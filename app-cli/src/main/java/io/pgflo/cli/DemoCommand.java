@@ -25,13 +25,6 @@ import org.slf4j.LoggerFactory;
 @Parameters(commandDescription = "stream a short workload from an embedded PostgreSQL to stdout")
 final class DemoCommand {
     private static final Logger log = LoggerFactory.getLogger("demo");
-    /**
-     * A walsender streams from the demo's slot: it has begun START_REPLICATION. The slot is also active while it is being
-     * made, before the stream reads it, and changes committed then could be missed.
-     */
-    private static final String STREAMED_FROM_DEMO_SLOT = "SELECT EXISTS (SELECT 1 FROM pg_replication_slots s "
-            + "JOIN pg_stat_replication r ON r.pid = s.active_pid "
-            + "WHERE s.slot_name = 'pg_flo_demo_slot' AND r.state IN ('catchup', 'streaming'))";
 
     @Parameter(names = "--customers", description = "how many customers the workload inserts", validateWith = WholeNumberRange.Positive.class)
     int customers = 5;
@@ -70,7 +63,7 @@ final class DemoCommand {
                     }
                 }, "pg_flo-demo-stream");
                 streaming.start();
-                awaitSlotActive(connection, Duration.ofSeconds(60));
+                awaitStreaming(runner, streaming, Duration.ofSeconds(60));
                 int expected = runWorkload(connection);
                 log.info("workload committed {} changes; waiting for them to be streamed", expected);
                 awaitConfirmed(connection, currentLsn(connection), Duration.ofSeconds(60));
@@ -126,18 +119,18 @@ final class DemoCommand {
         return changes;
     }
 
-    private static void awaitSlotActive(Connection connection, Duration timeout) throws Exception {
+    /**
+     * Waits until the stream's slot is made and the stream is about to read it: every change committed from then on
+     * reaches it. (The slot alone reads active while it is being made, before changes are kept for it.)
+     */
+    private static void awaitStreaming(StreamRunner runner, Thread streaming, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Statement statement = connection.createStatement();
-                    ResultSet rows = statement.executeQuery(STREAMED_FROM_DEMO_SLOT)) {
-                if (rows.next() && rows.getBoolean(1)) {
-                    return;
-                }
+        while (!runner.streamed()) {
+            if (!streaming.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the demo stream did not start within " + timeout.toSeconds() + "s");
             }
             Thread.sleep(50);
         }
-        throw new IllegalStateException("the demo stream did not start within " + timeout.toSeconds() + "s");
     }
 
     private static String currentLsn(Connection connection) throws SQLException {

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(PostgresExtension.class)
 class WorkerShapingIT {
     private static final String GROUP = "shaped";
+    private static final String STREAM = "pgflo_" + GROUP + "_stream";
     private static final String RULES = """
             tables:
               users:
@@ -171,9 +172,12 @@ class WorkerShapingIT {
 
     private static long lastSequence(NatsServer nats) throws Exception {
         try (Connection connection = Nats.connect(nats.url())) {
-            return connection.jetStreamManagement().getStreamInfo("pgflo_" + GROUP + "_stream").getStreamState()
-                    .getLastSequence();
+            return lastSequence(connection.jetStreamManagement());
         }
+    }
+
+    private static long lastSequence(JetStreamManagement management) throws Exception {
+        return management.getStreamInfo(STREAM).getStreamState().getLastSequence();
     }
 
     /**
@@ -184,20 +188,19 @@ class WorkerShapingIT {
             throws Exception {
         try (Connection connection = Nats.connect(nats.url())) {
             JetStreamManagement management = connection.jetStreamManagement();
-            String stream = "pgflo_" + GROUP + "_stream";
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            long last = management.getStreamInfo(stream).getStreamState().getLastSequence();
+            long last = lastSequence(management);
             while (last <= published && System.nanoTime() < deadline) {
                 Thread.sleep(100);
-                last = management.getStreamInfo(stream).getStreamState().getLastSequence();
+                last = lastSequence(management);
             }
             assertThat(last).as("the replicator published the change").isGreaterThan(published);
-            ConsumerInfo info = management.getConsumerInfo(stream, consumer);
+            ConsumerInfo info = management.getConsumerInfo(STREAM, consumer);
             while ((info.getAckFloor().getStreamSequence() < last || info.getNumPending() > 0)
                     && System.nanoTime() < deadline) {
                 assertThat(worker.isAlive()).as("worker alive; stderr: %s", worker.stderr()).isTrue();
                 Thread.sleep(100);
-                info = management.getConsumerInfo(stream, consumer);
+                info = management.getConsumerInfo(STREAM, consumer);
             }
             assertThat(info.getAckFloor().getStreamSequence()).as("acknowledged up to the stream's last message")
                     .isGreaterThanOrEqualTo(last);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,7 @@ class BenchmarkSmokeIT {
         List<ContenderResult> results = run.run();
         Path json = run.writeResults(results);
 
-        List<String> rows = new java.util.ArrayList<>(CONTENDERS);
+        List<String> rows = new ArrayList<>(CONTENDERS);
         boolean webhookRan = results.stream().anyMatch(r -> r.id().equals("webhook") && r.ok());
         if (webhookRan) {
             // What the receiver takes from wrk, right after the per-event webhook: measured, or why not (no wrk).

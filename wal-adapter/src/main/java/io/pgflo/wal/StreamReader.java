@@ -48,7 +48,7 @@ final class StreamReader implements Runnable {
      * between reads, longer and longer, up to {@link #MAX_IDLE_PAUSE_NANOS}, so an idle stream costs almost nothing.
      */
     private static final long READ_AT_ONCE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    /** A silent read quicker than this did not wait for data, so reading again at once would spin. */
+    /** Silent reads closer together than this did not wait for data, so reading again at once would spin. */
     private static final long WAITED_READ_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
     private static final long MIN_IDLE_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final long MAX_IDLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
@@ -203,13 +203,13 @@ final class StreamReader implements Runnable {
     public void run() {
         long pause = MIN_IDLE_PAUSE_NANOS;
         long silentSince = 0;
+        long silentReadFrom = 0; // when the read after a silent one began (near enough: after it and any pause)
         try {
             if (!awaitRelease()) {
                 return;
             }
             while (!stopping) {
                 reportAcknowledgement();
-                long readAt = System.nanoTime();
                 ByteBuffer buffer = stream.readPending();
                 if (buffer != null) {
                     if (idle) { // per message: a volatile write only when it changes
@@ -221,6 +221,8 @@ final class StreamReader implements Runnable {
                     continue;
                 }
                 silenceSinceCommit = true;
+                // Timed only between silent reads, so reading data costs no clock.
+                long now = System.nanoTime();
                 if (!idle) {
                     // Nothing more to read now: what was read goes to the pipeline, and idle is set first. The
                     // hand-over wakes the pipeline, which checks caughtUp() as soon as it has taken the chunk; set
@@ -231,13 +233,14 @@ final class StreamReader implements Runnable {
                     if (!handOver() && consumerWaiting) {
                         queue.offer(WAKE_UP);
                     }
-                    silentSince = System.nanoTime();
-                } else if (System.nanoTime() - readAt < WAITED_READ_NANOS
-                        || System.nanoTime() - silentSince > READ_AT_ONCE_NANOS) {
+                    silentSince = now;
+                } else if (now - silentReadFrom < WAITED_READ_NANOS || now - silentSince > READ_AT_ONCE_NANOS) {
                     // parkNanos, not Thread.sleep: on JDK 17 a sleep with nanoseconds rounds up to a whole millisecond.
                     LockSupport.parkNanos(pause);
                     pause = Math.min(pause * 2, MAX_IDLE_PAUSE_NANOS);
+                    now = System.nanoTime();
                 }
+                silentReadFrom = now;
             }
         } catch (SQLException e) {
             fail(streamFailure(e));

@@ -96,10 +96,8 @@ class StreamReaderTest {
 
     @Test
     void aWaitingPipelineGetsACommitAtOnceAndIsWokenWhenTheStreamFallsSilent() throws Exception {
-        CountDownLatch transactionSent = new CountDownLatch(1);
-        CountDownLatch serverSilent = new CountDownLatch(1);
-        StreamReader reader = started(transactions(1, transactionSent, serverSilent, 0));
-        release(transactionSent); // the pipeline below is waiting by then
+        Server server = Server.of(1, 0);
+        StreamReader reader = sending(server, Duration.ofMillis(1));
 
         long start = System.nanoTime();
         SourceMessage change = reader.poll(WAIT);
@@ -110,7 +108,7 @@ class StreamReaderTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(WAIT);
         assertThat(reader.caughtUp()).as("the server may still be sending").isFalse();
 
-        release(serverSilent);
+        release(server.silent());
         start = System.nanoTime();
         assertThat(reader.poll(WAIT)).isNull();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("woken, not timed out").isLessThan(WAIT);
@@ -120,22 +118,16 @@ class StreamReaderTest {
 
     @Test
     void transactionsReadBackToBackWaitForTheChunkOrTheSilence() throws Exception {
-        CountDownLatch transactionsSent = new CountDownLatch(1);
-        CountDownLatch serverSilent = new CountDownLatch(1);
-        StreamReader reader = started(transactions(3, transactionsSent, serverSilent, 0), Duration.ofMinutes(1));
-        release(transactionsSent);
+        Server server = Server.of(3, 0);
+        StreamReader reader = sending(server, Duration.ofMinutes(1));
 
         // The first came after a silence (the start), so it goes at once; the two after it came back to back.
         assertThat(reader.poll(WAIT)).isInstanceOf(SourceChange.class);
         assertThat(reader.poll(Duration.ZERO)).isInstanceOf(TransactionCommit.class);
         assertThat(reader.poll(Duration.ofMillis(300))).as("held while the server may still be sending").isNull();
 
-        release(serverSilent);
-        List<SourceMessage> rest = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            rest.add(reader.poll(WAIT));
-        }
-        assertThat(rest).extracting(message -> message.getClass().getSimpleName())
+        release(server.silent());
+        assertThat(pollKinds(reader, 4))
                 .containsExactly("SourceChange", "TransactionCommit", "SourceChange", "TransactionCommit");
         assertThat(reader.caughtUp()).isTrue();
         assertThat(reader.stop()).isTrue();
@@ -143,22 +135,41 @@ class StreamReaderTest {
 
     @Test
     void aSteadyStreamWithoutSilentReadsStillReachesAWaitingPipelineWithinTheChunkWait() throws Exception {
-        CountDownLatch transactionsSent = new CountDownLatch(1);
-        CountDownLatch serverSilent = new CountDownLatch(1);
         // Each commit read 200 ms after its transaction began: longer than the chunk wait, never a silent read.
-        StreamReader reader = started(transactions(3, transactionsSent, serverSilent, 200), Duration.ofMillis(100));
-        release(transactionsSent);
+        Server server = Server.of(3, 200);
+        StreamReader reader = sending(server, Duration.ofMillis(100));
 
-        List<SourceMessage> all = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            all.add(reader.poll(WAIT));
-        }
-
-        assertThat(all).extracting(message -> message.getClass().getSimpleName()).containsExactly("SourceChange",
-                "TransactionCommit", "SourceChange", "TransactionCommit", "SourceChange", "TransactionCommit");
+        assertThat(pollKinds(reader, 6)).containsExactly("SourceChange", "TransactionCommit", "SourceChange",
+                "TransactionCommit", "SourceChange", "TransactionCommit");
         assertThat(reader.caughtUp()).as("the silent read has not come yet").isFalse();
-        serverSilent.countDown();
+        server.silent().countDown();
         assertThat(reader.stop()).isTrue();
+    }
+
+    /** A server that sends its transactions once {@code sent} opens, and finds nothing more once {@code silent} does. */
+    private record Server(CountDownLatch sent, CountDownLatch silent, Supplier<ByteBuffer> reads) {
+        static Server of(int transactions, long commitAfterMillis) {
+            CountDownLatch sent = new CountDownLatch(1);
+            CountDownLatch silent = new CountDownLatch(1);
+            return new Server(sent, silent, transactions(transactions, sent, silent, commitAfterMillis));
+        }
+    }
+
+    /** A reader of {@code server}, which starts sending 300 ms from now: the test waits in a poll by then. */
+    private static StreamReader sending(Server server, Duration chunkWait) {
+        StreamReader reader = started(server.reads(), chunkWait);
+        release(server.sent());
+        return reader;
+    }
+
+    /** The kinds of the next {@code count} messages, each waited for up to {@link #WAIT} ("null" for none). */
+    private static List<String> pollKinds(StreamReader reader, int count) throws InterruptedException {
+        List<String> kinds = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            SourceMessage message = reader.poll(WAIT);
+            kinds.add(message == null ? "null" : message.getClass().getSimpleName());
+        }
+        return kinds;
     }
 
     /**
