@@ -91,16 +91,26 @@ public final class EventJsonEncoder implements EventEncoder {
     public byte[] encodeArray(List<ChangeEvent> events) {
         requireNonNull(events, "events is null");
         ByteArrayBuilder bytes = new ByteArrayBuilder(512 * Math.max(1, Math.min(events.size(), 1024)));
-        try (JsonGenerator generator = FACTORY.createGenerator(bytes)) {
+        try {
+            writeArray(events, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a batch of " + events.size() + " events", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Writes the events as one JSON array, in list order. Neither flushes nor closes {@code out}. */
+    @Override
+    public void writeArray(List<ChangeEvent> events, OutputStream out) throws IOException {
+        requireNonNull(events, "events is null");
+        requireNonNull(out, "out is null");
+        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
             generator.writeStartArray();
             for (ChangeEvent event : events) {
                 writeEvent(generator, requireNonNull(event, "events contains null"));
             }
             generator.writeEndArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode a batch of " + events.size() + " events", e);
         }
-        return bytes.toByteArray();
     }
 
     static void writeEvent(JsonGenerator generator, ChangeEvent event) throws IOException {

@@ -233,6 +233,17 @@ class EventJsonEncoderTest {
     }
 
     @Test
+    void writeArrayWritesTheBytesOfEncodeArrayToTheCallersStream() throws IOException {
+        List<ChangeEvent> events = List.of(TestEvents.numberedInsert(0, "a"), TestEvents.numberedInsert(1, "b"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write('>');
+
+        encoder.writeArray(events, out);
+
+        assertThat(out.toString(UTF_8)).isEqualTo(">" + new String(encoder.encodeArray(events), UTF_8));
+    }
+
+    @Test
     void emptyBatchIsAnEmptyArray() {
         assertThat(new String(encoder.encodeArray(List.of()), UTF_8)).isEqualTo("[]");
     }

@@ -19,4 +19,12 @@ public interface EventEncoder {
 
     /** The events as one JSON array, in list order. */
     byte[] encodeArray(List<ChangeEvent> events);
+
+    /**
+     * Writes the events as one JSON array, in list order: the bytes of {@link #encodeArray}, without holding them in
+     * a new array. Neither flushes nor closes {@code out}.
+     */
+    default void writeArray(List<ChangeEvent> events, OutputStream out) throws IOException {
+        out.write(encodeArray(events));
+    }
 }

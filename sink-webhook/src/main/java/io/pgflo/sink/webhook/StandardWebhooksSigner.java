@@ -56,11 +56,11 @@ final class StandardWebhooksSigner {
         return key;
     }
 
-    /** The {@code webhook-signature} header value: {@code v1,<base64>}. */
-    String sign(String id, long timestampSeconds, byte[] body) {
+    /** The {@code webhook-signature} header value, {@code v1,<base64>}, of a body that is {@code body[0..length)}. */
+    String sign(String id, long timestampSeconds, byte[] body, int length) {
         Mac mac = macs.get();
         mac.update((id + '.' + timestampSeconds + '.').getBytes(US_ASCII));
-        mac.update(body);
+        mac.update(body, 0, length);
         return "v1," + Base64.getEncoder().encodeToString(mac.doFinal());
     }
 }

@@ -8,6 +8,7 @@ import io.pgflo.domain.DeliveryMonitor;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.json.EventJsonEncoder;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -117,8 +118,30 @@ final class WebhookPoster {
     void post(List<ChangeEvent> events, DeliveryAbort abort) {
         boolean array = config.batchMode();
         String key = array ? IdempotencyKeys.ofArray(events) : IdempotencyKeys.of(events.get(0));
-        byte[] body = array ? encoder.encodeArray(events) : encoder.encode(events.get(0));
-        RequestBody requestBody = RequestBody.create(body, JSON);
+        RequestBodyBuffer body = RequestBodyBuffer.forThisThread();
+        try {
+            encode(events, array, body);
+            post(events, abort, key, body);
+        } finally {
+            body.release();
+        }
+    }
+
+    private void encode(List<ChangeEvent> events, boolean array, RequestBodyBuffer body) {
+        try {
+            if (array) {
+                encoder.writeArray(events, body);
+            } else {
+                encoder.write(events.get(0), body);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode " + describe(events), e);
+        }
+    }
+
+    private void post(List<ChangeEvent> events, DeliveryAbort abort, String key, RequestBodyBuffer body) {
+        boolean array = config.batchMode();
+        RequestBody requestBody = body.requestBody(JSON);
         long startNanos = System.nanoTime();
         long deadlineNanos = startNanos + config.retryFor().toNanos();
         int[] attempts = {0};
@@ -157,7 +180,7 @@ final class WebhookPoster {
             throw new DeliveryAbort.Aborted();
         }
         if (deadLetters != null && outcome instanceof AttemptOutcome.Rejected refused && refused.deadLetter()) {
-            java.nio.file.Path file = deadLetters.write(redactedUrl, key, body, array, refused);
+            java.nio.file.Path file = deadLetters.write(redactedUrl, key, body.toByteArray(), array, refused);
             log.warn("POST {} answered {} for {}; not retried, written to the dead-letter file {} and the stream goes on",
                     redactedUrl, refused.describe(), describe(events), file);
             return;
@@ -191,7 +214,8 @@ final class WebhookPoster {
         return wait;
     }
 
-    private AttemptOutcome attemptOnce(String key, byte[] body, RequestBody requestBody, DeliveryAbort abort) {
+    private AttemptOutcome attemptOnce(String key, RequestBodyBuffer body, RequestBody requestBody,
+            DeliveryAbort abort) {
         if (abort != null && abort.triggered()) {
             return new AttemptOutcome.Aborted();
         }
@@ -204,7 +228,7 @@ final class WebhookPoster {
             long timestamp = clock.instant().getEpochSecond();
             request.header("webhook-id", key)
                     .header("webhook-timestamp", Long.toString(timestamp))
-                    .header("webhook-signature", signer.sign(key, timestamp, body));
+                    .header("webhook-signature", signer.sign(key, timestamp, body.array(), body.size()));
         }
         Call call = client.newCall(request.build());
         if (abort != null && !abort.register(call)) {

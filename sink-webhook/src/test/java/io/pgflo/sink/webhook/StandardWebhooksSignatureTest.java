@@ -142,7 +142,7 @@ class StandardWebhooksSignatureTest {
         // The vector the specification's reference libraries test against: a receiver's library accepts what we send.
         String secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
         byte[] body = "{\"test\": 2432232314}".getBytes(UTF_8);
-        String signature = new StandardWebhooksSigner(secret).sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body);
+        String signature = new StandardWebhooksSigner(secret).sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body, body.length);
 
         assertThat(signature).isEqualTo("v1," + hmac(Base64.getDecoder().decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
                 "msg_p5jXN8AQM9LWM0D4loKWxJek.1614265330.{\"test\": 2432232314}"));
