@@ -76,15 +76,16 @@ class PgFloLauncherIT {
     }
 
     @Test
-    void thePostgresSinkRunsOnC1AndTheParallelCollectorWithHalfTheHeapYoungUnlessTheOptionsChooseOthers(
+    void streamsRunOnTheParallelCollectorWithHalfTheHeapYoungAndBuiltInSinksOnC1UnlessTheOptionsChooseOthers(
             @TempDir Path directory) throws Exception {
         PgFloJar pgFlo = snapshot(directory, false);
         List<String> postgres = List.of("stream", "postgres", "--help");
 
         assertThat(flags(pgFlo, List.of(), postgres)).containsExactly("1", "true", "1");
         assertThat(flags(pgFlo, List.of("-Xmx256m"), postgres)).containsExactly("1", "true", "1");
-        assertThat(flags(pgFlo, List.of(), List.of("stream", "stdout", "--help"))).containsExactly("4", "false", "2");
-        assertThat(flags(pgFlo, List.of(), List.of("stream", "webhook", "--help"))).containsExactly("4", "false", "2");
+        assertThat(flags(pgFlo, List.of(), List.of("stream", "stdout", "--help"))).containsExactly("1", "true", "1");
+        assertThat(flags(pgFlo, List.of(), List.of("stream", "file", "--help"))).containsExactly("1", "true", "1");
+        assertThat(flags(pgFlo, List.of(), List.of("worker", "file", "--help"))).containsExactly("1", "true", "1");
         assertThat(flags(pgFlo, List.of(), List.of("sinks"))).containsExactly("4", "false", "2");
         assertThat(flags(pgFlo, List.of("-XX:TieredStopAtLevel=4"), postgres)).containsExactly("4", "true", "1");
         assertThat(flags(pgFlo, List.of("-XX:-TieredCompilation"), postgres)).containsExactly("4", "true", "1");
@@ -95,6 +96,25 @@ class PgFloLauncherIT {
         assertThat(flags(pgFlo, List.of("-XX:MaxNewSize=64m"), postgres)).containsExactly("1", "true", "2");
         assertThat(flags(pgFlo, List.of("-XX:+UseNUMA", "-XX:+DisableExplicitGC"), postgres)) // neither a collector
                 .containsExactly("1", "true", "1");
+    }
+
+    @Test
+    void theWebhookSinkRunsOnC1OnlyWhenItsArgumentsOrEnvironmentAskForBatches(@TempDir Path directory)
+            throws Exception {
+        PgFloJar pgFlo = snapshot(directory, false);
+        List<String> webhook = List.of("stream", "webhook", "--help");
+
+        assertThat(flags(pgFlo, List.of(), webhook)).containsExactly("4", "true", "1");
+        assertThat(flags(pgFlo, List.of(), List.of("stream", "webhook", "--webhook-batch-size", "1", "--help")))
+                .containsExactly("4", "true", "1");
+        assertThat(flags(pgFlo, List.of(), List.of("stream", "webhook", "--webhook-batch-size", "500", "--help")))
+                .containsExactly("1", "true", "1");
+        assertThat(flags(pgFlo, List.of(), List.of("worker", "webhook", "--webhook-batch-size=100", "--help")))
+                .containsExactly("1", "true", "1");
+        assertThat(flags(flagsFinal(pgFlo, List.of(), webhook, Map.of("PGFLO_WEBHOOK_BATCH_SIZE", "50"))))
+                .containsExactly("1", "true", "1");
+        assertThat(flags(flagsFinal(pgFlo, List.of(), webhook, Map.of("PGFLO_WEBHOOK_BATCH_SIZE", "many"))))
+                .containsExactly("4", "true", "1");
     }
 
     @Test
@@ -156,8 +176,12 @@ class PgFloLauncherIT {
      */
     private static List<String> flags(PgFloJar pgFlo, List<String> options, List<String> args)
             throws IOException, InterruptedException {
-        String output = flagsFinal(pgFlo, options, args);
-        return List.of(flag(output, "TieredStopAtLevel"), flag(output, "UseParallelGC"), flag(output, "NewRatio"));
+        return flags(flagsFinal(pgFlo, options, args));
+    }
+
+    private static List<String> flags(String printFlagsFinal) {
+        return List.of(flag(printFlagsFinal, "TieredStopAtLevel"), flag(printFlagsFinal, "UseParallelGC"),
+                flag(printFlagsFinal, "NewRatio"));
     }
 
     /** What {@code -XX:+PrintFlagsFinal} prints in the JVM that {@code pg_flo args} started with these options. */
