@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -28,39 +26,27 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /**
-     * Starts serving on {@code bind}:{@code port} (0: any free port); the JVM's own metrics are registered too, on a
-     * thread of their own: their MXBeans take 130 to 170 ms to set up, which a stream's start need not wait for. A
-     * scrape waits for them instead, so every answer has them.
+     * Starts serving on {@code bind}:{@code port} (0: any free port); the JVM's own metrics are registered too, as the
+     * first task of the server's one thread: their MXBeans take 130 to 170 ms to set up, which a stream's start need
+     * not wait for, and every request queues behind that task, so every scrape has them.
      */
     public static MetricsServer start(String bind, int port, PrometheusRegistry registry, Health health)
             throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 16);
-        CompletableFuture<Void> jvmMetrics = new CompletableFuture<>();
-        Thread registering = new Thread(() -> {
-            try {
-                JvmMetrics.builder().register(registry);
-                jvmMetrics.complete(null);
-            } catch (RuntimeException | Error e) {
-                jvmMetrics.completeExceptionally(e);
-            }
-        }, "pg_flo-jvm-metrics");
-        registering.setDaemon(true);
-        registering.start();
-        MetricsHandler metrics = new MetricsHandler(registry);
-        server.createContext("/metrics", exchange -> {
-            try {
-                jvmMetrics.join();
-            } catch (CompletionException e) {
-                // Without the JVM's MXBeans (a trimmed runtime) the scrape still has pg_flo's own metrics.
-            }
-            metrics.handle(exchange);
-        });
+        server.createContext("/metrics", new MetricsHandler(registry));
         server.createContext("/health/live", exchange -> answer(exchange, health.alive(), health));
         server.createContext("/health/ready", exchange -> answer(exchange, health.ready() && health.alive(), health));
         ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "pg_flo-metrics");
             thread.setDaemon(true);
             return thread;
+        });
+        executor.execute(() -> {
+            try {
+                JvmMetrics.builder().register(registry);
+            } catch (RuntimeException e) {
+                // Without the JVM's MXBeans (a trimmed runtime) the scrape still has pg_flo's own metrics.
+            }
         });
         server.setExecutor(executor);
         server.start();

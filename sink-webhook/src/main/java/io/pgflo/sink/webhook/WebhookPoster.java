@@ -19,7 +19,6 @@ import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import org.slf4j.Logger;
@@ -121,7 +120,7 @@ final class WebhookPoster {
         RequestBodyBuffer body = RequestBodyBuffer.forThisThread();
         try {
             encode(events, array, body);
-            post(events, abort, key, body);
+            send(events, abort, key, body);
         } finally {
             body.release();
         }
@@ -139,15 +138,14 @@ final class WebhookPoster {
         }
     }
 
-    private void post(List<ChangeEvent> events, DeliveryAbort abort, String key, RequestBodyBuffer body) {
-        boolean array = config.batchMode();
-        RequestBody requestBody = body.requestBody(JSON);
+    /** Sends the encoded body, retried as configured; what {@link #post} returns or throws. */
+    private void send(List<ChangeEvent> events, DeliveryAbort abort, String key, RequestBodyBuffer body) {
         long startNanos = System.nanoTime();
         long deadlineNanos = startNanos + config.retryFor().toNanos();
         int[] attempts = {0};
         Callable<Tried> attempt = () -> {
             attempts[0]++;
-            AttemptOutcome outcome = attemptOnce(key, body, requestBody, abort);
+            AttemptOutcome outcome = attemptOnce(key, body, abort);
             boolean again = outcome.retryable()
                     && (!config.limitsRetryTime() || System.nanoTime() - deadlineNanos < 0);
             return new Tried(outcome, again, deadlineNanos, events);
@@ -180,7 +178,8 @@ final class WebhookPoster {
             throw new DeliveryAbort.Aborted();
         }
         if (deadLetters != null && outcome instanceof AttemptOutcome.Rejected refused && refused.deadLetter()) {
-            java.nio.file.Path file = deadLetters.write(redactedUrl, key, body.toByteArray(), array, refused);
+            java.nio.file.Path file = deadLetters.write(redactedUrl, key, body.toByteArray(), config.batchMode(),
+                    refused);
             log.warn("POST {} answered {} for {}; not retried, written to the dead-letter file {} and the stream goes on",
                     redactedUrl, refused.describe(), describe(events), file);
             return;
@@ -214,8 +213,7 @@ final class WebhookPoster {
         return wait;
     }
 
-    private AttemptOutcome attemptOnce(String key, RequestBodyBuffer body, RequestBody requestBody,
-            DeliveryAbort abort) {
+    private AttemptOutcome attemptOnce(String key, RequestBodyBuffer body, DeliveryAbort abort) {
         if (abort != null && abort.triggered()) {
             return new AttemptOutcome.Aborted();
         }
@@ -223,7 +221,7 @@ final class WebhookPoster {
                 .url(url)
                 .headers(baseHeaders)
                 .header("Idempotency-Key", key)
-                .post(requestBody);
+                .post(body.requestBody(JSON));
         if (signer != null) {
             long timestamp = clock.instant().getEpochSecond();
             request.header("webhook-id", key)
