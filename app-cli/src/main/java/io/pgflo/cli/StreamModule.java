@@ -6,6 +6,7 @@ import io.pgflo.domain.DeliveryMonitor;
 import io.pgflo.domain.StreamSnapshot;
 import io.pgflo.domain.TableRoutes;
 import io.pgflo.json.EventJsonEncoder;
+import io.pgflo.sink.api.BatchCompletionListener;
 import io.pgflo.sink.api.EventEncoder;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
@@ -75,7 +76,10 @@ final class StreamModule extends AbstractModule {
     SinkContext sinkContext(WalSourceConfig config, PostgresChangeSource source, TableRoutes routes) {
         SinkContext context = new SinkContext(config.names().group(),
                 WritableDirectory.prepare("--status-dir", options.statusDir), source.tables())
-                .withCapability(EventEncoder.class, new EventJsonEncoder());
+                .withCapability(EventEncoder.class, new EventJsonEncoder())
+                // A sink that finishes batches on a thread of its own says so, and the pipeline, waiting for the
+                // source, wakes to hand over what it holds.
+                .withCapability(BatchCompletionListener.class, source::wakeUp);
         // The source's endpoint (with its password) goes to built-in sinks only: the PostgreSQL sink reads the source's
         // catalog; a plugin has no business with it. The same for the snapshot the stream starts from (when the source
         // keeps one): that sink reads the schema it copies under it. The delivery monitor (the webhook's requests and

@@ -2,6 +2,7 @@ package io.pgflo.domain;
 
 import static java.util.Objects.requireNonNull;
 
+import io.pgflo.sink.api.BatchCompletionListener;
 import io.pgflo.sink.api.Position;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +23,7 @@ import java.util.function.Supplier;
 public final class BatchWorker {
     private final String owner;
     private final Supplier<Position> checkpoint;
+    private final BatchCompletionListener completions;
     private final ExecutorService thread;
     private Future<?> inFlight;
     private RuntimeException failure;
@@ -32,9 +34,16 @@ public final class BatchWorker {
      * @param checkpoint the sink's durable checkpoint, which messages name as where a restart resumes
      */
     public BatchWorker(String threadName, String owner, Supplier<Position> checkpoint) {
+        this(threadName, owner, checkpoint, BatchCompletionListener.NONE);
+    }
+
+    /** A worker that tells {@code completions} each time a batch has finished, durable or failed. */
+    public BatchWorker(String threadName, String owner, Supplier<Position> checkpoint,
+            BatchCompletionListener completions) {
         requireNonNull(threadName, "threadName is null");
         this.owner = requireNonNull(owner, "owner is null");
         this.checkpoint = requireNonNull(checkpoint, "checkpoint is null");
+        this.completions = requireNonNull(completions, "completions is null");
         this.thread = Executors.newSingleThreadExecutor(runnable -> {
             Thread worker = new Thread(runnable, threadName);
             worker.setDaemon(true);
@@ -46,7 +55,14 @@ public final class BatchWorker {
     public void submit(Runnable batch) {
         requireNonNull(batch, "batch is null");
         await();
-        inFlight = thread.submit(batch);
+        inFlight = thread.submit(() -> {
+            try {
+                batch.run();
+            } finally {
+                // Failed too: the engine then learns of it at its next write instead of at its next idle moment.
+                completions.batchCompleted();
+            }
+        });
     }
 
     /** Waits until the batch in flight is done; throws its failure, or the earlier one that stopped the worker. */

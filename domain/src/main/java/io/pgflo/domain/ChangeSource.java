@@ -47,6 +47,13 @@ public interface ChangeSource extends AutoCloseable {
     default void releaseSnapshot() {}
 
     /**
+     * Makes a {@link #poll} that is waiting now, or else the next one, return null at once: the sink has finished a
+     * batch, so what the pipeline holds may go now. From any thread. A source that cannot cut its wait short ignores
+     * it (the default), and the pipeline learns at the end of that wait.
+     */
+    default void wakeUp() {}
+
+    /**
      * Whether the source has handed over everything it has (it is waiting for the server), not merely nothing at this
      * instant: what the pipeline holds committed may then be written without waiting for more. By default, true.
      */

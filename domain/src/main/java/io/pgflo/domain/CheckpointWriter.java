@@ -2,6 +2,8 @@ package io.pgflo.domain;
 
 import static java.util.Objects.requireNonNull;
 
+import io.pgflo.sink.api.BatchCompletionListener;
+
 /**
  * Saves checkpoints on a thread of its own, for a sink that returns from {@link Sink#writeBatch} before its batch is
  * durable (see {@link Sink}): the sink hands over each checkpoint and goes on with the next batch while the save
@@ -22,6 +24,7 @@ public final class CheckpointWriter<T> implements AutoCloseable {
     }
 
     private final Save<T> save;
+    private final BatchCompletionListener completions;
     private final Thread thread;
     private final Object lock = new Object();
     private T pending;
@@ -31,7 +34,13 @@ public final class CheckpointWriter<T> implements AutoCloseable {
 
     /** Starts the thread, a daemon named {@code threadName}. */
     public CheckpointWriter(String threadName, Save<T> save) {
+        this(threadName, save, BatchCompletionListener.NONE);
+    }
+
+    /** A writer that tells {@code completions} after each save, done or failed. */
+    public CheckpointWriter(String threadName, Save<T> save, BatchCompletionListener completions) {
         this.save = requireNonNull(save, "save is null");
+        this.completions = requireNonNull(completions, "completions is null");
         this.thread = new Thread(this::run, requireNonNull(threadName, "threadName is null"));
         thread.setDaemon(true);
         thread.start();
@@ -119,6 +128,7 @@ public final class CheckpointWriter<T> implements AutoCloseable {
                 }
                 lock.notifyAll();
             }
+            completions.batchCompleted();
         }
     }
 

@@ -27,6 +27,25 @@ class BatchWorkerTest {
     }
 
     @Test
+    void tellsItsListenerAfterEachBatchHasRunFailedOrNot() {
+        List<String> told = new CopyOnWriteArrayList<>();
+        BatchWorker worker = new BatchWorker("test-worker", "the test sink", () -> Position.START,
+                () -> told.add("completed on " + Thread.currentThread().getName()));
+        worker.submit(() -> told.add("batch 1"));
+        worker.submit(() -> told.add("batch 2"));
+        worker.await();
+        worker.submit(() -> {
+            told.add("batch 3");
+            throw new IllegalStateException("target refused the batch");
+        });
+        assertThatThrownBy(worker::await).hasMessage("target refused the batch");
+
+        assertThat(told).containsExactly("batch 1", "completed on test-worker", "batch 2", "completed on test-worker",
+                "batch 3", "completed on test-worker");
+        assertThat(worker.stop(Duration.ofSeconds(5), false)).isTrue();
+    }
+
+    @Test
     void aFailureIsThrownByTheNextCallAndThenStopsTheWorkerForGood() {
         List<Integer> ran = new CopyOnWriteArrayList<>();
         BatchWorker worker = new BatchWorker("test-worker", "the test sink", () -> Position.afterTransaction(Lsn.of(42)));

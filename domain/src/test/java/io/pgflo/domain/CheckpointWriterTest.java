@@ -34,6 +34,24 @@ class CheckpointWriterTest {
     }
 
     @Test
+    void tellsItsListenerAfterEachSaveDoneOrFailed() {
+        List<String> told = new CopyOnWriteArrayList<>();
+        try (CheckpointWriter<Integer> writer = new CheckpointWriter<>("test-writer", checkpoint -> {
+            told.add("save " + checkpoint);
+            if (checkpoint == 2) {
+                throw new java.io.IOException("disk full");
+            }
+        }, () -> told.add("completed on " + Thread.currentThread().getName()))) {
+            writer.submit(1);
+            writer.awaitSaved();
+            writer.submit(2);
+            assertThatThrownBy(writer::awaitSaved).hasMessage("disk full");
+        }
+        // awaitSaved returns once the save is recorded, a moment before the listener runs; close() joins the thread.
+        assertThat(told).containsExactly("save 1", "completed on test-writer", "save 2", "completed on test-writer");
+    }
+
+    @Test
     void aFailedSaveIsThrownByEveryLaterCallAndNothingMoreIsSaved() {
         List<Integer> saved = new CopyOnWriteArrayList<>();
         try (CheckpointWriter<Integer> writer = new CheckpointWriter<>("test-writer", checkpoint -> {

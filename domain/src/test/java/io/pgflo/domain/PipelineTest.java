@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.BatchCompletionListener;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.Lsn;
 import io.pgflo.sink.api.Position;
@@ -18,6 +19,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The pipeline's contract with in-memory ports: acknowledge only what the sink made durable. */
@@ -307,6 +310,159 @@ class PipelineTest {
         assertThat(sink.events).extracting(ChangeEvent::lsn)
                 .containsExactly(Lsn.of(1), Lsn.of(21), Lsn.of(22), Lsn.of(31));
         assertThat(source.acknowledged).containsExactly(Lsn.of(18), Lsn.of(48));
+    }
+
+    @Test
+    void whatCommitsWhileTheSinkIsBusyGoesOnceTheSinkSaysItIsDoneNotWithTheNextArrival() throws Exception {
+        // The source's waits end only on an arrival or a wake-up, as a replication stream's do while its server sends
+        // nothing; the sink applies on a thread of its own and tells the source when a batch is done.
+        WakingSource source = new WakingSource();
+        CountDownLatch release = new CountDownLatch(1);
+        ThreadedSink sink = new ThreadedSink(source::wakeUp, release);
+        Pipeline pipeline = new Pipeline(source, sink, new BatchPolicy(1000, Duration.ofHours(1)));
+        Thread running = new Thread(() -> {
+            try {
+                pipeline.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        running.setDaemon(true);
+        running.start();
+
+        source.arrive(insert(1, 10, 0), commit(10));
+        assertThat(sink.firstStarted.await(10, TimeUnit.SECONDS)).as("the first batch is in flight").isTrue();
+        source.arrive(insert(21, 30, 0), commit(30));
+        source.awaitTakenAndWaiting(4);
+        release.countDown();
+
+        sink.awaitBatches(2);
+        assertThat(sink.batches).as("the second transaction, held while the sink was busy, went when it was done")
+                .containsExactly(List.of(1L), List.of(21L));
+        pipeline.stop();
+        source.wakeUp();
+        running.join(10_000);
+        assertThat(running.isAlive()).isFalse();
+        assertThat(source.acknowledged).containsExactly(Lsn.of(18), Lsn.of(38));
+        sink.close();
+    }
+
+    /**
+     * A source whose messages arrive from the test, and whose waiting poll ends only when one arrives or when it is
+     * woken (a minute at most). It never says it has caught up: the pipeline cannot tell that nothing more is coming.
+     */
+    private static final class WakingSource implements ChangeSource {
+        private final Deque<SourceMessage> arrived = new ArrayDeque<>();
+        final List<Lsn> acknowledged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private boolean woken;
+        private boolean waiting;
+        private int taken;
+
+        synchronized void arrive(SourceMessage... messages) {
+            arrived.addAll(List.of(messages));
+            notifyAll();
+        }
+
+        /** Waits until the pipeline has taken {@code count} messages and waits for more. */
+        synchronized void awaitTakenAndWaiting(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((taken < count || !waiting) && System.nanoTime() < deadline) {
+                wait(100);
+            }
+            assertThat(taken).isEqualTo(count);
+            assertThat(waiting).isTrue();
+        }
+
+        @Override
+        public synchronized SourceMessage poll(Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            if (!timeout.isZero()) {
+                waiting = true;
+                notifyAll();
+                while (arrived.isEmpty() && !woken && System.nanoTime() < deadline) {
+                    wait(100);
+                }
+                waiting = false;
+            }
+            woken = false;
+            SourceMessage next = arrived.poll();
+            if (next != null) {
+                taken++;
+            }
+            return next;
+        }
+
+        @Override
+        public synchronized void wakeUp() {
+            woken = true;
+            notifyAll();
+        }
+
+        @Override
+        public boolean caughtUp() {
+            return false;
+        }
+
+        @Override
+        public void start(Position resumeAfter) {}
+
+        @Override
+        public void acknowledge(Lsn durable) {
+            acknowledged.add(durable);
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** A sink that applies each batch on a {@link BatchWorker}; the first waits for {@code release}. */
+    private static final class ThreadedSink implements Sink {
+        final List<List<Long>> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final CountDownLatch firstStarted = new CountDownLatch(1);
+        private final CountDownLatch release;
+        private final BatchWorker worker;
+        private volatile Position checkpoint = Position.START;
+
+        ThreadedSink(BatchCompletionListener completions, CountDownLatch release) {
+            this.release = release;
+            this.worker = new BatchWorker("test-sink", "the test sink", this::lastCheckpoint, completions);
+        }
+
+        void awaitBatches(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (batches.size() < count && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        }
+
+        @Override
+        public Position lastCheckpoint() {
+            return checkpoint;
+        }
+
+        @Override
+        public void writeBatch(Batch batch) {
+            worker.submit(() -> {
+                firstStarted.countDown();
+                try {
+                    release.await(1, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                batches.add(batch.events().stream().map(event -> event.lsn().value()).toList());
+                checkpoint = batch.checkpoint();
+            });
+        }
+
+        @Override
+        public void flush() {
+            worker.await();
+        }
+
+        @Override
+        public void close() {
+            worker.stop(Duration.ofSeconds(5), true);
+        }
     }
 
     private static final class ScriptedSource implements ChangeSource {

@@ -42,7 +42,8 @@ public final class PostgresChangeSource implements ChangeSource {
     private Connection replication;
     private PGReplicationStream stream;
     private HeartbeatEmitter heartbeat;
-    private StreamReader reader;
+    /** Volatile for {@link #wakeUp}, which the sink's thread calls; everything else runs on the pipeline's. */
+    private volatile StreamReader reader;
     private boolean started;
     /** The process id of the walsender serving {@link #replication}, or -1. */
     private int walsenderPid = -1;
@@ -275,7 +276,16 @@ public final class PostgresChangeSource implements ChangeSource {
 
     @Override
     public boolean caughtUp() {
-        return reader == null || reader.caughtUp();
+        StreamReader current = reader;
+        return current == null || current.caughtUp();
+    }
+
+    @Override
+    public void wakeUp() {
+        StreamReader current = reader;
+        if (current != null) {
+            current.wakeUp();
+        }
     }
 
     @Override

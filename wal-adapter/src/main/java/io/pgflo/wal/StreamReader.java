@@ -54,6 +54,14 @@ final class StreamReader implements Runnable {
     private static final long MAX_IDLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** How long a waiting pipeline waits for the committed messages of a chunk being filled. */
     private static final Duration CHUNK_WAIT = Duration.ofMillis(1);
+    /**
+     * A commit this close to the reader's clock (either way, for a source clock a little ahead) was read as the server
+     * sent it, not from a backlog: it goes to a waiting pipeline at once, though the transaction before it came just
+     * before. Waiting for a silent read instead costs a millisecond (pgjdbc's read waits that long for data), which
+     * one transaction in a hundred paid at 5,000 changes/s. A backlog's commits are older, and still fill chunks; a
+     * source clock off by more than this only falls back to the silence rule.
+     */
+    static final long LIVE_COMMIT_MILLIS = 10;
     /** Handed over to wake a waiting pipeline when the stream falls silent with nothing left to hand over. */
     private static final Chunk WAKE_UP = new Chunk(List.of(), 0);
 
@@ -69,11 +77,13 @@ final class StreamReader implements Runnable {
      * {@link #CHUNK_WAIT}: the pipeline has nothing else to do.
      */
     private volatile boolean consumerWaiting;
+    /** Set by {@link #wakeUp} for a pipeline that was not waiting yet: its next wait ends at once. */
+    private volatile boolean wakeUpRequested;
     /**
-     * Whether a read found the stream silent since the last commit (this thread only). Transactions read back to back
-     * (a backlog) fill chunks instead: one hand-over each would cut the batches of a sink that takes whatever is
+     * Whether a read found the stream silent since the last commit (this thread only). Transactions of a backlog, read
+     * back to back, fill chunks instead: one hand-over each would cut the batches of a sink that takes whatever is
      * committed into pieces a transaction large. Yet a chunk does not wait longer than {@link #CHUNK_WAIT} for a
-     * waiting pipeline: a steady 20,000 changes/s leaves gaps too short for a silent read, and fills a chunk in 12 ms.
+     * waiting pipeline, and a live commit ({@link #LIVE_COMMIT_MILLIS}) does not wait at all.
      */
     private boolean silenceSinceCommit = true;
     private final long chunkWaitNanos;
@@ -161,9 +171,25 @@ final class StreamReader implements Runnable {
         return consumerSawIdle && taken == taking.size() && queue.isEmpty();
     }
 
+    /**
+     * Ends the pipeline's wait for a chunk now, or its next wait at once: the sink has finished a batch. From any
+     * thread. The flag and {@link #consumerWaiting} are each set before the other is read, so one side always sees the
+     * other; both may, and the pipeline then merely wakes once more.
+     */
+    void wakeUp() {
+        wakeUpRequested = true;
+        if (consumerWaiting) {
+            queue.offer(WAKE_UP);
+        }
+    }
+
     private Chunk awaitChunk(Duration timeout) throws InterruptedException {
         consumerWaiting = true;
         try {
+            if (wakeUpRequested) {
+                wakeUpRequested = false;
+                return null;
+            }
             // The reader wakes a waiting pipeline when the stream falls silent; if it did so just before the flag was
             // up, the pipeline learns of it here instead of at the end of the timeout.
             if (idle && !consumerSawIdle) {
@@ -288,14 +314,18 @@ final class StreamReader implements Runnable {
             fillingBytes += event.valueBytes();
         }
         boolean commitForWaitingPipeline = false;
-        if (message instanceof TransactionCommit) {
+        if (message instanceof TransactionCommit commit) {
             commitForWaitingPipeline = consumerWaiting
-                    && (silenceSinceCommit || System.nanoTime() - fillingSince >= chunkWaitNanos);
+                    && (silenceSinceCommit || live(commit) || System.nanoTime() - fillingSince >= chunkWaitNanos);
             silenceSinceCommit = false;
         }
         if (filling.size() == CHUNK || fillingBytes >= CHUNK_BYTES || commitForWaitingPipeline) {
             handOver();
         }
+    }
+
+    private static boolean live(TransactionCommit commit) {
+        return Math.abs(System.currentTimeMillis() - commit.commitTime().toEpochMilli()) <= LIVE_COMMIT_MILLIS;
     }
 
     /**

@@ -146,12 +146,64 @@ class StreamReaderTest {
         assertThat(reader.stop()).isTrue();
     }
 
+    @Test
+    void liveTransactionsReadBackToBackEachReachAWaitingPipelineAtOnce() throws Exception {
+        // Each commit read 200 ms after its transaction began, never a silent read, and a chunk wait of a minute: only
+        // the commits' being live (stamped as they are read, as a server sends what just committed) lets them go.
+        // Without that, each would wait for a silent read, which pgjdbc's makes wait a millisecond for data.
+        Server server = Server.live(3, 200);
+        StreamReader reader = sending(server, Duration.ofMinutes(1));
+
+        assertThat(pollKinds(reader, 6)).containsExactly("SourceChange", "TransactionCommit", "SourceChange",
+                "TransactionCommit", "SourceChange", "TransactionCommit");
+        assertThat(reader.caughtUp()).as("the silent read has not come yet").isFalse();
+        server.silent().countDown();
+        assertThat(reader.stop()).isTrue();
+    }
+
+    @Test
+    void aWakeUpEndsTheWaitingPollAndOneBeforeItEndsTheNextWaitAtOnce() throws Exception {
+        Server server = Server.of(1, 0); // never released: the stream stays silent
+        StreamReader reader = started(server.reads());
+
+        waker(reader).start();
+        long start = System.nanoTime();
+        assertThat(reader.poll(Duration.ofMinutes(1))).isNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("woken, not timed out").isLessThan(WAIT);
+
+        reader.wakeUp();
+        start = System.nanoTime();
+        assertThat(reader.poll(Duration.ofMinutes(1))).isNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not lost while nobody waited").isLessThan(WAIT);
+        server.sent().countDown();
+        server.silent().countDown();
+        assertThat(reader.stop()).isTrue();
+    }
+
+    /** A thread that wakes {@code reader} 300 ms after it starts: the test is waiting in a poll by then. */
+    private static Thread waker(StreamReader reader) {
+        Thread waker = new Thread(() -> {
+            sleep(300);
+            reader.wakeUp();
+        });
+        waker.setDaemon(true);
+        return waker;
+    }
+
     /** A server that sends its transactions once {@code sent} opens, and finds nothing more once {@code silent} does. */
     private record Server(CountDownLatch sent, CountDownLatch silent, Supplier<ByteBuffer> reads) {
+        /** Transactions committed long ago (the commit time is zero), as a backlog's. */
         static Server of(int transactions, long commitAfterMillis) {
             CountDownLatch sent = new CountDownLatch(1);
             CountDownLatch silent = new CountDownLatch(1);
-            return new Server(sent, silent, transactions(transactions, sent, silent, commitAfterMillis));
+            return new Server(sent, silent, transactions(transactions, sent, silent, commitAfterMillis, false));
+        }
+
+        /** Transactions whose commits are stamped as they are read. */
+        static Server live(int transactions, long commitAfterMillis) {
+            CountDownLatch sent = new CountDownLatch(1);
+            CountDownLatch silent = new CountDownLatch(1);
+            return new Server(sent, silent, transactions(transactions, sent, silent, commitAfterMillis, true));
         }
     }
 
@@ -174,21 +226,27 @@ class StreamReaderTest {
 
     /**
      * A stream of {@code count} one-row transactions read back to back, the first once {@code sent} opens, each commit
-     * {@code commitAfterMillis} after its row; then a read that waits for {@code silent} and finds nothing, as
-     * pgjdbc's does when the server has nothing more.
+     * {@code commitAfterMillis} after its row and committed at the start of 2000 or, {@code live}, as it is read; then
+     * a read that waits for {@code silent} and finds nothing, as pgjdbc's does when the server has nothing more.
      */
     private static Supplier<ByteBuffer> transactions(int count, CountDownLatch sent, CountDownLatch silent,
-            long commitAfterMillis) {
-        List<ByteBuffer> script = new ArrayList<>();
+            long commitAfterMillis, boolean live) {
+        List<Supplier<ByteBuffer>> script = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             long lsn = 100L * i;
-            script.add(message('B').i64(lsn).i64(0).i32(i).buffer());
+            int xid = i;
+            script.add(() -> message('B').i64(lsn).i64(0).i32(xid).buffer());
             if (i == 1) {
-                script.add(message('R').i32(1).string("public").string("t").i8('d').i16(1).i8(1).string("id").i32(23)
-                        .i32(-1).buffer());
+                script.add(() -> message('R').i32(1).string("public").string("t").i8('d').i16(1).i8(1).string("id")
+                        .i32(23).i32(-1).buffer());
             }
-            script.add(message('I').i32(1).i8('N').i16(1).text(Integer.toString(i)).buffer());
-            script.add(message('C').i8(0).i64(lsn).i64(lsn + 8).i64(0).buffer());
+            script.add(() -> message('I').i32(1).i8('N').i16(1).text(Integer.toString(xid)).buffer());
+            script.add(() -> {
+                sleep(commitAfterMillis);
+                // pgoutput's commit time: microseconds since 2000-01-01 UTC.
+                return message('C').i8(0).i64(lsn).i64(lsn + 8)
+                        .i64(live ? (System.currentTimeMillis() - 946_684_800_000L) * 1000 : 0).buffer();
+            });
         }
         AtomicInteger reads = new AtomicInteger();
         return () -> {
@@ -197,11 +255,7 @@ class StreamReaderTest {
                 await(sent);
             }
             if (read < script.size()) {
-                ByteBuffer message = script.get(read);
-                if (message.get(0) == 'C') {
-                    sleep(commitAfterMillis);
-                }
-                return message;
+                return script.get(read).get();
             }
             await(silent);
             return null;

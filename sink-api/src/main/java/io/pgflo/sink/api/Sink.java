@@ -9,7 +9,8 @@ import java.util.Optional;
  * whose events are durable, now and after a restart, and the pipeline acknowledges to the source nothing past it.
  * The simplest sink makes each batch durable before {@link #writeBatch} returns. A faster one may return earlier, so
  * that its I/O for one batch overlaps the engine's work on the next, and move {@link #lastCheckpoint()} when the
- * batch is durable; {@link #flush()} then waits for that.
+ * batch is durable, and tell its context's {@link SinkContext#batchCompletionListener() listener}; {@link #flush()}
+ * then waits for that.
  *
  * <p>A sink that cannot make a batch durable throws, from {@link #writeBatch} or, for a batch it already returned
  * from, from the next {@link #writeBatch} or {@link #flush()}; the pipeline then stops without acknowledging

@@ -49,6 +49,14 @@ public record SinkContext(String group, Path statusDir, List<TableName> tables, 
                 new IllegalStateException("this sink context carries no event encoder"));
     }
 
+    /**
+     * Whom to tell when a batch finishes on the sink's own thread ({@link BatchCompletionListener}); nobody when the
+     * host granted no listener.
+     */
+    public BatchCompletionListener batchCompletionListener() {
+        return capability(BatchCompletionListener.class).orElse(BatchCompletionListener.NONE);
+    }
+
     /** What the host granted as a {@code type}, if it did. */
     public <T> Optional<T> capability(Class<T> type) {
         return Optional.ofNullable(capabilities.get(type)).map(type::cast);

@@ -2,6 +2,7 @@ package io.pgflo.sink.file;
 
 import io.pgflo.domain.CheckpointWriter;
 import io.pgflo.sink.file.FileSinkCheckpoint.Saved;
+import io.pgflo.sink.api.BatchCompletionListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -22,10 +23,11 @@ final class CheckpointSyncer implements AutoCloseable {
     private final CheckpointWriter<Request> writer;
     private volatile Saved durable;
 
-    CheckpointSyncer(FileSinkCheckpoint checkpoints, Saved durable, String threadName) {
+    CheckpointSyncer(FileSinkCheckpoint checkpoints, Saved durable, String threadName,
+            BatchCompletionListener completions) {
         this.checkpoints = checkpoints;
         this.durable = durable;
-        this.writer = new CheckpointWriter<>(threadName, this::makeDurable);
+        this.writer = new CheckpointWriter<>(threadName, this::makeDurable, completions);
     }
 
     /** The last position made durable. */

@@ -3,6 +3,7 @@ package io.pgflo.sink.file;
 import static java.util.Objects.requireNonNull;
 
 import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.BatchCompletionListener;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.sink.api.ConfigurationException;
 import io.pgflo.sink.api.Position;
@@ -85,7 +86,13 @@ public final class FileSink implements Sink {
      *     status file is corrupt, or the files do not match it
      */
     public FileSink(FileSinkConfig config) {
+        this(config, BatchCompletionListener.NONE);
+    }
+
+    /** A sink that tells {@code completions} each time its checkpoint is made durable (or that failed). */
+    public FileSink(FileSinkConfig config, BatchCompletionListener completions) {
         this.config = requireNonNull(config, "config is null");
+        requireNonNull(completions, "completions is null");
         this.directory = LogDirectory.open(config.outputDir(), config.fileMode());
         this.checkpoints = new FileSinkCheckpoint(config.statusFile());
         Optional<Saved> saved = checkpoints.load();
@@ -95,7 +102,7 @@ public final class FileSink implements Sink {
             Saved start = saved.isPresent() ? resume(saved.get(), entries) : startFresh(entries);
             writtenCheckpoint = start.checkpoint();
             coveredLength = start.offset();
-            syncer = new CheckpointSyncer(checkpoints, start, "pg_flo-file-sync");
+            syncer = new CheckpointSyncer(checkpoints, start, "pg_flo-file-sync", completions);
             rotateIfDue();
         } catch (IOException e) {
             release();

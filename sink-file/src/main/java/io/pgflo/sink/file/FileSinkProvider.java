@@ -29,6 +29,6 @@ public final class FileSinkProvider implements SinkProvider {
 
     @Override
     public Sink create(OptionValues options, SinkContext context) {
-        return new FileSink(FileSinkOptions.toConfig(options, context));
+        return new FileSink(FileSinkOptions.toConfig(options, context), context.batchCompletionListener());
     }
 }

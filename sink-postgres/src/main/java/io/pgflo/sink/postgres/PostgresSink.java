@@ -3,6 +3,7 @@ package io.pgflo.sink.postgres;
 import static java.util.Objects.requireNonNull;
 
 import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.BatchCompletionListener;
 import io.pgflo.sink.api.BulkLoader;
 import io.pgflo.domain.BatchWorker;
 import io.pgflo.domain.TableRoutes;
@@ -54,7 +55,7 @@ public final class PostgresSink implements Sink {
     private final BatchApplier applier;
     private final SourceSettings sourceSettings;
     private Connection connection;
-    private final BatchWorker worker = new BatchWorker("pg_flo-postgres-sink", "the PostgreSQL sink", this::lastCheckpoint);
+    private final BatchWorker worker;
     private volatile Position checkpoint;
     private int openEvents;
     private boolean carriedOpen;
@@ -69,7 +70,13 @@ public final class PostgresSink implements Sink {
      *     or the schema cannot be copied; the message says what to fix
      */
     public PostgresSink(PostgresSinkConfig config) {
+        this(config, BatchCompletionListener.NONE);
+    }
+
+    /** A sink that tells {@code completions} when each batch is applied (or failed) on its thread. */
+    public PostgresSink(PostgresSinkConfig config, BatchCompletionListener completions) {
         this.config = requireNonNull(config, "config is null");
+        this.worker = new BatchWorker("pg_flo-postgres-sink", "the PostgreSQL sink", this::lastCheckpoint, completions);
         this.applicationName = "pg_flo-" + config.group() + "-sink";
         this.checkpoints = new CheckpointTable(config.group());
         RoutedDdl.refuseUntranslatable(config);

@@ -30,7 +30,7 @@ public final class PostgresSinkProvider implements SinkProvider {
 
     @Override
     public Sink create(OptionValues options, SinkContext context) {
-        return new PostgresSink(PostgresSinkOptions.toConfig(options, context));
+        return new PostgresSink(PostgresSinkOptions.toConfig(options, context), context.batchCompletionListener());
     }
 
     /** Unless {@code --track-ddl false}. */

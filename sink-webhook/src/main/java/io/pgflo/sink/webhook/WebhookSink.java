@@ -3,6 +3,7 @@ package io.pgflo.sink.webhook;
 import static java.util.Objects.requireNonNull;
 
 import io.pgflo.sink.api.Batch;
+import io.pgflo.sink.api.BatchCompletionListener;
 import io.pgflo.domain.BatchWorker;
 import io.pgflo.sink.api.ChangeEvent;
 import io.pgflo.domain.CheckpointWriter;
@@ -69,7 +70,13 @@ public final class WebhookSink implements Sink {
      * counter and the health endpoint's readiness, in pg_flo).
      */
     public WebhookSink(WebhookSinkConfig config, CheckpointStore checkpoints, DeliveryMonitor monitor) {
-        this(config, checkpoints, new OkHttpClient(), Clock.systemUTC(), PREFIX_SAVE_INTERVAL, monitor);
+        this(config, checkpoints, monitor, BatchCompletionListener.NONE);
+    }
+
+    /** A sink that also tells {@code completions} each time its checkpoint is saved (or a save failed). */
+    public WebhookSink(WebhookSinkConfig config, CheckpointStore checkpoints, DeliveryMonitor monitor,
+            BatchCompletionListener completions) {
+        this(config, checkpoints, new OkHttpClient(), Clock.systemUTC(), PREFIX_SAVE_INTERVAL, monitor, completions);
     }
 
     /**
@@ -88,11 +95,11 @@ public final class WebhookSink implements Sink {
 
     WebhookSink(WebhookSinkConfig config, CheckpointStore checkpoints, OkHttpClient client, Clock clock,
             Duration prefixSaveInterval) {
-        this(config, checkpoints, client, clock, prefixSaveInterval, DeliveryMonitor.NONE);
+        this(config, checkpoints, client, clock, prefixSaveInterval, DeliveryMonitor.NONE, BatchCompletionListener.NONE);
     }
 
     WebhookSink(WebhookSinkConfig config, CheckpointStore checkpoints, OkHttpClient client, Clock clock,
-            Duration prefixSaveInterval, DeliveryMonitor monitor) {
+            Duration prefixSaveInterval, DeliveryMonitor monitor, BatchCompletionListener completions) {
         this.prefixSaveInterval = requireNonNull(prefixSaveInterval, "prefixSaveInterval is null");
         this.config = requireNonNull(config, "config is null");
         this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
@@ -124,7 +131,7 @@ public final class WebhookSink implements Sink {
                 checkpoints.save(lsn);
                 checkpoint = lsn;
             }
-        });
+        }, completions);
         this.prefixes = new PrefixCheckpoints(checkpointWriter, prefixSaveInterval);
         this.lanes = config.lanes() == 1 ? null
                 : new LanePipeline(config, poster, prefixes, checkpointWriter, sinkNumber);

@@ -45,7 +45,7 @@ public final class WebhookSinkProvider implements SinkProvider {
         // The host grants built-in sinks a monitor (requests by code, retrying as not ready); a context without one
         // (the sink used alone, a test's) reports nothing.
         WebhookSink sink = new WebhookSink(config, new JsonStatusFile(context.statusDir().resolve(STATUS_FILE)),
-                context.capability(DeliveryMonitor.class).orElse(DeliveryMonitor.NONE));
+                context.capability(DeliveryMonitor.class).orElse(DeliveryMonitor.NONE), context.batchCompletionListener());
         log.info("webhook sink: POST to {}, {} per request, {} lane(s), retries {}, {}{}; checkpoint {}",
                 config.redactedUrl(), config.batchMode() ? "up to " + config.batchSize() + " events" : "one event",
                 config.lanes(), retryBounds(config), config.signs() ? "signed" : "unsigned",

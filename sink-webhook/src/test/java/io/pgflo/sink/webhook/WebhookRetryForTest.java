@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import okhttp3.OkHttpClient;
 import okhttp3.mockwebserver.MockResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -70,8 +69,7 @@ class WebhookRetryForTest {
     }
 
     private WebhookSink sink(WebhookSinkConfig config, DeliveryMonitor monitor) {
-        return new WebhookSink(config, new RecordingReceiver.MemoryCheckpoints(), new OkHttpClient(),
-                java.time.Clock.systemUTC(), WebhookSink.PREFIX_SAVE_INTERVAL, monitor);
+        return new WebhookSink(config, new RecordingReceiver.MemoryCheckpoints(), monitor);
     }
 
     @Test
