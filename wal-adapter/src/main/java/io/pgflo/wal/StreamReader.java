@@ -80,6 +80,13 @@ final class StreamReader implements Runnable {
     /** Set by {@link #wakeUp} for a pipeline that was not waiting yet: its next wait ends at once. */
     private volatile boolean wakeUpRequested;
     /**
+     * Whether the last commit read was live (written by this thread when it changes). Only then does a sink's finished
+     * batch wake the pipeline: in a backlog the next chunk is a chunk's decoding away, and waiting for it lets the
+     * batches grow while the sink is busy. Waking at each finished batch there cut the oltp million into four times as
+     * many webhook requests, at two thirds of the rate.
+     */
+    private volatile boolean readingLive;
+    /**
      * Whether a read found the stream silent since the last commit (this thread only). Transactions of a backlog, read
      * back to back, fill chunks instead: one hand-over each would cut the batches of a sink that takes whatever is
      * committed into pieces a transaction large. Yet a chunk does not wait longer than {@link #CHUNK_WAIT} for a
@@ -173,10 +180,13 @@ final class StreamReader implements Runnable {
 
     /**
      * Ends the pipeline's wait for a chunk now, or its next wait at once: the sink has finished a batch. From any
-     * thread. The flag and {@link #consumerWaiting} are each set before the other is read, so one side always sees the
+     * thread; only while the stream is live ({@link #readingLive}). The flag and {@link #consumerWaiting} are each set before the other is read, so one side always sees the
      * other; both may, and the pipeline then merely wakes once more.
      */
     void wakeUp() {
+        if (!readingLive) {
+            return;
+        }
         wakeUpRequested = true;
         if (consumerWaiting) {
             queue.offer(WAKE_UP);
@@ -315,8 +325,12 @@ final class StreamReader implements Runnable {
         }
         boolean commitForWaitingPipeline = false;
         if (message instanceof TransactionCommit commit) {
+            boolean live = live(commit);
+            if (live != readingLive) {
+                readingLive = live;
+            }
             commitForWaitingPipeline = consumerWaiting
-                    && (silenceSinceCommit || live(commit) || System.nanoTime() - fillingSince >= chunkWaitNanos);
+                    && (silenceSinceCommit || live || System.nanoTime() - fillingSince >= chunkWaitNanos);
             silenceSinceCommit = false;
         }
         if (filling.size() == CHUNK || fillingBytes >= CHUNK_BYTES || commitForWaitingPipeline) {

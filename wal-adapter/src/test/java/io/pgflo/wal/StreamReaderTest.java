@@ -162,9 +162,10 @@ class StreamReaderTest {
     }
 
     @Test
-    void aWakeUpEndsTheWaitingPollAndOneBeforeItEndsTheNextWaitAtOnce() throws Exception {
-        Server server = Server.of(1, 0); // never released: the stream stays silent
-        StreamReader reader = started(server.reads());
+    void aWakeUpWhileTheStreamIsLiveEndsTheWaitingPollAndOneBeforeItTheNextWait() throws Exception {
+        Server server = Server.live(1, 0); // then silent: the read after the commit waits for ever
+        StreamReader reader = sending(server, Duration.ofMinutes(1));
+        assertThat(pollKinds(reader, 2)).containsExactly("SourceChange", "TransactionCommit");
 
         waker(reader).start();
         long start = System.nanoTime();
@@ -175,7 +176,21 @@ class StreamReaderTest {
         start = System.nanoTime();
         assertThat(reader.poll(Duration.ofMinutes(1))).isNull();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not lost while nobody waited").isLessThan(WAIT);
-        server.sent().countDown();
+        server.silent().countDown();
+        assertThat(reader.stop()).isTrue();
+    }
+
+    @Test
+    void aWakeUpInABacklogIsIgnoredSoTheBatchesGrowWhileTheSinkIsBusy() throws Exception {
+        Server server = Server.of(1, 0); // committed long ago, then silent
+        StreamReader reader = sending(server, Duration.ofMinutes(1));
+        assertThat(pollKinds(reader, 2)).containsExactly("SourceChange", "TransactionCommit");
+
+        reader.wakeUp();
+        long start = System.nanoTime();
+        assertThat(reader.poll(Duration.ofMillis(500))).isNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("waited for a chunk until its timeout")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(450));
         server.silent().countDown();
         assertThat(reader.stop()).isTrue();
     }
