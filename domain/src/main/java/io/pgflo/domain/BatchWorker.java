@@ -59,8 +59,8 @@ public final class BatchWorker {
             try {
                 batch.run();
             } finally {
-                // Failed too: the engine then learns of it at its next write instead of at its next idle moment.
-                completions.batchCompleted();
+                // Failed too: the engine may then meet the failure sooner.
+                Completions.tell(completions);
             }
         });
     }

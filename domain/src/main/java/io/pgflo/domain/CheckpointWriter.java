@@ -128,7 +128,7 @@ public final class CheckpointWriter<T> implements AutoCloseable {
                 }
                 lock.notifyAll();
             }
-            completions.batchCompleted();
+            Completions.tell(completions);
         }
     }
 

@@ -46,6 +46,19 @@ class BatchWorkerTest {
     }
 
     @Test
+    void aListenerThatThrowsFailsNoBatch() {
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        BatchWorker worker = new BatchWorker("test-worker", "the test sink", () -> Position.START, () -> {
+            throw new IllegalStateException("listener broke (test)");
+        });
+        worker.submit(() -> ran.add(1));
+        worker.submit(() -> ran.add(2));
+        worker.await();
+        assertThat(ran).containsExactly(1, 2);
+        assertThat(worker.stop(Duration.ofSeconds(5), false)).isTrue();
+    }
+
+    @Test
     void aFailureIsThrownByTheNextCallAndThenStopsTheWorkerForGood() {
         List<Integer> ran = new CopyOnWriteArrayList<>();
         BatchWorker worker = new BatchWorker("test-worker", "the test sink", () -> Position.afterTransaction(Lsn.of(42)));

@@ -61,8 +61,11 @@ final class StreamReader implements Runnable {
      * one transaction in a hundred paid at 5,000 changes/s. A backlog's commits are older, and still fill chunks; a
      * source clock off by more than this only falls back to the silence rule.
      */
-    static final long LIVE_COMMIT_MILLIS = 10;
-    /** Handed over to wake a waiting pipeline when the stream falls silent with nothing left to hand over. */
+    private static final Duration LIVE_COMMIT = Duration.ofMillis(10);
+    /**
+     * Handed over to wake a waiting pipeline: the stream fell silent with nothing left to hand over, or the sink
+     * finished a batch.
+     */
     private static final Chunk WAKE_UP = new Chunk(List.of(), 0);
 
     private final PGReplicationStream stream;
@@ -90,10 +93,11 @@ final class StreamReader implements Runnable {
      * Whether a read found the stream silent since the last commit (this thread only). Transactions of a backlog, read
      * back to back, fill chunks instead: one hand-over each would cut the batches of a sink that takes whatever is
      * committed into pieces a transaction large. Yet a chunk does not wait longer than {@link #CHUNK_WAIT} for a
-     * waiting pipeline, and a live commit ({@link #LIVE_COMMIT_MILLIS}) does not wait at all.
+     * waiting pipeline, and a live commit ({@link #LIVE_COMMIT}) does not wait at all.
      */
     private boolean silenceSinceCommit = true;
     private final long chunkWaitNanos;
+    private final long liveCommitMillis;
     /** When the first message went into the chunk being filled. */
     private long fillingSince;
     /** What the pipeline last learnt of {@link #idle} (its thread only): whether it still has to hear of it. */
@@ -116,13 +120,17 @@ final class StreamReader implements Runnable {
     private final CountDownLatch released = new CountDownLatch(1);
 
     StreamReader(PGReplicationStream stream, ChangeEventAssembler assembler, String description, Duration statusInterval) {
-        this(stream, assembler, description, statusInterval, CHUNK_WAIT);
+        this(stream, assembler, description, statusInterval, CHUNK_WAIT, LIVE_COMMIT);
     }
 
-    /** A reader whose waiting pipeline waits at most {@code chunkWait} for the commits of a chunk being filled. */
+    /**
+     * A reader whose waiting pipeline waits at most {@code chunkWait} for the commits of a chunk being filled, and
+     * which takes a commit within {@code liveCommit} of its clock for live.
+     */
     StreamReader(PGReplicationStream stream, ChangeEventAssembler assembler, String description,
-            Duration statusInterval, Duration chunkWait) {
+            Duration statusInterval, Duration chunkWait, Duration liveCommit) {
         this.chunkWaitNanos = chunkWait.toNanos();
+        this.liveCommitMillis = liveCommit.toMillis();
         this.stream = stream;
         this.assembler = assembler;
         this.description = description;
@@ -162,7 +170,10 @@ final class StreamReader implements Runnable {
             queuedBytes.addAndGet(-next.bytes);
             taking = next.messages;
             taken = 0;
-            if (taking.isEmpty()) { // WAKE_UP: the stream fell silent
+            if (taking.isEmpty()) { // WAKE_UP: the stream fell silent, or the sink finished a batch
+                // This null is the wake-up: a flag left by the same one must not end the next wait too. Whatever
+                // the sink finished, the pipeline sees after any null (it then checks the sink's checkpoint).
+                wakeUpRequested = false;
                 return null;
             }
         }
@@ -180,8 +191,8 @@ final class StreamReader implements Runnable {
 
     /**
      * Ends the pipeline's wait for a chunk now, or its next wait at once: the sink has finished a batch. From any
-     * thread; only while the stream is live ({@link #readingLive}). The flag and {@link #consumerWaiting} are each set before the other is read, so one side always sees the
-     * other; both may, and the pipeline then merely wakes once more.
+     * thread; only while the stream is live ({@link #readingLive}). The flag and {@link #consumerWaiting} are each set
+     * before the other is read, so one side always sees the other.
      */
     void wakeUp() {
         if (!readingLive) {
@@ -338,8 +349,8 @@ final class StreamReader implements Runnable {
         }
     }
 
-    private static boolean live(TransactionCommit commit) {
-        return Math.abs(System.currentTimeMillis() - commit.commitTime().toEpochMilli()) <= LIVE_COMMIT_MILLIS;
+    private boolean live(TransactionCommit commit) {
+        return Math.abs(System.currentTimeMillis() - commit.commitTime().toEpochMilli()) <= liveCommitMillis;
     }
 
     /**

@@ -306,9 +306,11 @@ class StreamReaderTest {
     }
 
     private static StreamReader started(Supplier<ByteBuffer> reads, Duration chunkWait) {
+        // A commit counts as live within a minute of the clock, so a busy machine's pauses cannot make a live one old;
+        // the old ones here are from 2000.
         StreamReader reader = new StreamReader(new ScriptedStream(reads),
                 new ChangeEventAssembler(oid -> ColumnType.ofOid(oid, "t" + oid)), "replication stream from slot s",
-                Duration.ofSeconds(10), chunkWait);
+                Duration.ofSeconds(10), chunkWait, Duration.ofMinutes(1));
         reader.start();
         reader.release(Position.START);
         return reader;
