@@ -199,6 +199,11 @@ final class StreamReader implements Runnable {
             return;
         }
         wakeUpRequested = true;
+        wakeIfWaiting();
+    }
+
+    /** Ends the pipeline's wait for a chunk, if it is waiting: its poll returns null. */
+    private void wakeIfWaiting() {
         if (consumerWaiting) {
             queue.offer(WAKE_UP);
         }
@@ -277,8 +282,8 @@ final class StreamReader implements Runnable {
                     // the next one or the batch delay. With nothing left to hand over (the commit went at once), a
                     // waiting pipeline is woken all the same, to cut what it holds.
                     idle = true;
-                    if (!handOver() && consumerWaiting) {
-                        queue.offer(WAKE_UP);
+                    if (!handOver()) {
+                        wakeIfWaiting();
                     }
                     silentSince = now;
                 } else if (now - silentReadFrom < WAITED_READ_NANOS || now - silentSince > READ_AT_ONCE_NANOS) {

@@ -165,7 +165,7 @@ class StreamReaderTest {
         StreamReader reader = sending(server, Duration.ofMinutes(1));
         assertThat(pollKinds(reader, 2)).containsExactly("SourceChange", "TransactionCommit");
 
-        waker(reader).start();
+        inAMoment(reader::wakeUp);
         long start = System.nanoTime();
         assertThat(reader.poll(Duration.ofMinutes(1))).isNull();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("woken, not timed out").isLessThan(WAIT);
@@ -191,16 +191,6 @@ class StreamReaderTest {
                 .isGreaterThanOrEqualTo(Duration.ofMillis(450));
         server.silent().countDown();
         assertThat(reader.stop()).isTrue();
-    }
-
-    /** A thread that wakes {@code reader} 300 ms after it starts: the test is waiting in a poll by then. */
-    private static Thread waker(StreamReader reader) {
-        Thread waker = new Thread(() -> {
-            sleep(300);
-            reader.wakeUp();
-        });
-        waker.setDaemon(true);
-        return waker;
     }
 
     /** A server that sends its transactions once {@code sent} opens, and finds nothing more once {@code silent} does. */
@@ -275,14 +265,19 @@ class StreamReaderTest {
         };
     }
 
-    /** Opens {@code latch} 300 ms from now, from another thread: the test is waiting in a poll by then. */
+    /** Opens {@code latch} in a moment ({@link #inAMoment}). */
     private static void release(CountDownLatch latch) {
-        Thread opener = new Thread(() -> {
+        inAMoment(latch::countDown);
+    }
+
+    /** Runs {@code action} 300 ms from now, on another thread: the test is waiting in a poll by then. */
+    private static void inAMoment(Runnable action) {
+        Thread later = new Thread(() -> {
             sleep(300);
-            latch.countDown();
+            action.run();
         });
-        opener.setDaemon(true);
-        opener.start();
+        later.setDaemon(true);
+        later.start();
     }
 
     private static void await(CountDownLatch latch) {
